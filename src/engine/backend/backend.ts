@@ -1,0 +1,168 @@
+// The one interface every backend implements: the CPU reference (TypeScript) and WebGPU (WGSL).
+// Handles are opaque to the engine: a backend creates them, reads them and frees them.
+// Kernels never read data back to the host; only `read` does, and it is asynchronous.
+
+export type Shape = readonly number[];
+
+/** A backend-owned tensor: shape plus storage the backend alone understands. */
+export interface TensorHandle {
+  readonly shape: Shape;
+  readonly size: number;
+}
+
+export type UnaryOp = 'neg' | 'exp' | 'log' | 'sqrt' | 'abs' | 'sign' | 'square' | 'reciprocal';
+
+/** Element-wise activations. `softmax` is not here: it is a kernel over the last axis. */
+export type ActivationKind =
+  | 'linear'
+  | 'relu'
+  | 'leaky_relu' // slope 0.2 for x < 0 (Keras's LeakyReLU default)
+  | 'elu' // alpha 1
+  | 'sigmoid'
+  | 'tanh'
+  | 'softplus'
+  | 'swish' // x * sigmoid(x)
+  | 'step'; // x > 0 ? 1 : 0; inference-only demos: its gradient is defined as zero
+
+/** `equal` and `greater` give 1 or 0. `pow` is a^b for a > 0 or integer b. */
+export type BinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum' | 'equal' | 'greater';
+
+export type ReduceOp = 'sum' | 'mean' | 'max';
+
+export type Padding = 'valid' | 'same';
+
+export interface Conv2DInfo {
+  strides: [number, number];
+  padding: Padding;
+}
+
+export interface Pool2DInfo {
+  type: 'max' | 'avg';
+  poolSize: [number, number];
+  strides: [number, number];
+  padding: Padding;
+}
+
+export type LossKind =
+  | 'mse'
+  | 'mae'
+  | 'huber'
+  | 'binary_crossentropy'
+  | 'categorical_crossentropy'
+  | 'sparse_categorical_crossentropy';
+
+/**
+ * `fromLogits`: the prediction is the pre-activation of a sigmoid (binary) or softmax (categorical) output;
+ * the kernel computes the loss of the activated value and the gradient with respect to the logits.
+ */
+export interface LossInfo {
+  kind: LossKind;
+  fromLogits: boolean;
+}
+
+export type OptimizerKind = 'sgd' | 'rmsprop' | 'adam' | 'adagrad';
+
+export interface OptimizerConfig {
+  kind: OptimizerKind;
+  learningRate: number;
+  momentum: number; // sgd
+  nesterov: boolean; // sgd
+  rho: number; // rmsprop
+  beta1: number; // adam
+  beta2: number; // adam
+  epsilon: number;
+  initialAccumulatorValue: number; // adagrad
+}
+
+/** Per-parameter L1/L2 coefficients, folded into the gradient by the update kernel: g += l1*sign(w) + 2*l2*w. */
+export interface Regularization {
+  l1: number;
+  l2: number;
+}
+
+/** One trainable parameter with its gradient, optimizer slots (0, 1 or 2 per kind) and regularization. */
+export interface ParameterUpdate {
+  param: TensorHandle;
+  grad: TensorHandle;
+  slots: TensorHandle[];
+  regularization: Regularization;
+}
+
+export interface Backend {
+  readonly name: 'cpu' | 'webgpu';
+  /** Human-readable device, e.g. "CPU" or "WebGPU · swiftshader". */
+  readonly description: string;
+
+  // ---- memory ----
+  upload(values: Float32Array, shape: Shape): TensorHandle;
+  fill(shape: Shape, value: number): TensorHandle;
+  read(x: TensorHandle): Promise<Float32Array>;
+  dispose(x: TensorHandle): void;
+  /** Same storage, new shape (sizes must match). */
+  reshape(x: TensorHandle, shape: Shape): TensorHandle;
+  /** Overwrite `target` in place with `source` (same size). */
+  assign(target: TensorHandle, source: TensorHandle): void;
+
+  // ---- element-wise ----
+  unary(op: UnaryOp, x: TensorHandle): TensorHandle;
+  /** a and b broadcast NumPy-style. */
+  binary(op: BinaryOp, a: TensorHandle, b: TensorHandle): TensorHandle;
+  activation(kind: ActivationKind, x: TensorHandle): TensorHandle;
+  /**
+   * dL/dx of y = act(x), given y and dL/dy. Every kind's derivative is written in terms of y
+   * (so a fused matmul+activation need not keep its pre-activation), except swish, which needs `x`.
+   */
+  activationGrad(kind: ActivationKind, y: TensorHandle, dy: TensorHandle, x?: TensorHandle): TensorHandle;
+  /** Numerically stable softmax over the last axis. */
+  softmax(x: TensorHandle): TensorHandle;
+
+  // ---- linear algebra and shape ----
+  /**
+   * Batched-free 2-D matmul op(a)·op(b) with an optional fused epilogue:
+   * `bias` ([n]) is added to every row, then `activation` is applied.
+   */
+  matmul(
+    a: TensorHandle,
+    b: TensorHandle,
+    transposeA: boolean,
+    transposeB: boolean,
+    bias?: TensorHandle,
+    activation?: ActivationKind,
+  ): TensorHandle;
+  /** Reduce over `axes` (sorted, unique). Without keepDims the axes are dropped. */
+  reduce(op: ReduceOp, x: TensorHandle, axes: number[], keepDims: boolean): TensorHandle;
+  transpose(x: TensorHandle, perm: number[]): TensorHandle;
+  slice(x: TensorHandle, begin: number[], size: number[]): TensorHandle;
+  /** Zero padding: `paddings[i] = [before, after]` for axis i. */
+  pad(x: TensorHandle, paddings: [number, number][]): TensorHandle;
+  concat(xs: TensorHandle[], axis: number): TensorHandle;
+  /** Rows of x ([n, ...]) picked by integer-valued `indices` ([m]) → [m, ...]. */
+  gatherRows(x: TensorHandle, indices: TensorHandle): TensorHandle;
+
+  // ---- convolution and pooling (NHWC, kernels [kh, kw, inC, outC], TensorFlow's SAME padding) ----
+  conv2d(x: TensorHandle, w: TensorHandle, info: Conv2DInfo): TensorHandle;
+  conv2dBackpropInput(dy: TensorHandle, w: TensorHandle, xShape: Shape, info: Conv2DInfo): TensorHandle;
+  conv2dBackpropFilter(x: TensorHandle, dy: TensorHandle, wShape: Shape, info: Conv2DInfo): TensorHandle;
+  pool2d(x: TensorHandle, info: Pool2DInfo): TensorHandle;
+  /** dL/dx of pool2d; max pooling routes each gradient to the first maximum of its window. */
+  pool2dBackward(dy: TensorHandle, x: TensorHandle, info: Pool2DInfo): TensorHandle;
+
+  // ---- training ----
+  /**
+   * Dropout mask of `shape`: each element is 0 with probability `rate`, else 1/(1−rate).
+   * Drawn from a counter-based hash of (seed, step, index) so every backend draws the same mask;
+   * `step` is the one-element step counter (see `createCounter`).
+   */
+  dropoutMask(shape: Shape, rate: number, seed: number, step: TensorHandle): TensorHandle;
+  /** Mean loss (a [] scalar) and its gradient with respect to `pred`, in one pass. */
+  lossWithGrad(info: LossInfo, pred: TensorHandle, target: TensorHandle): { loss: TensorHandle; grad: TensorHandle };
+  /**
+   * Apply one optimizer update to every parameter in place (params and slots are overwritten).
+   * `step` is the counter's value before this update (Adam's bias correction uses step + 1).
+   */
+  applyUpdates(config: OptimizerConfig, updates: ParameterUpdate[], step: TensorHandle): void;
+  /** A one-element counter (starts at `value`) that kernels read on the device, so recorded steps can be replayed. */
+  createCounter(value: number): TensorHandle;
+  /** counter += 1, on the device. */
+  increment(counter: TensorHandle): void;
+}

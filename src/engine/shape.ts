@@ -1,0 +1,54 @@
+// Shape arithmetic shared by the ops and every backend.
+import type { Shape } from './backend/backend';
+
+export function shapeSize(shape: Shape): number {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return n;
+}
+
+/** Row-major strides. */
+export function stridesOf(shape: Shape): number[] {
+  const strides = new Array<number>(shape.length);
+  let s = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    strides[i] = s;
+    s *= shape[i];
+  }
+  return strides;
+}
+
+/** NumPy broadcasting; throws naming the op when the shapes are incompatible. */
+export function broadcastShapes(a: Shape, b: Shape, op = 'broadcast'): number[] {
+  const rank = Math.max(a.length, b.length);
+  const out = new Array<number>(rank);
+  for (let i = 0; i < rank; i++) {
+    const da = a[a.length - rank + i] ?? 1;
+    const db = b[b.length - rank + i] ?? 1;
+    if (da !== db && da !== 1 && db !== 1) {
+      throw new Error(`${op}: shapes [${a.join(', ')}] and [${b.join(', ')}] cannot be broadcast together`);
+    }
+    out[i] = da === 1 ? db : da;
+  }
+  return out;
+}
+
+/** Axes as a sorted unique list of non-negative indices; undefined means all axes. */
+export function normalizeAxes(axes: number | number[] | undefined, rank: number, op: string): number[] {
+  const list = axes === undefined ? [...Array(rank).keys()] : typeof axes === 'number' ? [axes] : axes;
+  const out = [...new Set(list.map((a) => (a < 0 ? a + rank : a)))].sort((x, y) => x - y);
+  for (const a of out) if (a < 0 || a >= rank) throw new Error(`${op}: axis ${a} out of range for rank ${rank}`);
+  return out;
+}
+
+/** Output size of one spatial dimension for conv/pool, TensorFlow's rules. */
+export function convOutSize(inSize: number, kernel: number, stride: number, padding: 'valid' | 'same'): number {
+  return padding === 'same' ? Math.ceil(inSize / stride) : Math.floor((inSize - kernel) / stride) + 1;
+}
+
+/** Padding before (top/left) for SAME; TensorFlow puts the extra pixel after (bottom/right). */
+export function samePadBefore(inSize: number, kernel: number, stride: number): number {
+  const out = Math.ceil(inSize / stride);
+  const total = Math.max((out - 1) * stride + kernel - inSize, 0);
+  return Math.floor(total / 2);
+}
