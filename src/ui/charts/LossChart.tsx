@@ -1,0 +1,84 @@
+// Train and test loss over time, drawn with d3 scales and line generators into React-owned SVG.
+import { useMemo, useState, type PointerEvent } from 'react';
+import { extent, line, max, scaleLinear } from 'd3';
+import { useElementWidth } from '../app/use-element-width';
+
+export interface LossChartProps {
+  /** X coordinate of each sample (epoch); same length as the loss arrays. */
+  epochs: ArrayLike<number>;
+  train: ArrayLike<number>;
+  test: ArrayLike<number>;
+  height?: number;
+  labels: { train: string; test: string; epoch: string };
+}
+
+const MARGIN = { top: 6, right: 8, bottom: 6, left: 8 };
+
+export function LossChart({ epochs, train, test, height = 90, labels }: LossChartProps) {
+  const [ref, width] = useElementWidth<HTMLDivElement>();
+  const [hover, setHover] = useState<number | null>(null);
+  const n = Math.min(epochs.length, train.length, test.length);
+
+  const { x, y, trainPath, testPath } = useMemo(() => {
+    const xs = Array.from({ length: n }, (_, i) => epochs[i]);
+    const finite = (v: number) => (Number.isFinite(v) ? v : 0);
+    const top = max([...Array.from({ length: n }, (_, i) => finite(train[i])), ...Array.from({ length: n }, (_, i) => finite(test[i]))]) ?? 1;
+    const [x0, x1] = extent(xs) as [number | undefined, number | undefined];
+    const xScale = scaleLinear()
+      .domain([x0 ?? 0, x1 !== undefined && x1 > (x0 ?? 0) ? x1 : (x0 ?? 0) + 1])
+      .range([MARGIN.left, Math.max(MARGIN.left + 1, width - MARGIN.right)]);
+    const yScale = scaleLinear()
+      .domain([0, top > 0 ? top : 1])
+      .range([height - MARGIN.bottom, MARGIN.top]);
+    const path = (values: ArrayLike<number>) =>
+      line<number>()
+        .defined((i) => Number.isFinite(values[i]))
+        .x((i) => xScale(xs[i]))
+        .y((i) => yScale(values[i]))(Array.from({ length: n }, (_, i) => i)) ?? '';
+    return { x: xScale, y: yScale, trainPath: path(train), testPath: path(test) };
+  }, [epochs, train, test, n, width, height]);
+
+  const onMove = (e: PointerEvent<SVGSVGElement>) => {
+    if (n === 0) return;
+    const px = e.clientX - e.currentTarget.getBoundingClientRect().left;
+    const epoch = x.invert(px);
+    let best = 0;
+    for (let i = 1; i < n; i++) if (Math.abs(epochs[i] - epoch) < Math.abs(epochs[best] - epoch)) best = i;
+    setHover(best);
+  };
+
+  const h = hover !== null && hover < n ? hover : null;
+  return (
+    <div className="loss-chart" ref={ref} data-testid="loss-chart">
+      <svg width={width} height={height} onPointerMove={onMove} onPointerLeave={() => setHover(null)}>
+        <path className="loss-line test" d={testPath} />
+        <path className="loss-line train" d={trainPath} />
+        {h !== null && (
+          <g className="loss-hover">
+            <line x1={x(epochs[h])} x2={x(epochs[h])} y1={MARGIN.top} y2={height - MARGIN.bottom} />
+            <circle className="train" cx={x(epochs[h])} cy={y(train[h])} r={3.5} />
+            <circle className="test" cx={x(epochs[h])} cy={y(test[h])} r={3.5} />
+          </g>
+        )}
+      </svg>
+      {h !== null && (
+        <div className="loss-tooltip" data-testid="loss-tooltip" style={{ left: Math.min(x(epochs[h]) + 8, Math.max(0, width - 150)) }}>
+          <div>
+            {labels.epoch} {epochs[h]}
+          </div>
+          <div className="train">
+            {labels.train} {formatLoss(train[h])}
+          </div>
+          <div className="test">
+            {labels.test} {formatLoss(test[h])}
+          </div>
+        </div>
+      )}
+    </div>
+  );
+}
+
+/** Loss as TensorFlow Playground prints it: three decimals, or "–" before the first evaluation. */
+export function formatLoss(value: number | undefined): string {
+  return value === undefined || !Number.isFinite(value) ? '–' : value.toFixed(3);
+}
