@@ -1,0 +1,192 @@
+// The CPU reference backend: plain TypeScript loops over Float32Array, accumulating in float64.
+// It is the correctness oracle for the WebGPU backend, so every kernel favors the obvious formula.
+import type {
+  ActivationKind,
+  Backend,
+  BinaryOp,
+  Conv2DInfo,
+  LossInfo,
+  OptimizerConfig,
+  ParameterUpdate,
+  Pool2DInfo,
+  ReduceOp,
+  Shape,
+  TensorHandle,
+  UnaryOp,
+} from '../backend';
+import { shapeSize } from '../../shape';
+import { checkShape, cpu, CpuTensor, fmt } from './cpu-tensor';
+import * as elementwise from './elementwise';
+import { matmul } from './matmul';
+import { reduce } from './reduce';
+import * as layout from './layout';
+import * as conv from './conv';
+import * as pool from './pool';
+import { dropoutMask } from './dropout';
+import { lossWithGrad } from './loss';
+import { applyUpdates } from './optimizer';
+
+export { CpuTensor } from './cpu-tensor';
+
+/** The value of a one-element step counter. */
+function counterValue(h: TensorHandle, kernel: string): number {
+  const c = cpu(h, kernel, 'step');
+  if (c.size !== 1) throw new Error(`${kernel}: step must be a one-element counter, got ${fmt(c.shape)}`);
+  return c.data[0];
+}
+
+export class CpuBackend implements Backend {
+  readonly name = 'cpu' as const;
+  readonly description = 'CPU';
+
+  // ---- memory ----
+
+  upload(values: Float32Array, shape: Shape): TensorHandle {
+    checkShape(shape, 'upload');
+    if (values.length !== shapeSize(shape)) {
+      throw new Error(`upload: ${values.length} values do not fill shape ${fmt(shape)} (${shapeSize(shape)} expected)`);
+    }
+    return new CpuTensor(shape.slice(), Float32Array.from(values));
+  }
+
+  fill(shape: Shape, value: number): TensorHandle {
+    checkShape(shape, 'fill');
+    return new CpuTensor(shape.slice(), new Float32Array(shapeSize(shape)).fill(value));
+  }
+
+  async read(x: TensorHandle): Promise<Float32Array> {
+    return cpu(x, 'read', 'x').data.slice();
+  }
+
+  /** Marks the handle dead so a later use throws; storage shared with reshapes stays alive for them. */
+  dispose(x: TensorHandle): void {
+    cpu(x, 'dispose', 'x').disposed = true;
+  }
+
+  reshape(x: TensorHandle, shape: Shape): TensorHandle {
+    const t = cpu(x, 'reshape', 'x');
+    checkShape(shape, 'reshape');
+    if (shapeSize(shape) !== t.size) throw new Error(`reshape: cannot reshape ${fmt(t.shape)} (${t.size} values) to ${fmt(shape)}`);
+    return new CpuTensor(shape.slice(), t.data);
+  }
+
+  assign(target: TensorHandle, source: TensorHandle): void {
+    const t = cpu(target, 'assign', 'target');
+    const s = cpu(source, 'assign', 'source');
+    if (t.size !== s.size) throw new Error(`assign: target ${fmt(t.shape)} and source ${fmt(s.shape)} differ in size`);
+    t.data.set(s.data);
+  }
+
+  // ---- element-wise ----
+
+  unary(op: UnaryOp, x: TensorHandle): TensorHandle {
+    return elementwise.unary(op, cpu(x, `unary ${op}`, 'x'));
+  }
+
+  binary(op: BinaryOp, a: TensorHandle, b: TensorHandle): TensorHandle {
+    return elementwise.binary(op, cpu(a, `binary ${op}`, 'a'), cpu(b, `binary ${op}`, 'b'));
+  }
+
+  activation(kind: ActivationKind, x: TensorHandle): TensorHandle {
+    return elementwise.activation(kind, cpu(x, `activation ${kind}`, 'x'));
+  }
+
+  activationGrad(kind: ActivationKind, y: TensorHandle, dy: TensorHandle, x?: TensorHandle): TensorHandle {
+    const k = `activationGrad ${kind}`;
+    return elementwise.activationGrad(kind, cpu(y, k, 'y'), cpu(dy, k, 'dy'), x && cpu(x, k, 'x'));
+  }
+
+  softmax(x: TensorHandle): TensorHandle {
+    return elementwise.softmax(cpu(x, 'softmax', 'x'));
+  }
+
+  // ---- linear algebra and shape ----
+
+  matmul(
+    a: TensorHandle,
+    b: TensorHandle,
+    transposeA: boolean,
+    transposeB: boolean,
+    bias?: TensorHandle,
+    activation?: ActivationKind,
+  ): TensorHandle {
+    return matmul(cpu(a, 'matmul', 'a'), cpu(b, 'matmul', 'b'), transposeA, transposeB, bias && cpu(bias, 'matmul', 'bias'), activation);
+  }
+
+  reduce(op: ReduceOp, x: TensorHandle, axes: number[], keepDims: boolean): TensorHandle {
+    return reduce(op, cpu(x, `reduce ${op}`, 'x'), axes, keepDims);
+  }
+
+  transpose(x: TensorHandle, perm: number[]): TensorHandle {
+    return layout.transpose(cpu(x, 'transpose', 'x'), perm);
+  }
+
+  slice(x: TensorHandle, begin: number[], size: number[]): TensorHandle {
+    return layout.slice(cpu(x, 'slice', 'x'), begin, size);
+  }
+
+  pad(x: TensorHandle, paddings: [number, number][]): TensorHandle {
+    return layout.pad(cpu(x, 'pad', 'x'), paddings);
+  }
+
+  concat(xs: TensorHandle[], axis: number): TensorHandle {
+    return layout.concat(xs.map((x, i) => cpu(x, 'concat', `xs[${i}]`)), axis);
+  }
+
+  gatherRows(x: TensorHandle, indices: TensorHandle): TensorHandle {
+    return layout.gatherRows(cpu(x, 'gatherRows', 'x'), cpu(indices, 'gatherRows', 'indices'));
+  }
+
+  // ---- convolution and pooling ----
+
+  conv2d(x: TensorHandle, w: TensorHandle, info: Conv2DInfo): TensorHandle {
+    return conv.conv2d(cpu(x, 'conv2d', 'x'), cpu(w, 'conv2d', 'w'), info);
+  }
+
+  conv2dBackpropInput(dy: TensorHandle, w: TensorHandle, xShape: Shape, info: Conv2DInfo): TensorHandle {
+    const k = 'conv2dBackpropInput';
+    checkShape(xShape, k);
+    return conv.conv2dBackpropInput(cpu(dy, k, 'dy'), cpu(w, k, 'w'), xShape, info);
+  }
+
+  conv2dBackpropFilter(x: TensorHandle, dy: TensorHandle, wShape: Shape, info: Conv2DInfo): TensorHandle {
+    const k = 'conv2dBackpropFilter';
+    checkShape(wShape, k);
+    return conv.conv2dBackpropFilter(cpu(x, k, 'x'), cpu(dy, k, 'dy'), wShape, info);
+  }
+
+  pool2d(x: TensorHandle, info: Pool2DInfo): TensorHandle {
+    return pool.pool2d(cpu(x, 'pool2d', 'x'), info);
+  }
+
+  pool2dBackward(dy: TensorHandle, x: TensorHandle, info: Pool2DInfo): TensorHandle {
+    return pool.pool2dBackward(cpu(dy, 'pool2dBackward', 'dy'), cpu(x, 'pool2dBackward', 'x'), info);
+  }
+
+  // ---- training ----
+
+  dropoutMask(shape: Shape, rate: number, seed: number, step: TensorHandle): TensorHandle {
+    checkShape(shape, 'dropoutMask');
+    return dropoutMask(shape, rate, seed, counterValue(step, 'dropoutMask'));
+  }
+
+  lossWithGrad(info: LossInfo, pred: TensorHandle, target: TensorHandle): { loss: TensorHandle; grad: TensorHandle } {
+    const k = `loss ${info.kind}`;
+    return lossWithGrad(info, cpu(pred, k, 'pred'), cpu(target, k, 'target'));
+  }
+
+  applyUpdates(config: OptimizerConfig, updates: ParameterUpdate[], step: TensorHandle): void {
+    applyUpdates(config, updates, counterValue(step, 'applyUpdates'));
+  }
+
+  createCounter(value: number): TensorHandle {
+    if (!Number.isInteger(value) || value < 0) throw new Error(`createCounter: value must be a non-negative integer, got ${value}`);
+    return new CpuTensor([], Float32Array.of(value));
+  }
+
+  increment(counter: TensorHandle): void {
+    const c = cpu(counter, 'increment', 'counter');
+    if (c.size !== 1) throw new Error(`increment: counter must have one element, got ${fmt(c.shape)}`);
+    c.data[0] += 1;
+  }
+}

@@ -1,0 +1,179 @@
+// Element-wise kernels: unary math, broadcasting binary ops, activations and their gradients, softmax.
+import type { ActivationKind, BinaryOp, UnaryOp } from '../backend';
+import { broadcastShapes, shapeSize, stridesOf } from '../../shape';
+import { CpuTensor, fmt, sameShape } from './cpu-tensor';
+
+const unaryFns: Record<UnaryOp, (x: number) => number> = {
+  neg: (x) => -x,
+  exp: Math.exp,
+  log: Math.log,
+  sqrt: Math.sqrt,
+  abs: Math.abs,
+  sign: Math.sign,
+  square: (x) => x * x,
+  reciprocal: (x) => 1 / x,
+};
+
+export function unary(op: UnaryOp, x: CpuTensor): CpuTensor {
+  const f = unaryFns[op];
+  if (!f) throw new Error(`unary: unknown op "${op}"`);
+  const out = new Float32Array(x.size);
+  const d = x.data;
+  for (let i = 0; i < d.length; i++) out[i] = f(d[i]);
+  return new CpuTensor(x.shape, out);
+}
+
+const binaryFns: Record<BinaryOp, (a: number, b: number) => number> = {
+  add: (a, b) => a + b,
+  sub: (a, b) => a - b,
+  mul: (a, b) => a * b,
+  div: (a, b) => a / b,
+  pow: Math.pow,
+  maximum: Math.max,
+  minimum: Math.min,
+  equal: (a, b) => (a === b ? 1 : 0),
+  greater: (a, b) => (a > b ? 1 : 0),
+};
+
+/** Strides of `shape` seen from a broadcast output of rank `rank`: 0 where the axis is missing or 1. */
+export function broadcastStrides(shape: readonly number[], outShape: readonly number[]): number[] {
+  const rank = outShape.length;
+  const own = stridesOf(shape);
+  return outShape.map((_, i) => {
+    const j = i - (rank - shape.length);
+    return j < 0 || shape[j] === 1 ? 0 : own[j];
+  });
+}
+
+export function binary(op: BinaryOp, a: CpuTensor, b: CpuTensor): CpuTensor {
+  const f = binaryFns[op];
+  if (!f) throw new Error(`binary: unknown op "${op}"`);
+  const shape = broadcastShapes(a.shape, b.shape, `binary ${op}`);
+  const size = shapeSize(shape);
+  const out = new Float32Array(size);
+  const ad = a.data;
+  const bd = b.data;
+  if (a.size === size && b.size === size) {
+    for (let i = 0; i < size; i++) out[i] = f(ad[i], bd[i]);
+  } else if (b.size === 1 && a.size === size) {
+    const s = bd[0];
+    for (let i = 0; i < size; i++) out[i] = f(ad[i], s);
+  } else if (a.size === 1 && b.size === size) {
+    const s = ad[0];
+    for (let i = 0; i < size; i++) out[i] = f(s, bd[i]);
+  } else {
+    // General case: walk the output in row-major order with a multi-index, advancing each input's offset.
+    const rank = shape.length;
+    const as = broadcastStrides(a.shape, shape);
+    const bs = broadcastStrides(b.shape, shape);
+    const idx = new Array<number>(rank).fill(0);
+    let ia = 0;
+    let ib = 0;
+    for (let i = 0; i < size; i++) {
+      out[i] = f(ad[ia], bd[ib]);
+      for (let d = rank - 1; d >= 0; d--) {
+        idx[d]++;
+        ia += as[d];
+        ib += bs[d];
+        if (idx[d] < shape[d]) break;
+        ia -= as[d] * shape[d];
+        ib -= bs[d] * shape[d];
+        idx[d] = 0;
+      }
+    }
+  }
+  return new CpuTensor(shape, out);
+}
+
+/** Logistic sigmoid without overflow for large |x|. */
+export function sigmoid(x: number): number {
+  if (x >= 0) return 1 / (1 + Math.exp(-x));
+  const e = Math.exp(x);
+  return e / (1 + e);
+}
+
+/** log(1 + e^x) without overflow. */
+export function softplus(x: number): number {
+  return Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
+}
+
+export const LEAKY_RELU_SLOPE = 0.2;
+
+export const activationFns: Record<ActivationKind, (x: number) => number> = {
+  linear: (x) => x,
+  relu: (x) => (x > 0 ? x : 0),
+  leaky_relu: (x) => (x > 0 ? x : LEAKY_RELU_SLOPE * x),
+  elu: (x) => (x > 0 ? x : Math.expm1(x)),
+  sigmoid,
+  tanh: Math.tanh,
+  softplus,
+  swish: (x) => x * sigmoid(x),
+  step: (x) => (x > 0 ? 1 : 0),
+};
+
+export function activationFn(kind: ActivationKind, kernel: string): (x: number) => number {
+  const f = activationFns[kind];
+  if (!f) throw new Error(`${kernel}: unknown activation "${kind}"; expected one of ${Object.keys(activationFns).join(', ')}`);
+  return f;
+}
+
+export function activation(kind: ActivationKind, x: CpuTensor): CpuTensor {
+  const f = activationFn(kind, 'activation');
+  const out = new Float32Array(x.size);
+  const d = x.data;
+  for (let i = 0; i < d.length; i++) out[i] = f(d[i]);
+  return new CpuTensor(x.shape, out);
+}
+
+/** dy/dx written in terms of the output y (swish excepted: it needs x). */
+const derivativesOfY: Record<Exclude<ActivationKind, 'swish'>, (y: number) => number> = {
+  linear: () => 1,
+  relu: (y) => (y > 0 ? 1 : 0),
+  leaky_relu: (y) => (y > 0 ? 1 : LEAKY_RELU_SLOPE),
+  elu: (y) => (y > 0 ? 1 : y + 1),
+  sigmoid: (y) => y * (1 - y),
+  tanh: (y) => 1 - y * y,
+  softplus: (y) => -Math.expm1(-y), // σ(x) = 1 − e^(−y)
+  step: () => 0,
+};
+
+export function activationGrad(kind: ActivationKind, y: CpuTensor, dy: CpuTensor, x?: CpuTensor): CpuTensor {
+  if (!sameShape(y.shape, dy.shape)) throw new Error(`activationGrad ${kind}: y ${fmt(y.shape)} and dy ${fmt(dy.shape)} differ`);
+  const out = new Float32Array(y.size);
+  const g = dy.data;
+  if (kind === 'swish') {
+    if (!x) throw new Error('activationGrad swish: the pre-activation x is required');
+    if (!sameShape(x.shape, y.shape)) throw new Error(`activationGrad swish: x ${fmt(x.shape)} and y ${fmt(y.shape)} differ`);
+    const xd = x.data;
+    for (let i = 0; i < out.length; i++) {
+      const s = sigmoid(xd[i]);
+      out[i] = g[i] * s * (1 + xd[i] * (1 - s));
+    }
+  } else {
+    const dydx = derivativesOfY[kind];
+    if (!dydx) throw new Error(`activationGrad: unknown activation "${kind}"`);
+    const yd = y.data;
+    for (let i = 0; i < out.length; i++) out[i] = g[i] * dydx(yd[i]);
+  }
+  return new CpuTensor(y.shape, out);
+}
+
+/** Softmax over the last axis, subtracting each row's maximum first. */
+export function softmax(x: CpuTensor): CpuTensor {
+  if (x.shape.length === 0) throw new Error('softmax: expected rank ≥ 1, got a scalar');
+  const n = x.shape[x.shape.length - 1];
+  const out = new Float32Array(x.size);
+  const d = x.data;
+  const row = new Float64Array(n);
+  for (let base = 0; base < x.size; base += n) {
+    let m = -Infinity;
+    for (let j = 0; j < n; j++) m = Math.max(m, d[base + j]);
+    let total = 0;
+    for (let j = 0; j < n; j++) {
+      row[j] = Math.exp(d[base + j] - m);
+      total += row[j];
+    }
+    for (let j = 0; j < n; j++) out[base + j] = row[j] / total;
+  }
+  return new CpuTensor(x.shape, out);
+}
