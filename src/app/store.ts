@@ -1,0 +1,337 @@
+// The one store: settings (the URL's content), the trainer's published results, and the actions views call.
+// Views read it and call actions; the trainer connects through `connectTrainer` and writes results back
+// with `publish*`. No view talks to the engine.
+import { createStore, useStore, type StoreApi } from 'zustand';
+import { generateDataset, splitTrainTest, type Point2D } from '../data/playground-datasets';
+import { FEATURE_IDS, type FeatureId } from '../data/features';
+import { appendLoss, emptyLossHistory, type LossHistory } from './loss-history';
+import { randomSeed, seedNumber } from './seed';
+import { checkSetting, type IgnoredEntry } from './url-codec';
+import { MAX_HIDDEN_LAYERS, MAX_NEURONS, defaultSettings, type SettingKey, type Settings } from './url-table';
+import type { Locale } from './i18n';
+
+/** A node of the network diagram. Column 0 = input features (enabled ones, in FEATURE_IDS order), 1..k = hidden layers, k+1 = output. */
+export interface NodeRef {
+  column: number;
+  index: number;
+}
+
+export interface Notice extends IgnoredEntry {
+  id: number;
+}
+
+export interface BackendInfo {
+  name: 'pending' | 'webgpu' | 'cpu';
+  /** For the badge, e.g. "WebGPU · swiftshader" or "CPU". */
+  description: string;
+  /** Why WebGPU is not in use (null when it is, or while pending). */
+  fallbackReason: string | null;
+}
+
+/** Values of every node over the input plane [−6, 6]², row-major, first row at the top (x₂ = +6). */
+export interface Heatmaps {
+  /** The network's output at high resolution (the big plot). */
+  outputResolution: number;
+  output: Float32Array;
+  /** Every node's own grid, `columns[column][index]`, each neuronResolution² values (inputs included). */
+  neuronResolution: number;
+  columns: Float32Array[][];
+}
+
+/** Parameters for drawing links and bias squares and for hover cards. */
+export interface NetworkParams {
+  /** weights[c][i][j]: from node i of column c to node j of column c + 1 (Keras kernel layout [in, out]). */
+  weights: number[][][];
+  /** biases[c][j] for node j of column c; biases[0] is empty (inputs have none). */
+  biases: number[][];
+}
+
+export interface PlaygroundData {
+  train: Point2D[];
+  test: Point2D[];
+}
+
+/** What the trainer must do when the store changes; the store calls these after updating its state. */
+export interface TrainerPort {
+  /** Build a fresh network from settings and seed (architecture changed, reset pressed, new data). */
+  reset(): void;
+  /** The data changed but the network stays (regenerate). */
+  dataChanged(): void;
+  /** learningRate / batchSize / regularizationRate changed: apply from the next step on. */
+  hyperparametersChanged(): void;
+  /** Play/pause flipped: start or stop the frame loop. */
+  playingChanged(playing: boolean): void;
+  /** Train one epoch (when paused). */
+  step(): void;
+  setWeight(column: number, from: number, to: number, value: number): void;
+  setBias(column: number, index: number, value: number): void;
+}
+
+export interface TrainingResults {
+  epoch: number;
+  trainLoss: number;
+  testLoss: number;
+  network?: NetworkParams;
+  heatmaps?: Heatmaps;
+}
+
+export interface PlaygroundState {
+  settings: Settings;
+  playing: boolean;
+  /** Completed passes over the training set since the last reset. */
+  epoch: number;
+  trainLoss: number | null;
+  testLoss: number | null;
+  lossHistory: LossHistory;
+  backend: BackendInfo;
+  notices: Notice[];
+  heatmaps: Heatmaps | null;
+  network: NetworkParams | null;
+  data: PlaygroundData;
+  hovered: NodeRef | null;
+  locale: Locale;
+  /** A training failure to show (e.g. the GPU device was lost); null when all is well. */
+  error: string | null;
+
+  /** Change one setting; throws on a value outside its URL row's allowed set. Resets/regenerates like TensorFlow Playground. */
+  setSetting<K extends SettingKey>(key: K, value: Settings[K]): void;
+  /** Replace all settings at once (hash change); resets the network when anything but view/live settings changed. */
+  applySettings(settings: Settings): void;
+  toggleFeature(id: FeatureId): void;
+  addLayer(): void;
+  removeLayer(): void;
+  /** `layer` counts hidden layers from 0. */
+  addNeuron(layer: number): void;
+  removeNeuron(layer: number): void;
+  togglePlay(): void;
+  play(): void;
+  pause(): void;
+  /** One epoch. */
+  step(): void;
+  /** New weights from the same seed: the same run again. */
+  reset(): void;
+  /** New seed and new data; the network is kept. */
+  regenerate(): void;
+  setWeight(column: number, from: number, to: number, value: number): void;
+  setBias(column: number, index: number, value: number): void;
+  setHovered(node: NodeRef | null): void;
+  addNotices(entries: readonly IgnoredEntry[]): void;
+  dismissNotice(id: number): void;
+  dismissAllNotices(): void;
+  setLocale(locale: Locale): void;
+
+  // Written by the trainer.
+  connectTrainer(port: TrainerPort): () => void;
+  publishResults(results: TrainingResults): void;
+  publishBackend(backend: BackendInfo): void;
+  publishError(message: string | null): void;
+}
+
+export type PlaygroundStore = StoreApi<PlaygroundState>;
+
+/** How a setting's change reaches the trainer (TensorFlow Playground's behaviour). */
+export type SettingEffect = 'network' | 'data' | 'live' | 'view';
+
+export function settingEffect(key: SettingKey): SettingEffect {
+  switch (key) {
+    case 'learningRate':
+    case 'batchSize':
+    case 'regularizationRate':
+      return 'live';
+    case 'dataset':
+    case 'regDataset':
+    case 'noise':
+    case 'percTrainData':
+    case 'seed':
+    case 'problem':
+      return 'data';
+    case 'activation':
+    case 'regularization':
+    case 'networkShape':
+    case 'initZero':
+      return 'network';
+    default:
+      return (FEATURE_IDS as readonly string[]).includes(key) ? 'network' : 'view';
+  }
+}
+
+/** The enabled input features, in FEATURE_IDS order: the network's input columns. */
+export function enabledFeatures(settings: Settings): FeatureId[] {
+  return FEATURE_IDS.filter((id) => settings[id]);
+}
+
+/** The train/test points the settings describe (dataset by problem type, noise, split, seed). */
+export function makeData(settings: Settings): PlaygroundData {
+  const name = settings.problem === 'classification' ? settings.dataset : settings.regDataset;
+  const points = generateDataset(name, { noise: settings.noise, seed: seedNumber(settings.seed, 'data') });
+  return splitTrainTest(points, settings.percTrainData, seedNumber(settings.seed, 'split'));
+}
+
+const SETTING_KEYS = Object.keys(defaultSettings()) as SettingKey[];
+
+function sameValue(a: unknown, b: unknown): boolean {
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((v, i) => v === b[i]);
+  return a === b;
+}
+
+export interface StoreOptions {
+  settings?: Settings;
+  locale?: Locale;
+  /** For `regenerate`; tests pass a seeded one. */
+  random?: () => number;
+}
+
+export function createPlaygroundStore({ settings, locale = 'en', random = Math.random }: StoreOptions = {}): PlaygroundStore {
+  const initial = settings ?? { ...defaultSettings(), seed: randomSeed(random) };
+  let port: TrainerPort | null = null;
+  let nextNoticeId = 1;
+
+  return createStore<PlaygroundState>()((set, get) => {
+    /** Clear training results (the trainer publishes new ones after it rebuilds). */
+    const clearRun = () => set({ epoch: 0, trainLoss: null, testLoss: null, lossHistory: emptyLossHistory(), error: null });
+
+    const changeSettings = (next: Settings) => {
+      const prev = get().settings;
+      const changed = SETTING_KEYS.filter((k) => !sameValue(prev[k], next[k]));
+      if (changed.length === 0) return;
+      const effects = new Set(changed.map(settingEffect));
+      const data = effects.has('data') ? makeData(next) : get().data;
+      set({ settings: next, data });
+      if (effects.has('data') || effects.has('network')) {
+        clearRun();
+        port?.reset();
+      } else if (effects.has('live')) {
+        port?.hyperparametersChanged();
+      }
+    };
+
+    const setShape = (shape: number[]) => get().setSetting('networkShape', shape);
+
+    return {
+      settings: initial,
+      playing: false,
+      epoch: 0,
+      trainLoss: null,
+      testLoss: null,
+      lossHistory: emptyLossHistory(),
+      backend: { name: 'pending', description: '', fallbackReason: null },
+      notices: [],
+      heatmaps: null,
+      network: null,
+      data: makeData(initial),
+      hovered: null,
+      locale,
+      error: null,
+
+      setSetting: (key, value) => {
+        const problem = checkSetting(key, value);
+        if (problem) throw new Error(`setSetting: ${key} = ${String(value)}: ${problem}`);
+        const copy = Array.isArray(value) ? ([...value] as Settings[typeof key]) : value;
+        changeSettings({ ...get().settings, [key]: copy });
+      },
+      applySettings: (settings) => {
+        for (const key of SETTING_KEYS) {
+          const problem = checkSetting(key, settings[key]);
+          if (problem) throw new Error(`applySettings: ${key} = ${String(settings[key])}: ${problem}`);
+        }
+        changeSettings({ ...settings, networkShape: [...settings.networkShape] });
+      },
+      toggleFeature: (id) => get().setSetting(id, !get().settings[id]),
+      addLayer: () => {
+        const shape = get().settings.networkShape;
+        if (shape.length < MAX_HIDDEN_LAYERS) setShape([...shape, shape.length > 0 ? shape[shape.length - 1] : 2]);
+      },
+      removeLayer: () => {
+        const shape = get().settings.networkShape;
+        if (shape.length > 0) setShape(shape.slice(0, -1));
+      },
+      addNeuron: (layer) => {
+        const shape = get().settings.networkShape;
+        if (layer in shape && shape[layer] < MAX_NEURONS) setShape(shape.map((n, i) => (i === layer ? n + 1 : n)));
+      },
+      removeNeuron: (layer) => {
+        const shape = get().settings.networkShape;
+        if (layer in shape && shape[layer] > 1) setShape(shape.map((n, i) => (i === layer ? n - 1 : n)));
+      },
+      togglePlay: () => (get().playing ? get().pause() : get().play()),
+      play: () => {
+        if (get().playing) return;
+        set({ playing: true });
+        port?.playingChanged(true);
+      },
+      pause: () => {
+        if (!get().playing) return;
+        set({ playing: false });
+        port?.playingChanged(false);
+      },
+      step: () => {
+        get().pause();
+        port?.step();
+      },
+      reset: () => {
+        clearRun();
+        port?.reset();
+      },
+      regenerate: () => {
+        const settings = { ...get().settings, seed: randomSeed(random) };
+        set({ settings, data: makeData(settings) });
+        port?.dataChanged();
+      },
+      setWeight: (column, from, to, value) => {
+        const network = get().network;
+        const row = network?.weights[column]?.[from];
+        if (!network || !row || !(to in row)) throw new Error(`setWeight: no link from node ${from} of column ${column} to node ${to}`);
+        if (!Number.isFinite(value)) throw new Error(`setWeight: value must be a finite number, got ${value}`);
+        const weights = network.weights.map((w, c) => (c !== column ? w : w.map((r, i) => (i !== from ? r : r.map((v, j) => (j === to ? value : v))))));
+        set({ network: { ...network, weights } });
+        port?.setWeight(column, from, to, value);
+      },
+      setBias: (column, index, value) => {
+        const network = get().network;
+        const row = network?.biases[column];
+        if (!network || !row || !(index in row)) throw new Error(`setBias: no bias for node ${index} of column ${column}`);
+        if (!Number.isFinite(value)) throw new Error(`setBias: value must be a finite number, got ${value}`);
+        const biases = network.biases.map((b, c) => (c !== column ? b : b.map((v, j) => (j === index ? value : v))));
+        set({ network: { ...network, biases } });
+        port?.setBias(column, index, value);
+      },
+      setHovered: (node) => set({ hovered: node }),
+      addNotices: (entries) => {
+        if (entries.length === 0) return;
+        set({ notices: [...get().notices, ...entries.map((e) => ({ ...e, id: nextNoticeId++ }))] });
+      },
+      dismissNotice: (id) => set({ notices: get().notices.filter((n) => n.id !== id) }),
+      dismissAllNotices: () => set({ notices: [] }),
+      setLocale: (next) => set({ locale: next }),
+
+      connectTrainer: (trainer) => {
+        port = trainer;
+        return () => {
+          if (port === trainer) port = null;
+        };
+      },
+      publishResults: ({ epoch, trainLoss, testLoss, network, heatmaps }) => {
+        const state = get();
+        set({
+          epoch,
+          trainLoss,
+          testLoss,
+          // Republishing the same epoch (after a weight edit, say) updates the numbers but adds no point.
+          lossHistory: state.lossHistory.epochs.at(-1) === epoch ? state.lossHistory : appendLoss(state.lossHistory, epoch, trainLoss, testLoss),
+          network: network ?? state.network,
+          heatmaps: heatmaps ?? state.heatmaps,
+        });
+      },
+      publishBackend: (backend) => set({ backend }),
+      publishError: (message) => set({ error: message }),
+    };
+  });
+}
+
+/** The app's store. Its seed is random until the URL sync applies the page's hash. */
+export const playgroundStore: PlaygroundStore = createPlaygroundStore();
+
+/** React hook: `usePlayground((s) => s.epoch)`. */
+export function usePlayground<T>(selector: (state: PlaygroundState) => T): T {
+  return useStore(playgroundStore, selector);
+}
