@@ -32,6 +32,28 @@ describe('binary ops', () => {
     expect(Array.from(await ops.greater(ops.tensor([1, 2, 3], [3]), ops.tensor([2], [])).data())).toEqual([0, 0, 1]);
   });
 
+  it('every broadcasting path (equal, scalar, trailing, general) matches a naive index mapping', async () => {
+    for (const [sa, sb] of [...broadcastPairs(), [[3], [4, 1, 3]], [[2, 1], [2, 3]], [[1, 4], [3, 1]]] as [number[], number[]][]) {
+      const a = randomInput(rng, sa);
+      const b = randomInput(rng, sb);
+      const out = ops.sub(ops.tensor(a.values, sa), ops.tensor(b.values, sb));
+      const shape = out.shape;
+      // Value at output multi-index idx: read each operand at idx's trailing axes, 0 where its axis is 1.
+      const at = (x: { values: Float32Array; shape: number[] }, idx: number[]): number => {
+        let flat = 0;
+        x.shape.forEach((d, i) => (flat = flat * d + (d === 1 ? 0 : idx[idx.length - x.shape.length + i])));
+        return x.values[flat];
+      };
+      const expected: number[] = [];
+      const idx = shape.map(() => 0);
+      for (let n = 0; n < out.size; n++) {
+        expected.push(at(a, idx) - at(b, idx));
+        for (let d = shape.length - 1; d >= 0 && ++idx[d] === shape[d]; d--) idx[d] = 0;
+      }
+      expectClose(await out.data(), expected, 1e-6);
+    }
+  });
+
   it('maximum and minimum send the gradient of a tie to x', async () => {
     const x = ops.tensor([1, 2], [2], true);
     const y = ops.tensor([1, 2], [2], true);

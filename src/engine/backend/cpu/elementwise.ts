@@ -45,6 +45,12 @@ export function broadcastStrides(shape: readonly number[], outShape: readonly nu
   });
 }
 
+/** True when `shape` (ignoring leading 1s) equals the trailing axes of `outShape`. */
+function isTrailing(shape: readonly number[], outShape: readonly number[]): boolean {
+  const lead = outShape.length - shape.length;
+  return shape.every((d, i) => d === outShape[lead + i] || (d === 1 && shapeSize(shape.slice(0, i + 1)) === 1));
+}
+
 export function binary(op: BinaryOp, a: CpuTensor, b: CpuTensor): CpuTensor {
   const f = binaryFns[op];
   if (!f) throw new Error(`binary: unknown op "${op}"`);
@@ -61,6 +67,11 @@ export function binary(op: BinaryOp, a: CpuTensor, b: CpuTensor): CpuTensor {
   } else if (a.size === 1 && b.size === size) {
     const s = ad[0];
     for (let i = 0; i < size; i++) out[i] = f(s, bd[i]);
+  } else if (a.size === size && isTrailing(b.shape, shape)) {
+    // b repeats along the leading axes (a bias row, say): its index cycles.
+    for (let i = 0; i < size; i++) out[i] = f(ad[i], bd[i % b.size]);
+  } else if (b.size === size && isTrailing(a.shape, shape)) {
+    for (let i = 0; i < size; i++) out[i] = f(ad[i % a.size], bd[i]);
   } else {
     // General case: walk the output in row-major order with a multi-index, advancing each input's offset.
     const rank = shape.length;
