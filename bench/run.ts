@@ -1,0 +1,90 @@
+// `npm run bench [-- --quick] [-- --only id,id]`: build the bench page (the second Vite input) with the app's
+// Vite config, serve it with `vite preview`, open it in headless Chromium, measure every workload on every
+// engine in that one page, write bench/results.json (quick: results.quick.json) and print the table.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { build, loadConfigFromFile, preview, type InlineConfig } from 'vite';
+import type { Page } from 'playwright-core';
+import { launchBrowser } from '../test/e2e/browser';
+import { markdownTable, workloadResult, type Results } from './report';
+import { ENGINES, type BenchApi, type Budget, type CellResult, type EngineId } from './workloads/types';
+
+declare global {
+  interface Window {
+    bench: BenchApi;
+  }
+}
+
+const { values: args } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } } });
+const budget: Budget = args.quick ? { warmupMs: 0, measureMs: 300 } : { warmupMs: 1000, measureMs: 2500 };
+const outFile = new URL(args.quick ? './results.quick.json' : './results.json', import.meta.url);
+
+// Only the bench input, into a temporary folder: the bench neither depends on the app page building
+// nor overwrites the dist/ that browser tests may be serving at the same time.
+const outDir = mkdtempSync(join(tmpdir(), 'bench-dist-'));
+console.log('building the bench page…');
+const app = (await loadConfigFromFile({ command: 'build', mode: 'production' }))?.config ?? {};
+const config: InlineConfig = {
+  ...app,
+  configFile: false,
+  logLevel: 'warn',
+  // TensorFlow.js alone is a multi-megabyte chunk; that is expected here.
+  build: { ...app.build, outDir, emptyOutDir: true, chunkSizeWarningLimit: 8000, rollupOptions: { ...app.build?.rollupOptions, input: { bench: 'bench/index.html' } } },
+};
+await build(config);
+const server = await preview({ ...config, preview: { port: 0, host: '127.0.0.1', strictPort: false } });
+const baseUrl = server.resolvedUrls?.local[0];
+if (!baseUrl) throw new Error('vite preview did not report a local URL');
+const browser = await launchBrowser();
+
+async function openBenchPage(): Promise<Page> {
+  const page = await browser.newPage();
+  page.on('pageerror', (e) => console.error(`  page error: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') console.error(`  page ${m.type()}: ${m.text()}`);
+  });
+  await page.goto(new URL('bench/index.html', baseUrl).href);
+  await page.waitForFunction(() => 'bench' in window);
+  return page;
+}
+
+try {
+  let page = await openBenchPage();
+  const adapter = await page.evaluate(() => window.bench.adapter());
+  const only = args.only?.split(',');
+  const workloads = (await page.evaluate(() => window.bench.workloads())).filter((w) => !only || only.includes(w.id));
+  const results: Results = {
+    adapter,
+    browser: `Chromium ${browser.version()}`,
+    host: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length },
+    date: new Date().toISOString(),
+    mode: args.quick ? 'quick' : 'full',
+    budget,
+    workloads: [],
+  };
+  for (const w of workloads) {
+    const cells = {} as Record<EngineId, CellResult>;
+    for (const engine of ENGINES) {
+      const t0 = Date.now();
+      try {
+        cells[engine] = await page.evaluate(([id, e, b]) => window.bench.run(id, e, b), [w.id, engine, budget] as const);
+      } catch (e) {
+        // The page itself died (e.g. a lost GPU process): record it and carry on in a fresh page.
+        cells[engine] = { value: null, note: `failed: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}` };
+        await page.close().catch(() => {});
+        page = await openBenchPage();
+      }
+      const c = cells[engine];
+      console.log(`${w.id.padEnd(15)} ${engine.padEnd(12)} ${c.value === null ? c.note : `${c.value.toPrecision(4)} ${w.unit}`}  (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+    }
+    results.workloads.push(workloadResult(w, cells));
+  }
+  writeFileSync(outFile, JSON.stringify(results, null, 2) + '\n');
+  console.log(`\n${markdownTable(results)}\n\nwrote ${outFile.pathname}`);
+} finally {
+  await browser.close();
+  await server.close();
+  rmSync(outDir, { recursive: true, force: true });
+}

@@ -1,0 +1,40 @@
+// Every neuron of the playground network over a 200×200 grid of the input plane, read back to the host.
+import * as tf from '@tensorflow/tfjs';
+import { gridPoints } from './data';
+import { measure } from './measure';
+import { tfPlaygroundModel } from './mlp-playground';
+import type { Workload } from './workload';
+
+export const GRID = 200;
+
+export const heatmap: Workload = {
+  id: 'heatmap',
+  what: `all 25 neurons of 2→8→8→8→1 tanh over a ${GRID}×${GRID} grid, read back`,
+  unit: 'grids/s',
+  targets: [{ vs: 'tfjs_webgpu', min: 100 }],
+  async tfjs(budget) {
+    const model = tfPlaygroundModel();
+    // One model whose outputs are every layer's activations, evaluated in one batch of 40,000 points.
+    const everyLayer = tf.model({ inputs: model.inputs, outputs: model.layers.map((l) => l.output as tf.SymbolicTensor) });
+    const points = tf.tensor2d(gridPoints(GRID), [GRID * GRID, 2]);
+    try {
+      const m = await measure(
+        {
+          async run(reps) {
+            for (let i = 0; i < reps; i++) {
+              const outs = everyLayer.predict(points, { batchSize: GRID * GRID }) as tf.Tensor[];
+              await Promise.all(outs.map((o) => o.data()));
+              tf.dispose(outs);
+            }
+          },
+          sync: async () => {},
+        },
+        budget,
+      );
+      return { value: m.perSecond, how: `LayersModel with every layer as output, predict(batchSize ${GRID * GRID}), data() of each output; ${m.reps} grids` };
+    } finally {
+      points.dispose();
+      model.dispose();
+    }
+  },
+};

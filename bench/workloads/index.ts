@@ -1,0 +1,9 @@
+// Every workload, in the order of the results table.
+import { cnnMnist } from './cnn-mnist';
+import { heatmap } from './heatmap';
+import { matmul1024, matmul512 } from './matmul';
+import { mlpMnist } from './mlp-mnist';
+import { mlpPlayground } from './mlp-playground';
+import type { Workload } from './workload';
+
+export const WORKLOADS: Workload[] = [mlpPlayground, heatmap, cnnMnist, mlpMnist, matmul512, matmul1024];

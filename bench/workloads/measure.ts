@@ -1,0 +1,46 @@
+// Timing with a fixed wall budget. The clock stops only after `sync` has read a value back,
+// so work an engine merely queued (GPU command buffers, pending promises) is counted.
+import type { Budget } from './types';
+
+export interface Repeatable {
+  /** Do `reps` repetitions of the work (may only queue them). */
+  run(reps: number): void | Promise<void>;
+  /** Wait until everything queued so far has finished, by reading a value back. */
+  sync(): Promise<void>;
+}
+
+export interface Measurement {
+  perSecond: number;
+  reps: number;
+  ms: number;
+  /** Repetitions between two syncs in the timed loop. */
+  chunk: number;
+}
+
+/**
+ * Warm up (at least one synced repetition), growing the chunk of repetitions per sync until a chunk
+ * takes about a tenth of the budget, so the readback is amortized the same way for every engine;
+ * then repeat chunks until the budget is spent (at least one chunk).
+ */
+export async function measure(work: Repeatable, budget: Budget): Promise<Measurement> {
+  const chunkTargetMs = budget.measureMs / 10;
+  let chunk = 1;
+  const warmStart = performance.now();
+  for (;;) {
+    const t0 = performance.now();
+    await work.run(chunk);
+    await work.sync();
+    const dt = performance.now() - t0;
+    if (performance.now() - warmStart >= budget.warmupMs) break;
+    if (dt < chunkTargetMs / 2) chunk *= 2;
+  }
+  let reps = 0;
+  const start = performance.now();
+  do {
+    await work.run(chunk);
+    await work.sync();
+    reps += chunk;
+  } while (performance.now() - start < budget.measureMs);
+  const ms = performance.now() - start;
+  return { perSecond: (reps * 1000) / ms, reps, ms, chunk };
+}
