@@ -61,12 +61,22 @@ const xor: Generator = (rng, n, noise) => {
 };
 
 // Two blobs at (2, 2) → +1 and (−2, −2) → −1; noise widens the variance linearly from 0.5 to 4.
+// A draw outside the plane is drawn again (TensorFlow Playground keeps it, off the plot), so every point shows.
 const gauss: Generator = (rng, n, noise) => {
   const variance = 0.5 + (noise / 0.5) * 3.5;
   const std = Math.sqrt(variance);
+  const inPlane = (v: number) => Math.abs(v) <= PLANE_RADIUS;
   const points: Point2D[] = [];
   for (const [c, label] of [[2, 1], [-2, -1]] as const) {
-    for (let i = 0; i < n / 2; i++) points.push({ x: rng.normal(c, std), y: rng.normal(c, std), label });
+    for (let i = 0; i < n / 2; i++) {
+      let x: number;
+      let y: number;
+      do {
+        x = rng.normal(c, std);
+        y = rng.normal(c, std);
+      } while (!inPlane(x) || !inPlane(y));
+      points.push({ x, y, label });
+    }
   }
   return points;
 };
