@@ -36,7 +36,7 @@ const binaryFns: Record<BinaryOp, (a: number, b: number) => number> = {
 };
 
 /** Strides of `shape` seen from a broadcast output of rank `rank`: 0 where the axis is missing or 1. */
-export function broadcastStrides(shape: readonly number[], outShape: readonly number[]): number[] {
+function broadcastStrides(shape: readonly number[], outShape: readonly number[]): number[] {
   const rank = outShape.length;
   const own = stridesOf(shape);
   return outShape.map((_, i) => {
@@ -108,9 +108,9 @@ export function softplus(x: number): number {
   return Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
 }
 
-export const LEAKY_RELU_SLOPE = 0.2;
+const LEAKY_RELU_SLOPE = 0.2;
 
-export const activationFns: Record<ActivationKind, (x: number) => number> = {
+const activationFns: Record<ActivationKind, (x: number) => number> = {
   linear: (x) => x,
   relu: (x) => (x > 0 ? x : 0),
   leaky_relu: (x) => (x > 0 ? x : LEAKY_RELU_SLOPE * x),
