@@ -1,0 +1,40 @@
+// Ready-made lessons a teacher can open with one click: each is a partial setting list over the defaults
+// (the seed is kept so the class sees the same data).
+import type { MessageKey } from './i18n';
+import { defaultSettings, type Settings } from './url-table';
+
+export interface Preset {
+  id: string;
+  /** Translation key of its name. */
+  title: MessageKey;
+  settings: Partial<Settings>;
+}
+
+const ONLY_XY = { x: true, y: true, xSquared: false, ySquared: false, xTimesY: false, sinX: false, sinY: false };
+
+export const PRESETS: readonly Preset[] = [
+  { id: 'linear', title: 'preset.linear', settings: { ...ONLY_XY, dataset: 'gauss', networkShape: [], activation: 'linear' } },
+  { id: 'xor-feature', title: 'preset.xorFeature', settings: { ...ONLY_XY, dataset: 'xor', xTimesY: true, networkShape: [] } },
+  { id: 'circle-squares', title: 'preset.circleSquares', settings: { ...ONLY_XY, dataset: 'circle', x: false, y: false, xSquared: true, ySquared: true, networkShape: [] } },
+  { id: 'xor-hidden', title: 'preset.xorHidden', settings: { ...ONLY_XY, dataset: 'xor', networkShape: [4], activation: 'tanh' } },
+  {
+    id: 'spiral-deep',
+    title: 'preset.spiralDeep',
+    settings: { ...ONLY_XY, dataset: 'spiral', sinX: true, sinY: true, xSquared: true, ySquared: true, networkShape: [8, 8, 6], activation: 'tanh', learningRate: 0.03 },
+  },
+  {
+    id: 'overfitting',
+    title: 'preset.overfitting',
+    settings: { ...ONLY_XY, dataset: 'spiral', noise: 35, percTrainData: 20, networkShape: [8, 8, 8], activation: 'relu', showTestData: true },
+  },
+  {
+    id: 'regularization',
+    title: 'preset.regularization',
+    settings: { ...ONLY_XY, dataset: 'spiral', noise: 35, percTrainData: 20, networkShape: [8, 8, 8], activation: 'relu', showTestData: true, regularization: 'L2', regularizationRate: 0.003 },
+  },
+];
+
+/** The full settings a preset gives: defaults, the current seed, then the preset's own values. */
+export function presetSettings(preset: Preset, current: Settings): Settings {
+  return { ...defaultSettings(), seed: current.seed, ...preset.settings };
+}
