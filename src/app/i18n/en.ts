@@ -76,6 +76,20 @@ export const en = {
   'preset.regularization': 'L2 regularization against overfitting',
   'classroom.title': 'Use in classroom',
   'classroom.hint': 'Tick the controls to hide, then copy the link.',
+  // Views (src/ui).
+  'controls.title': 'Training controls',
+  'app.keyboardHint': 'Keyboard: Space runs or pauses, → steps one epoch, R resets the network.',
+  'output.showingFeature': 'Showing input {feature}',
+  'output.showingNeuron': 'Showing neuron {neuron} of hidden layer {layer}',
+  'network.neuronLabel': 'Neuron {neuron} of hidden layer {layer}',
+  'classroom.playButton': 'Run/pause button',
+  'classroom.stepButton': 'Step button',
+  'classroom.resetButton': 'Reset button',
+  'classroom.dataset': 'Which dataset',
+  'classroom.numHiddenLayers': 'Number of hidden layers',
+  'classroom.feature': 'Input {feature}',
+  'classroom.link': 'Link for the class',
+  'notice.more': '…and {count} more',
 } as const;
 
 export type MessageKey = keyof typeof en;

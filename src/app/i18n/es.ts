@@ -77,4 +77,18 @@ export const es: Record<MessageKey, string> = {
   'preset.regularization': 'Regularización L2 contra el sobreajuste',
   'classroom.title': 'Usar en clase',
   'classroom.hint': 'Marca los controles que quieres ocultar y copia el enlace.',
+  // Views (src/ui).
+  'controls.title': 'Controles de entrenamiento',
+  'app.keyboardHint': 'Teclado: Espacio entrena o pausa, → avanza una época, R reinicia la red.',
+  'output.showingFeature': 'Mostrando la entrada {feature}',
+  'output.showingNeuron': 'Mostrando la neurona {neuron} de la capa oculta {layer}',
+  'network.neuronLabel': 'Neurona {neuron} de la capa oculta {layer}',
+  'classroom.playButton': 'Botón de entrenar/pausa',
+  'classroom.stepButton': 'Botón de paso',
+  'classroom.resetButton': 'Botón de reinicio',
+  'classroom.dataset': 'Elección del conjunto de datos',
+  'classroom.numHiddenLayers': 'Número de capas ocultas',
+  'classroom.feature': 'Entrada {feature}',
+  'classroom.link': 'Enlace para la clase',
+  'notice.more': '…y {count} más',
 };

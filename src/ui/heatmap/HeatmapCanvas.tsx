@@ -1,5 +1,5 @@
 // Draws a square Float32Array grid of values in [−1, 1] onto a <canvas> through one reusable ImageData.
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, type CSSProperties } from 'react';
 import { COLOR_LUT, lutIndex } from './color-scale';
 
 export interface HeatmapCanvasProps {
@@ -8,11 +8,12 @@ export interface HeatmapCanvasProps {
   resolution: number;
   discretize?: boolean;
   className?: string;
+  style?: CSSProperties;
   /** Accessible name; heatmaps are images to screen readers. */
   label?: string;
 }
 
-export function HeatmapCanvas({ grid, resolution, discretize = false, className, label }: HeatmapCanvasProps) {
+export function HeatmapCanvas({ grid, resolution, discretize = false, className, style, label }: HeatmapCanvasProps) {
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const imageRef = useRef<ImageData | null>(null);
 
@@ -39,6 +40,7 @@ export function HeatmapCanvas({ grid, resolution, discretize = false, className,
     <canvas
       ref={canvasRef}
       className={className}
+      style={style}
       width={resolution}
       height={resolution}
       role="img"

@@ -31,12 +31,16 @@ export interface LayoutOptions {
 
 const GAP_RATIO = 0.3;
 
+/** Links need room: a node takes at most this share of the distance between columns. */
+const NODE_SHARE_OF_COLUMN = 0.55;
+
 /** Lay out columns evenly across the width; nodes shrink (down to minNodeSize) so the tallest column fits. */
 export function layoutNetwork({ counts, width, height, maxNodeSize = 40, minNodeSize = 16 }: LayoutOptions): NetworkLayout {
   if (counts.length < 2) throw new Error(`layoutNetwork: counts must list at least input and output columns, got ${counts.length}`);
   const tallest = Math.max(...counts);
-  const fitted = height / (tallest * (1 + GAP_RATIO));
-  const nodeSize = Math.max(minNodeSize, Math.min(maxNodeSize, Math.floor(fitted)));
+  const fitHeight = height / (tallest * (1 + GAP_RATIO));
+  const fitWidth = (width / counts.length) * NODE_SHARE_OF_COLUMN;
+  const nodeSize = Math.max(minNodeSize, Math.min(maxNodeSize, Math.floor(fitHeight), Math.floor(fitWidth)));
   const pitch = Math.round(nodeSize * (1 + GAP_RATIO));
   const contentHeight = Math.max(height, tallest * pitch);
   const span = Math.max(0, width - nodeSize);

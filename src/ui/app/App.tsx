@@ -1,0 +1,42 @@
+// The page: header, notices, classroom panel, the top bar of training controls, then DATA | NETWORK | OUTPUT.
+import { useState } from 'react';
+import { BackendBadge } from '../controls/BackendBadge';
+import { LanguageSwitch } from '../controls/LanguageSwitch';
+import { ShareButton } from '../controls/ShareButton';
+import { TopBar } from '../controls/TopBar';
+import { ClassroomPanel } from '../classroom/ClassroomPanel';
+import { DataColumn } from '../dataset/DataColumn';
+import { NetworkColumn } from '../network/NetworkColumn';
+import { OutputColumn } from '../output/OutputColumn';
+import { Notices } from './Notices';
+import { useKeyboardShortcuts } from './use-keyboard-shortcuts';
+import { useTranslate } from './use-translate';
+
+export function App() {
+  const t = useTranslate();
+  const [classroomOpen, setClassroomOpen] = useState(false);
+  useKeyboardShortcuts();
+
+  return (
+    <>
+      <header className="app-header">
+        <h1>{t('app.title')}</h1>
+        <BackendBadge />
+        <ShareButton />
+        <button type="button" className="header-button" aria-expanded={classroomOpen} data-testid="classroom-toggle" onClick={() => setClassroomOpen((o) => !o)}>
+          {t('classroom.title')}
+        </button>
+        <LanguageSwitch />
+      </header>
+      <Notices />
+      {classroomOpen && <ClassroomPanel />}
+      <TopBar />
+      <main className="main">
+        <DataColumn />
+        <NetworkColumn />
+        <OutputColumn />
+      </main>
+      <footer className="app-footer">{t('app.keyboardHint')}</footer>
+    </>
+  );
+}

@@ -1,0 +1,73 @@
+// DATA: dataset thumbnails, ratio of training to test data, noise, batch size, regenerate.
+import { usePlayground } from '../../app/store';
+import { CLASSIFICATION_DATASETS, REGRESSION_DATASETS } from '../../data/playground-datasets';
+import { useHidden } from '../app/use-hidden';
+import { useTranslate } from '../app/use-translate';
+import { DatasetThumbnail } from './DatasetThumbnail';
+import { Slider } from './Slider';
+
+/** TensorFlow Playground's slider tops at 30; teachers asked for larger batches, the URL allows up to 1,000. */
+const BATCH_SLIDER_MAX = 100;
+
+export function DataColumn() {
+  const t = useTranslate();
+  const settings = usePlayground((s) => s.settings);
+  const setSetting = usePlayground((s) => s.setSetting);
+  const regenerate = usePlayground((s) => s.regenerate);
+  const hideDataset = useHidden('dataset');
+  const hidePerc = useHidden('percTrainData');
+  const hideNoise = useHidden('noise');
+  const hideBatch = useHidden('batchSize');
+  const regression = settings.problem === 'regression';
+
+  return (
+    <section className="column data-column" aria-labelledby="data-title">
+      <h2 className="column-title" id="data-title">
+        {t('data.title')}
+      </h2>
+      {!hideDataset && (
+        <>
+          <p className="column-hint">{t('data.which')}</p>
+          <div className="dataset-grid">
+            {regression
+              ? REGRESSION_DATASETS.map((name) => (
+                  <DatasetThumbnail key={name} name={name} label={t(`dataset.${name}`)} selected={settings.regDataset === name} onSelect={() => setSetting('regDataset', name)} />
+                ))
+              : CLASSIFICATION_DATASETS.map((name) => (
+                  <DatasetThumbnail key={name} name={name} label={t(`dataset.${name}`)} selected={settings.dataset === name} onSelect={() => setSetting('dataset', name)} />
+                ))}
+          </div>
+        </>
+      )}
+      {!hidePerc && (
+        <Slider
+          label={t('controls.percTrainData')}
+          testId="perc-train"
+          value={settings.percTrainData}
+          min={10}
+          max={90}
+          step={10}
+          format={(v) => `${v}%`}
+          onChange={(v) => setSetting('percTrainData', v)}
+        />
+      )}
+      {!hideNoise && (
+        <Slider label={t('controls.noise')} testId="noise" value={settings.noise} min={0} max={50} step={5} onChange={(v) => setSetting('noise', v)} />
+      )}
+      {!hideBatch && (
+        <Slider
+          label={t('controls.batchSize')}
+          testId="batch-size"
+          value={settings.batchSize}
+          min={1}
+          max={Math.max(BATCH_SLIDER_MAX, settings.batchSize)}
+          step={1}
+          onChange={(v) => setSetting('batchSize', v)}
+        />
+      )}
+      <button type="button" className="text-button" data-testid="regenerate" onClick={regenerate}>
+        {t('controls.regenerate')}
+      </button>
+    </section>
+  );
+}

@@ -1,0 +1,175 @@
+// The playground in a real Chromium: it trains, restores TensorFlow Playground links, survives hostile hashes.
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser, screenshot, watchErrors } from './browser';
+
+const TF_LINK =
+  '#activation=relu&batchSize=20&dataset=xor&regDataset=reg-plane&learningRate=0.1&regularizationRate=0&noise=10' +
+  '&networkShape=5,3&seed=0.12345&showTestData=true&discretize=true&percTrainData=60&x=true&y=true&xTimesY=true' +
+  '&xSquared=false&ySquared=false&cosX=false&sinX=false&cosY=false&sinY=false&collectStats=false' +
+  '&problem=classification&initZero=false&hideText=false';
+
+const HOSTILE_HASHES: Record<string, string> = {
+  prototypes: '#__proto__=1&constructor=x&networkShape=999999,-1,NaN&learningRate=1e999&%E0%A4%A=1',
+  html: `#activation=${encodeURIComponent('<img src=x onerror=alert(1)>')}&dataset=<img src=x onerror=alert(1)>&<b>bold</b>=1`,
+  huge: `#networkShape=${'9,'.repeat(50_000)}`,
+};
+
+let browser: Browser;
+const baseUrl = inject('baseUrl');
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+/** Open the app at a hash, collecting uncaught errors and any dialog (an alert would mean injected script ran). */
+async function open(hash = ''): Promise<{ page: Page; errors: string[] }> {
+  const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
+  const errors = watchErrors(page);
+  page.on('dialog', (d) => {
+    errors.push(`dialog: ${d.message()}`);
+    void d.dismiss();
+  });
+  await page.goto(baseUrl + hash);
+  await page.getByTestId('play-pause').waitFor();
+  return { page, errors };
+}
+
+async function epoch(page: Page): Promise<number> {
+  return Number((await page.getByTestId('epoch').textContent())?.replace(/[^\d]/g, ''));
+}
+
+async function trainLoss(page: Page): Promise<number> {
+  return Number(await page.getByTestId('train-loss').textContent());
+}
+
+async function isPlaying(page: Page): Promise<boolean> {
+  return (await page.getByTestId('play-pause').getAttribute('aria-pressed')) === 'true';
+}
+
+describe('playground', () => {
+  it('loads without errors, trains on play, and the loss falls', async () => {
+    const { page, errors } = await open();
+    await expect.poll(() => page.getByTestId('backend').textContent(), { timeout: 30_000 }).toMatch(/WebGPU|CPU/);
+    await expect.poll(() => trainLoss(page), { timeout: 30_000 }).toBeGreaterThan(0);
+    const before = await trainLoss(page);
+    expect(await epoch(page)).toBe(0);
+    await screenshot(page, 'default');
+
+    await page.getByTestId('play-pause').click();
+    expect(await isPlaying(page)).toBe(true);
+    await expect.poll(() => epoch(page), { timeout: 60_000 }).toBeGreaterThan(20);
+    await expect.poll(() => trainLoss(page), { timeout: 60_000 }).toBeLessThan(before * 0.8);
+    await page.getByTestId('play-pause').click();
+    expect(await isPlaying(page)).toBe(false);
+    await screenshot(page, 'training');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('restores a TensorFlow Playground link and rewrites the hash canonically', async () => {
+    const { page, errors } = await open(TF_LINK);
+    expect(await page.getByTestId('activation').inputValue()).toBe('relu');
+    expect(await page.getByTestId('learning-rate').inputValue()).toBe('0.1');
+    expect(await page.getByTestId('regularization-rate').inputValue()).toBe('0');
+    expect(await page.getByTestId('problem').inputValue()).toBe('classification');
+    expect(await page.getByTestId('batch-size').inputValue()).toBe('20');
+    expect(await page.getByTestId('noise').inputValue()).toBe('10');
+    expect(await page.getByTestId('perc-train').inputValue()).toBe('60');
+    expect(await page.getByTestId('dataset-xor').getAttribute('aria-pressed')).toBe('true');
+    expect(await page.getByTestId('layer-count').textContent()).toMatch(/2/);
+    expect(await page.getByTestId('neuron-count-0').textContent()).toMatch(/5/);
+    expect(await page.getByTestId('neuron-count-1').textContent()).toMatch(/3/);
+    for (const [feature, on] of Object.entries({ x: true, y: true, xTimesY: true, xSquared: false, ySquared: false, sinX: false, sinY: false })) {
+      expect(await page.getByTestId(`feature-${feature}`).getAttribute('aria-pressed'), feature).toBe(String(on));
+    }
+    expect(await page.getByTestId('show-test-data').isChecked()).toBe(true);
+    expect(await page.getByTestId('discretize').isChecked()).toBe(true);
+
+    // Canonical: every setting written back in the app's own order, ignored keys dropped; reloading it is a fixed point.
+    const hash = await page.evaluate(() => location.hash);
+    for (const pair of ['activation=relu', 'batchSize=20', 'dataset=xor', 'learningRate=0.1', 'networkShape=5,3', 'percTrainData=60', 'xTimesY=true', 'sinY=false']) {
+      expect(hash).toContain(pair);
+    }
+    expect(hash).not.toBe(TF_LINK);
+    await page.reload();
+    await page.getByTestId('play-pause').waitFor();
+    expect(await page.evaluate(() => location.hash)).toBe(hash);
+    await screenshot(page, 'tf-link');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('keeps running on hostile hashes, shows what it ignored, and never renders URL text as HTML', async () => {
+    for (const [name, hash] of Object.entries(HOSTILE_HASHES)) {
+      const { page, errors } = await open(hash);
+      await expect(page.getByTestId('url-notice').isVisible(), name).resolves.toBe(true);
+      expect(await page.locator('img').count(), name).toBe(0);
+      expect(await page.locator('b:text("bold")').count(), name).toBe(0);
+      expect(await page.getByTestId('activation').inputValue(), name).toBe('tanh');
+      // Still trains: one step advances the epoch.
+      await page.getByTestId('step').click();
+      await expect.poll(() => epoch(page), { timeout: 30_000 }).toBe(1);
+      if (name === 'prototypes') await screenshot(page, 'hostile');
+      await page.getByTestId('url-notice-dismiss').click();
+      expect(await page.getByTestId('url-notice').count(), name).toBe(0);
+      expect(await page.evaluate(() => location.hash.length), name).toBeLessThan(2_000);
+      expect(errors, name).toEqual([]);
+      await page.close();
+    }
+  });
+
+  it('answers space, → and r, but not while typing in an input', async () => {
+    const { page, errors } = await open();
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(() => epoch(page), { timeout: 30_000 }).toBe(1);
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(() => epoch(page), { timeout: 30_000 }).toBe(2);
+    await page.keyboard.press('r');
+    await expect.poll(() => epoch(page)).toBe(0);
+
+    await page.keyboard.press('Space');
+    expect(await isPlaying(page)).toBe(true);
+    await expect.poll(() => epoch(page), { timeout: 30_000 }).toBeGreaterThan(0);
+    await page.keyboard.press('Space');
+    expect(await isPlaying(page)).toBe(false);
+
+    await page.getByTestId('classroom-toggle').click();
+    await page.getByTestId('classroom-link').focus();
+    const atFocus = await epoch(page);
+    await page.keyboard.press('r');
+    await page.keyboard.press('ArrowRight');
+    expect(await isPlaying(page)).toBe(false);
+    expect(await epoch(page)).toBe(atFocus);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('hides controls for the classroom and builds a link that hides them', async () => {
+    const { page, errors } = await open();
+    await page.getByTestId('classroom-toggle').click();
+    await page.getByTestId('hide-learningRate').check();
+    await page.getByTestId('hide-stepButton').check();
+    expect(await page.getByTestId('learning-rate').count()).toBe(0);
+    expect(await page.getByTestId('step').count()).toBe(0);
+    const link = await page.getByTestId('classroom-link').inputValue();
+    expect(link).toContain('learningRate_hide=true');
+    expect(link).toContain('stepButton_hide=true');
+    await screenshot(page, 'classroom');
+
+    const fresh = await browser.newPage({ viewport: { width: 1366, height: 900 } });
+    const freshErrors = watchErrors(fresh);
+    await fresh.goto(link);
+    await fresh.getByTestId('play-pause').waitFor();
+    expect(await fresh.getByTestId('learning-rate').count()).toBe(0);
+    expect(await fresh.getByTestId('step').count()).toBe(0);
+    expect(await fresh.getByTestId('activation').count()).toBe(1);
+    expect([...errors, ...freshErrors]).toEqual([]);
+    await fresh.close();
+    await page.close();
+  });
+});
