@@ -45,8 +45,11 @@ export interface DataSet {
 export interface EngineNetwork {
   setData(train: DataSet, test: DataSet): void;
   setHyperparameters(hyper: Hyperparameters): Promise<void>;
-  /** `epochs` passes over the training set, in order, batches of batchSize, one SGD step each. */
-  trainEpochs(epochs: number): Promise<void>;
+  /**
+   * One SGD step on each of batches first … first + count − 1 of the training set, in order; batch b holds
+   * rows [b·batchSize, min((b + 1)·batchSize, rows)). An epoch is batches 0 … ⌈rows / batchSize⌉ − 1.
+   */
+  trainBatches(first: number, count: number): Promise<void>;
   /** Mean loss (Keras mse, without the regularization term) over each set. */
   losses(): Promise<{ train: number; test: number }>;
   /**
@@ -68,20 +71,27 @@ export interface EngineAdapter {
   createNetwork(spec: NetworkSpec): Promise<EngineNetwork>;
 }
 
-/** When to run the next frame: requestAnimationFrame in the browser, a manual pump in tests. */
+/** When to run the next frame and what time it is: requestAnimationFrame in the browser, a manual pump in tests. */
 export interface FrameScheduler {
   request(callback: () => void): void;
+  /** Milliseconds, monotonic. */
+  now(): number;
 }
 
-export const animationFrameScheduler: FrameScheduler = { request: (callback) => void requestAnimationFrame(() => callback()) };
+export const animationFrameScheduler: FrameScheduler = {
+  request: (callback) => void requestAnimationFrame(() => callback()),
+  now: () => performance.now(),
+};
 
 export interface TrainerOptions {
   /** The big output plot (TensorFlow Playground: 100). */
   outputResolution?: number;
   /** Each node's own heatmap (TensorFlow Playground: 10, averaged down). */
   neuronResolution?: number;
-  /** Epochs per animation frame (TensorFlow Playground: 1). */
+  /** Epochs per animation frame at most (TensorFlow Playground: 1). */
   epochsPerFrame?: number;
+  /** Training time per frame before it yields to the page, ms; a longer epoch spreads over frames. */
+  frameBudgetMs?: number;
 }
 
 export function networkSpec(settings: Settings): NetworkSpec {
@@ -111,6 +121,10 @@ export class Trainer implements TrainerPort {
   private features: FeatureId[] = [];
   private featureGrids: Float32Array[] = [];
   private epoch = 0;
+  /** Next batch of the current epoch (a frame may end mid-epoch when an epoch outlasts the budget). */
+  private position = 0;
+  /** Batches per engine call, adapted so one call takes about half the frame budget. */
+  private chunk = 1;
   /** Bumped on every reset, so work queued for an older network publishes nothing. */
   private generation = 0;
   private queue: Promise<void> = Promise.resolve();
@@ -119,16 +133,18 @@ export class Trainer implements TrainerPort {
   private readonly outputResolution: number;
   private readonly neuronResolution: number;
   private readonly epochsPerFrame: number;
+  private readonly frameBudgetMs: number;
 
   constructor(
     private readonly store: PlaygroundStore,
     private readonly engine: EngineAdapter,
     private readonly scheduler: FrameScheduler = animationFrameScheduler,
-    { outputResolution = 200, neuronResolution = 64, epochsPerFrame = 1 }: TrainerOptions = {},
+    { outputResolution = 200, neuronResolution = 64, epochsPerFrame = 1, frameBudgetMs = 10 }: TrainerOptions = {},
   ) {
     this.outputResolution = outputResolution;
     this.neuronResolution = neuronResolution;
     this.epochsPerFrame = epochsPerFrame;
+    this.frameBudgetMs = frameBudgetMs;
   }
 
   /** Start the backend, build the first network and listen to the store. Resolves when the first results are published. */
@@ -162,8 +178,7 @@ export class Trainer implements TrainerPort {
     this.enqueue(async () => {
       this.network?.dispose();
       this.network = null;
-      const settings = this.store.getState().settings;
-      const spec = networkSpec(settings);
+      const spec = networkSpec(this.store.getState().settings);
       const network = await this.engine.createNetwork(spec);
       if (generation !== this.generation) {
         network.dispose();
@@ -174,6 +189,7 @@ export class Trainer implements TrainerPort {
       this.featureGrids = featureHeatmaps(spec.features, this.neuronResolution);
       this.uploadData();
       this.epoch = 0;
+      this.chunk = 1;
       await this.publish(generation);
     });
   }
@@ -189,7 +205,10 @@ export class Trainer implements TrainerPort {
 
   hyperparametersChanged(): void {
     this.enqueue(async () => {
-      await this.network?.setHyperparameters(hyperparameters(this.store.getState().settings));
+      if (!this.network) return;
+      await this.network.setHyperparameters(hyperparameters(this.store.getState().settings));
+      // Batch boundaries moved: the pass in progress starts over.
+      this.position = 0;
     });
   }
 
@@ -197,8 +216,14 @@ export class Trainer implements TrainerPort {
     if (playing) this.requestFrame();
   }
 
+  /** Finish the current epoch (a whole one when paused at its start). */
   step(): void {
-    this.train(1);
+    const generation = this.generation;
+    this.enqueue(async () => {
+      if (!this.network) return;
+      await this.trainBatches(this.batchesPerEpoch() - this.position);
+      await this.publish(generation);
+    });
   }
 
   setWeight(column: number, from: number, to: number, value: number): void {
@@ -224,26 +249,51 @@ export class Trainer implements TrainerPort {
       this.frameRequested = false;
       if (!this.store.getState().playing) return;
       // The next frame is asked for only once this one's work is done, so frames never pile up.
-      this.train(this.epochsPerFrame).then(() => {
+      this.enqueue(() => this.frame()).then(() => {
         if (this.store.getState().playing) this.requestFrame();
       });
     });
   }
 
-  private train(epochs: number): Promise<void> {
+  /** Up to epochsPerFrame epochs, in chunks, stopping early when the budget is spent; then publish. */
+  private async frame(): Promise<void> {
+    if (!this.network) return;
     const generation = this.generation;
-    return this.enqueue(async () => {
-      if (!this.network) return;
-      await this.network.trainEpochs(epochs);
-      if (generation !== this.generation) return;
-      this.epoch += epochs;
-      await this.publish(generation);
-    });
+    const started = this.scheduler.now();
+    let left = this.epochsPerFrame * this.batchesPerEpoch();
+    while (left > 0) {
+      const count = Math.min(this.chunk, left, this.batchesPerEpoch() - this.position);
+      const t0 = this.scheduler.now();
+      await this.trainBatches(count);
+      const took = this.scheduler.now() - t0;
+      left -= count;
+      // Aim for calls of about half the budget: fewer calls (and GPU submits) without overrunning the frame.
+      if (took > this.frameBudgetMs / 2) this.chunk = Math.max(1, this.chunk >> 1);
+      else if (count === this.chunk) this.chunk = Math.min(this.chunk * 2, 1 << 16);
+      if (this.scheduler.now() - started >= this.frameBudgetMs) break;
+    }
+    await this.publish(generation);
+  }
+
+  private batchesPerEpoch(): number {
+    const rows = this.store.getState().data.train.length;
+    return Math.max(1, Math.ceil(rows / this.store.getState().settings.batchSize));
+  }
+
+  private async trainBatches(count: number): Promise<void> {
+    if (!this.network || count <= 0) return;
+    await this.network.trainBatches(this.position, count);
+    this.position += count;
+    if (this.position >= this.batchesPerEpoch()) {
+      this.position = 0;
+      this.epoch++;
+    }
   }
 
   private uploadData(): void {
     const { train, test } = this.store.getState().data;
     this.network?.setData(dataSet(train, this.features), dataSet(test, this.features));
+    this.position = 0;
   }
 
   /** Read losses, parameters and grids (asynchronously) and hand them to the store, unless a reset came since. */
