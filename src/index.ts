@@ -1,0 +1,28 @@
+// The public engine API, importable from the browser and from plain Node (`npx tsx`): a Keras-shaped
+// model (TensorFlow.js spelling), the backend switch, metrics helpers, tables, and tensors/ops for advanced use.
+export { Sequential } from './nn/sequential';
+export type { SequentialOptions, CompileOptions, PredictOptions } from './nn/sequential';
+export { layers, Layer } from './nn/layers';
+export type { DenseOptions, Conv2DOptions, Pooling2DOptions, DropoutOptions, Param } from './nn/layers';
+export { callbacks, EarlyStopping } from './nn/callbacks';
+export type { Callback, CallbackModel, EarlyStoppingOptions, Logs, WeightSnapshot } from './nn/callbacks';
+export type { FitOptions, History } from './nn/fit';
+export type { TrainState, TrainStep } from './nn/train-step';
+export type { Summary, SummaryRow } from './nn/summary';
+export type { ModelJSON, WeightValue } from './nn/serialization';
+export type { Inspection, LayerInspection, LayerOutput } from './nn/introspection';
+export type { HostArray, ArrayInput } from './nn/host-array';
+export { toCategorical } from './nn/host-array';
+export { ACTIVATIONS, type Activation } from './nn/activations';
+export { LOSSES } from './nn/losses';
+export { OPTIMIZER_DEFAULTS, type OptimizerOptions, type OptimizerSpec } from './nn/optimizers';
+export { INITIALIZERS, type InitializerName } from './nn/initializers';
+export { auc, argmaxRows, computeMetrics, confusionMatrix, METRICS, type MetricName } from './nn/metrics';
+
+export { setBackend, getBackend, activeBackend, registerBackend, useBackend, type BackendName } from './engine/registry';
+export type { Backend } from './engine/backend/backend';
+export { Tensor, grad, noGrad } from './engine/tensor';
+export * as ops from './engine/ops';
+export { createRng } from './engine/random';
+
+export { parseTable, splitTable, standardize, takeRows, tableInputs, fetchTable, readTableFile, type Table, type SplitOptions } from './data/tables';

@@ -1,0 +1,112 @@
+// 2-D convolution over NHWC images with a [kh, kw, inC, outC] kernel (Keras's layout), then bias and activation.
+import type { Conv2DInfo } from '../../engine/backend/backend';
+import * as ops from '../../engine/ops';
+import { convOutSize } from '../../engine/shape';
+import type { Tensor } from '../../engine/tensor';
+import { applyActivation, checkActivation, type Activation } from '../activations';
+import { formatShape } from '../host-array';
+import { checkInitializer, initialValues, type InitializerName } from '../initializers';
+import { checkRegularizer, type RegularizerConfig } from '../regularizers';
+import { checkPadding, checkPair, checkPositiveInt, Layer, type BaseLayerOptions, type BuildContext, type Param } from './layer';
+
+export interface Conv2DOptions extends BaseLayerOptions {
+  filters: number;
+  kernelSize: number | [number, number];
+  strides?: number | [number, number];
+  padding?: 'valid' | 'same';
+  activation?: Activation;
+  useBias?: boolean;
+  kernelInitializer?: InitializerName;
+  biasInitializer?: InitializerName;
+  kernelRegularizer?: RegularizerConfig;
+  biasRegularizer?: RegularizerConfig;
+}
+
+export class Conv2D extends Layer {
+  readonly type = 'Conv2D';
+  readonly baseName = 'conv2d';
+  readonly filters: number;
+  readonly kernelSize: [number, number];
+  readonly info: Conv2DInfo;
+  private readonly act: Activation;
+  private readonly useBias: boolean;
+  private readonly kernelInitializer: InitializerName;
+  private readonly biasInitializer: InitializerName;
+  private readonly kernelRegularizer: RegularizerConfig | undefined;
+  private readonly biasRegularizer: RegularizerConfig | undefined;
+
+  constructor(options: Conv2DOptions) {
+    super(options);
+    const where = `conv2d${options.name ? ` "${options.name}"` : ''}`;
+    this.filters = checkPositiveInt(options.filters, `${where}: filters`);
+    this.kernelSize = checkPair(options.kernelSize, `${where}: kernelSize`);
+    this.info = { strides: checkPair(options.strides ?? 1, `${where}: strides`), padding: checkPadding(options.padding, `${where}: padding`) };
+    this.act = checkActivation(options.activation, where);
+    this.useBias = options.useBias ?? true;
+    this.kernelInitializer = checkInitializer(options.kernelInitializer ?? 'glorotUniform', `${where}: kernelInitializer`);
+    this.biasInitializer = checkInitializer(options.biasInitializer ?? 'zeros', `${where}: biasInitializer`);
+    checkRegularizer(options.kernelRegularizer, `${where}: kernelRegularizer`);
+    checkRegularizer(options.biasRegularizer, `${where}: biasRegularizer`);
+    this.kernelRegularizer = options.kernelRegularizer;
+    this.biasRegularizer = options.biasRegularizer;
+  }
+
+  override get activation(): Activation {
+    return this.act;
+  }
+
+  computeOutputShape(inputShape: number[]): number[] {
+    if (inputShape.length !== 3) this.fail(`expects images [height, width, channels] per example, got ${formatShape([null, ...inputShape])}`);
+    const [h, w] = inputShape;
+    const [kh, kw] = this.kernelSize;
+    const [sh, sw] = this.info.strides;
+    const oh = convOutSize(h, kh, sh, this.info.padding);
+    const ow = convOutSize(w, kw, sw, this.info.padding);
+    if (oh < 1 || ow < 1) this.fail(`kernel ${kh}×${kw} with 'valid' padding does not fit a ${h}×${w} input`);
+    return [oh, ow, this.filters];
+  }
+
+  protected override createParams(inputShape: number[], ctx: BuildContext): Param[] {
+    const kernelShape = [...this.kernelSize, inputShape[2], this.filters];
+    const params: Param[] = [
+      {
+        name: 'kernel',
+        variable: ops.variable(ops.tensor(initialValues(this.kernelInitializer, kernelShape, ctx.rng), kernelShape)),
+        regularization: checkRegularizer(this.kernelRegularizer, 'kernelRegularizer'),
+      },
+    ];
+    if (this.useBias) {
+      params.push({
+        name: 'bias',
+        variable: ops.variable(ops.tensor(initialValues(this.biasInitializer, [this.filters], ctx.rng), [this.filters])),
+        regularization: checkRegularizer(this.biasRegularizer, 'biasRegularizer'),
+      });
+    }
+    return params;
+  }
+
+  call(x: Tensor): Tensor {
+    return applyActivation(this.act, this.preActivation(x));
+  }
+
+  override preActivation(x: Tensor): Tensor {
+    const y = ops.conv2d(x, this.params[0].variable, this.info);
+    return this.useBias ? ops.add(y, this.params[1].variable) : y;
+  }
+
+  getConfig(): Record<string, unknown> {
+    return {
+      ...this.baseConfig(),
+      filters: this.filters,
+      kernelSize: this.kernelSize,
+      strides: this.info.strides,
+      padding: this.info.padding,
+      activation: this.act,
+      useBias: this.useBias,
+      kernelInitializer: this.kernelInitializer,
+      biasInitializer: this.biasInitializer,
+      ...(this.kernelRegularizer && { kernelRegularizer: this.kernelRegularizer }),
+      ...(this.biasRegularizer && { biasRegularizer: this.biasRegularizer }),
+    };
+  }
+}

@@ -1,0 +1,97 @@
+// Fully connected layer: y = act(x·W + b), one fused matmul kernel (bias and activation in its epilogue).
+import * as ops from '../../engine/ops';
+import type { Tensor } from '../../engine/tensor';
+import { checkActivation, type Activation } from '../activations';
+import { formatShape } from '../host-array';
+import { checkInitializer, initialValues, type InitializerName } from '../initializers';
+import { checkRegularizer, type RegularizerConfig } from '../regularizers';
+import { checkPositiveInt, Layer, type BaseLayerOptions, type BuildContext, type Param } from './layer';
+
+export interface DenseOptions extends BaseLayerOptions {
+  units: number;
+  activation?: Activation;
+  useBias?: boolean;
+  kernelInitializer?: InitializerName;
+  biasInitializer?: InitializerName;
+  kernelRegularizer?: RegularizerConfig;
+  biasRegularizer?: RegularizerConfig;
+}
+
+export class Dense extends Layer {
+  readonly type = 'Dense';
+  readonly baseName = 'dense';
+  readonly units: number;
+  private readonly act: Activation;
+  readonly useBias: boolean;
+  private readonly kernelInitializer: InitializerName;
+  private readonly biasInitializer: InitializerName;
+  private readonly kernelRegularizer: RegularizerConfig | undefined;
+  private readonly biasRegularizer: RegularizerConfig | undefined;
+
+  constructor(options: DenseOptions) {
+    super(options);
+    const where = `dense${options.name ? ` "${options.name}"` : ''}`;
+    this.units = checkPositiveInt(options.units, `${where}: units`);
+    this.act = checkActivation(options.activation, where);
+    this.useBias = options.useBias ?? true;
+    this.kernelInitializer = checkInitializer(options.kernelInitializer ?? 'glorotUniform', `${where}: kernelInitializer`);
+    this.biasInitializer = checkInitializer(options.biasInitializer ?? 'zeros', `${where}: biasInitializer`);
+    checkRegularizer(options.kernelRegularizer, `${where}: kernelRegularizer`);
+    checkRegularizer(options.biasRegularizer, `${where}: biasRegularizer`);
+    this.kernelRegularizer = options.kernelRegularizer;
+    this.biasRegularizer = options.biasRegularizer;
+  }
+
+  override get activation(): Activation {
+    return this.act;
+  }
+
+  computeOutputShape(inputShape: number[]): number[] {
+    if (inputShape.length !== 1) {
+      this.fail(`expects a 1-D input per example, got ${formatShape([null, ...inputShape])}; add layers.flatten() before it`);
+    }
+    return [this.units];
+  }
+
+  protected override createParams(inputShape: number[], ctx: BuildContext): Param[] {
+    const kernelShape = [inputShape[0], this.units];
+    const params: Param[] = [
+      {
+        name: 'kernel',
+        variable: ops.variable(ops.tensor(initialValues(this.kernelInitializer, kernelShape, ctx.rng), kernelShape)),
+        regularization: checkRegularizer(this.kernelRegularizer, 'kernelRegularizer'),
+      },
+    ];
+    if (this.useBias) {
+      params.push({
+        name: 'bias',
+        variable: ops.variable(ops.tensor(initialValues(this.biasInitializer, [this.units], ctx.rng), [this.units])),
+        regularization: checkRegularizer(this.biasRegularizer, 'biasRegularizer'),
+      });
+    }
+    return params;
+  }
+
+  call(x: Tensor): Tensor {
+    if (this.act === 'softmax') return ops.softmax(this.preActivation(x));
+    return ops.matmul(x, this.params[0].variable, false, false, this.params[1]?.variable, this.act);
+  }
+
+  override preActivation(x: Tensor): Tensor {
+    return ops.matmul(x, this.params[0].variable, false, false, this.params[1]?.variable);
+  }
+
+  getConfig(): Record<string, unknown> {
+    return {
+      ...this.baseConfig(),
+      units: this.units,
+      activation: this.act,
+      useBias: this.useBias,
+      kernelInitializer: this.kernelInitializer,
+      biasInitializer: this.biasInitializer,
+      ...(this.kernelRegularizer && { kernelRegularizer: this.kernelRegularizer }),
+      ...(this.biasRegularizer && { biasRegularizer: this.biasRegularizer }),
+    };
+  }
+}
+
