@@ -1,0 +1,3 @@
+import { describeModelSuite } from './model-suite';
+
+describeModelSuite('cpu');
