@@ -1,7 +1,7 @@
 // The public engine API, importable from the browser and from plain Node (`npx tsx`): a Keras-shaped
 // model (TensorFlow.js spelling), the backend switch, metrics helpers, tables, and tensors/ops for advanced use.
 export { Sequential } from './nn/sequential';
-export type { SequentialOptions, CompileOptions, PredictOptions } from './nn/sequential';
+export type { SequentialOptions, CompileOptions, PredictOptions, Training } from './nn/sequential';
 export { layers, Layer } from './nn/layers';
 export type { DenseOptions, Conv2DOptions, Pooling2DOptions, DropoutOptions, Param } from './nn/layers';
 export { callbacks, EarlyStopping } from './nn/callbacks';

@@ -95,6 +95,7 @@ export async function runFit(host: FitHost, train: DeviceData, validation: Devic
       }
       if (model.stopTraining) break;
     }
+    permutation.dispose();
     if (aborted) break;
 
     const logs: Logs = {};

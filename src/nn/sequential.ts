@@ -51,7 +51,7 @@ interface Compiled {
 }
 
 /** The per-step training state, built on first use after compile (and after add/pop). */
-interface Training {
+export interface Training {
   state: TrainState;
   step: TrainStep;
 }
@@ -82,8 +82,9 @@ export class Sequential implements CallbackModel {
     for (const layer of layers) this.add(layer);
   }
 
+  /** The layers after the input layer (as Keras's model.layers). */
   get layers(): readonly Layer[] {
-    return this.stack;
+    return this.stack.filter((l) => l.type !== 'InputLayer');
   }
 
   add(layer: Layer): void {
@@ -252,33 +253,56 @@ export class Sequential implements CallbackModel {
     }
     const { step } = this.getTrainStep();
     const host = { model: this, scored: this.scored('fit'), step, shuffleRng: this.shuffleRng };
-    return runFit(host, this.upload(train), validation && this.upload(validation), options);
+    const trainData = this.upload(train);
+    const validationData = validation && this.upload(validation);
+    try {
+      return await runFit(host, trainData, validationData, options);
+    } finally {
+      release(trainData, validationData);
+    }
   }
 
   /** Trains one batch (one optimizer step) and returns its loss. */
   async trainOnBatch(x: unknown, y: unknown): Promise<number> {
     const data = this.upload(this.prepareXY(x, y));
-    const loss = this.getTrainStep().step(data.x, data.y);
-    return (await loss.data())[0];
+    try {
+      return (await this.getTrainStep().step(data.x, data.y).data())[0];
+    } finally {
+      release(data);
+    }
   }
 
   /** { loss, ...metrics } over x/y, the loss including the regularization penalty (as Keras). */
   async evaluate(x: unknown, y: unknown, options: PredictOptions = {}): Promise<Logs> {
     const data = this.upload(this.prepareXY(x, y));
-    return scoreRows(this.scored('evaluate'), data.x, data.y, data.yHost, chunkSize(options, 'evaluate'));
+    try {
+      return await scoreRows(this.scored('evaluate'), data.x, data.y, data.yHost, chunkSize(options, 'evaluate'));
+    } finally {
+      release(data);
+    }
   }
 
   async predict(x: unknown, options: PredictOptions = {}): Promise<HostArray> {
     const xs = this.prepareX(x);
     this.build();
-    return predictRows({ layers: this.stack, counter: this.counter as Tensor }, ops.tensor(xs.values, xs.shape), chunkSize(options, 'predict'));
+    const input = ops.tensor(xs.values, xs.shape);
+    try {
+      return await predictRows({ layers: this.stack, counter: this.counter as Tensor }, input, chunkSize(options, 'predict'));
+    } finally {
+      input.dispose();
+    }
   }
 
   /** Every layer's output (and pre-activation z where it has one) for a batch, e.g. to draw each neuron. */
   async layerOutputs(x: unknown): Promise<LayerOutput[]> {
     const xs = this.prepareX(x);
     this.build();
-    return layerOutputs(this.stack, ops.tensor(xs.values, xs.shape), this.counter as Tensor);
+    const input = ops.tensor(xs.values, xs.shape);
+    try {
+      return await layerOutputs(this.stack, input, this.counter as Tensor);
+    } finally {
+      input.dispose();
+    }
   }
 
   /**
@@ -291,9 +315,13 @@ export class Sequential implements CallbackModel {
     const ys = typeof y === 'number' ? { shape: [1], values: Float32Array.of(y) } : toHostArray(y, 'y');
     const batched = one ? { shape: [1, ...xs.shape], values: xs.values } : xs;
     const yBatched = one && typeof y !== 'number' ? { shape: [1, ...ys.shape], values: ys.values } : ys;
-    const data = this.upload(this.prepareXY(batched, yBatched));
     const scored = this.scored('inspect');
-    return inspect(this.stack, scored.params, scored.loss, data.x, data.y, scored.counter);
+    const data = this.upload(this.prepareXY(batched, yBatched));
+    try {
+      return await inspect(this.stack, scored.params, scored.loss, data.x, data.y, scored.counter);
+    } finally {
+      release(data);
+    }
   }
 
   /** Weights in Keras's order and layout: per layer kernel then bias. */
@@ -386,6 +414,14 @@ class DeviceSnapshot implements WeightSnapshot {
   dispose(): void {
     const b = activeBackend();
     for (const h of this.handles) b.dispose(h);
+  }
+}
+
+/** Frees the device copies of data uploaded for one call (the training data of fit, a batch, ...). */
+function release(...sets: (DeviceData | null)[]): void {
+  for (const set of sets) {
+    set?.x.dispose();
+    set?.y.dispose();
   }
 }
 
