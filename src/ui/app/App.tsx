@@ -2,6 +2,7 @@
 import { useState } from 'react';
 import { BackendBadge } from '../controls/BackendBadge';
 import { LanguageSwitch } from '../controls/LanguageSwitch';
+import { LessonPicker } from '../controls/LessonPicker';
 import { ShareButton } from '../controls/ShareButton';
 import { TopBar } from '../controls/TopBar';
 import { ClassroomPanel } from '../classroom/ClassroomPanel';
@@ -22,6 +23,7 @@ export function App() {
       <header className="app-header">
         <h1>{t('app.title')}</h1>
         <BackendBadge />
+        <LessonPicker />
         <ShareButton />
         <button type="button" className="header-button" aria-expanded={classroomOpen} data-testid="classroom-toggle" onClick={() => setClassroomOpen((o) => !o)}>
           {t('classroom.title')}

@@ -14,8 +14,11 @@ import { LinkEditor } from './LinkEditor';
 
 /** Room left of the input nodes for their labels. */
 const LABEL_GUTTER = 76;
-/** Band above the nodes for the per-layer neuron buttons. */
+/** Band above the nodes for the per-layer neuron buttons: side by side, or stacked when columns are close. */
 const LAYER_BAND = 64;
+const COMPACT_LAYER_BAND = 96;
+/** Below this distance between columns the +/− buttons stack and the count drops its word. */
+const COMPACT_COLUMN_SPACING = 96;
 const BASE_HEIGHT = 380;
 
 type Target = { kind: 'weight'; column: number; from: number; to: number } | { kind: 'bias'; column: number; index: number };
@@ -42,7 +45,9 @@ export function NetworkColumn() {
   // A feature the classroom mode hides is left out when off; when on it still feeds the network, so it stays (not clickable).
   const shownFeatures = FEATURE_IDS.filter((id) => settings[id] || !settings[`${id}_hide`]);
   const layout = layoutNetwork({ counts: [shownFeatures.length, ...shape, 1], width: Math.max(200, width - LABEL_GUTTER), height: BASE_HEIGHT });
-  const place = (box: NodeBox): NodeBox => ({ ...box, x: box.x + LABEL_GUTTER, y: box.y + LAYER_BAND });
+  const compact = layout.columnX.length > 1 && layout.columnX[1] - layout.columnX[0] < COMPACT_COLUMN_SPACING;
+  const band = compact ? COMPACT_LAYER_BAND : LAYER_BAND;
+  const place = (box: NodeBox): NodeBox => ({ ...box, x: box.x + LABEL_GUTTER, y: box.y + band });
   const columns = layout.columns.map((col) => col.map(place));
   /** Node boxes of the network's columns: column 0 is the enabled features only, in FEATURE_IDS order. */
   const netColumns: NodeBox[][] = [enabled.map((id) => columns[0][shownFeatures.indexOf(id)]), ...columns.slice(1)];
@@ -109,8 +114,8 @@ export function NetworkColumn() {
         </span>
       </div>
       <p className="column-hint">{t('features.which')}</p>
-      <div className="network" ref={ref} style={{ height: layout.height + LAYER_BAND }} onPointerLeave={() => hover(null)}>
-        <svg className="links" width="100%" height={layout.height + LAYER_BAND} aria-hidden="true">
+      <div className="network" ref={ref} style={{ height: layout.height + band }} onPointerLeave={() => hover(null)}>
+        <svg className="links" width="100%" height={layout.height + band} aria-hidden="true">
           {links.map((l) => (
             <g key={l.key}>
               <path
@@ -137,7 +142,7 @@ export function NetworkColumn() {
         {shape.map((count, layer) => {
           const x = columns[layer + 1][0]?.x ?? 0;
           return (
-            <div key={layer} className="layer-controls" style={{ left: x + layout.nodeSize / 2 }}>
+            <div key={layer} className={`layer-controls${compact ? ' compact' : ''}`} style={{ left: x + layout.nodeSize / 2 }}>
               <div className="buttons">
                 <button type="button" className="icon-button" data-testid={`add-neuron-${layer}`} onClick={() => actions.addNeuron(layer)} disabled={count >= MAX_NEURONS} aria-label={t('network.addNeuron')} title={t('network.addNeuron')}>
                   +
@@ -147,7 +152,7 @@ export function NetworkColumn() {
                 </button>
               </div>
               <span className="neuron-count" data-testid={`neuron-count-${layer}`}>
-                {count === 1 ? t('network.neuron') : t('network.neurons', { count })}
+                {compact ? count : count === 1 ? t('network.neuron') : t('network.neurons', { count })}
               </span>
             </div>
           );

@@ -62,14 +62,20 @@ export function OutputColumn() {
         {t('output.title')}
       </h2>
       <div className="loss-numbers">
-        <div className="test">
+        <span className="test">
           <span className="swatch" />
-          {t('output.testLoss')} <span className="value" data-testid="test-loss">{formatLoss(testLoss ?? undefined)}</span>
-        </div>
-        <div className="train">
+          {t('output.testLoss')}
+        </span>
+        <span className="value" data-testid="test-loss">
+          {formatLoss(testLoss ?? undefined)}
+        </span>
+        <span className="train">
           <span className="swatch" />
-          {t('output.trainingLoss')} <span className="value" data-testid="train-loss">{formatLoss(trainLoss ?? undefined)}</span>
-        </div>
+          {t('output.trainingLoss')}
+        </span>
+        <span className="value" data-testid="train-loss">
+          {formatLoss(trainLoss ?? undefined)}
+        </span>
       </div>
       <LossChart
         epochs={history.epochs}
@@ -94,7 +100,7 @@ export function OutputColumn() {
         <span className="bar" />
         <span>1</span>
       </div>
-      <p className="column-hint legend-hint">{t('output.colorsHint')}</p>
+      <p className="legend-hint">{t('output.colorsHint')}</p>
       {!hideShowTest && (
         <label className="checkbox">
           <input type="checkbox" data-testid="show-test-data" checked={settings.showTestData} onChange={(e) => setSetting('showTestData', e.target.checked)} />
