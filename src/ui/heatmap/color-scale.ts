@@ -5,8 +5,8 @@ export const NEGATIVE_COLOR = '#f59322';
 export const NEUTRAL_COLOR = '#e8eaeb';
 export const POSITIVE_COLOR = '#0877bd';
 
-/** Number of entries in the lookup table; value v maps to index round((v + 1) / 2 · (LUT_SIZE − 1)). */
-export const LUT_SIZE = 512;
+/** Entries in the lookup table; value v maps to index round((v + 1) / 2 · (LUT_SIZE − 1)). Odd, so 0 has its own entry. */
+export const LUT_SIZE = 511;
 
 function parseHex(hex: string): [number, number, number] {
   const n = Number.parseInt(hex.slice(1), 16);
@@ -33,7 +33,7 @@ function buildLut(): Uint32Array {
 
 export const COLOR_LUT = buildLut();
 const NEG_INDEX = 0;
-const MID_INDEX = (LUT_SIZE - 1) >> 1;
+const MID_INDEX = (LUT_SIZE - 1) / 2;
 const POS_INDEX = LUT_SIZE - 1;
 
 /** Index into COLOR_LUT for a value; clamps to [−1, 1]; NaN maps to the neutral color. */
