@@ -149,6 +149,28 @@ describe('playground', () => {
     await page.close();
   });
 
+  it('edits a bias live from its hover card and shows a hovered neuron large', async () => {
+    const { page, errors } = await open();
+    await expect.poll(() => trainLoss(page), { timeout: 30_000 }).toBeGreaterThan(0);
+    await page.getByTestId('bias-1-0').click();
+    await page.getByTestId('value-editor').fill('2.5');
+    await page.getByTestId('value-editor').press('Enter');
+    await expect.poll(() => page.getByTestId('hover-card').textContent()).toContain('2.500');
+    expect(await page.getByTestId('value-editor').count()).toBe(0);
+    // Escape cancels an edit: the value stays.
+    await page.getByTestId('bias-1-0').click();
+    await page.getByTestId('value-editor').fill('-9');
+    await page.getByTestId('value-editor').press('Escape');
+    await page.getByTestId('epoch').hover();
+    await page.getByTestId('bias-1-0').hover();
+    await expect.poll(() => page.getByTestId('hover-card').textContent()).toContain('2.500');
+    // Hovering a neuron shows its own heatmap in the output panel.
+    await page.getByTestId('neuron-1-0').hover();
+    await expect.poll(() => page.getByTestId('output-caption').textContent()).toMatch(/1/);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('hides controls for the classroom and builds a link that hides them', async () => {
     const { page, errors } = await open();
     await page.getByTestId('classroom-toggle').click();

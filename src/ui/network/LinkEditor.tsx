@@ -1,4 +1,5 @@
-// The hover card of a link or bias: shows the value; clicked, it becomes an input that sets it live.
+// The hover card of a link or bias: shows the value; clicked, it becomes an input that sets it live
+// (Enter commits and the card shows the new value; Escape or leaving the field cancels).
 import { useEffect, useRef, useState } from 'react';
 import { useTranslate } from '../app/use-translate';
 
@@ -23,7 +24,7 @@ export function LinkEditor({ kind, value, x, y, editing, onCommit, onClose }: Li
   const commit = () => {
     const parsed = Number(text);
     if (text.trim() !== '' && Number.isFinite(parsed)) onCommit(parsed);
-    onClose();
+    else onClose();
   };
 
   return (

@@ -76,6 +76,7 @@ export function NetworkColumn() {
   const commit = (target: Target, value: number) => {
     if (target.kind === 'weight') actions.setWeight(target.column, target.from, target.to, value);
     else actions.setBias(target.column, target.index, value);
+    setCard((c) => c && { ...c, editing: false });
   };
   const hover = (node: NodeRef | null) => actions.setHovered(node);
   const isHovered = (column: number, index: number) => hovered?.column === column && hovered.index === index;
