@@ -1,5 +1,6 @@
 // The page: header, notices, classroom panel, the top bar of training controls, then DATA | NETWORK | OUTPUT.
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
+import { usePlayground } from '../../app/store';
 import { BackendBadge } from '../controls/BackendBadge';
 import { LanguageSwitch } from '../controls/LanguageSwitch';
 import { LessonPicker } from '../controls/LessonPicker';
@@ -16,7 +17,12 @@ import { useTranslate } from './use-translate';
 export function App() {
   const t = useTranslate();
   const [classroomOpen, setClassroomOpen] = useState(false);
+  const hideText = usePlayground((s) => s.settings.hideText);
   useKeyboardShortcuts();
+  // TensorFlow Playground's hideText: only the controls and pictures, no explanatory text.
+  useEffect(() => {
+    document.body.classList.toggle('hide-text', hideText);
+  }, [hideText]);
 
   return (
     <>

@@ -19,7 +19,8 @@ const LAYER_BAND = 64;
 const COMPACT_LAYER_BAND = 96;
 /** Below this distance between columns the +/− buttons stack and the count drops its word. */
 const COMPACT_COLUMN_SPACING = 96;
-const BASE_HEIGHT = 380;
+/** Height the nodes should fit in: taller on wide screens (projectors), so nodes grow with the page. */
+const baseHeight = (width: number) => Math.max(380, Math.min(540, width * 0.5));
 
 type Target = { kind: 'weight'; column: number; from: number; to: number } | { kind: 'bias'; column: number; index: number };
 interface Card {
@@ -44,7 +45,7 @@ export function NetworkColumn() {
   const enabled = enabledFeatures(settings);
   // A feature the classroom mode hides is left out when off; when on it still feeds the network, so it stays (not clickable).
   const shownFeatures = FEATURE_IDS.filter((id) => settings[id] || !settings[`${id}_hide`]);
-  const layout = layoutNetwork({ counts: [shownFeatures.length, ...shape, 1], width: Math.max(200, width - LABEL_GUTTER), height: BASE_HEIGHT });
+  const layout = layoutNetwork({ counts: [shownFeatures.length, ...shape, 1], width: Math.max(200, width - LABEL_GUTTER), height: baseHeight(width), maxNodeSize: 52 });
   const compact = layout.columnX.length > 1 && layout.columnX[1] - layout.columnX[0] < COMPACT_COLUMN_SPACING;
   const band = compact ? COMPACT_LAYER_BAND : LAYER_BAND;
   const place = (box: NodeBox): NodeBox => ({ ...box, x: box.x + LABEL_GUTTER, y: box.y + band });

@@ -11,7 +11,7 @@ import type { Heatmaps, NodeRef } from '../../app/store';
 import type { Settings } from '../../app/url-table';
 
 const AXIS_SPACE = 30;
-const MAX_PLOT = 420;
+const MAX_PLOT = 440;
 
 interface Shown {
   grid: Float32Array | undefined;
