@@ -16,8 +16,8 @@ export interface WorkloadResult extends WorkloadListing, Record<EngineId, number
   /** Why a cell is null, per engine. */
   notes: Partial<Record<EngineId, string>>;
   how: Partial<Record<EngineId, string>>;
-  /** Our engine's counters per training step on WebGPU (mlp-playground). */
-  ours_webgpu_step_stats?: StepStats;
+  /** Our engine's counters per training step (mlp-playground), from engineStats(). */
+  step_stats?: Partial<Record<'ours_webgpu' | 'ours_cpu', StepStats>>;
 }
 
 export interface Results {
@@ -58,13 +58,16 @@ export function workloadResult(w: WorkloadListing, cells: Record<EngineId, CellR
     checks,
     notes,
     how,
-    ...(cells.ours_webgpu.stats ? { ours_webgpu_step_stats: cells.ours_webgpu.stats } : {}),
+    ...(cells.ours_webgpu.stats || cells.ours_cpu.stats
+      ? { step_stats: { ...(cells.ours_webgpu.stats ? { ours_webgpu: cells.ours_webgpu.stats } : {}), ...(cells.ours_cpu.stats ? { ours_cpu: cells.ours_cpu.stats } : {}) } }
+      : {}),
   };
 }
 
 /** Three significant digits, thousands separated: 1,250 · 7.31 · 0.0123. */
 export function formatNumber(v: number | null): string {
   if (v === null) return '—';
+  if (v === 0 || !Number.isFinite(v)) return String(v);
   if (v >= 100) return Math.round(v).toLocaleString('en-US');
   return v.toPrecision(3);
 }
@@ -101,14 +104,15 @@ export function markdownTable(r: Results): string {
     );
   }
   if (footnotes.length) lines.push('', ...footnotes.map((f, i) => `[${i + 1}] ${f}`));
-  const stats = r.workloads.find((w) => w.ours_webgpu_step_stats)?.ours_webgpu_step_stats;
-  if (stats) {
-    lines.push(
-      '',
-      `mlp-playground on WebGPU, per training step: ${formatNumber(stats.dispatches)} dispatches, ${formatNumber(stats.submits)} submits, ` +
-        `${formatNumber(stats.buffersCreated)} buffers created, ${formatNumber(stats.bytesReadBack)} bytes read back, ` +
-        `${formatNumber(stats.pipelinesCompiled)} pipelines compiled (one readback every ${stats.stepsPerReadback} steps).`,
-    );
+  for (const w of r.workloads) {
+    for (const [engine, s] of Object.entries(w.step_stats ?? {})) {
+      lines.push(
+        '',
+        `${w.id} · ${engine}, per training step after warm-up: ${formatNumber(s.dispatches)} dispatches, ${formatNumber(s.submits)} submits, ` +
+          `${formatNumber(s.buffersCreated)} buffers created, ${formatNumber(s.bytesReadBack)} bytes read back, ` +
+          `${formatNumber(s.pipelinesCompiled)} pipelines compiled (one readback every ${s.stepsPerReadback} steps).`,
+      );
+    }
   }
   return lines.join('\n');
 }

@@ -1,7 +1,9 @@
 // A small MNIST-shaped CNN: where convolution throughput matters. Images are synthetic (uniform noise, random labels).
 import * as tf from '@tensorflow/tfjs';
+import { layers, Sequential } from '../../src/index';
 import { imageBatches } from './data';
 import { measure } from './measure';
+import { ourBatches, ourTrainer } from './ours-train';
 import { tfBatches, tfCategoricalCrossentropy, tfTrainer } from './tfjs-train';
 import type { Workload } from './workload';
 
@@ -27,6 +29,29 @@ export const cnnMnist: Workload = {
     try {
       const m = await measure(tfTrainer(model, tfCategoricalCrossentropy, tf.train.adam(), batches), budget);
       return { value: m.perSecond * CNN.batch, how: `optimizer.minimize in tf.tidy, ${m.chunk} steps per readback, ${m.reps} steps` };
+    } finally {
+      batches.dispose();
+      model.dispose();
+    }
+  },
+  async ours(budget) {
+    const model = new Sequential(
+      [
+        layers.input({ shape: [CNN.side, CNN.side, 1] }),
+        layers.conv2d({ filters: 16, kernelSize: 3, activation: 'relu' }),
+        layers.maxPooling2d({ poolSize: 2 }),
+        layers.conv2d({ filters: 32, kernelSize: 3, activation: 'relu' }),
+        layers.maxPooling2d({ poolSize: 2 }),
+        layers.flatten(),
+        layers.dense({ units: CNN.classes, activation: 'softmax' }),
+      ],
+      { seed: 1 },
+    );
+    model.compile({ optimizer: 'adam', loss: 'categorical_crossentropy' });
+    const batches = ourBatches(imageBatches(CNN.batches, CNN.batch, CNN.side * CNN.side, CNN.classes), [CNN.side, CNN.side, 1], CNN.classes);
+    try {
+      const m = await measure(ourTrainer(model, batches), budget);
+      return { value: m.perSecond * CNN.batch, how: `model.getTrainStep() on uploaded batches, ${m.chunk} steps per readback, ${m.reps} steps` };
     } finally {
       batches.dispose();
       model.dispose();

@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { gridPoints } from './data';
 import { measure } from './measure';
-import { tfPlaygroundModel } from './mlp-playground';
+import { ourPlaygroundModel, tfPlaygroundModel } from './mlp-playground';
 import type { Workload } from './workload';
 
 export const GRID = 200;
@@ -34,6 +34,24 @@ export const heatmap: Workload = {
       return { value: m.perSecond, how: `LayersModel with every layer as output, predict(batchSize ${GRID * GRID}), data() of each output; ${m.reps} grids` };
     } finally {
       points.dispose();
+      model.dispose();
+    }
+  },
+  async ours(budget) {
+    const model = ourPlaygroundModel();
+    const points = { shape: [GRID * GRID, 2], values: gridPoints(GRID) };
+    try {
+      const m = await measure(
+        {
+          async run(reps) {
+            for (let i = 0; i < reps; i++) await model.layerOutputs(points);
+          },
+          sync: async () => {},
+        },
+        budget,
+      );
+      return { value: m.perSecond, how: `model.layerOutputs (every layer's z and a, read back); ${m.reps} grids` };
+    } finally {
       model.dispose();
     }
   },

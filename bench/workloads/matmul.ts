@@ -1,5 +1,6 @@
 // Square float32 matmul, n×n · n×n: raw kernel throughput (2n³ flops each).
 import * as tf from '@tensorflow/tfjs';
+import { noGrad, ops, type Tensor } from '../../src/index';
 import { randomMatrix } from './data';
 import { measure } from './measure';
 import { readOne } from './tfjs-train';
@@ -33,6 +34,32 @@ function matmul(n: number): Workload {
         return { value: m.perSecond * gflop(n), how: `tf.matMul, ${m.chunk} per readback, ${m.reps} products` };
       } finally {
         tf.dispose([a, b, ...(last ? [last] : [])]);
+      }
+    },
+    async ours(budget) {
+      const a = ops.tensor(randomMatrix(n, n, 3), [n, n]);
+      const b = ops.tensor(randomMatrix(n, n, 4), [n, n]);
+      let last: Tensor | undefined;
+      try {
+        const m = await measure(
+          {
+            run(reps) {
+              for (let i = 0; i < reps; i++) {
+                last?.dispose();
+                last = noGrad(() => ops.matmul(a, b));
+              }
+            },
+            async sync() {
+              const one = ops.slice(ops.reshape(last!, [-1]), [0], [1]);
+              await one.data();
+              one.dispose();
+            },
+          },
+          budget,
+        );
+        return { value: m.perSecond * gflop(n), how: `engine matmul op, ${m.chunk} per readback, ${m.reps} products` };
+      } finally {
+        for (const t of [a, b, last]) t?.dispose();
       }
     },
   };

@@ -15,6 +15,8 @@ export interface Measurement {
   ms: number;
   /** Repetitions between two syncs in the timed loop. */
   chunk: number;
+  /** How much each counter grew over the timed loop, when `counters` was given. */
+  countersDelta?: Record<string, number>;
 }
 
 /**
@@ -22,7 +24,7 @@ export interface Measurement {
  * takes about a tenth of the budget, so the readback is amortized the same way for every engine;
  * then repeat chunks until the budget is spent (at least one chunk).
  */
-export async function measure(work: Repeatable, budget: Budget): Promise<Measurement> {
+export async function measure(work: Repeatable, budget: Budget, counters?: () => Record<string, number>): Promise<Measurement> {
   const chunkTargetMs = budget.measureMs / 10;
   let chunk = 1;
   const warmStart = performance.now();
@@ -35,6 +37,7 @@ export async function measure(work: Repeatable, budget: Budget): Promise<Measure
     if (dt < chunkTargetMs / 2) chunk *= 2;
   }
   let reps = 0;
+  const before = counters?.();
   const start = performance.now();
   do {
     await work.run(chunk);
@@ -42,5 +45,7 @@ export async function measure(work: Repeatable, budget: Budget): Promise<Measure
     reps += chunk;
   } while (performance.now() - start < budget.measureMs);
   const ms = performance.now() - start;
-  return { perSecond: (reps * 1000) / ms, reps, ms, chunk };
+  const after = counters?.();
+  const countersDelta = before && after ? Object.fromEntries(Object.keys(after).map((k) => [k, after[k] - before[k]])) : undefined;
+  return { perSecond: (reps * 1000) / ms, reps, ms, chunk, ...(countersDelta ? { countersDelta } : {}) };
 }

@@ -1,7 +1,9 @@
 // A dense MNIST-sized MLP: where matmul throughput matters. Images are synthetic (uniform noise, random labels).
 import * as tf from '@tensorflow/tfjs';
+import { layers, Sequential } from '../../src/index';
 import { imageBatches } from './data';
 import { measure } from './measure';
+import { ourBatches, ourTrainer } from './ours-train';
 import { tfBatches, tfCategoricalCrossentropy, tfDense, tfTrainer } from './tfjs-train';
 import type { Workload } from './workload';
 
@@ -19,6 +21,27 @@ export const mlpMnist: Workload = {
     try {
       const m = await measure(tfTrainer(model, tfCategoricalCrossentropy, tf.train.adam(), batches), budget);
       return { value: m.perSecond * MLP_MNIST.batch, how: `optimizer.minimize in tf.tidy, ${m.chunk} steps per readback, ${m.reps} steps` };
+    } finally {
+      batches.dispose();
+      model.dispose();
+    }
+  },
+  async ours(budget) {
+    const { inputs, hidden, classes } = MLP_MNIST;
+    const model = new Sequential(
+      [
+        layers.input({ shape: [inputs] }),
+        layers.dense({ units: hidden, activation: 'relu' }),
+        layers.dense({ units: hidden, activation: 'relu' }),
+        layers.dense({ units: classes, activation: 'softmax' }),
+      ],
+      { seed: 1 },
+    );
+    model.compile({ optimizer: 'adam', loss: 'categorical_crossentropy' });
+    const batches = ourBatches(imageBatches(MLP_MNIST.batches, MLP_MNIST.batch, inputs, classes), [inputs], classes);
+    try {
+      const m = await measure(ourTrainer(model, batches), budget);
+      return { value: m.perSecond * MLP_MNIST.batch, how: `model.getTrainStep() on uploaded batches, ${m.chunk} steps per readback, ${m.reps} steps` };
     } finally {
       batches.dispose();
       model.dispose();

@@ -1,7 +1,10 @@
 // The playground's own network, trained step by step: where per-step overhead decides everything.
 import * as tf from '@tensorflow/tfjs';
+import { getBackend, layers, Sequential } from '../../src/index';
+import { engineStats } from '../../src/engine/stats';
 import { circleBatches } from './data';
 import { measure } from './measure';
+import { ourBatches, ourTrainer } from './ours-train';
 import { tfBatches, tfDense, tfMse, tfTrainer } from './tfjs-train';
 import type { Workload } from './workload';
 
@@ -11,6 +14,13 @@ export const PLAYGROUND = { sizes: [2, 8, 8, 8, 1], activation: 'tanh', learning
 export function tfPlaygroundModel(): tf.Sequential {
   const [input, ...units] = PLAYGROUND.sizes;
   return tf.sequential({ layers: units.map((u, i) => tfDense(u, PLAYGROUND.activation, i === 0 ? input : undefined)) });
+}
+
+export function ourPlaygroundModel(): Sequential {
+  const [input, ...units] = PLAYGROUND.sizes;
+  const model = new Sequential([layers.input({ shape: [input] }), ...units.map((u) => layers.dense({ units: u, activation: PLAYGROUND.activation }))], { seed: 1 });
+  model.compile({ optimizer: { type: 'sgd', learningRate: PLAYGROUND.learningRate }, loss: 'mse' });
+  return model;
 }
 
 export const mlpPlayground: Workload = {
@@ -27,6 +37,31 @@ export const mlpPlayground: Workload = {
     try {
       const m = await measure(tfTrainer(model, tfMse, tf.train.sgd(PLAYGROUND.learningRate), batches), budget);
       return { value: m.perSecond, how: `optimizer.minimize in tf.tidy, ${m.chunk} steps per readback, ${m.reps} steps` };
+    } finally {
+      batches.dispose();
+      model.dispose();
+    }
+  },
+  async ours(budget) {
+    const model = ourPlaygroundModel();
+    const batches = ourBatches(circleBatches(PLAYGROUND.samples, PLAYGROUND.batch), [2], 1);
+    try {
+      // The counters are the WebGPU backend's (the CPU backend does not count dispatches).
+      const onGpu = getBackend() === 'webgpu';
+      const m = await measure(ourTrainer(model, batches), budget, onGpu ? () => ({ ...engineStats() }) : undefined);
+      const perStep = (k: string): number => (m.countersDelta?.[k] ?? NaN) / m.reps;
+      return {
+        value: m.perSecond,
+        how: `model.getTrainStep() on uploaded batches, ${m.chunk} steps per readback, ${m.reps} steps`,
+        stats: onGpu ? {
+          dispatches: perStep('dispatches'),
+          submits: perStep('submits'),
+          buffersCreated: perStep('buffersCreated'),
+          bytesReadBack: perStep('bytesReadBack'),
+          pipelinesCompiled: perStep('pipelinesCompiled'),
+          stepsPerReadback: m.chunk,
+        } : undefined,
+      };
     } finally {
       batches.dispose();
       model.dispose();
