@@ -5,7 +5,11 @@ import { CpuBackend } from './backend/cpu/cpu-backend';
 export type BackendName = 'cpu' | 'webgpu';
 
 let current: Backend = new CpuBackend();
-const factories = new Map<BackendName, () => Promise<Backend>>([['cpu', async () => new CpuBackend()]]);
+const factories = new Map<BackendName, () => Promise<Backend>>([
+  ['cpu', async () => new CpuBackend()],
+  // Imported on first use: compiles every WGSL pipeline before resolving (see webgpu-backend.ts).
+  ['webgpu', async () => (await import('./backend/webgpu/webgpu-backend')).createWebGPUBackend()],
+]);
 
 /** Register how to create a backend (the WebGPU module registers itself when imported). */
 export function registerBackend(name: BackendName, create: () => Promise<Backend>): void {

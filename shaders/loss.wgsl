@@ -1,0 +1,115 @@
+// Every loss fused with its gradient: one workgroup walks the prediction, writes dLoss/dpred for each
+// element and sums the loss in a workgroup tree, so a training step spends one dispatch on its loss.
+// Batches here are at most a few thousand elements; a single workgroup keeps the mean exact without a
+// second pass. Clipping and the fromLogits paths follow the CPU backend (src/engine/backend/cpu/loss.ts).
+
+struct Params {
+  kind: u32, // LOSS_CODES in kernels.ts
+  from_logits: u32,
+  size: u32, // elements of pred
+  rows: u32, // rows for the categorical kinds
+  classes: u32,
+  clip_low: f32,
+  clip_high: f32,
+  _pad: u32,
+}
+
+@group(0) @binding(0) var<uniform> p: Params;
+@group(0) @binding(1) var<storage, read> pred: array<f32>;
+@group(0) @binding(2) var<storage, read> labels: array<f32>;
+@group(0) @binding(3) var<storage, read_write> loss: array<f32>;
+@group(0) @binding(4) var<storage, read_write> grad: array<f32>;
+
+const THREADS: u32 = 256u;
+var<workgroup> partial: array<f32, THREADS>;
+
+// [loss, dloss/dpred] of one element (mse 0, mae 1, huber 2, binary crossentropy 3).
+fn element_loss(q: f32, y: f32) -> vec2f {
+  let d = q - y;
+  switch p.kind {
+    case 0u: { return vec2f(d * d, 2.0 * d); }
+    case 1u: { return vec2f(abs(d), sign(d)); }
+    case 2u: {
+      if (abs(d) <= 1.0) { return vec2f(0.5 * d * d, d); }
+      return vec2f(abs(d) - 0.5, sign(d));
+    }
+    default: {
+      if (p.from_logits == 1u) {
+        return vec2f(max(q, 0.0) - q * y + log1p_(exp(-abs(q))), sigmoid_(q) - y);
+      }
+      let c = clamp(q, p.clip_low, p.clip_high);
+      let clipped = q < p.clip_low || q > p.clip_high;
+      return vec2f(-(y * log(c) + (1.0 - y) * log(1.0 - c)), select((1.0 - y) / (1.0 - c) - y / c, 0.0, clipped));
+    }
+  }
+}
+
+// Row r of categorical crossentropy (one-hot targets; kind 4) or its sparse form (integer labels; kind 5).
+// Writes the row's gradient (already divided by rows) and returns its loss.
+fn row_loss(r: u32) -> f32 {
+  let base = r * p.classes;
+  let n = f32(p.rows);
+  let sparse = p.kind == 5u;
+  let label = labels[r];
+  if (sparse && (label < 0.0 || label >= f32(p.classes) || label != floor(label))) {
+    // The CPU backend throws here; a kernel cannot, so the loss turns NaN where the caller will see it.
+    // (`| p._pad`, which is 0, keeps the NaN a runtime value: WGSL rejects NaN constants.)
+    for (var j = 0u; j < p.classes; j++) { grad[base + j] = 0.0; }
+    return bitcast<f32>(0x7fc00000u | p._pad);
+  }
+  let lbl = u32(label);
+  if (p.from_logits == 1u) {
+    var m = -3.4028234663852886e38;
+    for (var j = 0u; j < p.classes; j++) { m = max(m, pred[base + j]); }
+    var s = 0.0;
+    for (var j = 0u; j < p.classes; j++) { s += exp(pred[base + j] - m); }
+    let log_s = log(s);
+    var total = 0.0;
+    var y_sum = 1.0;
+    if (!sparse) {
+      y_sum = 0.0;
+      for (var j = 0u; j < p.classes; j++) { y_sum += labels[base + j]; }
+    }
+    for (var j = 0u; j < p.classes; j++) {
+      let z = pred[base + j];
+      let yj = select(labels[base + j], select(0.0, 1.0, j == lbl), sparse);
+      total -= yj * (z - m - log_s);
+      grad[base + j] = (exp(z - m) / s * y_sum - yj) / n;
+    }
+    return total;
+  }
+  var total = 0.0;
+  for (var j = 0u; j < p.classes; j++) {
+    let v = pred[base + j];
+    let yj = select(labels[base + j], select(0.0, 1.0, j == lbl), sparse);
+    let c = clamp(v, p.clip_low, 1.0);
+    let clipped = v < p.clip_low || v > 1.0;
+    if (yj != 0.0) { total -= yj * log(c); }
+    grad[base + j] = select(-yj / c / n, 0.0, clipped);
+  }
+  return total;
+}
+
+@compute @workgroup_size(256)
+fn loss_with_grad(@builtin(local_invocation_index) lid: u32) {
+  var acc = 0.0;
+  var count = f32(p.size);
+  if (p.kind >= 4u) {
+    count = f32(p.rows);
+    for (var r = lid; r < p.rows; r += THREADS) { acc += row_loss(r); }
+  } else {
+    let n = f32(p.size);
+    for (var i = lid; i < p.size; i += THREADS) {
+      let lg = element_loss(pred[i], labels[i]);
+      acc += lg.x;
+      grad[i] = lg.y / n;
+    }
+  }
+  partial[lid] = acc;
+  workgroupBarrier();
+  for (var s = THREADS / 2u; s > 0u; s >>= 1u) {
+    if (lid < s) { partial[lid] += partial[lid + s]; }
+    workgroupBarrier();
+  }
+  if (lid == 0u) { loss[0] = partial[0] / count; }
+}

@@ -1,0 +1,106 @@
+// Max and average pooling, NHWC. Padded positions are skipped (TensorFlow): max over the valid window
+// elements, average divided by the number of valid elements.
+
+struct Params {
+  batch: u32,
+  in_h: u32,
+  in_w: u32,
+  channels: u32,
+  out_h: u32,
+  out_w: u32,
+  ph: u32,
+  pw: u32,
+  sh: u32,
+  sw: u32,
+  pad_top: u32,
+  pad_left: u32,
+  is_max: u32,
+  size: u32,
+  _pad0: u32,
+  _pad1: u32,
+}
+
+@group(0) @binding(0) var<uniform> p: Params;
+@group(0) @binding(1) var<storage, read> x: array<f32>;
+@group(0) @binding(2) var<storage, read> dy: array<f32>;
+@group(0) @binding(3) var<storage, read_write> out: array<f32>;
+
+fn x_index(n: u32, iy: u32, ix: u32, c: u32) -> u32 {
+  return ((n * p.in_h + iy) * p.in_w + ix) * p.channels + c;
+}
+
+// The window of output pixel (oy, ox), clipped to the image: [y0, y1) × [x0, x1).
+fn window(oy: u32, ox: u32) -> vec4i {
+  let y0 = i32(oy * p.sh) - i32(p.pad_top);
+  let x0 = i32(ox * p.sw) - i32(p.pad_left);
+  return vec4i(max(y0, 0), max(x0, 0), min(y0 + i32(p.ph), i32(p.in_h)), min(x0 + i32(p.pw), i32(p.in_w)));
+}
+
+@compute @workgroup_size(64)
+fn pool_forward(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
+  let i = flat_id(gid, groups);
+  if (i >= p.size) { return; }
+  let c = i % p.channels;
+  let ox = (i / p.channels) % p.out_w;
+  let oy = (i / (p.channels * p.out_w)) % p.out_h;
+  let n = i / (p.channels * p.out_w * p.out_h);
+  let w = window(oy, ox);
+  var best = -3.4028234663852886e38;
+  var total = 0.0;
+  for (var iy = w.x; iy < w.z; iy++) {
+    for (var ix = w.y; ix < w.w; ix++) {
+      let v = x[x_index(n, u32(iy), u32(ix), c)];
+      best = max(best, v);
+      total += v;
+    }
+  }
+  let count = f32((w.z - w.x) * (w.w - w.y));
+  out[i] = select(total / count, best, p.is_max == 1u);
+}
+
+// One thread per input element: it sums what every window covering it sends back. For max pooling a
+// window sends its gradient to its first maximum in row-major window order (as the CPU backend does).
+@compute @workgroup_size(64)
+fn pool_backward(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
+  let i = flat_id(gid, groups);
+  let in_size = p.batch * p.in_h * p.in_w * p.channels;
+  if (i >= in_size) { return; }
+  let c = i % p.channels;
+  let ix = i32((i / p.channels) % p.in_w);
+  let iy = i32((i / (p.channels * p.in_w)) % p.in_h);
+  let n = i / (p.channels * p.in_w * p.in_h);
+  // Output rows whose window [oy·sh − padTop, … + ph) contains iy.
+  let ty = iy + i32(p.pad_top);
+  let tx = ix + i32(p.pad_left);
+  let oy0 = max(0, (ty - i32(p.ph) + i32(p.sh)) / i32(p.sh));
+  let oy1 = min(i32(p.out_h) - 1, ty / i32(p.sh));
+  let ox0 = max(0, (tx - i32(p.pw) + i32(p.sw)) / i32(p.sw));
+  let ox1 = min(i32(p.out_w) - 1, tx / i32(p.sw));
+  var acc = 0.0;
+  for (var oy = oy0; oy <= oy1; oy++) {
+    for (var ox = ox0; ox <= ox1; ox++) {
+      let w = window(u32(oy), u32(ox));
+      if (iy < w.x || iy >= w.z || ix < w.y || ix >= w.w) { continue; }
+      let d = dy[((n * p.out_h + u32(oy)) * p.out_w + u32(ox)) * p.channels + c];
+      if (p.is_max == 1u) {
+        var best_y = w.x;
+        var best_x = w.y;
+        var best = x[x_index(n, u32(w.x), u32(w.y), c)];
+        for (var yy = w.x; yy < w.z; yy++) {
+          for (var xx = w.y; xx < w.w; xx++) {
+            let v = x[x_index(n, u32(yy), u32(xx), c)];
+            if (v > best) {
+              best = v;
+              best_y = yy;
+              best_x = xx;
+            }
+          }
+        }
+        if (best_y == iy && best_x == ix) { acc += d; }
+      } else {
+        acc += d / f32((w.z - w.x) * (w.w - w.y));
+      }
+    }
+  }
+  out[i] = acc;
+}

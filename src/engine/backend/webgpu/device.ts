@@ -1,0 +1,51 @@
+// Adapter and device acquisition: navigator.gpu in the browser, the `webgpu` package (Dawn) in Node.
+// The Node module is imported dynamically through a variable so the browser bundle never includes it.
+
+export interface AcquiredDevice {
+  device: GPUDevice;
+  adapterInfo: string;
+}
+
+const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
+
+let nodeGpu: Promise<GPU> | undefined;
+
+async function gpuEntryPoint(): Promise<GPU | undefined> {
+  if (typeof navigator !== 'undefined' && navigator.gpu) return navigator.gpu;
+  if (typeof process === 'undefined' || !process.versions?.node) return undefined;
+  nodeGpu ??= (async () => {
+    // Dawn finds Vulkan drivers through this variable; Debian's Chromium ships SwiftShader's.
+    const fsName = 'node:fs';
+    const { existsSync } = (await import(/* @vite-ignore */ fsName)) as typeof import('node:fs');
+    if (!process.env.VK_ICD_FILENAMES && existsSync(SWIFTSHADER_ICD)) process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
+    const name = 'webgpu';
+    const dawn = (await import(/* @vite-ignore */ name)) as { create(flags: string[]): GPU; globals: object };
+    Object.assign(globalThis, dawn.globals);
+    return dawn.create([]);
+  })();
+  return nodeGpu;
+}
+
+/** Limits we ask for: the adapter's maxima for buffer sizes (datasets live on the device), defaults otherwise. */
+const RAISED_LIMITS = ['maxBufferSize', 'maxStorageBufferBindingSize', 'maxStorageBuffersPerShaderStage'] as const;
+
+/** Our kernels bind at most this many storage buffers (apply_updates). */
+export const STORAGE_BUFFERS_NEEDED = 6;
+
+export async function acquireDevice(): Promise<AcquiredDevice> {
+  const gpu = await gpuEntryPoint();
+  if (!gpu) throw new Error('WebGPU is not available: no navigator.gpu, and not running in Node with the `webgpu` package');
+  const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
+  if (!adapter) throw new Error('WebGPU: requestAdapter returned no adapter (no GPU driver, or WebGPU disabled)');
+  if (adapter.limits.maxStorageBuffersPerShaderStage < STORAGE_BUFFERS_NEEDED) {
+    throw new Error(
+      `WebGPU: the adapter allows ${adapter.limits.maxStorageBuffersPerShaderStage} storage buffers per shader stage, the optimizer kernel needs ${STORAGE_BUFFERS_NEEDED}`,
+    );
+  }
+  const requiredLimits: Record<string, number> = {};
+  for (const name of RAISED_LIMITS) requiredLimits[name] = adapter.limits[name];
+  const device = await adapter.requestDevice({ requiredLimits });
+  const { vendor, architecture, device: model, description } = adapter.info;
+  const adapterInfo = [description, vendor, architecture, model].filter((s) => s).join(' · ') || 'unknown adapter';
+  return { device, adapterInfo };
+}

@@ -1,0 +1,346 @@
+// Runs kernels on one device: resolves a dispatch (pipeline, cached parameter buffer, bind group), encodes
+// it into a pending compute pass and submits in batches; records dispatches into plans instead while a
+// plan is being traced; reads back through pooled staging buffers; owns device-loss recovery.
+import type { Shape } from '../backend';
+import { shapeSize } from '../../shape';
+import { stats } from '../../stats';
+import { acquireDevice } from './device';
+import { compileKernels, KERNELS, type KernelName, type KernelSpec } from './kernels';
+import { BufferPool, ConstantCache, GpuTensor, Storage, STORAGE_USAGE } from './memory';
+import { loadShaders } from './shaders';
+
+/** A storage range, or a small constant table uploaded once (cached by content). */
+export type Binding = Storage | { table: Uint32Array };
+
+export interface DispatchRecord {
+  kernel: KernelName;
+  params: Uint32Array | null;
+  bindings: Binding[];
+  groups: [number, number, number];
+}
+
+export interface ResolvedDispatch {
+  pipeline: GPUComputePipeline;
+  bindGroup: GPUBindGroup;
+  groups: [number, number, number];
+}
+
+/** What a plan under construction collects (see plan-recorder.ts). */
+export interface RecordingSink {
+  /** Storages allocated while recording; the plan frees them. */
+  owned: Storage[];
+  add(entry: DispatchRecord): void;
+}
+
+export type DeviceEvent =
+  | { type: 'lost'; reason: string }
+  | { type: 'restored'; restored: number; missing: number }
+  | { type: 'failed'; reason: string };
+
+/** Submit eager work after this many dispatches, so long eager loops keep the GPU busy. */
+const DISPATCHES_PER_SUBMIT = 128;
+const MAX_GROUPS_PER_DIM = 65535;
+const POOL_FREE_BYTES = 256 << 20;
+const MAP_READ = 0x1;
+const COPY_DST = 0x8;
+const UNIFORM = 0x40;
+const STORAGE = 0x80;
+
+export class Executor {
+  device!: GPUDevice;
+  adapterInfo = '';
+  private pipelines = new Map<KernelName, GPUComputePipeline>();
+  private pool!: BufferPool;
+  private staging!: BufferPool;
+  private constants!: ConstantCache;
+  private encoder: GPUCommandEncoder | null = null;
+  private pass: GPUComputePassEncoder | null = null;
+  private pending = 0;
+  recording: RecordingSink | null = null;
+  /** Every storage that holds a buffer range, for device-loss recovery. */
+  readonly live = new Set<Storage>();
+  /** Bumped whenever storages move (arenas, a new device): plans re-resolve their bind groups. */
+  epoch = 0;
+  private listeners = new Set<(e: DeviceEvent) => void>();
+  private closing = false;
+  /** A recovery in progress; kernels called meanwhile throw. */
+  recovering: Promise<void> | null = null;
+
+  static async create(): Promise<Executor> {
+    const ex = new Executor();
+    await ex.start();
+    return ex;
+  }
+
+  private async start(): Promise<void> {
+    const { device, adapterInfo } = await acquireDevice();
+    this.device = device;
+    this.adapterInfo = adapterInfo;
+    this.pool = new BufferPool(device, STORAGE_USAGE, POOL_FREE_BYTES);
+    this.staging = new BufferPool(device, MAP_READ | COPY_DST, 64 << 20);
+    this.constants = new ConstantCache(device);
+    this.pipelines = await compileKernels(device, await loadShaders());
+    device.lost.then((info) => {
+      if (this.closing || this.device !== device) return;
+      this.onLost(info.message || info.reason || 'unknown reason');
+    });
+  }
+
+  onEvent(listener: (e: DeviceEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit(e: DeviceEvent): void {
+    for (const l of this.listeners) l(e);
+  }
+
+  // ---- memory ----
+
+  alloc(shape: Shape): GpuTensor {
+    const elements = shapeSize(shape);
+    const storage = new Storage(this.pool.acquire(Math.max(4, elements * 4)), 0, elements, true);
+    this.live.add(storage);
+    if (this.recording) {
+      storage.pinned = true;
+      this.recording.owned.push(storage);
+    }
+    return new GpuTensor(shape, storage);
+  }
+
+  /** Drop one reference; the last one returns the buffer to the pool (pinned storages wait for their plan). */
+  release(storage: Storage): void {
+    storage.refs--;
+    if (storage.refs <= 0 && !storage.pinned) this.free(storage);
+  }
+
+  /** Give a storage's buffer back now (a plan freeing what it owned, or the last reference). */
+  free(storage: Storage): void {
+    if (!this.live.delete(storage) || storage.isView) return;
+    if (storage.pooled) this.pool.release(storage.buffer);
+    else this.releaseArenaMember(storage.buffer);
+  }
+
+  // Arena buffers (see plan-recorder.ts) hold many storages; the last one out destroys the buffer.
+  private arenaMembers = new Map<GPUBuffer, number>();
+
+  createArena(elements: number): GPUBuffer {
+    stats.buffersCreated++;
+    const buffer = this.device.createBuffer({ size: Math.max(16, elements * 4), usage: STORAGE_USAGE });
+    this.arenaMembers.set(buffer, 0);
+    return buffer;
+  }
+
+  /** Move `storage` to `buffer` at `offset` bytes (its values must already be there, or be rewritten). */
+  moveInto(storage: Storage, buffer: GPUBuffer, offset: number): void {
+    const old = storage.buffer;
+    const wasPooled = storage.pooled;
+    storage.buffer = buffer;
+    storage.offset = offset;
+    storage.pooled = false;
+    this.arenaMembers.set(buffer, (this.arenaMembers.get(buffer) ?? 0) + 1);
+    this.live.add(storage);
+    if (wasPooled) this.pool.release(old);
+    else this.releaseArenaMember(old);
+    this.epoch++;
+  }
+
+  private releaseArenaMember(buffer: GPUBuffer): void {
+    const n = (this.arenaMembers.get(buffer) ?? 1) - 1;
+    if (n > 0) this.arenaMembers.set(buffer, n);
+    else {
+      this.arenaMembers.delete(buffer);
+      buffer.destroy();
+    }
+  }
+
+  /** A view of a whole arena for binding; not counted as a member. */
+  arenaView(buffer: GPUBuffer, elements: number): Storage {
+    const view = new Storage(buffer, 0, elements, false);
+    view.isView = true;
+    this.live.add(view);
+    return view;
+  }
+
+  upload(storage: Storage, values: Float32Array): void {
+    // queue.writeBuffer runs before commands still waiting in our encoder: submit those first, since the
+    // pooled buffer may still be read by them under its previous owner.
+    this.flush();
+    this.device.queue.writeBuffer(storage.buffer, storage.offset, values.buffer, values.byteOffset, values.byteLength);
+  }
+
+  // ---- dispatch ----
+
+  /** Workgroup counts for `threads` threads of a 64-wide 1-D kernel (wrapping into y past 65535). */
+  static groups1d(threads: number): [number, number, number] {
+    const groups = Math.max(1, Math.ceil(threads / 64));
+    const x = Math.min(groups, MAX_GROUPS_PER_DIM);
+    return [x, Math.ceil(groups / x), 1];
+  }
+
+  dispatch(kernel: KernelName, params: Uint32Array | null, bindings: Binding[], groups: [number, number, number]): void {
+    if (this.recovering) throw new Error(`WebGPU: ${kernel} called while the device is being recovered`);
+    if (groups.some((g) => g > MAX_GROUPS_PER_DIM)) throw new Error(`WebGPU: ${kernel} needs [${groups}] workgroups, over the limit of ${MAX_GROUPS_PER_DIM} per dimension`);
+    const entry: DispatchRecord = { kernel, params, bindings, groups };
+    if (this.recording) {
+      this.recording.add(entry);
+      return;
+    }
+    const r = this.resolve(entry);
+    const pass = this.openPass();
+    pass.setPipeline(r.pipeline);
+    pass.setBindGroup(0, r.bindGroup);
+    pass.dispatchWorkgroups(...r.groups);
+    stats.dispatches++;
+    if (++this.pending >= DISPATCHES_PER_SUBMIT) this.flush();
+  }
+
+  /** Pipeline, parameter buffer and bind group of a dispatch, from the current device. */
+  resolve(entry: DispatchRecord): ResolvedDispatch {
+    const spec: KernelSpec = KERNELS[entry.kernel];
+    const pipeline = this.pipelines.get(entry.kernel);
+    if (!pipeline) throw new Error(`WebGPU: kernel ${entry.kernel} was not compiled`);
+    if (spec.storage.length !== entry.bindings.length) {
+      throw new Error(`WebGPU: ${entry.kernel} takes ${spec.storage.length} buffers, got ${entry.bindings.length}`);
+    }
+    const entries: GPUBindGroupEntry[] = [];
+    if (spec.uniform) {
+      if (!entry.params) throw new Error(`WebGPU: ${entry.kernel} needs a parameter block`);
+      entries.push({ binding: 0, resource: { buffer: this.constants.get(entry.params, UNIFORM) } });
+    }
+    entry.bindings.forEach((b, i) => {
+      const resource: GPUBufferBinding =
+        b instanceof Storage ? { buffer: b.buffer, offset: b.offset, size: b.bytes } : { buffer: this.constants.get(b.table, STORAGE) };
+      entries.push({ binding: spec.storage[i], resource });
+    });
+    stats.bindGroupsCreated++;
+    const bindGroup = this.device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries });
+    return { pipeline, bindGroup, groups: entry.groups };
+  }
+
+  private openPass(): GPUComputePassEncoder {
+    if (!this.pass) {
+      this.encoder = this.device.createCommandEncoder();
+      this.pass = this.encoder.beginComputePass();
+    }
+    return this.pass;
+  }
+
+  /** Submit whatever eager work is pending. */
+  flush(): void {
+    if (!this.encoder || !this.pass) return;
+    this.pass.end();
+    this.device.queue.submit([this.encoder.finish()]);
+    stats.submits++;
+    this.encoder = null;
+    this.pass = null;
+    this.pending = 0;
+  }
+
+  /** Encode `steps` repetitions of `dispatches` into one command buffer and submit it. */
+  submitRepeated(dispatches: readonly ResolvedDispatch[], steps: number): void {
+    this.flush();
+    const encoder = this.device.createCommandEncoder();
+    const pass = encoder.beginComputePass();
+    let current: GPUComputePipeline | null = null;
+    for (let s = 0; s < steps; s++) {
+      for (const d of dispatches) {
+        if (d.pipeline !== current) {
+          pass.setPipeline(d.pipeline);
+          current = d.pipeline;
+        }
+        pass.setBindGroup(0, d.bindGroup);
+        pass.dispatchWorkgroups(d.groups[0], d.groups[1], d.groups[2]);
+      }
+    }
+    pass.end();
+    this.device.queue.submit([encoder.finish()]);
+    stats.submits++;
+    stats.dispatches += steps * dispatches.length;
+  }
+
+  // ---- readback ----
+
+  /** Copy each storage to a pooled staging buffer in one submit, then map them; never blocks the thread. */
+  async read(storages: readonly Storage[]): Promise<Float32Array[]> {
+    if (this.recording) throw new Error('read: a traced step may not read values back to the host');
+    if (this.recovering) await this.recovering;
+    this.flush();
+    const encoder = this.device.createCommandEncoder();
+    const stagings = storages.map((s) => {
+      const bytes = s.elements * 4;
+      const staging = this.staging.acquire(Math.max(4, bytes));
+      if (bytes > 0) encoder.copyBufferToBuffer(s.buffer, s.offset, staging, 0, bytes);
+      return staging;
+    });
+    this.device.queue.submit([encoder.finish()]);
+    stats.submits++;
+    return Promise.all(
+      stagings.map(async (staging, i) => {
+        const bytes = storages[i].elements * 4;
+        await staging.mapAsync(MAP_READ, 0, Math.max(4, bytes));
+        const out = new Float32Array(storages[i].elements);
+        out.set(new Float32Array(staging.getMappedRange(0, bytes), 0, storages[i].elements));
+        staging.unmap();
+        this.staging.release(staging);
+        stats.bytesReadBack += bytes;
+        return out;
+      }),
+    );
+  }
+
+  // ---- device loss ----
+
+  private onLost(reason: string): void {
+    this.emit({ type: 'lost', reason });
+    this.encoder = null;
+    this.pass = null;
+    this.pending = 0;
+    this.recovering = this.recover()
+      .then((counts) => this.emit({ type: 'restored', ...counts }))
+      .catch((e: unknown) => this.emit({ type: 'failed', reason: e instanceof Error ? e.message : String(e) }))
+      .finally(() => {
+        this.recovering = null;
+      });
+  }
+
+  /**
+   * A new device; every live storage gets a new buffer (ranges of one old buffer share one new buffer, so
+   * arenas survive) filled from its last snapshot when it has one, zeros otherwise.
+   */
+  private async recover(): Promise<{ restored: number; missing: number }> {
+    await this.start();
+    const byBuffer = new Map<GPUBuffer, Storage[]>();
+    for (const s of this.live) byBuffer.set(s.buffer, [...(byBuffer.get(s.buffer) ?? []), s]);
+    this.arenaMembers.clear();
+    let restored = 0;
+    let missing = 0;
+    for (const [old, members] of byBuffer) {
+      const pooled = members.length === 1 && members[0].pooled;
+      const buffer = pooled ? this.pool.acquire(old.size) : this.device.createBuffer({ size: old.size, usage: STORAGE_USAGE });
+      if (!pooled) this.arenaMembers.set(buffer, members.filter((m) => !m.pooled && !m.isView).length);
+      for (const s of members) {
+        s.buffer = buffer;
+        if (s.saved && s.saved.length === s.elements) {
+          this.device.queue.writeBuffer(buffer, s.offset, s.saved.buffer, s.saved.byteOffset, s.saved.byteLength);
+          restored++;
+        } else if (!s.isView) missing++;
+      }
+    }
+    this.epoch++;
+    return { restored, missing };
+  }
+
+  /** Lose the device on purpose (tests); recovery follows as for a real loss. */
+  simulateLoss(): void {
+    this.device.destroy();
+  }
+
+  destroy(): void {
+    this.closing = true;
+    this.pool.destroy();
+    this.staging.destroy();
+    this.constants.destroy();
+    this.device.destroy();
+  }
+}

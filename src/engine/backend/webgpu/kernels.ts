@@ -1,0 +1,122 @@
+// The kernel table: which WGSL file and entry point each kernel is, its override constants and its bindings,
+// plus the integer codes the shaders switch on. Every pipeline is compiled up front with
+// createComputePipelineAsync when the backend is created (about 30, a fraction of a second even on
+// SwiftShader), so the synchronous Backend methods never wait for a compile.
+import type { ActivationKind, BinaryOp, LossKind, OptimizerKind, UnaryOp } from '../backend';
+import { stats } from '../../stats';
+import type { ShaderFile } from './shaders';
+
+export interface KernelSpec {
+  file: ShaderFile;
+  entry: string;
+  constants?: Record<string, number>;
+  /** Binding 0 is a uniform parameter block. */
+  uniform: boolean;
+  /** Storage binding numbers, in the order the backend passes buffers. */
+  storage: number[];
+}
+
+const matmul = (entry: 'matmul_small' | 'matmul_blocked', transA: number, transB: number): KernelSpec => ({
+  file: 'matmul',
+  entry,
+  constants: { TRANS_A: transA, TRANS_B: transB },
+  uniform: true,
+  storage: [1, 2, 3, 4],
+});
+
+export const KERNELS = {
+  unary: { file: 'elementwise', entry: 'unary', uniform: true, storage: [1, 4] },
+  binary: { file: 'elementwise', entry: 'binary', uniform: true, storage: [1, 2, 4] },
+  activation: { file: 'elementwise', entry: 'activation', uniform: true, storage: [1, 4] },
+  activation_grad: { file: 'elementwise', entry: 'activation_grad', uniform: true, storage: [1, 2, 3, 4] },
+  fill: { file: 'elementwise', entry: 'fill', uniform: true, storage: [4] },
+  increment: { file: 'elementwise', entry: 'increment', uniform: false, storage: [4] },
+  matmul_small_00: matmul('matmul_small', 0, 0),
+  matmul_small_01: matmul('matmul_small', 0, 1),
+  matmul_small_10: matmul('matmul_small', 1, 0),
+  matmul_small_11: matmul('matmul_small', 1, 1),
+  matmul_blocked_00: matmul('matmul_blocked', 0, 0),
+  matmul_blocked_01: matmul('matmul_blocked', 0, 1),
+  matmul_blocked_10: matmul('matmul_blocked', 1, 0),
+  matmul_blocked_11: matmul('matmul_blocked', 1, 1),
+  conv2d_forward: { file: 'conv2d', entry: 'conv2d_forward', uniform: true, storage: [1, 2, 3] },
+  conv2d_input_grad: { file: 'conv2d', entry: 'conv2d_input_grad', uniform: true, storage: [1, 2, 3] },
+  conv2d_filter_grad: { file: 'conv2d', entry: 'conv2d_filter_grad', uniform: true, storage: [1, 2, 3] },
+  pool_forward: { file: 'pool', entry: 'pool_forward', uniform: true, storage: [1, 3] },
+  pool_backward: { file: 'pool', entry: 'pool_backward', uniform: true, storage: [1, 2, 3] },
+  reduce_thread: { file: 'reduce', entry: 'reduce_thread', uniform: true, storage: [1, 2] },
+  reduce_workgroup: { file: 'reduce', entry: 'reduce_workgroup', uniform: true, storage: [1, 2] },
+  softmax: { file: 'softmax', entry: 'softmax', uniform: true, storage: [1, 2] },
+  loss_with_grad: { file: 'loss', entry: 'loss_with_grad', uniform: true, storage: [1, 2, 3, 4] },
+  apply_updates: { file: 'optimizer', entry: 'apply_updates', uniform: true, storage: [1, 2, 3, 4, 5, 6] },
+  dropout_mask: { file: 'dropout', entry: 'dropout_mask', uniform: true, storage: [1, 2] },
+  strided_copy: { file: 'layout', entry: 'strided_copy', uniform: true, storage: [1, 3] },
+  gather_rows: { file: 'layout', entry: 'gather_rows', uniform: true, storage: [1, 2, 3] },
+  batch_indices: { file: 'layout', entry: 'batch_indices', uniform: true, storage: [1, 3, 4] },
+  evaluate_grid: { file: 'grid', entry: 'evaluate_grid', uniform: true, storage: [1, 2, 3] },
+} satisfies Record<string, KernelSpec>;
+
+export type KernelName = keyof typeof KERNELS;
+
+export const UNARY_CODES: Record<UnaryOp, number> = { neg: 0, exp: 1, log: 2, sqrt: 3, abs: 4, sign: 5, square: 6, reciprocal: 7 };
+export const BINARY_CODES: Record<BinaryOp, number> = {
+  add: 0, sub: 1, mul: 2, div: 3, pow: 4, maximum: 5, minimum: 6, equal: 7, greater: 8,
+};
+export const ACTIVATION_CODES: Record<ActivationKind, number> = {
+  linear: 0, relu: 1, leaky_relu: 2, elu: 3, sigmoid: 4, tanh: 5, softplus: 6, swish: 7, step: 8,
+};
+export const LOSS_CODES: Record<LossKind, number> = {
+  mse: 0, mae: 1, huber: 2, binary_crossentropy: 3, categorical_crossentropy: 4, sparse_categorical_crossentropy: 5,
+};
+export const OPTIMIZER_CODES: Record<OptimizerKind, number> = { sgd: 0, rmsprop: 1, adam: 2, adagrad: 3 };
+
+/** common.wgsl is prepended to every kernel file (WGSL has no includes). */
+export function kernelSource(file: ShaderFile, shaders: Map<ShaderFile, string>): string {
+  const parts = ['common' as const, file].map((name) => {
+    const text = shaders.get(name);
+    if (text === undefined) throw new Error(`WebGPU: shader file shaders/${name}.wgsl is missing`);
+    return text;
+  });
+  return parts.join('\n');
+}
+
+/** Compile every kernel in parallel; a WGSL error throws with the offending line quoted. */
+export async function compileKernels(device: GPUDevice, shaders: Map<ShaderFile, string>): Promise<Map<KernelName, GPUComputePipeline>> {
+  const modules = new Map<ShaderFile, { module: GPUShaderModule; code: string }>();
+  const moduleFor = (file: ShaderFile): { module: GPUShaderModule; code: string } => {
+    let m = modules.get(file);
+    if (!m) {
+      const code = kernelSource(file, shaders);
+      m = { module: device.createShaderModule({ label: file, code }), code };
+      modules.set(file, m);
+    }
+    return m;
+  };
+  const entries = Object.entries(KERNELS) as [KernelName, KernelSpec][];
+  const pipelines = await Promise.all(
+    entries.map(async ([name, spec]) => {
+      const { module, code } = moduleFor(spec.file);
+      try {
+        const pipeline = await device.createComputePipelineAsync({
+          label: name,
+          layout: 'auto',
+          compute: { module, entryPoint: spec.entry, constants: spec.constants },
+        });
+        stats.pipelinesCompiled++;
+        return pipeline;
+      } catch (e) {
+        throw new Error(`WebGPU: kernel ${name} (shaders/${spec.file}.wgsl) failed to compile: ${await describeErrors(module, code, e)}`);
+      }
+    }),
+  );
+  return new Map(entries.map(([name], i) => [name, pipelines[i]]));
+}
+
+async function describeErrors(module: GPUShaderModule, code: string, error: unknown): Promise<string> {
+  const info = await module.getCompilationInfo();
+  const lines = code.split('\n');
+  const messages = info.messages
+    .filter((m) => m.type === 'error')
+    .map((m) => `line ${m.lineNum}:${m.linePos}: ${m.message}\n    ${lines[m.lineNum - 1] ?? ''}`);
+  return messages.length ? messages.join('\n') : error instanceof Error ? error.message : String(error);
+}

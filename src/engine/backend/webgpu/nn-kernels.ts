@@ -1,0 +1,247 @@
+// Launchers for matmul, convolution, pooling, losses, dropout and optimizer updates.
+import type { ActivationKind, Conv2DInfo, LossInfo, OptimizerConfig, Pool2DInfo, Shape } from '../backend';
+import { axisGeometry } from '../cpu/conv';
+import { CLIP_HIGH, CLIP_LOW } from '../cpu/loss';
+import { SLOT_COUNTS } from '../cpu/optimizer';
+import { Executor, type DispatchRecord } from './executor';
+import { ACTIVATION_CODES, LOSS_CODES, OPTIMIZER_CODES } from './kernels';
+import { f32Bits, GpuTensor, ParamWriter, Storage } from './memory';
+import { reduceInto } from './array-kernels';
+
+const fmt = (shape: Shape): string => `[${shape.join(', ')}]`;
+const groups = Executor.groups1d;
+const sameShape = (a: Shape, b: Shape): boolean => a.length === b.length && a.every((d, i) => d === b[i]);
+
+/** Outputs up to this many elements use one thread each; larger ones a 4×4 register block per thread. */
+const SMALL_MATMUL_OUTPUTS = 4096;
+
+export function matmul(
+  ex: Executor,
+  a: GpuTensor,
+  b: GpuTensor,
+  transposeA: boolean,
+  transposeB: boolean,
+  dummy: Storage,
+  bias?: GpuTensor,
+  activation?: ActivationKind,
+): GpuTensor {
+  if (a.shape.length !== 2 || b.shape.length !== 2) throw new Error(`matmul: expected 2-D tensors, got a ${fmt(a.shape)} and b ${fmt(b.shape)}`);
+  const [m, k] = transposeA ? [a.shape[1], a.shape[0]] : [a.shape[0], a.shape[1]];
+  const [k2, n] = transposeB ? [b.shape[1], b.shape[0]] : [b.shape[0], b.shape[1]];
+  if (k !== k2) {
+    throw new Error(`matmul: inner dimensions differ: a ${fmt(a.shape)}${transposeA ? 'ᵀ' : ''} · b ${fmt(b.shape)}${transposeB ? 'ᵀ' : ''}`);
+  }
+  if (bias && (bias.shape.length !== 1 || bias.shape[0] !== n)) throw new Error(`matmul: bias ${fmt(bias.shape)} does not match ${n} output columns`);
+  const act = ACTIVATION_CODES[activation ?? 'linear'];
+  if (act === undefined) throw new Error(`matmul: unknown activation "${activation}"; expected one of ${Object.keys(ACTIVATION_CODES).join(', ')}`);
+  const out = ex.alloc([m, n]);
+  if (m * n === 0) return out;
+  const params = new ParamWriter().u(m, n, k, act, bias ? 1 : 0).done();
+  const variant = `${transposeA ? 1 : 0}${transposeB ? 1 : 0}` as '00' | '01' | '10' | '11';
+  const bindings = [a.storage, b.storage, bias?.storage ?? dummy, out.storage];
+  if (m * n <= SMALL_MATMUL_OUTPUTS) {
+    ex.dispatch(`matmul_small_${variant}`, params, bindings, [Math.ceil(n / 8), Math.ceil(m / 8), 1]);
+  } else {
+    ex.dispatch(`matmul_blocked_${variant}`, params, bindings, [Math.ceil(n / 32), Math.ceil(m / 32), 1]);
+  }
+  return out;
+}
+
+interface ConvGeometry {
+  batch: number;
+  inH: number;
+  inW: number;
+  inC: number;
+  outH: number;
+  outW: number;
+  outC: number;
+  kh: number;
+  kw: number;
+  info: Conv2DInfo;
+  padTop: number;
+  padLeft: number;
+}
+
+function convGeometry(xShape: Shape, wShape: Shape, info: Conv2DInfo, kernel: string): ConvGeometry {
+  if (xShape.length !== 4 || wShape.length !== 4) {
+    throw new Error(`${kernel}: expected NHWC input and [kh, kw, inC, outC] kernel, got ${fmt(xShape)} and ${fmt(wShape)}`);
+  }
+  const [batch, inH, inW, inC] = xShape;
+  const [kh, kw, kc, outC] = wShape;
+  if (kc !== inC) throw new Error(`${kernel}: input ${fmt(xShape)} has ${inC} channels, kernel ${fmt(wShape)} expects ${kc}`);
+  const rows = axisGeometry(inH, kh, info.strides[0], info.padding, kernel);
+  const cols = axisGeometry(inW, kw, info.strides[1], info.padding, kernel);
+  return { batch, inH, inW, inC, outH: rows.out, outW: cols.out, outC, kh, kw, info, padTop: rows.padBefore, padLeft: cols.padBefore };
+}
+
+function convParams(g: ConvGeometry, size: number, chunks = 1): Uint32Array {
+  return new ParamWriter()
+    .u(g.batch, g.inH, g.inW, g.inC, g.outH, g.outW, g.outC, g.kh, g.kw, g.info.strides[0], g.info.strides[1], g.padTop, g.padLeft, size, chunks)
+    .done();
+}
+
+function checkDy(dy: GpuTensor, g: ConvGeometry, kernel: string): void {
+  const expected = [g.batch, g.outH, g.outW, g.outC];
+  if (!sameShape(dy.shape, expected)) throw new Error(`${kernel}: dy is ${fmt(dy.shape)}, expected the conv2d output shape ${fmt(expected)}`);
+}
+
+export function conv2d(ex: Executor, x: GpuTensor, w: GpuTensor, info: Conv2DInfo): GpuTensor {
+  const g = convGeometry(x.shape, w.shape, info, 'conv2d');
+  const out = ex.alloc([g.batch, g.outH, g.outW, g.outC]);
+  ex.dispatch('conv2d_forward', convParams(g, out.size), [x.storage, w.storage, out.storage], groups(out.size));
+  return out;
+}
+
+export function conv2dBackpropInput(ex: Executor, dy: GpuTensor, w: GpuTensor, xShape: Shape, info: Conv2DInfo): GpuTensor {
+  const g = convGeometry(xShape, w.shape, info, 'conv2dBackpropInput');
+  checkDy(dy, g, 'conv2dBackpropInput');
+  const out = ex.alloc(xShape.slice());
+  ex.dispatch('conv2d_input_grad', convParams(g, out.size), [dy.storage, w.storage, out.storage], groups(out.size));
+  return out;
+}
+
+/** Aim for at least this many threads in the filter gradient by splitting the batch into partial sums. */
+const FILTER_GRAD_THREADS = 8192;
+
+export function conv2dBackpropFilter(ex: Executor, x: GpuTensor, dy: GpuTensor, wShape: Shape, info: Conv2DInfo): GpuTensor {
+  const g = convGeometry(x.shape, wShape, info, 'conv2dBackpropFilter');
+  checkDy(dy, g, 'conv2dBackpropFilter');
+  const filterSize = g.kh * g.kw * g.inC * g.outC;
+  const chunks = Math.max(1, Math.min(g.batch, Math.ceil(FILTER_GRAD_THREADS / Math.max(filterSize, 1))));
+  const out = ex.alloc(wShape.slice());
+  if (chunks === 1) {
+    ex.dispatch('conv2d_filter_grad', convParams(g, filterSize, 1), [x.storage, dy.storage, out.storage], groups(filterSize));
+    return out;
+  }
+  const partial = ex.alloc([chunks, filterSize]);
+  ex.dispatch('conv2d_filter_grad', convParams(g, filterSize, chunks), [x.storage, dy.storage, partial.storage], groups(filterSize * chunks));
+  reduceInto(ex, 0, partial.storage, partial.shape, [0], out.storage);
+  ex.release(partial.storage);
+  return out;
+}
+
+function poolGeometry(shape: Shape, info: Pool2DInfo, kernel: string): { outShape: number[]; params: (size: number) => Uint32Array } {
+  if (shape.length !== 4) throw new Error(`${kernel}: expected NHWC input, got ${fmt(shape)}`);
+  if (info.type !== 'max' && info.type !== 'avg') throw new Error(`${kernel}: pooling type must be 'max' or 'avg', got "${info.type}"`);
+  const [ph, pw] = info.poolSize;
+  if (!Number.isInteger(ph) || !Number.isInteger(pw) || ph < 1 || pw < 1) {
+    throw new Error(`${kernel}: poolSize must be positive integers, got [${info.poolSize.join(', ')}]`);
+  }
+  const rows = axisGeometry(shape[1], ph, info.strides[0], info.padding, kernel);
+  const cols = axisGeometry(shape[2], pw, info.strides[1], info.padding, kernel);
+  const outShape = [shape[0], rows.out, cols.out, shape[3]];
+  return {
+    outShape,
+    params: (size) =>
+      new ParamWriter()
+        .u(shape[0], shape[1], shape[2], shape[3], rows.out, cols.out, ph, pw, info.strides[0], info.strides[1])
+        .u(rows.padBefore, cols.padBefore, info.type === 'max' ? 1 : 0, size)
+        .done(),
+  };
+}
+
+export function pool2d(ex: Executor, x: GpuTensor, info: Pool2DInfo): GpuTensor {
+  const g = poolGeometry(x.shape, info, `${info.type}Pool2d`);
+  const out = ex.alloc(g.outShape);
+  ex.dispatch('pool_forward', g.params(out.size), [x.storage, out.storage], groups(out.size));
+  return out;
+}
+
+export function pool2dBackward(ex: Executor, dy: GpuTensor, x: GpuTensor, info: Pool2DInfo): GpuTensor {
+  const kernel = `${info.type}Pool2dBackward`;
+  const g = poolGeometry(x.shape, info, kernel);
+  if (!sameShape(dy.shape, g.outShape)) throw new Error(`${kernel}: dy is ${fmt(dy.shape)}, expected the pooling output shape ${fmt(g.outShape)}`);
+  const out = ex.alloc(x.shape);
+  ex.dispatch('pool_backward', g.params(dy.size), [x.storage, dy.storage, out.storage], groups(x.size));
+  return out;
+}
+
+export function lossWithGrad(ex: Executor, info: LossInfo, pred: GpuTensor, target: GpuTensor): { loss: GpuTensor; grad: GpuTensor } {
+  const kind = info.kind;
+  const k = `loss ${kind}`;
+  const kindCode = LOSS_CODES[kind];
+  if (kindCode === undefined) throw new Error(`loss: unknown kind "${kind}"; expected one of ${Object.keys(LOSS_CODES).join(', ')}`);
+  let rows = 0;
+  let classes = 0;
+  if (kind === 'sparse_categorical_crossentropy') {
+    if (pred.shape.length !== 2) throw new Error(`${k}: prediction must be [batch, classes], got ${fmt(pred.shape)}`);
+    [rows, classes] = pred.shape;
+    const ts = target.shape;
+    if (!((ts.length === 1 && ts[0] === rows) || (ts.length === 2 && ts[0] === rows && ts[1] === 1))) {
+      throw new Error(`${k}: labels must be [${rows}] or [${rows}, 1] for prediction ${fmt(pred.shape)}, got ${fmt(ts)}`);
+    }
+  } else {
+    if (!sameShape(pred.shape, target.shape)) {
+      throw new Error(`${k}: prediction ${fmt(pred.shape)} and target ${fmt(target.shape)} must have the same shape`);
+    }
+    if (kind === 'categorical_crossentropy') {
+      if (pred.shape.length === 0) throw new Error(`${k}: prediction must have a class axis, got a scalar`);
+      classes = pred.shape[pred.shape.length - 1];
+      rows = pred.size / Math.max(classes, 1);
+    }
+  }
+  const loss = ex.alloc([]);
+  const grad = ex.alloc(pred.shape);
+  const params = new ParamWriter()
+    .u(kindCode, info.fromLogits ? 1 : 0, pred.size, rows, classes)
+    .f(CLIP_LOW, CLIP_HIGH)
+    .done();
+  ex.dispatch('loss_with_grad', params, [pred.storage, target.storage, loss.storage, grad.storage], [1, 1, 1]);
+  return { loss, grad };
+}
+
+export function dropoutMask(ex: Executor, shape: Shape, rate: number, seed: number, step: GpuTensor): GpuTensor {
+  if (!(rate >= 0 && rate < 1)) throw new Error(`dropoutMask: rate must be in [0, 1), got ${rate}`);
+  if (!Number.isInteger(seed)) throw new Error(`dropoutMask: seed must be an integer, got ${seed}`);
+  if (step.size !== 1) throw new Error(`dropoutMask: step must be a one-element counter, got ${fmt(step.shape)}`);
+  const threshold = Math.fround(rate);
+  const out = ex.alloc(shape);
+  const params = new ParamWriter().u(out.size, seed).f(threshold, 1 / (1 - threshold)).done();
+  ex.dispatch('dropout_mask', params, [step.storage, out.storage], groups(out.size));
+  return out;
+}
+
+/** One parameter's part in an update: storages plus its regularization. */
+export interface UpdatePart {
+  param: Storage;
+  grad: Storage;
+  slots: Storage[];
+  l1: number;
+  l2: number;
+}
+
+export function checkUpdates(config: OptimizerConfig, updates: { param: GpuTensor; grad: GpuTensor; slots: GpuTensor[] }[]): void {
+  const kind = config.kind;
+  const slotCount = SLOT_COUNTS[kind];
+  if (slotCount === undefined) throw new Error(`applyUpdates: unknown optimizer "${kind}"`);
+  updates.forEach((u, k) => {
+    if (!sameShape(u.param.shape, u.grad.shape)) throw new Error(`applyUpdates: param ${k} ${fmt(u.param.shape)} and its gradient ${fmt(u.grad.shape)} differ`);
+    if (u.slots.length !== slotCount) throw new Error(`applyUpdates: ${kind} needs ${slotCount} slot(s) for param ${k}, got ${u.slots.length}`);
+    u.slots.forEach((s, j) => {
+      if (!sameShape(s.shape, u.param.shape)) throw new Error(`applyUpdates: slot ${j} ${fmt(s.shape)} of param ${k} ${fmt(u.param.shape)} differs`);
+    });
+  });
+}
+
+/**
+ * The apply_updates dispatch over arenas (or over one parameter's own buffers, with one segment):
+ * `segments` are [start, end) element ranges with their L1/L2 coefficients.
+ */
+export function updateDispatch(
+  config: OptimizerConfig,
+  segments: { start: number; end: number; l1: number; l2: number }[],
+  size: number,
+  step: Storage,
+  grads: Storage,
+  params: Storage,
+  slot0: Storage,
+  slot1: Storage,
+): DispatchRecord {
+  const table = new Uint32Array(segments.length * 4);
+  segments.forEach((s, i) => table.set([s.start, s.end, f32Bits(s.l1), f32Bits(s.l2)], i * 4));
+  const p = new ParamWriter()
+    .u(size, OPTIMIZER_CODES[config.kind], config.nesterov ? 1 : 0, segments.length)
+    .f(config.learningRate, config.momentum, config.rho, config.beta1, config.beta2, config.epsilon)
+    .done();
+  return { kernel: 'apply_updates', params: p, bindings: [{ table }, step, grads, params, slot0, slot1], groups: groups(size) };
+}

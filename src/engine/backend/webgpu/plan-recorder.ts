@@ -1,0 +1,133 @@
+// A traced step: the dispatches one call of a function made, with every buffer it allocated kept alive,
+// replayed any number of times per submit. Resolved bind groups are reused until storages move (arena
+// packing, a new device after loss), so after warm-up a replay creates no buffer, bind group or pipeline.
+//
+// Optimizer updates are recorded as one entry and packed when the plan is finished: parameters, slots
+// and gradients move into arenas (one buffer each, ranges at 256-byte aligned offsets) so the whole
+// update is ONE dispatch. The gradients are the plan's own buffers, so their producing kernels simply
+// write into the arena; parameters and slots are copied in once and then live there for good.
+import type { OptimizerConfig } from '../backend';
+import { Executor, type DispatchRecord, type RecordingSink, type ResolvedDispatch } from './executor';
+import { copy } from './array-kernels';
+import { Storage } from './memory';
+import { updateDispatch, type UpdatePart } from './nn-kernels';
+
+interface UpdateEntry {
+  config: OptimizerConfig;
+  parts: UpdatePart[];
+  step: Storage;
+}
+
+type Entry = DispatchRecord | { update: UpdateEntry };
+
+export class Recording implements RecordingSink {
+  readonly owned: Storage[] = [];
+  readonly entries: Entry[] = [];
+  /** Storages a step reads and writes that outlive it: parameters, slots, counters (snapshotted for recovery). */
+  readonly state = new Set<Storage>();
+
+  add(entry: DispatchRecord): void {
+    this.entries.push(entry);
+  }
+
+  addUpdate(update: UpdateEntry): void {
+    this.entries.push({ update });
+    for (const p of update.parts) {
+      this.state.add(p.param);
+      for (const s of p.slots) this.state.add(s);
+    }
+    this.state.add(update.step);
+  }
+}
+
+/** 256-byte alignment of storage binding offsets, in f32 elements. */
+const ALIGN = 64;
+
+export class GpuPlan {
+  readonly dispatches: DispatchRecord[] = [];
+  private resolved: ResolvedDispatch[] = [];
+  private epoch = -1;
+  private views: Storage[] = [];
+  private disposed = false;
+  readonly state: Storage[];
+
+  constructor(
+    private ex: Executor,
+    recording: Recording,
+    private dummy: Storage,
+  ) {
+    this.state = [...recording.state];
+    const owned = new Set(recording.owned);
+    for (const e of recording.entries) {
+      if ('update' in e) this.dispatches.push(...this.expandUpdate(e.update, owned));
+      else this.dispatches.push(e);
+    }
+    this.owned = recording.owned;
+  }
+
+  private owned: Storage[];
+
+  /** Dispatches one replayed step encodes. */
+  get dispatchesPerStep(): number {
+    return this.dispatches.length;
+  }
+
+  replay(steps: number): void {
+    if (this.disposed) throw new Error('plan.replay: the plan was disposed');
+    if (!Number.isInteger(steps) || steps < 0) throw new Error(`plan.replay: steps must be a non-negative integer, got ${steps}`);
+    if (this.ex.recovering) throw new Error('plan.replay: the device is being recovered; wait for the restored event');
+    if (steps === 0) return;
+    if (this.epoch !== this.ex.epoch) {
+      this.resolved = this.dispatches.map((d) => this.ex.resolve(d));
+      this.epoch = this.ex.epoch;
+    }
+    this.ex.submitRepeated(this.resolved, steps);
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const s of this.owned) {
+      s.pinned = false;
+      if (s.refs <= 0) this.ex.free(s);
+    }
+    for (const v of this.views) this.ex.free(v);
+    this.resolved = [];
+  }
+
+  private expandUpdate(u: UpdateEntry, owned: Set<Storage>): DispatchRecord[] {
+    const all = u.parts.flatMap((p) => [p.param, p.grad, ...p.slots]);
+    // Packing needs every gradient to be this plan's own buffer and no storage to play two roles.
+    const packable = u.parts.length > 1 && u.parts.every((p) => owned.has(p.grad)) && new Set(all).size === all.length;
+    if (!packable) return u.parts.map((p) => this.singleUpdate(u, p));
+
+    const offsets: number[] = [];
+    let total = 0;
+    for (const p of u.parts) {
+      offsets.push(total);
+      total += Math.ceil(Math.max(p.param.elements, 1) / ALIGN) * ALIGN;
+    }
+    const slotCount = u.parts[0].slots.length;
+    const pack = (pick: (p: UpdatePart) => Storage, copyValues: boolean): Storage => {
+      const arena = this.ex.createArena(total);
+      const view = this.ex.arenaView(arena, total);
+      this.views.push(view);
+      if (copyValues) {
+        u.parts.forEach((p, i) => copy(this.ex, pick(p), view, p.param.elements, offsets[i]));
+        this.ex.flush();
+      }
+      u.parts.forEach((p, i) => this.ex.moveInto(pick(p), arena, offsets[i] * 4));
+      return view;
+    };
+    const params = pack((p) => p.param, true);
+    const slots = Array.from({ length: slotCount }, (_, j) => pack((p) => p.slots[j], true));
+    const grads = pack((p) => p.grad, false);
+    const segments = u.parts.map((p, i) => ({ start: offsets[i], end: offsets[i] + p.param.elements, l1: p.l1, l2: p.l2 }));
+    return [updateDispatch(u.config, segments, total, u.step, grads, params, slots[0] ?? this.dummy, slots[1] ?? this.dummy)];
+  }
+
+  private singleUpdate(u: UpdateEntry, p: UpdatePart): DispatchRecord {
+    const n = p.param.elements;
+    return updateDispatch(u.config, [{ start: 0, end: n, l1: p.l1, l2: p.l2 }], n, u.step, p.grad, p.param, p.slots[0] ?? this.dummy, p.slots[1] ?? this.dummy);
+  }
+}

@@ -1,0 +1,123 @@
+// Decision-boundary grids: every neuron of a dense MLP over an n×n grid of the input plane, the network's
+// inputs being features of the point (x1, x2). Points are pixel centers, row-major, the first row at the
+// top (x2 = high), as in src/app/grid.ts. The WebGPU backend runs one kernel (shaders/grid.wgsl); this file
+// holds the CPU reference and the entry point that picks between them.
+import type { ActivationKind, TensorHandle } from './backend/backend';
+import { activationFn } from './backend/cpu/elementwise';
+import { activeBackend } from './registry';
+import type { Tensor } from './tensor';
+
+/** Feature ids in the one order the network's inputs may take (TensorFlow Playground's URL keys). */
+export const GRID_FEATURES = ['x', 'y', 'xSquared', 'ySquared', 'xTimesY', 'sinX', 'sinY'] as const;
+export type GridFeature = (typeof GRID_FEATURES)[number];
+
+const FEATURE_FNS: Record<GridFeature, (x1: number, x2: number) => number> = {
+  x: (x1) => x1,
+  y: (_, x2) => x2,
+  xSquared: (x1) => x1 * x1,
+  ySquared: (_, x2) => x2 * x2,
+  xTimesY: (x1, x2) => x1 * x2,
+  sinX: (x1) => Math.sin(x1),
+  sinY: (_, x2) => Math.sin(x2),
+};
+
+export interface GridOptions {
+  /** Points per side. */
+  n: number;
+  /** The plane's extent on both axes; default [−6, 6]. */
+  range?: [number, number];
+  /** Enabled features, in GRID_FEATURES order: the network's input columns. */
+  features: readonly GridFeature[];
+}
+
+/** A dense layer: kernel [inputs, units], bias [units]. */
+export interface GridLayer<T> {
+  kernel: T;
+  bias: T;
+  activation: ActivationKind;
+}
+
+/** Largest layer (or feature count) the GPU kernel keeps in registers. */
+export const GRID_MAX_WIDTH = 64;
+
+/** Validated options: the feature bitmask the kernel reads and the range. */
+export function gridSetup(options: GridOptions, layerShapes: { inputs: number; units: number }[]): { mask: number; low: number; high: number } {
+  const { n, features } = options;
+  const [low, high] = options.range ?? [-6, 6];
+  if (!Number.isInteger(n) || n < 1) throw new Error(`evaluateGrid: n must be a positive integer, got ${n}`);
+  if (!(high > low)) throw new Error(`evaluateGrid: range must be [low, high] with low < high, got [${low}, ${high}]`);
+  let mask = 0;
+  let last = -1;
+  for (const f of features) {
+    const k = GRID_FEATURES.indexOf(f);
+    if (k < 0) throw new Error(`evaluateGrid: unknown feature "${f}"; expected one of ${GRID_FEATURES.join(', ')}`);
+    if (k <= last) throw new Error(`evaluateGrid: features must be distinct and in the order ${GRID_FEATURES.join(', ')}, got ${features.join(', ')}`);
+    last = k;
+    mask |= 1 << k;
+  }
+  let width = features.length;
+  layerShapes.forEach((l, i) => {
+    if (l.inputs !== width) throw new Error(`evaluateGrid: layer ${i} takes ${l.inputs} inputs, but receives ${width}`);
+    if (l.units > GRID_MAX_WIDTH) throw new Error(`evaluateGrid: layer ${i} has ${l.units} units; at most ${GRID_MAX_WIDTH} are supported`);
+    width = l.units;
+  });
+  if (features.length === 0) throw new Error('evaluateGrid: at least one feature is needed');
+  return { mask, low, high };
+}
+
+/** CPU reference: Float32Array [Σ units, n, n], hidden layers then the output, neuron by neuron. */
+export function evaluateGridCpu(layers: GridLayer<Float32Array>[], options: GridOptions): Float32Array {
+  const shapes = layers.map((l) => ({ inputs: l.kernel.length / Math.max(l.bias.length, 1), units: l.bias.length }));
+  const { low, high } = gridSetup(options, shapes);
+  const { n, features } = options;
+  const points = n * n;
+  const total = shapes.reduce((s, l) => s + l.units, 0);
+  const out = new Float32Array(total * points);
+  const cell = (high - low) / n;
+  for (let point = 0; point < points; point++) {
+    const x1 = low + ((point % n) + 0.5) * cell;
+    const x2 = high - (Math.floor(point / n) + 0.5) * cell;
+    let a = features.map((f) => FEATURE_FNS[f](x1, x2));
+    let neuron = 0;
+    layers.forEach((layer, li) => {
+      const { inputs, units } = shapes[li];
+      const act = activationFn(layer.activation, 'evaluateGrid');
+      const next = new Array<number>(units);
+      for (let j = 0; j < units; j++) {
+        let s = layer.bias[j];
+        for (let i = 0; i < inputs; i++) s += a[i] * layer.kernel[i * units + j];
+        next[j] = act(s);
+        out[(neuron + j) * points + point] = next[j];
+      }
+      neuron += units;
+      a = next;
+    });
+  }
+  return out;
+}
+
+interface GridBackend {
+  evaluateGrid(layers: GridLayer<TensorHandle>[], options: GridOptions): TensorHandle;
+}
+
+function hasGridKernel(b: unknown): b is GridBackend {
+  return typeof (b as Partial<GridBackend>).evaluateGrid === 'function';
+}
+
+/**
+ * Every neuron of the network over an n×n grid: [Σ units, n, n] values, hidden layers then the output.
+ * On WebGPU one kernel and one readback; on the CPU the reference above.
+ */
+export async function evaluateGrid(layers: GridLayer<Tensor>[], options: GridOptions): Promise<Float32Array> {
+  const backend = activeBackend();
+  if (hasGridKernel(backend)) {
+    const out = backend.evaluateGrid(layers.map((l) => ({ kernel: l.kernel.handle, bias: l.bias.handle, activation: l.activation })), options);
+    try {
+      return await backend.read(out);
+    } finally {
+      backend.dispose(out);
+    }
+  }
+  const values = await Promise.all(layers.map(async (l) => ({ kernel: await l.kernel.data(), bias: await l.bias.data(), activation: l.activation })));
+  return evaluateGridCpu(values, options);
+}
