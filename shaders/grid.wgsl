@@ -22,6 +22,20 @@ struct Params {
 @group(0) @binding(2) var<storage, read> weights: array<f32>;
 @group(0) @binding(3) var<storage, read_write> out: array<f32>;
 
+// WGSL only promises sin to 2^-11 absolute (SwiftShader's is off by 2e-4), so the heatmaps would not match
+// the CPU: reduce to [-π/2, π/2] (2π split in two parts so k·2π stays exact) and sum the series to r^11.
+fn sin_(x: f32) -> f32 {
+  let k = round(x * 0.15915494309189535);
+  var r = x - k * 6.28125 - k * 1.9353071795864769e-3;
+  if (r > 1.5707963267948966) {
+    r = 3.141592653589793 - r;
+  } else if (r < -1.5707963267948966) {
+    r = -3.141592653589793 - r;
+  }
+  let r2 = r * r;
+  return r * (1.0 + r2 * (-1.0 / 6.0 + r2 * (1.0 / 120.0 + r2 * (-1.0 / 5040.0 + r2 * (1.0 / 362880.0 + r2 * (-1.0 / 39916800.0))))));
+}
+
 fn feature(k: u32, x1: f32, x2: f32) -> f32 {
   switch k {
     case 0u: { return x1; }
@@ -29,8 +43,8 @@ fn feature(k: u32, x1: f32, x2: f32) -> f32 {
     case 2u: { return x1 * x1; }
     case 3u: { return x2 * x2; }
     case 4u: { return x1 * x2; }
-    case 5u: { return sin(x1); }
-    default: { return sin(x2); }
+    case 5u: { return sin_(x1); }
+    default: { return sin_(x2); }
   }
 }
 

@@ -1,0 +1,283 @@
+// Every WebGPU kernel against the CPU reference backend, on random shapes including odd and tile-crossing
+// ones (tolerance 1e-4 relative, plus 1e-5 of the largest expected magnitude for sums that cancel).
+import { describe, expect, it } from 'vitest';
+import type {
+  ActivationKind,
+  Backend,
+  BinaryOp,
+  Conv2DInfo,
+  LossKind,
+  OptimizerConfig,
+  Pool2DInfo,
+  Shape,
+  TensorHandle,
+  UnaryOp,
+} from '../../src/engine/backend/backend';
+import { evaluateGridCpu, type GridFeature } from '../../src/engine/grid';
+import { cpu, maxViolation, randomValues, webgpuBackend } from './setup';
+
+const gpu = await webgpuBackend();
+const available = typeof gpu !== 'string';
+
+type Upload = (values: Float32Array, shape: Shape) => TensorHandle;
+type Run = (b: Backend, up: Upload) => TensorHandle | TensorHandle[];
+
+/** Run `run` on both backends and compare every output (shape and values). */
+async function agree(run: Run, rtol = 1e-4): Promise<void> {
+  if (typeof gpu === 'string') throw new Error(gpu);
+  const outputs = async (b: Backend): Promise<{ shape: Shape; values: Float32Array }[]> => {
+    const r = run(b, (v, s) => b.upload(v, s));
+    const list = Array.isArray(r) ? r : [r];
+    return Promise.all(list.map(async (h) => ({ shape: h.shape, values: await b.read(h) })));
+  };
+  // Both runs draw the same random inputs.
+  const firstSeed = seed;
+  const expected = await outputs(cpu);
+  seed = firstSeed;
+  const actual = await outputs(gpu);
+  expected.forEach((e, i) => {
+    expect(actual[i].shape).toEqual(e.shape);
+    expect(maxViolation(actual[i].values, e.values, rtol), `output ${i}`).toBe(0);
+  });
+}
+
+const size = (s: Shape): number => s.reduce((a, b) => a * b, 1);
+let seed = 1;
+const rand = (up: Upload, shape: Shape, scale = 1): TensorHandle => up(randomValues(size(shape), seed++, scale), shape);
+const positive = (up: Upload, shape: Shape): TensorHandle => up(randomValues(size(shape), seed++).map((v) => Math.abs(v) * 2 + 0.1), shape);
+
+describe.skipIf(!available)('WebGPU kernels agree with the CPU backend', () => {
+  it('unary ops', async () => {
+    const ops: UnaryOp[] = ['neg', 'exp', 'log', 'sqrt', 'abs', 'sign', 'square', 'reciprocal'];
+    for (const op of ops) await agree((b, up) => b.unary(op, positive(up, [3, 5, 7])));
+    await agree((b, up) => ['neg', 'abs', 'sign', 'square'].map((op) => b.unary(op as UnaryOp, rand(up, [65]))));
+  });
+
+  it('broadcasting binary ops', async () => {
+    const pairs: [Shape, Shape][] = [
+      [[4, 5], [4, 5]],
+      [[4, 5], [5]],
+      [[4, 1, 6], [3, 1]],
+      [[1], [2, 3]],
+      [[2, 3, 4, 5], [2, 1, 4, 1]],
+      [[7], []],
+      [[130, 3], [130, 1]],
+    ];
+    const ops: BinaryOp[] = ['add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum', 'equal', 'greater'];
+    for (const op of ops) {
+      for (const [sa, sb] of pairs) await agree((b, up) => b.binary(op, positive(up, sa), positive(up, sb)));
+    }
+    // equal needs ties, pow integer exponents of negative bases.
+    await agree((b, up) => b.binary('equal', up(Float32Array.of(1, 2, 3), [3]), up(Float32Array.of(1, 0, 3), [3])));
+    await agree((b, up) => b.binary('pow', up(Float32Array.of(-2, -3, 0, 2), [4]), up(Float32Array.of(3, 2, 0, 0.5), [4])));
+  });
+
+  it('activations and their gradients', async () => {
+    const kinds: ActivationKind[] = ['linear', 'relu', 'leaky_relu', 'elu', 'sigmoid', 'tanh', 'softplus', 'swish', 'step'];
+    for (const kind of kinds) {
+      await agree((b, up) => {
+        const x = rand(up, [129], 4);
+        const y = b.activation(kind, x);
+        return [y, b.activationGrad(kind, y, rand(up, [129]), x)];
+      });
+    }
+    // Large and tiny arguments, where naive formulas overflow or lose precision.
+    const extremes = Float32Array.of(-90, -20, -1e-3, -1e-6, 0, 1e-6, 1e-3, 20, 90);
+    for (const kind of kinds) await agree((b, up) => b.activation(kind, up(extremes, [9])));
+  });
+
+  it('softmax', async () => {
+    await agree((b, up) => b.softmax(rand(up, [5, 13], 10)));
+    await agree((b, up) => b.softmax(rand(up, [2, 1000], 30)));
+  });
+
+  it('matmul: every transpose, odd and tile-crossing shapes, fused bias and activation', async () => {
+    const shapes: [number, number, number][] = [
+      [1, 1, 1],
+      [1, 17, 9],
+      [9, 17, 1],
+      [10, 2, 8],
+      [33, 65, 31],
+      [130, 7, 257],
+      [67, 129, 70],
+    ];
+    for (const [m, k, n] of shapes) {
+      for (const ta of [false, true]) {
+        for (const tb of [false, true]) {
+          await agree((b, up) => {
+            const a = rand(up, ta ? [k, m] : [m, k]);
+            const w = rand(up, tb ? [n, k] : [k, n]);
+            return [b.matmul(a, w, ta, tb), b.matmul(a, w, ta, tb, rand(up, [n]), 'tanh')];
+          });
+        }
+      }
+    }
+    for (const act of ['relu', 'sigmoid', 'swish'] as ActivationKind[]) {
+      await agree((b, up) => b.matmul(rand(up, [40, 50]), rand(up, [50, 120]), false, false, rand(up, [120]), act));
+    }
+  });
+
+  it('reductions over axes, both schedules', async () => {
+    const cases: [Shape, number[]][] = [
+      [[6, 7, 8], [1]],
+      [[6, 7, 8], [0, 2]],
+      [[6, 7, 8], [0, 1, 2]],
+      [[300, 5], [0]],
+      [[5, 300], [1]],
+      [[1000], [0]],
+      [[3, 1, 4], [1]],
+    ];
+    for (const op of ['sum', 'mean', 'max'] as const) {
+      for (const [shape, axes] of cases) {
+        for (const keep of [false, true]) await agree((b, up) => b.reduce(op, rand(up, shape), axes, keep));
+      }
+    }
+  });
+
+  it('transpose, slice, pad, concat, gatherRows, reshape and assign', async () => {
+    await agree((b, up) => b.transpose(rand(up, [3, 4, 5]), [2, 0, 1]));
+    await agree((b, up) => b.transpose(rand(up, [33, 65]), [1, 0]));
+    await agree((b, up) => b.slice(rand(up, [5, 6, 7]), [1, 2, 3], [3, 4, 2]));
+    await agree((b, up) => b.pad(rand(up, [3, 4]), [[1, 2], [0, 3]]));
+    await agree((b, up) => b.concat([rand(up, [2, 3, 4]), rand(up, [2, 5, 4]), rand(up, [2, 1, 4])], 1));
+    await agree((b, up) => b.concat([rand(up, [3, 2]), rand(up, [4, 2])], 0));
+    await agree((b, up) => b.gatherRows(rand(up, [10, 3, 2]), up(Float32Array.of(9, 0, 3, 3, 7), [5])));
+    await agree((b, up) => {
+      const target = rand(up, [2, 6]);
+      b.assign(target, b.reshape(rand(up, [3, 4]), [2, 6]));
+      return target;
+    });
+  });
+
+  it('conv2d forward, input gradient and filter gradient', async () => {
+    const cases: [Shape, Shape, Conv2DInfo][] = [
+      [[2, 7, 9, 3], [3, 3, 3, 4], { strides: [1, 1], padding: 'same' }],
+      [[2, 7, 9, 3], [3, 3, 3, 4], { strides: [1, 1], padding: 'valid' }],
+      [[3, 8, 7, 2], [3, 2, 2, 5], { strides: [2, 2], padding: 'same' }],
+      [[1, 5, 5, 1], [2, 2, 1, 2], { strides: [2, 1], padding: 'valid' }],
+      [[16, 12, 12, 2], [3, 3, 2, 3], { strides: [1, 1], padding: 'same' }],
+    ];
+    for (const [xs, ws, info] of cases) {
+      await agree((b, up) => {
+        const x = rand(up, xs);
+        const w = rand(up, ws);
+        const y = b.conv2d(x, w, info);
+        const dy = rand(up, y.shape);
+        return [y, b.conv2dBackpropInput(dy, w, xs, info), b.conv2dBackpropFilter(x, dy, ws, info)];
+      });
+    }
+  });
+
+  it('max and average pooling, forward and backward', async () => {
+    const cases: [Shape, Omit<Pool2DInfo, 'type'>][] = [
+      [[2, 6, 6, 3], { poolSize: [2, 2], strides: [2, 2], padding: 'valid' }],
+      [[2, 7, 5, 2], { poolSize: [3, 3], strides: [2, 2], padding: 'same' }],
+      [[1, 5, 5, 1], { poolSize: [3, 2], strides: [1, 1], padding: 'valid' }],
+    ];
+    for (const type of ['max', 'avg'] as const) {
+      for (const [xs, rest] of cases) {
+        const info = { type, ...rest };
+        await agree((b, up) => {
+          const x = rand(up, xs);
+          const y = b.pool2d(x, info);
+          return [y, b.pool2dBackward(rand(up, y.shape), x, info)];
+        });
+      }
+    }
+    // Ties: the first maximum takes the gradient on both backends.
+    await agree((b, up) => {
+      const x = up(new Float32Array(16).fill(1), [1, 4, 4, 1]);
+      const info: Pool2DInfo = { type: 'max', poolSize: [2, 2], strides: [1, 1], padding: 'same' };
+      return b.pool2dBackward(b.fill([1, 4, 4, 1], 1), x, info);
+    });
+  });
+
+  it('every loss with its gradient, both paths', async () => {
+    const elementwise: LossKind[] = ['mse', 'mae', 'huber', 'binary_crossentropy'];
+    for (const kind of elementwise) {
+      for (const fromLogits of [false, true]) {
+        await agree((b, up) => {
+          const pred = kind === 'binary_crossentropy' && !fromLogits ? up(randomValues(70, seed++).map((v) => (v + 1) / 2), [10, 7]) : rand(up, [10, 7], 3);
+          const target = up(randomValues(70, seed++).map((v) => (v > 0 ? 1 : 0)), [10, 7]);
+          const r = b.lossWithGrad({ kind, fromLogits }, pred, target);
+          return [r.loss, r.grad];
+        });
+      }
+    }
+    for (const fromLogits of [false, true]) {
+      await agree((b, up) => {
+        const logits = rand(up, [9, 5], 3);
+        const pred = fromLogits ? logits : b.softmax(logits);
+        const labels = Float32Array.from({ length: 9 }, (_, i) => (i * 3) % 5);
+        const oneHot = new Float32Array(45);
+        labels.forEach((l, r) => (oneHot[r * 5 + l] = 1));
+        const c = b.lossWithGrad({ kind: 'categorical_crossentropy', fromLogits }, pred, up(oneHot, [9, 5]));
+        const s = b.lossWithGrad({ kind: 'sparse_categorical_crossentropy', fromLogits }, pred, up(labels, [9]));
+        return [c.loss, c.grad, s.loss, s.grad];
+      });
+    }
+    // Clipped probabilities (0 and 1 exactly) take the zero-gradient branch on both backends.
+    await agree((b, up) => {
+      const r = b.lossWithGrad({ kind: 'binary_crossentropy', fromLogits: false }, up(Float32Array.of(0, 1, 0.5, 1e-9), [4]), up(Float32Array.of(1, 0, 1, 0), [4]));
+      return [r.loss, r.grad];
+    });
+  });
+
+  it('dropout masks are identical (same hash of seed, step, index)', async () => {
+    for (const step of [0, 1, 123456]) {
+      await agree((b) => b.dropoutMask([7, 300], 0.35, 42, b.createCounter(step)), 0);
+    }
+  });
+
+  it('optimizer updates with L1/L2, and the step counter', async () => {
+    const base: OptimizerConfig = {
+      kind: 'sgd', learningRate: 0.05, momentum: 0, nesterov: false, rho: 0.9, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, initialAccumulatorValue: 0.1,
+    };
+    const configs: OptimizerConfig[] = [
+      base,
+      { ...base, momentum: 0.9 },
+      { ...base, momentum: 0.9, nesterov: true },
+      { ...base, kind: 'rmsprop' },
+      { ...base, kind: 'adam' },
+      { ...base, kind: 'adagrad' },
+    ];
+    for (const config of configs) {
+      await agree((b, up) => {
+        const step = b.createCounter(3);
+        const shapes: Shape[] = [[3, 5], [5], [70]];
+        const slotCount = config.kind === 'adam' ? 2 : 1;
+        const updates = shapes.map((s, k) => ({
+          param: rand(up, s),
+          grad: rand(up, s),
+          slots: Array.from({ length: slotCount }, () => (config.kind === 'adagrad' ? b.fill(s, 0.1) : positive(up, s))),
+          regularization: { l1: k === 0 ? 0.01 : 0, l2: k === 2 ? 0.02 : 0 },
+        }));
+        for (let i = 0; i < 3; i++) {
+          b.applyUpdates(config, updates, step);
+          b.increment(step);
+        }
+        return [...updates.flatMap((u) => [u.param, ...u.slots]), step];
+      });
+    }
+  });
+
+  it('grid evaluation matches the CPU reference', async () => {
+    if (typeof gpu === 'string') throw new Error(gpu);
+    const features: GridFeature[] = ['x', 'y', 'xSquared', 'xTimesY', 'sinY'];
+    const widths = [features.length, 8, 3, 1];
+    const acts: ActivationKind[] = ['tanh', 'relu', 'sigmoid'];
+    const layers = acts.map((activation, i) => ({
+      kernel: randomValues(widths[i] * widths[i + 1], 100 + i, 0.5),
+      bias: randomValues(widths[i + 1], 200 + i, 0.5),
+      activation,
+    }));
+    const options = { n: 37, range: [-6, 6] as [number, number], features };
+    const expected = evaluateGridCpu(layers, options);
+    const out = gpu.evaluateGrid(
+      layers.map((l, i) => ({ kernel: gpu.upload(l.kernel, [widths[i], widths[i + 1]]), bias: gpu.upload(l.bias, [widths[i + 1]]), activation: l.activation })),
+      options,
+    );
+    expect(out.shape).toEqual([12, 37, 37]);
+    expect(maxViolation(await gpu.read(out), expected)).toBe(0);
+  });
+});
