@@ -1,0 +1,211 @@
+// Trace once, replay many: a trainer that runs many training steps per submit with no host work per step.
+//
+// compileTrainer uploads the training set once, then on WebGPU records one step into a plan:
+//   indices = order[(t·batch + r) mod n]   (one kernel, reading and advancing the trainer's counter t)
+//   x, y    = gatherRows(data, indices)
+//   loss    = step(x, y)                   (forward, loss, backward, optimizer update, step counter)
+// and `run(k)` replays it k times in ONE queue.submit: no buffer, bind group or pipeline is created and
+// nothing is awaited. `latestLoss()` reads the last step's loss back asynchronously (call it at most once
+// per animation frame; concurrent calls share one readback). On the CPU backend the same API runs the
+// steps eagerly, so callers need not care which backend is active.
+//
+// Batches walk `order` cyclically and never end short: step t takes the rows at positions
+// t·batch … t·batch + batch − 1 (mod n). Rebuild the trainer (or call `rebuild()`) when the architecture,
+// batch size, optimizer or learning rate changes: their values are part of the recorded plan.
+import type { Shape } from './backend/backend';
+import type { DeviceEvent } from './backend/webgpu/executor';
+import type { GpuPlan } from './backend/webgpu/plan-recorder';
+import type { WebGPUBackend } from './backend/webgpu/webgpu-backend';
+import { gatherRows, tensor } from './ops';
+import { activeBackend } from './registry';
+import { shapeSize } from './shape';
+import { Tensor } from './tensor';
+
+export interface TrainerData {
+  /** Inputs, row-major [n, ...]. */
+  x: Float32Array;
+  xShape: Shape;
+  /** Targets, row-major [n, ...]. */
+  y: Float32Array;
+  yShape: Shape;
+}
+
+export interface CompileTrainerOptions {
+  /** One training step on a batch; returns the loss tensor (e.g. `model.getTrainStep().step`). */
+  step: (x: Tensor, y: Tensor) => Tensor;
+  data: TrainerData;
+  batchSize: number;
+  /** Row order the batches walk (default 0 … n−1). */
+  order?: ArrayLike<number>;
+}
+
+export interface Trainer {
+  /** Queue `steps` training steps (one submit on WebGPU). Returns the steps queued: 0 while a lost device recovers. */
+  run(steps: number): number;
+  /** Steps run so far. */
+  readonly steps: number;
+  /** Dispatches one step encodes on WebGPU (0 on the CPU). */
+  readonly dispatchesPerStep: number;
+  /** The loss of the latest step, read back without blocking. */
+  latestLoss(): Promise<number>;
+  /** Change the row order (e.g. a reshuffle per epoch): one upload, no rebuild. */
+  setOrder(order: ArrayLike<number>): void;
+  /** Re-record the step (after a learning-rate change, say). */
+  rebuild(): void;
+  /** Copy the step's state (parameters, optimizer slots, counters) to the host for device-loss recovery. */
+  snapshot(): Promise<void>;
+  dispose(): void;
+}
+
+function isWebGPU(b: unknown): b is WebGPUBackend {
+  return (b as { name?: string }).name === 'webgpu' && typeof (b as Partial<WebGPUBackend>).trace === 'function';
+}
+
+function checkOptions(o: CompileTrainerOptions): number {
+  const { x, xShape, y, yShape } = o.data;
+  const n = xShape[0];
+  if (!Number.isInteger(o.batchSize) || o.batchSize < 1) throw new Error(`compileTrainer: batchSize must be a positive integer, got ${o.batchSize}`);
+  if (!(n > 0)) throw new Error(`compileTrainer: data.xShape must start with a positive row count, got [${xShape.join(', ')}]`);
+  if (yShape[0] !== n) throw new Error(`compileTrainer: data.yShape [${yShape.join(', ')}] must have the ${n} rows of xShape`);
+  if (x.length !== shapeSize(xShape)) throw new Error(`compileTrainer: data.x has ${x.length} values, xShape [${xShape.join(', ')}] needs ${shapeSize(xShape)}`);
+  if (y.length !== shapeSize(yShape)) throw new Error(`compileTrainer: data.y has ${y.length} values, yShape [${yShape.join(', ')}] needs ${shapeSize(yShape)}`);
+  return n;
+}
+
+function orderArray(order: ArrayLike<number> | undefined, n: number): Float32Array {
+  const out = order ? Float32Array.from(order) : Float32Array.from({ length: n }, (_, i) => i);
+  if (out.length !== n || out.some((v) => !Number.isInteger(v) || v < 0 || v >= n)) {
+    throw new Error(`compileTrainer: order must list ${n} row indices in [0, ${n})`);
+  }
+  return out;
+}
+
+export function compileTrainer(options: CompileTrainerOptions): Trainer {
+  const n = checkOptions(options);
+  const backend = activeBackend();
+  return isWebGPU(backend) ? gpuTrainer(backend, options, n) : eagerTrainer(options, n);
+}
+
+function gpuTrainer(backend: WebGPUBackend, options: CompileTrainerOptions, n: number): Trainer {
+  const { data, batchSize, step } = options;
+  let order = orderArray(options.order, n);
+  const x = tensor(data.x, data.xShape);
+  const y = tensor(data.y, data.yShape);
+  let orderT = tensor(order, [n]);
+  const counter = new Tensor(backend.createCounter(0));
+  // Data the host already holds doubles as its snapshot after a device loss.
+  backend.keepSnapshot(x.handle, data.x);
+  backend.keepSnapshot(y.handle, data.y);
+  backend.keepSnapshot(orderT.handle, order);
+
+  let plan: GpuPlan;
+  let loss: Tensor;
+  const record = (): void => {
+    const traced = backend.trace(() => {
+      const indices = new Tensor(backend.batchIndices(orderT.handle, counter.handle, batchSize));
+      return step(gatherRows(x, indices), gatherRows(y, indices));
+    });
+    plan = traced.plan;
+    loss = traced.result;
+  };
+  record();
+
+  let steps = 0;
+  let pending: Promise<number> | null = null;
+  let lastSnapshot = 0;
+  let recovering = false;
+  const unsubscribe = backend.onDeviceEvent((e: DeviceEvent) => {
+    recovering = e.type === 'lost';
+  });
+
+  const snapshot = async (): Promise<void> => {
+    lastSnapshot = Date.now();
+    await backend.snapshotStorages(plan.state);
+  };
+
+  return {
+    run(k) {
+      if (recovering || backend.executor.recovering) return 0;
+      plan.replay(k);
+      steps += k;
+      return k;
+    },
+    get steps() {
+      return steps;
+    },
+    get dispatchesPerStep() {
+      return plan.dispatchesPerStep;
+    },
+    latestLoss() {
+      pending ??= backend
+        .read(loss.handle)
+        .then((v) => v[0])
+        .finally(() => {
+          pending = null;
+          // Keep a recovery point about once a second, riding on the loss readback's cadence.
+          if (Date.now() - lastSnapshot > 1000) void snapshot();
+        });
+      return pending;
+    },
+    setOrder(next) {
+      order = orderArray(next, n);
+      // A fresh tensor, so steps already queued still read the old order; the plan is re-recorded to use it.
+      const old = orderT;
+      orderT = tensor(order, [n]);
+      backend.keepSnapshot(orderT.handle, order);
+      plan.dispose();
+      record();
+      old.dispose();
+    },
+    rebuild() {
+      plan.dispose();
+      record();
+    },
+    snapshot,
+    dispose() {
+      unsubscribe();
+      plan.dispose();
+      for (const t of [x, y, orderT, counter]) t.dispose();
+    },
+  };
+}
+
+function eagerTrainer(options: CompileTrainerOptions, n: number): Trainer {
+  const { data, batchSize, step } = options;
+  let order = orderArray(options.order, n);
+  const x = tensor(data.x, data.xShape);
+  const y = tensor(data.y, data.yShape);
+  let steps = 0;
+  let loss: Tensor | null = null;
+  const indices = new Float32Array(batchSize);
+  return {
+    run(k) {
+      for (let s = 0; s < k; s++) {
+        const first = ((steps % n) * (batchSize % n)) % n;
+        for (let r = 0; r < batchSize; r++) indices[r] = order[(first + r) % n];
+        const idx = tensor(indices, [batchSize]);
+        loss?.dispose();
+        loss = step(gatherRows(x, idx), gatherRows(y, idx));
+        steps++;
+      }
+      return k;
+    },
+    get steps() {
+      return steps;
+    },
+    dispatchesPerStep: 0,
+    async latestLoss() {
+      if (!loss) throw new Error('latestLoss: no step has run yet');
+      return (await loss.data())[0];
+    },
+    setOrder(next) {
+      order = orderArray(next, n);
+    },
+    rebuild() {},
+    async snapshot() {},
+    dispose() {
+      x.dispose();
+      y.dispose();
+    },
+  };
+}
