@@ -8,7 +8,7 @@ export default defineConfig({
   build: {
     target: 'es2022',
     rollupOptions: {
-      input: { main: 'index.html', bench: 'bench/index.html' },
+      input: { main: 'index.html', bench: 'bench/index.html', gpuKernels: 'test/e2e/pages/gpu-kernels.html' },
     },
   },
   server: { port: 5173 },
