@@ -1,104 +1,96 @@
-// The trainer's engine adapter on the public Keras-shaped API (Sequential, fit, predict, layerOutputs).
-// It works on any backend; the WebGPU grid kernel and compiled multi-step trainer can replace it whole.
+// The trainer's engine adapter on the public model API: a seeded Sequential, trained through the engine's
+// compiled trainer (many steps per submit on WebGPU, eager on the CPU) and drawn with the engine's grid
+// kernel (every neuron over the plane in one dispatch on WebGPU, the CPU reference otherwise).
 import { Sequential, layers, setBackend, type BackendName } from '../index';
-import { createRng } from '../engine/random';
-import { featureGrid } from './grid';
+import type { ActivationKind } from '../engine/backend/backend';
+import { evaluateGrid, type GridLayer } from '../engine/grid';
+import { compileTrainer, type Trainer as CompiledTrainer } from '../engine/plan';
+import type { Tensor } from '../engine/tensor';
 import type { BackendInfo, NetworkParams } from './store';
 import type { DataSet, EngineAdapter, EngineNetwork, Hyperparameters, NetworkSpec } from './trainer';
 
-interface WeightTensor {
-  name: string;
-  shape: number[];
-  values: Float32Array;
-}
-
-/** Keras's Glorot-uniform kernels and zero biases, drawn from our own seeded stream so reset repeats a run. */
-function initialWeights(spec: NetworkSpec): WeightTensor[] {
-  const rng = createRng(spec.seed);
-  const sizes = [spec.features.length, ...spec.hidden, 1];
-  const out: WeightTensor[] = [];
-  for (let l = 0; l + 1 < sizes.length; l++) {
-    const [fanIn, fanOut] = [sizes[l], sizes[l + 1]];
-    const limit = Math.sqrt(6 / (fanIn + fanOut));
-    const kernel = new Float32Array(fanIn * fanOut);
-    if (!spec.initZero) for (let i = 0; i < kernel.length; i++) kernel[i] = rng.uniform(-limit, limit);
-    out.push({ name: `dense_${l}/kernel`, shape: [fanIn, fanOut], values: kernel });
-    out.push({ name: `dense_${l}/bias`, shape: [fanOut], values: new Float32Array(fanOut) });
-  }
-  return out;
-}
-
 function buildModel(spec: NetworkSpec, hyper: Hyperparameters): Sequential {
   const kernelRegularizer = hyper.regularization ?? undefined;
-  const model = new Sequential([
-    layers.input({ shape: [spec.features.length] }),
-    ...spec.hidden.map((units) => layers.dense({ units, activation: spec.activation, kernelRegularizer })),
-    layers.dense({ units: 1, activation: spec.outputActivation, kernelRegularizer }),
-  ]);
+  const model = new Sequential(
+    [
+      layers.input({ shape: [spec.features.length] }),
+      ...spec.hidden.map((units) => layers.dense({ units, activation: spec.activation, kernelRegularizer })),
+      layers.dense({ units: 1, activation: spec.outputActivation, kernelRegularizer }),
+    ],
+    { seed: spec.seed },
+  );
   model.compile({ optimizer: { type: 'sgd', learningRate: hyper.learningRate }, loss: 'mse' });
   return model;
 }
 
 function meanSquaredError(pred: Float32Array, target: Float32Array): number {
-  if (target.length === 0) return 0;
   let sum = 0;
   for (let i = 0; i < target.length; i++) sum += (pred[i] - target[i]) ** 2;
-  return sum / target.length;
+  return target.length === 0 ? 0 : sum / target.length;
 }
 
-/** [rows, units] row-major → one Float32Array(rows) per unit. */
-function splitColumns(values: Float32Array, rows: number, units: number): Float32Array[] {
-  return Array.from({ length: units }, (_, j) => {
-    const column = new Float32Array(rows);
-    for (let i = 0; i < rows; i++) column[i] = values[i * units + j];
-    return column;
-  });
-}
+const EMPTY: DataSet = { x: new Float32Array(0), y: new Float32Array(0), rows: 0 };
 
 class SequentialNetwork implements EngineNetwork {
   private model: Sequential;
   private hyper: Hyperparameters;
-  private train: DataSet = { x: new Float32Array(0), y: new Float32Array(0), rows: 0 };
-  private test: DataSet = { x: new Float32Array(0), y: new Float32Array(0), rows: 0 };
-  private readonly grids = new Map<number, Float32Array>();
+  private train = EMPTY;
+  private test = EMPTY;
+  private compiled: CompiledTrainer | null = null;
 
-  constructor(private readonly spec: NetworkSpec) {
+  private constructor(private readonly spec: NetworkSpec) {
     this.hyper = spec.hyper;
     this.model = buildModel(spec, spec.hyper);
-    this.model.setWeights(initialWeights(spec));
+  }
+
+  static async create(spec: NetworkSpec): Promise<SequentialNetwork> {
+    const network = new SequentialNetwork(spec);
+    if (spec.initZero) {
+      const weights = await network.model.getWeights();
+      network.model.setWeights(weights.map((w) => ({ shape: w.shape, values: new Float32Array(w.values.length) })));
+    }
+    return network;
   }
 
   setData(train: DataSet, test: DataSet): void {
     this.train = train;
     this.test = test;
+    this.recompile();
+  }
+
+  /** The compiled trainer holds the data, batch size and learning rate: rebuilt when any changes. */
+  private recompile(): void {
+    this.compiled?.dispose();
+    this.compiled = null;
+    if (this.train.rows === 0) return;
+    const width = this.spec.features.length;
+    this.compiled = compileTrainer({
+      step: this.model.getTrainStep().step,
+      data: { x: this.train.x, xShape: [this.train.rows, width], y: this.train.y, yShape: [this.train.rows, 1] },
+      batchSize: this.hyper.batchSize,
+    });
   }
 
   async setHyperparameters(hyper: Hyperparameters): Promise<void> {
     const sameRegularizer = JSON.stringify(hyper.regularization) === JSON.stringify(this.hyper.regularization);
-    this.hyper = hyper;
-    if (sameRegularizer) {
-      // SGD keeps no state, so compiling again only swaps the learning rate.
-      this.model.compile({ optimizer: { type: 'sgd', learningRate: hyper.learningRate }, loss: 'mse' });
-      return;
+    if (!sameRegularizer) {
+      // Regularizers belong to the layers: rebuild them around the same weights.
+      const weights = await this.model.getWeights();
+      this.compiled?.dispose();
+      this.compiled = null;
+      this.model.dispose();
+      this.model = buildModel(this.spec, hyper);
+      this.model.setWeights(weights);
+    } else {
+      this.model.setLearningRate(hyper.learningRate);
     }
-    // Regularizers belong to the layers: rebuild with the same weights.
-    const weights = this.model.getWeights();
-    this.model.dispose?.();
-    this.model = buildModel(this.spec, hyper);
-    this.model.setWeights(weights);
+    this.hyper = hyper;
+    this.recompile();
   }
 
-  async trainBatches(first: number, count: number): Promise<void> {
-    const { x, y, rows } = this.train;
-    const width = this.spec.features.length;
-    const size = this.hyper.batchSize;
-    const begin = Math.min(rows, first * size);
-    const end = Math.min(rows, (first + count) * size);
-    if (end <= begin) return;
-    // fit without shuffling walks the slice in batches of batchSize: exactly these batches, one step each.
-    const inputs = { shape: [end - begin, width], values: x.subarray(begin * width, end * width) };
-    const targets = { shape: [end - begin, 1], values: y.subarray(begin, end) };
-    await this.model.fit(inputs, targets, { epochs: 1, batchSize: size, shuffle: false });
+  async trainBatches(count: number): Promise<void> {
+    // Queued without waiting: on WebGPU one submit; results are read back by losses() and the grids.
+    this.compiled?.run(count);
   }
 
   async losses(): Promise<{ train: number; test: number }> {
@@ -111,29 +103,32 @@ class SequentialNetwork implements EngineNetwork {
     return meanSquaredError(pred.values, y);
   }
 
-  private grid(resolution: number) {
-    let x = this.grids.get(resolution);
-    if (!x) {
-      x = featureGrid(this.spec.features, resolution);
-      this.grids.set(resolution, x);
-    }
-    return { shape: [resolution * resolution, this.spec.features.length], values: x };
+  private gridLayers(): GridLayer<Tensor>[] {
+    return this.model.layers.map((layer) => ({
+      kernel: layer.params[0].variable,
+      bias: layer.params[1].variable,
+      activation: layer.activation as ActivationKind,
+    }));
   }
 
   async evaluateGrid(resolution: number): Promise<Float32Array[][]> {
-    const rows = resolution * resolution;
-    const outputs = await this.model.layerOutputs(this.grid(resolution));
-    return outputs.map((o) => splitColumns(o.values, rows, o.shape[o.shape.length - 1]));
+    const values = await evaluateGrid(this.gridLayers(), { n: resolution, features: this.spec.features });
+    const points = resolution * resolution;
+    let neuron = 0;
+    return [...this.spec.hidden, 1].map((units) =>
+      Array.from({ length: units }, () => values.subarray(points * neuron, points * ++neuron)),
+    );
   }
 
   async evaluateOutput(resolution: number): Promise<Float32Array> {
-    return (await this.model.predict(this.grid(resolution))).values;
+    const all = await evaluateGrid(this.gridLayers(), { n: resolution, features: this.spec.features });
+    return all.subarray(all.length - resolution * resolution);
   }
 
   async getParams(): Promise<NetworkParams> {
     const weights: number[][][] = [];
     const biases: number[][] = [[]];
-    for (const w of this.model.getWeights()) {
+    for (const w of await this.model.getWeights()) {
       if (w.shape.length === 2) {
         const [fanIn, fanOut] = w.shape;
         weights.push(Array.from({ length: fanIn }, (_, i) => Array.from(w.values.subarray(i * fanOut, (i + 1) * fanOut))));
@@ -145,36 +140,37 @@ class SequentialNetwork implements EngineNetwork {
   }
 
   async setWeight(column: number, from: number, to: number, value: number): Promise<void> {
-    this.editParameter(2 * column, from * (this.spec.hidden.concat(1)[column] ?? 0) + to, value, `setWeight: no link from node ${from} of column ${column} to node ${to}`);
+    const fanOut = [...this.spec.hidden, 1][column];
+    await this.editParameter(2 * column, from * fanOut + to, value, `setWeight: no link from node ${from} of column ${column} to node ${to}`);
   }
 
   async setBias(column: number, index: number, value: number): Promise<void> {
-    this.editParameter(2 * (column - 1) + 1, index, value, `setBias: no bias for node ${index} of column ${column}`);
+    await this.editParameter(2 * (column - 1) + 1, index, value, `setBias: no bias for node ${index} of column ${column}`);
   }
 
-  private editParameter(tensor: number, offset: number, value: number, error: string): void {
-    const weights = this.model.getWeights();
+  private async editParameter(tensor: number, offset: number, value: number, error: string): Promise<void> {
+    const weights = await this.model.getWeights();
     const target = weights[tensor];
-    if (!target || !(offset >= 0 && offset < target.values.length)) throw new Error(error);
-    const values = Float32Array.from(target.values);
-    values[offset] = value;
-    weights[tensor] = { ...target, values };
+    if (!target || !(Number.isInteger(offset) && offset >= 0 && offset < target.values.length)) throw new Error(error);
+    target.values[offset] = value;
     this.model.setWeights(weights);
+    // The compiled step reads the weights in place, so no rebuild is needed.
   }
 
   dispose(): void {
-    this.model.dispose?.();
+    this.compiled?.dispose();
+    this.model.dispose();
   }
 }
 
-/** Browser check for WebGPU: the reason to show when it cannot be used, or null. */
-async function webgpuUnavailableReason(): Promise<string | null> {
+/** Why WebGPU cannot be tried in this environment, or null when it can. */
+function webgpuMissingReason(): string | null {
   if (typeof navigator === 'undefined' || !('gpu' in navigator) || !navigator.gpu) return 'this browser has no WebGPU (navigator.gpu is missing)';
   return null;
 }
 
 export interface SequentialEngineOptions {
-  /** Which backends to try, in order (default: WebGPU, then CPU). */
+  /** Backends to try, in order (default: WebGPU, then CPU). */
   prefer?: BackendName[];
 }
 
@@ -183,7 +179,7 @@ export function createSequentialEngine({ prefer = ['webgpu', 'cpu'] }: Sequentia
     async start(): Promise<BackendInfo> {
       let fallbackReason: string | null = null;
       if (prefer.includes('webgpu')) {
-        fallbackReason = await webgpuUnavailableReason();
+        fallbackReason = webgpuMissingReason();
         if (fallbackReason === null) {
           try {
             const backend = await setBackend('webgpu');
@@ -196,8 +192,6 @@ export function createSequentialEngine({ prefer = ['webgpu', 'cpu'] }: Sequentia
       const backend = await setBackend('cpu');
       return { name: 'cpu', description: backend.description, fallbackReason };
     },
-    async createNetwork(spec: NetworkSpec): Promise<EngineNetwork> {
-      return new SequentialNetwork(spec);
-    },
+    createNetwork: (spec) => SequentialNetwork.create(spec),
   };
 }

@@ -236,7 +236,12 @@ export function createPlaygroundStore({ settings, locale = 'en', random = Math.r
         }
         changeSettings({ ...settings, networkShape: [...settings.networkShape] });
       },
-      toggleFeature: (id) => get().setSetting(id, !get().settings[id]),
+      toggleFeature: (id) => {
+        const settings = get().settings;
+        // The last enabled input stays: a network needs one.
+        if (settings[id] && enabledFeatures(settings).length === 1) return;
+        get().setSetting(id, !settings[id]);
+      },
       addLayer: () => {
         const shape = get().settings.networkShape;
         if (shape.length < MAX_HIDDEN_LAYERS) setShape([...shape, shape.length > 0 ? shape[shape.length - 1] : 2]);

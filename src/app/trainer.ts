@@ -2,8 +2,9 @@
 // and publishes losses, parameters and heatmaps back. Every engine call goes through `EngineAdapter`, so a
 // faster engine (WebGPU grid kernel, many steps per submit) replaces one object, not this loop.
 //
-// Semantics (TensorFlow Playground's unless stated): one epoch = one pass over the training set, in order,
-// in batches of batchSize, one SGD step per batch; output tanh for classification (labels ±1), linear for
+// Semantics (TensorFlow Playground's unless stated): one epoch = ⌈rows / batchSize⌉ SGD steps walking the
+// training set in order (the engine's compiled trainer walks it cyclically, so when batchSize does not divide
+// the set a batch wraps around instead of coming up short); output tanh for classification (labels ±1), linear for
 // regression. Loss is Keras's `mse` (mean of (o − t)²), which is twice TensorFlow Playground's ½(o − t), so
 // its numbers are twice as large; L1/L2 use Keras's kernelRegularizer (rate·Σ|w|, rate·Σw²; biases free).
 // Initialization is Keras's (Glorot uniform, zero biases), seeded from the URL seed so reset repeats a run.
@@ -46,10 +47,11 @@ export interface EngineNetwork {
   setData(train: DataSet, test: DataSet): void;
   setHyperparameters(hyper: Hyperparameters): Promise<void>;
   /**
-   * One SGD step on each of batches first … first + count − 1 of the training set, in order; batch b holds
-   * rows [b·batchSize, min((b + 1)·batchSize, rows)). An epoch is batches 0 … ⌈rows / batchSize⌉ − 1.
+   * The next `count` SGD steps. Steps walk the training set in order, cyclically, batchSize rows each
+   * (the engine's compiled trainer), restarting at row 0 after setData or setHyperparameters.
+   * An epoch is ⌈rows / batchSize⌉ steps.
    */
-  trainBatches(first: number, count: number): Promise<void>;
+  trainBatches(count: number): Promise<void>;
   /** Mean loss (Keras mse, without the regularization term) over each set. */
   losses(): Promise<{ train: number; test: number }>;
   /**
@@ -282,7 +284,7 @@ export class Trainer implements TrainerPort {
 
   private async trainBatches(count: number): Promise<void> {
     if (!this.network || count <= 0) return;
-    await this.network.trainBatches(this.position, count);
+    await this.network.trainBatches(count);
     this.position += count;
     if (this.position >= this.batchesPerEpoch()) {
       this.position = 0;

@@ -1,5 +1,6 @@
 // URL hash ⇄ settings, driven by URL_TABLE. Never throws on input: every bad key or value is reported
 // in `ignored` and its setting keeps the default. Keys are looked up in a Map, never used to index objects.
+import { FEATURE_IDS } from '../data/features';
 import { SILENTLY_ACCEPTED_KEYS, URL_TABLE, defaultSettings, type Row, type SettingKey, type Settings } from './url-table';
 
 export interface IgnoredEntry {
@@ -118,6 +119,12 @@ export function parseHash(hash: string, options: { seed?: string } = {}): ParseR
   }
   const out = settings as Record<SettingKey, unknown>;
   for (const row of URL_TABLE) if (accepted.has(row.key)) out[row.key] = accepted.get(row.key);
+  // The one rule across keys: a network needs an input. All features off → the default features.
+  if (!FEATURE_IDS.some((id) => settings[id])) {
+    const defaults = defaultSettings();
+    for (const id of FEATURE_IDS) settings[id] = defaults[id];
+    ignored.push({ key: FEATURE_IDS.join(', '), value: 'false', reason: 'at least one input feature is needed' });
+  }
   return { settings, ignored };
 }
 

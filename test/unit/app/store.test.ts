@@ -134,6 +134,16 @@ describe('playground store', () => {
     expect(s().settings.networkShape).toEqual([2]);
   });
 
+  it('toggles features but keeps the last input on', () => {
+    const { store, calls } = setup();
+    store.getState().toggleFeature('sinX');
+    store.getState().toggleFeature('x');
+    store.getState().toggleFeature('sinX');
+    store.getState().toggleFeature('y');
+    expect(store.getState().settings).toMatchObject({ x: false, y: true, sinX: false });
+    expect(calls).toEqual(['reset', 'reset', 'reset']);
+  });
+
   it('play, pause and step reach the trainer; step pauses first', () => {
     const { store, calls } = setup();
     store.getState().togglePlay();

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_HASH_LENGTH, checkSetting, parseHash, serializeHash } from '../../../src/app/url-codec';
 import { URL_TABLE, defaultSettings, type Row, type Settings } from '../../../src/app/url-table';
+import { FEATURE_IDS } from '../../../src/data/features';
 import { createRng, type Rng } from '../../../src/engine/random';
 
 const TF_LINK =
@@ -28,7 +29,10 @@ function randomValue(row: Row, rng: Rng): unknown {
 function randomSettings(rng: Rng): Settings {
   const out: Record<string, unknown> = {};
   for (const row of URL_TABLE) out[row.key] = randomValue(row, rng);
-  return out as Settings;
+  const settings = out as Settings;
+  // Valid settings have an input (the codec's one rule across keys).
+  if (!FEATURE_IDS.some((id) => settings[id])) settings.x = true;
+  return settings;
 }
 
 describe('url codec: round trips', () => {
@@ -132,6 +136,12 @@ describe('url codec: hostile input', () => {
     expect(settings.batchSize).toBe(5);
     expect(settings.activation).toBe('tanh');
     expect(ignored.map((e) => e.key)).toEqual(['noise', 'activation']);
+  });
+
+  it('turns the default features back on when a link disables every input', () => {
+    const { settings, ignored } = parseHash('#x=false&y=false');
+    expect([settings.x, settings.y]).toEqual([true, true]);
+    expect(ignored.map((e) => e.reason)).toEqual(['at least one input feature is needed']);
   });
 
   it('refuses a 100 kB hash whole, quickly', () => {

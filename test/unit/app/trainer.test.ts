@@ -1,0 +1,152 @@
+import { describe, expect, it } from 'vitest';
+import { createSequentialEngine } from '../../../src/app/sequential-engine';
+import { createPlaygroundStore, type PlaygroundStore } from '../../../src/app/store';
+import { Trainer, type EngineAdapter, type FrameScheduler, type TrainerOptions } from '../../../src/app/trainer';
+import { defaultSettings, type Settings } from '../../../src/app/url-table';
+
+/** Frames run only when the test says so. */
+class ManualFrames implements FrameScheduler {
+  private pending: (() => void)[] = [];
+  /** Fake clock: each reading advances it by `msPerReading` (0: work is free and the budget never runs out). */
+  private time = 0;
+  constructor(private readonly msPerReading = 0) {}
+  now(): number {
+    this.time += this.msPerReading;
+    return this.time;
+  }
+  request(callback: () => void): void {
+    this.pending.push(callback);
+  }
+  async run(trainer: Trainer, frames: number): Promise<void> {
+    for (let i = 0; i < frames; i++) {
+      const callback = this.pending.shift();
+      if (!callback) return;
+      callback();
+      await trainer.idle();
+    }
+  }
+}
+
+async function startTrainer(overrides: Partial<Settings> = {}, options: TrainerOptions = { outputResolution: 20, neuronResolution: 8 }, msPerReading = 0) {
+  const store: PlaygroundStore = createPlaygroundStore({ settings: { ...defaultSettings(), seed: '0.35497', ...overrides } });
+  const frames = new ManualFrames(msPerReading);
+  const trainer = new Trainer(store, createSequentialEngine({ prefer: ['cpu'] }), frames, options);
+  await trainer.start();
+  return { store, frames, trainer };
+}
+
+describe('trainer on the CPU backend', () => {
+  it('publishes the backend, losses, parameters and every heatmap at the requested resolutions', async () => {
+    const { store } = await startTrainer({}, { outputResolution: 200, neuronResolution: 32 });
+    const s = store.getState();
+    expect(s.backend).toMatchObject({ name: 'cpu', fallbackReason: null });
+    expect(s.epoch).toBe(0);
+    expect(s.trainLoss).toBeGreaterThan(0);
+    expect(s.testLoss).toBeGreaterThan(0);
+    expect(s.network?.weights.map((w) => [w.length, w[0].length])).toEqual([[2, 4], [4, 2], [2, 1]]);
+    expect(s.network?.biases.map((b) => b.length)).toEqual([0, 4, 2, 1]);
+    const h = s.heatmaps!;
+    expect(h.output).toHaveLength(200 * 200);
+    expect(h.columns.map((c) => c.length)).toEqual([2, 4, 2, 1]);
+    for (const column of h.columns) for (const grid of column) expect(grid).toHaveLength(32 * 32);
+    // Column 0 is X₁ itself: −6 → 6 left to right; the tanh output stays in (−1, 1).
+    expect(h.columns[0][0][0]).toBeCloseTo(-6 + 6 / 32, 5);
+    expect(h.columns[0][0][31]).toBeCloseTo(6 - 6 / 32, 5);
+    for (const v of h.output) expect(Math.abs(v)).toBeLessThan(1);
+  });
+
+  it('loss falls on circle with the default settings, one epoch per frame', async () => {
+    const { store, frames, trainer } = await startTrainer();
+    const initial = store.getState().trainLoss!;
+    store.getState().play();
+    await frames.run(trainer, 150);
+    const s = store.getState();
+    expect(s.epoch).toBe(150);
+    expect(s.trainLoss!).toBeLessThan(initial * 0.3);
+    expect(s.testLoss!).toBeLessThan(initial * 0.3);
+    expect(s.lossHistory.epochs).toHaveLength(151);
+  });
+
+  it('reset gives the same initial weights (same seed, same run); another seed gives others', async () => {
+    const { store, frames, trainer } = await startTrainer();
+    const initial = store.getState().network;
+    store.getState().play();
+    await frames.run(trainer, 5);
+    expect(store.getState().network).not.toEqual(initial);
+    store.getState().reset();
+    await trainer.idle();
+    expect(store.getState().network).toEqual(initial);
+    expect(store.getState().epoch).toBe(0);
+    const other = await startTrainer({ seed: '0.1' });
+    expect(other.store.getState().network).not.toEqual(initial);
+  });
+
+  it('an epoch longer than the frame budget spreads over frames, one engine call per frame', async () => {
+    // Every clock reading costs 20 ms against a 10 ms budget: each frame makes one call, and calls shrink to one batch.
+    const { store, frames, trainer } = await startTrainer({}, { outputResolution: 4, neuronResolution: 2, frameBudgetMs: 10 }, 20);
+    store.getState().play();
+    await frames.run(trainer, 24);
+    expect(store.getState().epoch).toBe(0);
+    await frames.run(trainer, 1);
+    expect(store.getState().epoch).toBe(1);
+  });
+
+  it('step trains exactly one epoch while paused', async () => {
+    const { store, trainer } = await startTrainer();
+    store.getState().step();
+    store.getState().step();
+    await trainer.idle();
+    expect(store.getState().epoch).toBe(2);
+  });
+
+  it('learning rate applies live; architecture changes rebuild', async () => {
+    const { store, trainer } = await startTrainer();
+    store.getState().step();
+    store.getState().setSetting('learningRate', 0.3);
+    store.getState().step();
+    await trainer.idle();
+    expect(store.getState().epoch).toBe(2);
+    store.getState().setSetting('networkShape', [3]);
+    await trainer.idle();
+    expect(store.getState().epoch).toBe(0);
+    expect(store.getState().network?.weights.map((w) => [w.length, w[0].length])).toEqual([[2, 3], [3, 1]]);
+  });
+
+  it('a weight edit reaches the network and its heatmaps', async () => {
+    const { store, trainer } = await startTrainer({ networkShape: [] });
+    const before = store.getState().heatmaps!.output;
+    store.getState().setWeight(0, 0, 0, 3);
+    await trainer.idle();
+    expect(store.getState().network?.weights[0][0][0]).toBe(3);
+    expect(store.getState().heatmaps!.output).not.toEqual(before);
+  });
+
+  it('zero initialization and regression (linear output) build as asked', async () => {
+    const { store } = await startTrainer({ initZero: true, problem: 'regression' });
+    const s = store.getState();
+    expect(s.network?.weights.flat(2).every((w) => w === 0)).toBe(true);
+    expect(s.data.train.length + s.data.test.length).toBe(1200);
+  });
+});
+
+describe('trainer failures', () => {
+  it('an engine error pauses training and is shown, and the trainer keeps working', async () => {
+    const store = createPlaygroundStore();
+    let fail = true;
+    const engine = createSequentialEngine({ prefer: ['cpu'] });
+    const flaky: EngineAdapter = {
+      start: () => engine.start(),
+      createNetwork: (spec) => (fail ? Promise.reject(new Error('device lost')) : engine.createNetwork(spec)),
+    };
+    const trainer = new Trainer(store, flaky, new ManualFrames(), { outputResolution: 10, neuronResolution: 4 });
+    store.getState().play();
+    await trainer.start();
+    expect(store.getState().error).toBe('device lost');
+    expect(store.getState().playing).toBe(false);
+    fail = false;
+    store.getState().reset();
+    await trainer.idle();
+    expect(store.getState().error).toBeNull();
+    expect(store.getState().network).not.toBeNull();
+  });
+});
