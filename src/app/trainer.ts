@@ -151,8 +151,9 @@ export class Trainer implements TrainerPort {
 
   /** Start the backend, build the first network and listen to the store. Resolves when the first results are published. */
   async start(): Promise<void> {
-    this.store.getState().publishBackend(await this.engine.start());
+    // Listen at once: commands given while the backend starts (a click on Step, say) queue behind it.
     this.disconnect = this.store.getState().connectTrainer(this);
+    this.enqueue(async () => this.store.getState().publishBackend(await this.engine.start()));
     this.reset();
     if (this.store.getState().playing) this.requestFrame();
     await this.idle();

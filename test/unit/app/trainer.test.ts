@@ -91,6 +91,16 @@ describe('trainer on the CPU backend', () => {
     expect(store.getState().epoch).toBe(1);
   });
 
+  it('a step given while the backend is still starting is kept, not lost', async () => {
+    const store = createPlaygroundStore({ settings: { ...defaultSettings(), seed: '0.2' } });
+    const trainer = new Trainer(store, createSequentialEngine({ prefer: ['cpu'] }), new ManualFrames(), { outputResolution: 4, neuronResolution: 2 });
+    const started = trainer.start();
+    store.getState().step();
+    await started;
+    await trainer.idle();
+    expect(store.getState().epoch).toBe(1);
+  });
+
   it('step trains exactly one epoch while paused', async () => {
     const { store, trainer } = await startTrainer();
     store.getState().step();
