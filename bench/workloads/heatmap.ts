@@ -1,8 +1,9 @@
 // Every neuron of the playground network over a 200×200 grid of the input plane, read back to the host.
 import * as tf from '@tensorflow/tfjs';
+import { evaluateGrid } from '../../src/engine/grid';
 import { gridPoints } from './data';
 import { measure } from './measure';
-import { ourPlaygroundModel, tfPlaygroundModel } from './mlp-playground';
+import { ourPlaygroundModel, PLAYGROUND, tfPlaygroundModel } from './mlp-playground';
 import type { Workload } from './workload';
 
 export const GRID = 200;
@@ -39,18 +40,20 @@ export const heatmap: Workload = {
   },
   async ours(budget) {
     const model = ourPlaygroundModel();
-    const points = { shape: [GRID * GRID, 2], values: gridPoints(GRID) };
+    model.summary(); // Sequential creates its weights lazily; this builds them.
+    // The grid API of the playground: the same points as gridPoints (pixel centers of [−1, 1]², top row first).
+    const gridLayers = model.layers.map((l) => ({ kernel: l.params[0].variable, bias: l.params[1].variable, activation: PLAYGROUND.activation }));
     try {
       const m = await measure(
         {
           async run(reps) {
-            for (let i = 0; i < reps; i++) await model.layerOutputs(points);
+            for (let i = 0; i < reps; i++) await evaluateGrid(gridLayers, { n: GRID, range: [-1, 1], features: ['x', 'y'] });
           },
           sync: async () => {},
         },
         budget,
       );
-      return { value: m.perSecond, how: `model.layerOutputs (every layer's z and a, read back); ${m.reps} grids` };
+      return { value: m.perSecond, how: `evaluateGrid (src/engine/grid.ts; one kernel and one readback on WebGPU); ${m.reps} grids` };
     } finally {
       model.dispose();
     }

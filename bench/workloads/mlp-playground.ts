@@ -4,7 +4,7 @@ import { getBackend, layers, Sequential } from '../../src/index';
 import { engineStats } from '../../src/engine/stats';
 import { circleBatches } from './data';
 import { measure } from './measure';
-import { ourBatches, ourTrainer } from './ours-train';
+import { ourTrainer } from './ours-train';
 import { tfBatches, tfDense, tfMse, tfTrainer } from './tfjs-train';
 import type { Workload } from './workload';
 
@@ -44,15 +44,15 @@ export const mlpPlayground: Workload = {
   },
   async ours(budget) {
     const model = ourPlaygroundModel();
-    const batches = ourBatches(circleBatches(PLAYGROUND.samples, PLAYGROUND.batch), [2], 1);
+    const trainer = ourTrainer(model, circleBatches(PLAYGROUND.samples, PLAYGROUND.batch), [2], 1);
     try {
       // The counters are the WebGPU backend's (the CPU backend does not count dispatches).
       const onGpu = getBackend() === 'webgpu';
-      const m = await measure(ourTrainer(model, batches), budget, onGpu ? () => ({ ...engineStats() }) : undefined);
+      const m = await measure(trainer, budget, onGpu ? () => ({ ...engineStats() }) : undefined);
       const perStep = (k: string): number => (m.countersDelta?.[k] ?? NaN) / m.reps;
       return {
         value: m.perSecond,
-        how: `model.getTrainStep() on uploaded batches, ${m.chunk} steps per readback, ${m.reps} steps`,
+        how: `compileTrainer (model.getTrainStep() replayed), ${m.chunk} steps per submit and readback, ${m.reps} steps`,
         stats: onGpu ? {
           dispatches: perStep('dispatches'),
           submits: perStep('submits'),
@@ -63,7 +63,7 @@ export const mlpPlayground: Workload = {
         } : undefined,
       };
     } finally {
-      batches.dispose();
+      trainer.dispose();
       model.dispose();
     }
   },

@@ -1,37 +1,39 @@
-// Our engine the way TensorFlow.js is driven in tfjs-train.ts: batches uploaded once, then the model's own
-// training step (forward, loss, backward, update; no host read) called per batch; sync reads the last loss.
-import { ops, type Sequential, type Tensor } from '../../src/index';
+// Our engine's fast training path, the one the playground uses: `compileTrainer` uploads the data once and,
+// on WebGPU, traces one step (batch gather, forward, loss, backward, update) into a plan that `run(k)`
+// replays k times in one submit; on the CPU it runs the same steps eagerly. Sync reads the latest loss.
+import type { Sequential } from '../../src/index';
+import { compileTrainer, type Trainer } from '../../src/engine/plan';
 import type { Batches } from './data';
 import type { Repeatable } from './measure';
 
-export interface OurBatches {
-  x: Tensor[];
-  y: Tensor[];
-  dispose(): void;
-}
-
-/** Upload every batch once, shaped [batch, ...featureShape]. */
-export function ourBatches(data: Batches, featureShape: number[], labelWidth: number): OurBatches {
+/** The batches joined back into one training set; the trainer walks it in order, `batch` rows per step. */
+export function ourTrainer(model: Sequential, data: Batches, featureShape: number[], labelWidth: number): Repeatable & { dispose(): void } {
+  const x = concat(data.x);
+  const y = concat(data.y);
+  const batchSize = data.y[0].length / labelWidth;
   const width = featureShape.reduce((a, b) => a * b, 1);
-  const x = data.x.map((v) => ops.tensor(v, [v.length / width, ...featureShape]));
-  const y = data.y.map((v) => ops.tensor(v, [v.length / labelWidth, labelWidth]));
-  return { x, y, dispose: () => [...x, ...y].forEach((t) => t.dispose()) };
-}
-
-/** One repetition = one training step on the next batch (cycling), through `model.getTrainStep()`. */
-export function ourTrainer(model: Sequential, batches: OurBatches): Repeatable {
-  const { step } = model.getTrainStep();
-  let next = 0;
-  let loss: Tensor | undefined;
+  const trainer: Trainer = compileTrainer({
+    step: model.getTrainStep().step,
+    data: { x, xShape: [x.length / width, ...featureShape], y, yShape: [y.length / labelWidth, labelWidth] },
+    batchSize,
+  });
   return {
     run(reps) {
-      for (let i = 0; i < reps; i++) {
-        const k = next++ % batches.x.length;
-        loss = step(batches.x[k], batches.y[k]);
-      }
+      if (trainer.run(reps) !== reps) throw new Error('compileTrainer: steps were dropped (device lost?)');
     },
     async sync() {
-      await loss!.data();
+      await trainer.latestLoss();
     },
+    dispose: () => trainer.dispose(),
   };
+}
+
+function concat(parts: Float32Array[]): Float32Array {
+  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
 }
