@@ -30,7 +30,8 @@ const app = (await loadConfigFromFile({ command: 'build', mode: 'production' }))
 const config: InlineConfig = {
   ...app,
   configFile: false,
-  logLevel: 'warn',
+  // Build warnings (chunk sizes, Node-only modules of src/data left out of the browser build) are not the bench's concern.
+  logLevel: 'error',
   // TensorFlow.js alone is a multi-megabyte chunk; that is expected here.
   build: { ...app.build, outDir, emptyOutDir: true, chunkSizeWarningLimit: 8000, rollupOptions: { ...app.build?.rollupOptions, input: { bench: 'bench/index.html' } } },
 };
@@ -40,11 +41,22 @@ const baseUrl = server.resolvedUrls?.local[0];
 if (!baseUrl) throw new Error('vite preview did not report a local URL');
 const browser = await launchBrowser();
 
+// Errors and warnings the page reports while a cell runs. Chromium reports WebGPU validation errors
+// (a destroyed buffer, a bad binding) as console warnings, and work that failed validation did not run,
+// so a cell with any of them is invalid rather than fast.
+let cellProblems: string[] = [];
+const MAX_PRINTED = 3;
+
+function problem(text: string): void {
+  cellProblems.push(text);
+  if (cellProblems.length <= MAX_PRINTED) console.error(`  page ${text.split('\n')[0]}`);
+}
+
 async function openBenchPage(): Promise<Page> {
   const page = await browser.newPage();
-  page.on('pageerror', (e) => console.error(`  page error: ${e.message}`));
+  page.on('pageerror', (e) => problem(`error: ${e.message}`));
   page.on('console', (m) => {
-    if (m.type() === 'error' || m.type() === 'warning') console.error(`  page ${m.type()}: ${m.text()}`);
+    if (m.type() === 'error' || m.type() === 'warning') problem(`${m.type()}: ${m.text()}`);
   });
   await page.goto(new URL('bench/index.html', baseUrl).href);
   await page.waitForFunction(() => 'bench' in window);
@@ -69,6 +81,7 @@ try {
     const cells = {} as Record<EngineId, CellResult>;
     for (const engine of ENGINES) {
       const t0 = Date.now();
+      cellProblems = [];
       try {
         cells[engine] = await page.evaluate(([id, e, b]) => window.bench.run(id, e, b), [w.id, engine, budget] as const);
       } catch (e) {
@@ -76,6 +89,9 @@ try {
         cells[engine] = { value: null, note: `failed: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}` };
         await page.close().catch(() => {});
         page = await openBenchPage();
+      }
+      if (cellProblems.length && cells[engine].value !== null) {
+        cells[engine] = { value: null, note: `invalid: the page reported ${cellProblems.length} error(s) or warning(s) while measuring, first: ${cellProblems[0].split('\n')[0]}` };
       }
       const c = cells[engine];
       console.log(`${w.id.padEnd(15)} ${engine.padEnd(12)} ${c.value === null ? c.note : `${c.value.toPrecision(4)} ${w.unit}`}  (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
