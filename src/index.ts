@@ -26,3 +26,8 @@ export * as ops from './engine/ops';
 export { createRng } from './engine/random';
 
 export { parseTable, splitTable, standardize, takeRows, tableInputs, fetchTable, readTableFile, type Table, type SplitOptions } from './data/tables';
+
+// Fast paths: a training step traced once and replayed many steps per submit, every neuron over a grid, counters.
+export { compileTrainer, type CompileTrainerOptions, type Trainer, type TrainerData } from './engine/plan';
+export { evaluateGrid, GRID_FEATURES, type GridFeature, type GridOptions, type GridLayer } from './engine/grid';
+export { engineStats, resetEngineStats, statsDelta, type EngineStats } from './engine/stats';
