@@ -52,3 +52,15 @@ export function samePadBefore(inSize: number, kernel: number, stride: number): n
   const total = Math.max((out - 1) * stride + kernel - inSize, 0);
   return Math.floor(total / 2);
 }
+
+/** Throws unless begin/size pick an in-range box of `shape` (shared by every backend's slice). */
+export function checkSliceRange(shape: Shape, begin: number[], size: number[]): void {
+  const rank = shape.length;
+  if (
+    begin.length !== rank ||
+    size.length !== rank ||
+    begin.some((b, i) => !Number.isInteger(b) || !Number.isInteger(size[i]) || b < 0 || size[i] < 0 || b + size[i] > shape[i])
+  ) {
+    throw new Error(`slice: begin [${begin.join(', ')}] size [${size.join(', ')}] out of range for [${shape.join(', ')}]`);
+  }
+}

@@ -5,8 +5,9 @@ import { convOutSize } from '../../engine/shape';
 import type { Tensor } from '../../engine/tensor';
 import { applyActivation, checkActivation, type Activation } from '../activations';
 import { formatShape } from '../host-array';
-import { checkInitializer, initialValues, type InitializerName } from '../initializers';
+import { checkInitializer, type InitializerName } from '../initializers';
 import { checkRegularizer, type RegularizerConfig } from '../regularizers';
+import { createKernelAndBias } from './kernel-bias';
 import { checkPadding, checkPair, checkPositiveInt, Layer, type BaseLayerOptions, type BuildContext, type Param } from './layer';
 
 export interface Conv2DOptions extends BaseLayerOptions {
@@ -29,11 +30,11 @@ export class Conv2D extends Layer {
   readonly kernelSize: [number, number];
   readonly info: Conv2DInfo;
   private readonly act: Activation;
-  private readonly useBias: boolean;
-  private readonly kernelInitializer: InitializerName;
-  private readonly biasInitializer: InitializerName;
-  private readonly kernelRegularizer: RegularizerConfig | undefined;
-  private readonly biasRegularizer: RegularizerConfig | undefined;
+  readonly useBias: boolean;
+  readonly kernelInitializer: InitializerName;
+  readonly biasInitializer: InitializerName;
+  readonly kernelRegularizer: RegularizerConfig | undefined;
+  readonly biasRegularizer: RegularizerConfig | undefined;
 
   constructor(options: Conv2DOptions) {
     super(options);
@@ -68,21 +69,7 @@ export class Conv2D extends Layer {
 
   protected override createParams(inputShape: number[], ctx: BuildContext): Param[] {
     const kernelShape = [...this.kernelSize, inputShape[2], this.filters];
-    const params: Param[] = [
-      {
-        name: 'kernel',
-        variable: ops.variable(ops.tensor(initialValues(this.kernelInitializer, kernelShape, ctx.rng), kernelShape)),
-        regularization: checkRegularizer(this.kernelRegularizer, 'kernelRegularizer'),
-      },
-    ];
-    if (this.useBias) {
-      params.push({
-        name: 'bias',
-        variable: ops.variable(ops.tensor(initialValues(this.biasInitializer, [this.filters], ctx.rng), [this.filters])),
-        regularization: checkRegularizer(this.biasRegularizer, 'biasRegularizer'),
-      });
-    }
-    return params;
+    return createKernelAndBias(this, kernelShape, this.filters, ctx.rng);
   }
 
   call(x: Tensor): Tensor {

@@ -3,8 +3,9 @@ import * as ops from '../../engine/ops';
 import type { Tensor } from '../../engine/tensor';
 import { checkActivation, type Activation } from '../activations';
 import { formatShape } from '../host-array';
-import { checkInitializer, initialValues, type InitializerName } from '../initializers';
+import { checkInitializer, type InitializerName } from '../initializers';
 import { checkRegularizer, type RegularizerConfig } from '../regularizers';
+import { createKernelAndBias } from './kernel-bias';
 import { checkPositiveInt, Layer, type BaseLayerOptions, type BuildContext, type Param } from './layer';
 
 export interface DenseOptions extends BaseLayerOptions {
@@ -23,10 +24,10 @@ export class Dense extends Layer {
   readonly units: number;
   private readonly act: Activation;
   readonly useBias: boolean;
-  private readonly kernelInitializer: InitializerName;
-  private readonly biasInitializer: InitializerName;
-  private readonly kernelRegularizer: RegularizerConfig | undefined;
-  private readonly biasRegularizer: RegularizerConfig | undefined;
+  readonly kernelInitializer: InitializerName;
+  readonly biasInitializer: InitializerName;
+  readonly kernelRegularizer: RegularizerConfig | undefined;
+  readonly biasRegularizer: RegularizerConfig | undefined;
 
   constructor(options: DenseOptions) {
     super(options);
@@ -55,21 +56,7 @@ export class Dense extends Layer {
 
   protected override createParams(inputShape: number[], ctx: BuildContext): Param[] {
     const kernelShape = [inputShape[0], this.units];
-    const params: Param[] = [
-      {
-        name: 'kernel',
-        variable: ops.variable(ops.tensor(initialValues(this.kernelInitializer, kernelShape, ctx.rng), kernelShape)),
-        regularization: checkRegularizer(this.kernelRegularizer, 'kernelRegularizer'),
-      },
-    ];
-    if (this.useBias) {
-      params.push({
-        name: 'bias',
-        variable: ops.variable(ops.tensor(initialValues(this.biasInitializer, [this.units], ctx.rng), [this.units])),
-        regularization: checkRegularizer(this.biasRegularizer, 'biasRegularizer'),
-      });
-    }
-    return params;
+    return createKernelAndBias(this, kernelShape, this.units, ctx.rng);
   }
 
   call(x: Tensor): Tensor {

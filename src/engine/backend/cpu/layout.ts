@@ -1,5 +1,5 @@
 // Kernels that move values without arithmetic: transpose, slice, pad, concat, gatherRows.
-import { shapeSize, stridesOf } from '../../shape';
+import { checkSliceRange, shapeSize, stridesOf } from '../../shape';
 import { CpuTensor, fmt } from './cpu-tensor';
 
 /** Calls visit(outIndex, inOffset) for every element of an output of `shape`, with input strides `inStrides`. */
@@ -36,14 +36,7 @@ export function transpose(x: CpuTensor, perm: number[]): CpuTensor {
 }
 
 export function slice(x: CpuTensor, begin: number[], size: number[]): CpuTensor {
-  const rank = x.shape.length;
-  if (
-    begin.length !== rank ||
-    size.length !== rank ||
-    begin.some((b, i) => !Number.isInteger(b) || !Number.isInteger(size[i]) || b < 0 || size[i] < 0 || b + size[i] > x.shape[i])
-  ) {
-    throw new Error(`slice: begin [${begin.join(', ')}] size [${size.join(', ')}] out of range for ${fmt(x.shape)}`);
-  }
+  checkSliceRange(x.shape, begin, size);
   const strides = stridesOf(x.shape);
   const start = begin.reduce((s, b, i) => s + b * strides[i], 0);
   const out = new Float32Array(shapeSize(size));

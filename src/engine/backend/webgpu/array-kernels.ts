@@ -1,6 +1,6 @@
 // Launchers for element-wise, reduction and layout kernels: shape checks, parameter blocks, dispatch.
 import type { ActivationKind, BinaryOp, ReduceOp, Shape, UnaryOp } from '../backend';
-import { broadcastShapes, shapeSize, stridesOf } from '../../shape';
+import { broadcastShapes, checkSliceRange, shapeSize, stridesOf } from '../../shape';
 import { Executor } from './executor';
 import { ACTIVATION_CODES, BINARY_CODES, UNARY_CODES } from './kernels';
 import { GpuTensor, ParamWriter, Storage } from './memory';
@@ -184,14 +184,7 @@ export function transpose(ex: Executor, x: GpuTensor, perm: number[]): GpuTensor
 }
 
 export function slice(ex: Executor, x: GpuTensor, begin: number[], size: number[]): GpuTensor {
-  const rank = x.shape.length;
-  if (
-    begin.length !== rank ||
-    size.length !== rank ||
-    begin.some((b, i) => !Number.isInteger(b) || !Number.isInteger(size[i]) || b < 0 || size[i] < 0 || b + size[i] > x.shape[i])
-  ) {
-    throw new Error(`slice: begin [${begin.join(', ')}] size [${size.join(', ')}] out of range for ${fmt(x.shape)}`);
-  }
+  checkSliceRange(x.shape, begin, size);
   const strides = stridesOf(x.shape);
   const out = ex.alloc(size.slice());
   const start = begin.reduce((s, b, i) => s + b * strides[i], 0);
