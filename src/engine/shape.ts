@@ -64,3 +64,16 @@ export function checkSliceRange(shape: Shape, begin: number[], size: number[]): 
     throw new Error(`slice: begin [${begin.join(', ')}] size [${size.join(', ')}] out of range for [${shape.join(', ')}]`);
   }
 }
+
+/** Throws unless the shapes agree everywhere but `axis` (shared by every backend's concat). */
+export function checkConcatShapes(shapes: Shape[], axis: number): void {
+  if (shapes.length === 0) throw new Error('concat: no tensors given');
+  const first = shapes[0];
+  const rank = first.length;
+  if (!Number.isInteger(axis) || axis < 0 || axis >= rank) throw new Error(`concat: axis ${axis} out of range for rank ${rank}`);
+  for (const shape of shapes) {
+    if (shape.length !== rank || shape.some((d, i) => i !== axis && d !== first[i])) {
+      throw new Error(`concat: shapes ${shapes.map((t) => `[${t.join(', ')}]`).join(' ')} differ outside axis ${axis}`);
+    }
+  }
+}

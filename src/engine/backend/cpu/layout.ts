@@ -1,5 +1,5 @@
 // Kernels that move values without arithmetic: transpose, slice, pad, concat, gatherRows.
-import { checkSliceRange, shapeSize, stridesOf } from '../../shape';
+import { checkConcatShapes, checkSliceRange, shapeSize, stridesOf } from '../../shape';
 import { CpuTensor, fmt } from './cpu-tensor';
 
 /** Calls visit(outIndex, inOffset) for every element of an output of `shape`, with input strides `inStrides`. */
@@ -65,15 +65,8 @@ export function pad(x: CpuTensor, paddings: [number, number][]): CpuTensor {
 }
 
 export function concat(xs: CpuTensor[], axis: number): CpuTensor {
-  if (xs.length === 0) throw new Error('concat: no tensors given');
+  checkConcatShapes(xs.map((t) => t.shape), axis);
   const first = xs[0].shape;
-  const rank = first.length;
-  if (!Number.isInteger(axis) || axis < 0 || axis >= rank) throw new Error(`concat: axis ${axis} out of range for rank ${rank}`);
-  for (const t of xs) {
-    if (t.shape.length !== rank || t.shape.some((d, i) => i !== axis && d !== first[i])) {
-      throw new Error(`concat: shapes ${xs.map((s) => fmt(s.shape)).join(' ')} differ outside axis ${axis}`);
-    }
-  }
   const outer = shapeSize(first.slice(0, axis));
   const inner = shapeSize(first.slice(axis + 1));
   const total = xs.reduce((n, t) => n + t.shape[axis], 0);

@@ -12,7 +12,8 @@ interface PoolGeometry {
   cols: AxisGeometry;
 }
 
-function geometry(shape: Shape, info: Pool2DInfo, kernel: string): PoolGeometry {
+/** Validated window geometry of a pooling (shared with the WebGPU backend). */
+export function poolWindow(shape: Shape, info: Pool2DInfo, kernel: string): PoolGeometry {
   if (shape.length !== 4) throw new Error(`${kernel}: expected NHWC input, got ${fmt(shape)}`);
   if (info.type !== 'max' && info.type !== 'avg') throw new Error(`${kernel}: pooling type must be 'max' or 'avg', got "${info.type}"`);
   const [ph, pw] = info.poolSize;
@@ -52,7 +53,7 @@ function forEachWindow(g: PoolGeometry, info: Pool2DInfo, visit: (window: number
 }
 
 export function pool2d(x: CpuTensor, info: Pool2DInfo): CpuTensor {
-  const g = geometry(x.shape, info, `${info.type}Pool2d`);
+  const g = poolWindow(x.shape, info, `${info.type}Pool2d`);
   const channels = x.shape[3];
   const out = new Float32Array(shapeSize(g.outShape));
   const xd = x.data;
@@ -69,7 +70,7 @@ export function pool2d(x: CpuTensor, info: Pool2DInfo): CpuTensor {
 
 export function pool2dBackward(dy: CpuTensor, x: CpuTensor, info: Pool2DInfo): CpuTensor {
   const kernel = `${info.type}Pool2dBackward`;
-  const g = geometry(x.shape, info, kernel);
+  const g = poolWindow(x.shape, info, kernel);
   if (!sameShape(dy.shape, g.outShape)) throw new Error(`${kernel}: dy is ${fmt(dy.shape)}, expected the pooling output shape ${fmt(g.outShape)}`);
   const channels = x.shape[3];
   const acc = new Float64Array(x.size);

@@ -1,6 +1,6 @@
 // Launchers for element-wise, reduction and layout kernels: shape checks, parameter blocks, dispatch.
 import type { ActivationKind, BinaryOp, ReduceOp, Shape, UnaryOp } from '../backend';
-import { broadcastShapes, checkSliceRange, shapeSize, stridesOf } from '../../shape';
+import { broadcastShapes, checkConcatShapes, checkSliceRange, shapeSize, stridesOf } from '../../shape';
 import { Executor } from './executor';
 import { ACTIVATION_CODES, BINARY_CODES, UNARY_CODES } from './kernels';
 import { GpuTensor, ParamWriter, Storage } from './memory';
@@ -206,15 +206,8 @@ export function pad(ex: Executor, x: GpuTensor, paddings: [number, number][]): G
 }
 
 export function concat(ex: Executor, xs: GpuTensor[], axis: number): GpuTensor {
-  if (xs.length === 0) throw new Error('concat: no tensors given');
+  checkConcatShapes(xs.map((t) => t.shape), axis);
   const first = xs[0].shape;
-  const rank = first.length;
-  if (!Number.isInteger(axis) || axis < 0 || axis >= rank) throw new Error(`concat: axis ${axis} out of range for rank ${rank}`);
-  for (const t of xs) {
-    if (t.shape.length !== rank || t.shape.some((d, i) => i !== axis && d !== first[i])) {
-      throw new Error(`concat: shapes ${xs.map((s) => fmt(s.shape)).join(' ')} differ outside axis ${axis}`);
-    }
-  }
   const outShape = first.map((d, i) => (i === axis ? xs.reduce((n, t) => n + t.shape[axis], 0) : d));
   const outStrides = stridesOf(outShape);
   const out = ex.alloc(outShape);

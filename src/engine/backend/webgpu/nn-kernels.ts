@@ -1,6 +1,7 @@
 // Launchers for matmul, convolution, pooling, losses, dropout and optimizer updates.
 import type { ActivationKind, Conv2DInfo, LossInfo, OptimizerConfig, Pool2DInfo, Shape } from '../backend';
 import { axisGeometry } from '../cpu/conv';
+import { poolWindow } from '../cpu/pool';
 import { CLIP_HIGH, CLIP_LOW } from '../cpu/loss';
 import { SLOT_COUNTS } from '../cpu/optimizer';
 import { Executor, type DispatchRecord } from './executor';
@@ -121,15 +122,8 @@ export function conv2dBackpropFilter(ex: Executor, x: GpuTensor, dy: GpuTensor, 
 }
 
 function poolGeometry(shape: Shape, info: Pool2DInfo, kernel: string): { outShape: number[]; params: (size: number) => Uint32Array } {
-  if (shape.length !== 4) throw new Error(`${kernel}: expected NHWC input, got ${fmt(shape)}`);
-  if (info.type !== 'max' && info.type !== 'avg') throw new Error(`${kernel}: pooling type must be 'max' or 'avg', got "${info.type}"`);
+  const { rows, cols, outShape } = poolWindow(shape, info, kernel);
   const [ph, pw] = info.poolSize;
-  if (!Number.isInteger(ph) || !Number.isInteger(pw) || ph < 1 || pw < 1) {
-    throw new Error(`${kernel}: poolSize must be positive integers, got [${info.poolSize.join(', ')}]`);
-  }
-  const rows = axisGeometry(shape[1], ph, info.strides[0], info.padding, kernel);
-  const cols = axisGeometry(shape[2], pw, info.strides[1], info.padding, kernel);
-  const outShape = [shape[0], rows.out, cols.out, shape[3]];
   return {
     outShape,
     params: (size) =>
