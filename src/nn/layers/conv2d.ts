@@ -5,22 +5,15 @@ import { convOutSize } from '../../engine/shape';
 import type { Tensor } from '../../engine/tensor';
 import { applyActivation, checkActivation, type Activation } from '../activations';
 import { formatShape } from '../host-array';
-import { checkInitializer, type InitializerName } from '../initializers';
-import { checkRegularizer, type RegularizerConfig } from '../regularizers';
-import { createKernelAndBias } from './kernel-bias';
+import { createKernelAndBias, kernelBiasJSON, readKernelBias, type KernelBiasConfig, type KernelBiasOptions } from './kernel-bias';
 import { checkPadding, checkPair, checkPositiveInt, Layer, type BaseLayerOptions, type BuildContext, type Param } from './layer';
 
-export interface Conv2DOptions extends BaseLayerOptions {
+export interface Conv2DOptions extends BaseLayerOptions, KernelBiasOptions {
   filters: number;
   kernelSize: number | [number, number];
   strides?: number | [number, number];
   padding?: 'valid' | 'same';
   activation?: Activation;
-  useBias?: boolean;
-  kernelInitializer?: InitializerName;
-  biasInitializer?: InitializerName;
-  kernelRegularizer?: RegularizerConfig;
-  biasRegularizer?: RegularizerConfig;
 }
 
 export class Conv2D extends Layer {
@@ -30,11 +23,7 @@ export class Conv2D extends Layer {
   readonly kernelSize: [number, number];
   readonly info: Conv2DInfo;
   private readonly act: Activation;
-  readonly useBias: boolean;
-  readonly kernelInitializer: InitializerName;
-  readonly biasInitializer: InitializerName;
-  readonly kernelRegularizer: RegularizerConfig | undefined;
-  readonly biasRegularizer: RegularizerConfig | undefined;
+  readonly kernelBias: KernelBiasConfig;
 
   constructor(options: Conv2DOptions) {
     super(options);
@@ -43,13 +32,7 @@ export class Conv2D extends Layer {
     this.kernelSize = checkPair(options.kernelSize, `${where}: kernelSize`);
     this.info = { strides: checkPair(options.strides ?? 1, `${where}: strides`), padding: checkPadding(options.padding, `${where}: padding`) };
     this.act = checkActivation(options.activation, where);
-    this.useBias = options.useBias ?? true;
-    this.kernelInitializer = checkInitializer(options.kernelInitializer ?? 'glorotUniform', `${where}: kernelInitializer`);
-    this.biasInitializer = checkInitializer(options.biasInitializer ?? 'zeros', `${where}: biasInitializer`);
-    checkRegularizer(options.kernelRegularizer, `${where}: kernelRegularizer`);
-    checkRegularizer(options.biasRegularizer, `${where}: biasRegularizer`);
-    this.kernelRegularizer = options.kernelRegularizer;
-    this.biasRegularizer = options.biasRegularizer;
+    this.kernelBias = readKernelBias(options, where);
   }
 
   override get activation(): Activation {
@@ -69,7 +52,7 @@ export class Conv2D extends Layer {
 
   protected override createParams(inputShape: number[], ctx: BuildContext): Param[] {
     const kernelShape = [...this.kernelSize, inputShape[2], this.filters];
-    return createKernelAndBias(this, kernelShape, this.filters, ctx.rng);
+    return createKernelAndBias(this.kernelBias, kernelShape, this.filters, ctx.rng);
   }
 
   call(x: Tensor): Tensor {
@@ -78,7 +61,7 @@ export class Conv2D extends Layer {
 
   override preActivation(x: Tensor): Tensor {
     const y = ops.conv2d(x, this.params[0].variable, this.info);
-    return this.useBias ? ops.add(y, this.params[1].variable) : y;
+    return this.kernelBias.useBias ? ops.add(y, this.params[1].variable) : y;
   }
 
   getConfig(): Record<string, unknown> {
@@ -89,11 +72,7 @@ export class Conv2D extends Layer {
       strides: this.info.strides,
       padding: this.info.padding,
       activation: this.act,
-      useBias: this.useBias,
-      kernelInitializer: this.kernelInitializer,
-      biasInitializer: this.biasInitializer,
-      ...(this.kernelRegularizer && { kernelRegularizer: this.kernelRegularizer }),
-      ...(this.biasRegularizer && { biasRegularizer: this.biasRegularizer }),
+      ...kernelBiasJSON(this.kernelBias),
     };
   }
 }

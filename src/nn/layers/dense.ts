@@ -3,19 +3,12 @@ import * as ops from '../../engine/ops';
 import type { Tensor } from '../../engine/tensor';
 import { checkActivation, type Activation } from '../activations';
 import { formatShape } from '../host-array';
-import { checkInitializer, type InitializerName } from '../initializers';
-import { checkRegularizer, type RegularizerConfig } from '../regularizers';
-import { createKernelAndBias } from './kernel-bias';
+import { createKernelAndBias, kernelBiasJSON, readKernelBias, type KernelBiasConfig, type KernelBiasOptions } from './kernel-bias';
 import { checkPositiveInt, Layer, type BaseLayerOptions, type BuildContext, type Param } from './layer';
 
-export interface DenseOptions extends BaseLayerOptions {
+export interface DenseOptions extends BaseLayerOptions, KernelBiasOptions {
   units: number;
   activation?: Activation;
-  useBias?: boolean;
-  kernelInitializer?: InitializerName;
-  biasInitializer?: InitializerName;
-  kernelRegularizer?: RegularizerConfig;
-  biasRegularizer?: RegularizerConfig;
 }
 
 export class Dense extends Layer {
@@ -23,24 +16,14 @@ export class Dense extends Layer {
   readonly baseName = 'dense';
   readonly units: number;
   private readonly act: Activation;
-  readonly useBias: boolean;
-  readonly kernelInitializer: InitializerName;
-  readonly biasInitializer: InitializerName;
-  readonly kernelRegularizer: RegularizerConfig | undefined;
-  readonly biasRegularizer: RegularizerConfig | undefined;
+  readonly kernelBias: KernelBiasConfig;
 
   constructor(options: DenseOptions) {
     super(options);
     const where = `dense${options.name ? ` "${options.name}"` : ''}`;
     this.units = checkPositiveInt(options.units, `${where}: units`);
     this.act = checkActivation(options.activation, where);
-    this.useBias = options.useBias ?? true;
-    this.kernelInitializer = checkInitializer(options.kernelInitializer ?? 'glorotUniform', `${where}: kernelInitializer`);
-    this.biasInitializer = checkInitializer(options.biasInitializer ?? 'zeros', `${where}: biasInitializer`);
-    checkRegularizer(options.kernelRegularizer, `${where}: kernelRegularizer`);
-    checkRegularizer(options.biasRegularizer, `${where}: biasRegularizer`);
-    this.kernelRegularizer = options.kernelRegularizer;
-    this.biasRegularizer = options.biasRegularizer;
+    this.kernelBias = readKernelBias(options, where);
   }
 
   override get activation(): Activation {
@@ -56,7 +39,7 @@ export class Dense extends Layer {
 
   protected override createParams(inputShape: number[], ctx: BuildContext): Param[] {
     const kernelShape = [inputShape[0], this.units];
-    return createKernelAndBias(this, kernelShape, this.units, ctx.rng);
+    return createKernelAndBias(this.kernelBias, kernelShape, this.units, ctx.rng);
   }
 
   call(x: Tensor): Tensor {
@@ -73,11 +56,7 @@ export class Dense extends Layer {
       ...this.baseConfig(),
       units: this.units,
       activation: this.act,
-      useBias: this.useBias,
-      kernelInitializer: this.kernelInitializer,
-      biasInitializer: this.biasInitializer,
-      ...(this.kernelRegularizer && { kernelRegularizer: this.kernelRegularizer }),
-      ...(this.biasRegularizer && { biasRegularizer: this.biasRegularizer }),
+      ...kernelBiasJSON(this.kernelBias),
     };
   }
 }
