@@ -99,6 +99,8 @@ describe('playground', () => {
     await page.reload();
     await page.getByTestId('play-pause').waitFor();
     expect(await page.evaluate(() => location.hash)).toBe(hash);
+    // The restored network is drawn once the backend has started and published its first results.
+    await expect.poll(async () => (await page.getByTestId('train-loss').textContent()) ?? '', { timeout: 60_000 }).toMatch(/\d/);
     await screenshot(page, 'tf-link');
     expect(errors).toEqual([]);
     await page.close();

@@ -39,7 +39,8 @@ const POS_INDEX = LUT_SIZE - 1;
 /** Index into COLOR_LUT for a value; clamps to [−1, 1]; NaN maps to the neutral color. */
 export function lutIndex(value: number, discretize: boolean): number {
   if (!(value === value)) return MID_INDEX;
-  if (discretize) return value > 0 ? POS_INDEX : value < 0 ? NEG_INDEX : MID_INDEX;
+  // As TensorFlow Playground: a discretized 0 counts as the positive class, so dead regions are not grey.
+  if (discretize) return value >= 0 ? POS_INDEX : NEG_INDEX;
   const clamped = value < -1 ? -1 : value > 1 ? 1 : value;
   return Math.round(((clamped + 1) / 2) * (LUT_SIZE - 1));
 }

@@ -21,6 +21,7 @@ describe('heatmap color scale', () => {
   it('discretizes to the two end colors by sign', () => {
     expect(lutIndex(0.01, true)).toBe(LUT_SIZE - 1);
     expect(lutIndex(-0.01, true)).toBe(0);
+    expect(lutIndex(0, true)).toBe(LUT_SIZE - 1);
     expect(lutIndex(0.01, false)).not.toBe(LUT_SIZE - 1);
   });
 
