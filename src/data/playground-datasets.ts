@@ -99,19 +99,23 @@ const spiral: Generator = (rng, n, noise) => {
   return points;
 };
 
-// Label (x + y)/10 at the noise-moved point. TensorFlow Playground leaves that unclamped (up to ±1.2 in the
-// corners, more with noise); we clamp to [−1, 1], the range of the output heatmap's color scale.
-const regPlane: Generator = (rng, n, noise) => {
+/** Uniform points on the plane, each labelled by `labelAt` at its noise-moved position (both regression sets). */
+function regressionPoints(rng: Rng, n: number, noise: number, labelAt: (x: number, y: number) => number): Point2D[] {
   const points: Point2D[] = [];
   for (let i = 0; i < n; i++) {
     const x = rng.uniform(-PLANE_RADIUS, PLANE_RADIUS);
     const y = rng.uniform(-PLANE_RADIUS, PLANE_RADIUS);
     const nx = x + rng.uniform(-PLANE_RADIUS, PLANE_RADIUS) * noise;
     const ny = y + rng.uniform(-PLANE_RADIUS, PLANE_RADIUS) * noise;
-    points.push({ x, y, label: Math.max(-1, Math.min(1, (nx + ny) / 10)) });
+    points.push({ x, y, label: labelAt(nx, ny) });
   }
   return points;
-};
+}
+
+// Label (x + y)/10 at the noise-moved point. TensorFlow Playground leaves that unclamped (up to ±1.2 in the
+// corners, more with noise); we clamp to [−1, 1], the range of the output heatmap's color scale.
+const regPlane: Generator = (rng, n, noise) =>
+  regressionPoints(rng, n, noise, (x, y) => Math.max(-1, Math.min(1, (x + y) / 10)));
 
 // Six bumps of alternating sign on a 3×2 lattice; each falls linearly from ±1 at its center to 0 at distance 2,
 // and a point takes the bump largest in magnitude.
@@ -128,15 +132,7 @@ const regGauss: Generator = (rng, n, noise) => {
     }
     return label;
   };
-  const points: Point2D[] = [];
-  for (let i = 0; i < n; i++) {
-    const x = rng.uniform(-PLANE_RADIUS, PLANE_RADIUS);
-    const y = rng.uniform(-PLANE_RADIUS, PLANE_RADIUS);
-    const nx = x + rng.uniform(-PLANE_RADIUS, PLANE_RADIUS) * noise;
-    const ny = y + rng.uniform(-PLANE_RADIUS, PLANE_RADIUS) * noise;
-    points.push({ x, y, label: labelAt(nx, ny) });
-  }
-  return points;
+  return regressionPoints(rng, n, noise, labelAt);
 };
 
 const GENERATORS: Readonly<Record<DatasetName, Generator>> = {

@@ -78,10 +78,7 @@ function categorical(pred: CpuTensor, target: CpuTensor, fromLogits: boolean, g:
     const base = r * classes;
     if (fromLogits) {
       // log softmax(z)_j = z_j − m − log Σ e^(z−m); d/dz_k = softmax_k · Σ y − y_k.
-      let m = -Infinity;
-      for (let j = 0; j < classes; j++) m = Math.max(m, p[base + j]);
-      let s = 0;
-      for (let j = 0; j < classes; j++) s += Math.exp(p[base + j] - m);
+      const { m, s } = softmaxRow(p, base, classes);
       const logS = Math.log(s);
       let ySum = 0;
       for (let j = 0; j < classes; j++) {
@@ -119,10 +116,7 @@ function sparseCategorical(pred: CpuTensor, target: CpuTensor, fromLogits: boole
     }
     const base = r * classes;
     if (fromLogits) {
-      let m = -Infinity;
-      for (let j = 0; j < classes; j++) m = Math.max(m, p[base + j]);
-      let s = 0;
-      for (let j = 0; j < classes; j++) s += Math.exp(p[base + j] - m);
+      const { m, s } = softmaxRow(p, base, classes);
       total -= p[base + label] - m - Math.log(s);
       for (let j = 0; j < classes; j++) g[base + j] = (Math.exp(p[base + j] - m) / s - (j === label ? 1 : 0)) / rows;
     } else {
@@ -133,4 +127,13 @@ function sparseCategorical(pred: CpuTensor, target: CpuTensor, fromLogits: boole
     }
   }
   return total / rows;
+}
+
+/** Row maximum m and Σ e^(z−m) of one row of logits: softmax_j = e^(z_j−m)/s, log-softmax_j = z_j − m − log s. */
+function softmaxRow(p: Float32Array, base: number, classes: number): { m: number; s: number } {
+  let m = -Infinity;
+  for (let j = 0; j < classes; j++) m = Math.max(m, p[base + j]);
+  let s = 0;
+  for (let j = 0; j < classes; j++) s += Math.exp(p[base + j] - m);
+  return { m, s };
 }
