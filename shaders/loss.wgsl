@@ -1,7 +1,8 @@
 // Every loss fused with its gradient: one workgroup walks the prediction, writes dLoss/dpred for each
 // element and sums the loss in a workgroup tree, so a training step spends one dispatch on its loss.
 // Batches here are at most a few thousand elements; a single workgroup keeps the mean exact without a
-// second pass. Clipping and the fromLogits paths follow the CPU backend (src/engine/backend/cpu/loss.ts).
+// second pass. Clipping and the fromLogits paths follow the CPU backend (src/engine/backend/cpu/loss.ts);
+// the element-wise losses are in loss_terms.wgsl.
 
 struct Params {
   kind: u32, // LOSS_CODES in kernels.ts
@@ -22,27 +23,6 @@ struct Params {
 
 const THREADS: u32 = 256u;
 var<workgroup> partial: array<f32, THREADS>;
-
-// [loss, dloss/dpred] of one element (mse 0, mae 1, huber 2, binary crossentropy 3).
-fn element_loss(q: f32, y: f32) -> vec2f {
-  let d = q - y;
-  switch p.kind {
-    case 0u: { return vec2f(d * d, 2.0 * d); }
-    case 1u: { return vec2f(abs(d), sign(d)); }
-    case 2u: {
-      if (abs(d) <= 1.0) { return vec2f(0.5 * d * d, d); }
-      return vec2f(abs(d) - 0.5, sign(d));
-    }
-    default: {
-      if (p.from_logits == 1u) {
-        return vec2f(max(q, 0.0) - q * y + log1p_(exp(-abs(q))), sigmoid_(q) - y);
-      }
-      let c = clamp(q, p.clip_low, p.clip_high);
-      let clipped = q < p.clip_low || q > p.clip_high;
-      return vec2f(-(y * log(c) + (1.0 - y) * log(1.0 - c)), select((1.0 - y) / (1.0 - c) - y / c, 0.0, clipped));
-    }
-  }
-}
 
 // Row r of categorical crossentropy (one-hot targets; kind 4) or its sparse form (integer labels; kind 5).
 // Writes the row's gradient (already divided by rows) and returns its loss.
@@ -100,7 +80,7 @@ fn loss_with_grad(@builtin(local_invocation_index) lid: u32) {
   } else {
     let n = f32(p.size);
     for (var i = lid; i < p.size; i += THREADS) {
-      let lg = element_loss(pred[i], labels[i]);
+      let lg = element_loss(p.kind, p.from_logits == 1u, p.clip_low, p.clip_high, pred[i], labels[i]);
       acc += lg.x;
       grad[i] = lg.y / n;
     }

@@ -2,8 +2,7 @@
 // of a step into arenas (one buffer each, parameters at 256-byte aligned offsets) once, when a plan is
 // built or the update is first seen, so this runs as ONE dispatch whatever the number of layers; the
 // `segments` table maps a thread's element to its parameter's L1/L2 coefficients.
-// Regularization is folded into the gradient first: g += l1·sign(w) + 2·l2·w (Keras semantics, as the
-// CPU backend in src/engine/backend/cpu/optimizer.ts).
+// The update rule itself is in update_rules.wgsl.
 
 struct Params {
   size: u32, // elements in the arenas (padding included)
@@ -48,36 +47,14 @@ fn apply_updates(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgro
   let seg = segment_of(i);
   if (seg < 0) { return; }
   let s = segments[u32(seg)];
-  let l1 = bitcast<f32>(s.z);
-  let l2 = bitcast<f32>(s.w);
-  let w = params[i];
-  let g = grads[i] + l1 * sign(w) + 2.0 * l2 * w;
-  switch p.kind {
-    case 0u: {
-      let v = p.momentum * slot0[i] - p.lr * g;
-      slot0[i] = v;
-      params[i] = select(w + v, w + p.momentum * v - p.lr * g, p.nesterov == 1u);
-    }
-    case 1u: {
-      let ms = p.rho * slot0[i] + (1.0 - p.rho) * g * g;
-      slot0[i] = ms;
-      params[i] = w - p.lr * g / sqrt(ms + p.epsilon);
-    }
-    case 2u: {
-      // Bias corrections with t = step + 1, from the device-side counter so replayed steps advance it.
-      let t = step[0] + 1.0;
-      let c1 = 1.0 - pow(p.beta1, t);
-      let c2 = 1.0 - pow(p.beta2, t);
-      let m = p.beta1 * slot0[i] + (1.0 - p.beta1) * g;
-      let v = p.beta2 * slot1[i] + (1.0 - p.beta2) * g * g;
-      slot0[i] = m;
-      slot1[i] = v;
-      params[i] = w - p.lr * (m / c1) / (sqrt(v / c2) + p.epsilon);
-    }
-    default: {
-      let acc = slot0[i] + g * g;
-      slot0[i] = acc;
-      params[i] = w - p.lr * g / sqrt(acc + p.epsilon);
-    }
-  }
+  let rule = UpdateRule(p.kind, p.nesterov == 1u, p.lr, p.momentum, p.rho, p.beta1, p.beta2, p.epsilon);
+  let adam = p.kind == 2u;
+  // Only Adam has a second slot; the others bind a one-element placeholder there.
+  var s1 = 0.0;
+  if (adam) { s1 = slot1[i]; }
+  // Bias corrections with t = step + 1, from the device-side counter so replayed steps advance it.
+  let u = apply_rule(rule, step[0] + 1.0, params[i], grads[i], bitcast<f32>(s.z), bitcast<f32>(s.w), slot0[i], s1);
+  params[i] = u.x;
+  slot0[i] = u.y;
+  if (adam) { slot1[i] = u.z; }
 }

@@ -51,7 +51,7 @@ export const cnnMnist: Workload = {
     const trainer = ourTrainer(model, imageBatches(CNN.batches, CNN.batch, CNN.side * CNN.side, CNN.classes), [CNN.side, CNN.side, 1], CNN.classes);
     try {
       const m = await measure(trainer, budget);
-      return { value: m.perSecond * CNN.batch, how: `compileTrainer (model.getTrainStep() replayed), ${m.chunk} steps per submit and readback, ${m.reps} steps` };
+      return { value: m.perSecond * CNN.batch, how: `${trainer.how}, ${m.chunk} steps per submit and readback, ${m.reps} steps` };
     } finally {
       trainer.dispose();
       model.dispose();

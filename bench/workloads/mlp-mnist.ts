@@ -41,7 +41,7 @@ export const mlpMnist: Workload = {
     const trainer = ourTrainer(model, imageBatches(MLP_MNIST.batches, MLP_MNIST.batch, inputs, classes), [inputs], classes);
     try {
       const m = await measure(trainer, budget);
-      return { value: m.perSecond * MLP_MNIST.batch, how: `compileTrainer (model.getTrainStep() replayed), ${m.chunk} steps per submit and readback, ${m.reps} steps` };
+      return { value: m.perSecond * MLP_MNIST.batch, how: `${trainer.how}, ${m.chunk} steps per submit and readback, ${m.reps} steps` };
     } finally {
       trainer.dispose();
       model.dispose();

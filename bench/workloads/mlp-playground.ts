@@ -52,7 +52,7 @@ export const mlpPlayground: Workload = {
       const perStep = (k: string): number => (m.countersDelta?.[k] ?? NaN) / m.reps;
       return {
         value: m.perSecond,
-        how: `compileTrainer (model.getTrainStep() replayed), ${m.chunk} steps per submit and readback, ${m.reps} steps`,
+        how: `${trainer.how}, ${m.chunk} steps per submit and readback, ${m.reps} steps`,
         stats: onGpu ? {
           dispatches: perStep('dispatches'),
           submits: perStep('submits'),

@@ -1,23 +1,32 @@
 // Our engine's fast training path, the one the playground uses: `compileTrainer` uploads the data once and,
-// on WebGPU, traces one step (batch gather, forward, loss, backward, update) into a plan that `run(k)`
-// replays k times in one submit; on the CPU it runs the same steps eagerly. Sync reads the latest loss.
+// on WebGPU, records one step (batch gather, forward, loss, backward, update) that `run(k)` replays k times
+// in one submit — as one fused kernel for small dense networks, else as a traced plan of kernels; on the
+// CPU it runs the same steps eagerly. Sync reads the latest loss.
 import type { Sequential } from '../../src/index';
 import { compileTrainer, type Trainer } from '../../src/engine/plan';
 import type { Batches } from './data';
 import type { Repeatable } from './measure';
 
 /** The batches joined back into one training set; the trainer walks it in order, `batch` rows per step. */
-export function ourTrainer(model: Sequential, data: Batches, featureShape: number[], labelWidth: number): Repeatable & { dispose(): void } {
+export function ourTrainer(model: Sequential, data: Batches, featureShape: number[], labelWidth: number): Repeatable & { how: string; dispose(): void } {
   const x = concat(data.x);
   const y = concat(data.y);
   const batchSize = data.y[0].length / labelWidth;
   const width = featureShape.reduce((a, b) => a * b, 1);
+  const { step, dense } = model.getTrainStep();
   const trainer: Trainer = compileTrainer({
-    step: model.getTrainStep().step,
+    step,
+    dense,
     data: { x, xShape: [x.length / width, ...featureShape], y, yShape: [y.length / labelWidth, labelWidth] },
     batchSize,
   });
+  const how = {
+    fused: 'compileTrainer, fused dense step (one dispatch per step)',
+    plan: `compileTrainer, traced plan replayed (${trainer.dispatchesPerStep} dispatches per step)`,
+    eager: 'compileTrainer, eager steps',
+  }[trainer.path];
   return {
+    how,
     run(reps) {
       if (trainer.run(reps) !== reps) throw new Error('compileTrainer: steps were dropped (device lost?)');
     },

@@ -64,8 +64,10 @@ class SequentialNetwork implements EngineNetwork {
     this.compiled = null;
     if (this.train.rows === 0) return;
     const width = this.spec.features.length;
+    const { step, dense } = this.model.getTrainStep();
     this.compiled = compileTrainer({
-      step: this.model.getTrainStep().step,
+      step,
+      dense,
       data: { x: this.train.x, xShape: [this.train.rows, width], y: this.train.y, yShape: [this.train.rows, 1] },
       batchSize: this.hyper.batchSize,
     });

@@ -9,6 +9,9 @@
 // per animation frame; concurrent calls share one readback). On the CPU backend the same API runs the
 // steps eagerly, so callers need not care which backend is active.
 //
+// For a small dense network (`dense`, from src/nn's getTrainStep) the WebGPU trainer records instead the
+// fused step of shaders/dense_step.wgsl: the whole step above as ONE dispatch (see `path`).
+//
 // Batches walk `order` cyclically and never end short: step t takes the rows at positions
 // t·batch … t·batch + batch − 1 (mod n). Rebuild the trainer (or call `rebuild()`) when the architecture,
 // batch size, optimizer or learning rate changes: their values are part of the recorded plan.
@@ -20,6 +23,7 @@ import { gatherRows, tensor } from './ops';
 import { activeBackend } from './registry';
 import { shapeSize } from './shape';
 import { Tensor } from './tensor';
+import { denseStepObstacle, type DenseStepSpec } from './dense-step';
 
 export interface TrainerData {
   /** Inputs, row-major [n, ...]. */
@@ -37,7 +41,15 @@ export interface CompileTrainerOptions {
   batchSize: number;
   /** Row order the batches walk (default 0 … n−1). */
   order?: ArrayLike<number>;
+  /** The same step described as a dense network (src/nn's `getTrainStep().dense`): WebGPU then fuses it. */
+  dense?: DenseStepSpec | null;
 }
+
+/**
+ * How a trainer runs its steps: `fused` one dispatch per step (dense_step.wgsl), `plan` a traced step
+ * replayed, `eager` op by op on the CPU backend.
+ */
+export type TrainerPath = 'fused' | 'plan' | 'eager';
 
 export interface Trainer {
   /** Queue `steps` training steps (one submit on WebGPU). Returns the steps queued: 0 while a lost device recovers. */
@@ -46,6 +58,9 @@ export interface Trainer {
   readonly steps: number;
   /** Dispatches one step encodes on WebGPU (0 on the CPU). */
   readonly dispatchesPerStep: number;
+  readonly path: TrainerPath;
+  /** Why a `dense` step is not fused here (null when it is, or when none was given). */
+  readonly unfusedReason: string | null;
   /** The loss of the latest step, read back without blocking. */
   latestLoss(): Promise<number>;
   /** Change the row order (e.g. a reshuffle per epoch): one upload, no rebuild. */
@@ -86,27 +101,65 @@ export function compileTrainer(options: CompileTrainerOptions): Trainer {
   return isWebGPU(backend) ? gpuTrainer(backend, options, n) : eagerTrainer(options, n);
 }
 
-function gpuTrainer(backend: WebGPUBackend, options: CompileTrainerOptions, n: number): Trainer {
+/** Records the step into a plan for the current order; owns the device copies of the training set it needs. */
+interface StepRecorder {
+  record(order: Float32Array): { plan: GpuPlan; loss: Tensor };
+  dispose(): void;
+}
+
+/** The generic plan: batch indices, two row gathers and the traced step. */
+function tracedStepRecorder(backend: WebGPUBackend, options: CompileTrainerOptions, counter: Tensor): StepRecorder {
   const { data, batchSize, step } = options;
-  let order = orderArray(options.order, n);
   const x = tensor(data.x, data.xShape);
   const y = tensor(data.y, data.yShape);
-  let orderT = tensor(order, [n]);
-  const counter = new Tensor(backend.createCounter(0));
   // Data the host already holds doubles as its snapshot after a device loss.
   backend.keepSnapshot(x.handle, data.x);
   backend.keepSnapshot(y.handle, data.y);
-  backend.keepSnapshot(orderT.handle, order);
+  let orderT: Tensor | null = null;
+  return {
+    record(order) {
+      // A fresh order tensor, so steps already queued still read the old order.
+      const old = orderT;
+      const current = tensor(order, [order.length]);
+      backend.keepSnapshot(current.handle, order);
+      orderT = current;
+      const traced = backend.trace(() => {
+        const indices = new Tensor(backend.batchIndices(current.handle, counter.handle, batchSize));
+        return step(gatherRows(x, indices), gatherRows(y, indices));
+      });
+      old?.dispose();
+      return { plan: traced.plan, loss: traced.result };
+    },
+    dispose() {
+      for (const t of [x, y, orderT]) t?.dispose();
+    },
+  };
+}
+
+/** The fused dense step: it uploads the training set with the order packed into its own buffer. */
+function denseStepRecorder(backend: WebGPUBackend, options: CompileTrainerOptions, dense: DenseStepSpec, counter: Tensor): StepRecorder {
+  const { data, batchSize } = options;
+  return {
+    record(order) {
+      const traced = backend.traceDenseStep(dense, { x: data.x, y: data.y, order, rows: order.length }, batchSize, counter.handle);
+      return { plan: traced.plan, loss: new Tensor(traced.result) };
+    },
+    dispose() {},
+  };
+}
+
+function gpuTrainer(backend: WebGPUBackend, options: CompileTrainerOptions, n: number): Trainer {
+  let order = orderArray(options.order, n);
+  const counter = new Tensor(backend.createCounter(0));
+  const dense = options.dense ?? null;
+  const unfusedReason = dense && denseStepObstacle(dense, { x: options.data.x, y: options.data.y, order, rows: n }, options.batchSize);
+  const fused = dense !== null && unfusedReason === null;
+  const recorder = fused ? denseStepRecorder(backend, options, dense, counter) : tracedStepRecorder(backend, options, counter);
 
   let plan: GpuPlan;
   let loss: Tensor;
   const record = (): void => {
-    const traced = backend.trace(() => {
-      const indices = new Tensor(backend.batchIndices(orderT.handle, counter.handle, batchSize));
-      return step(gatherRows(x, indices), gatherRows(y, indices));
-    });
-    plan = traced.plan;
-    loss = traced.result;
+    ({ plan, loss } = recorder.record(order));
   };
   record();
 
@@ -136,6 +189,8 @@ function gpuTrainer(backend: WebGPUBackend, options: CompileTrainerOptions, n: n
     get dispatchesPerStep() {
       return plan.dispatchesPerStep;
     },
+    path: fused ? 'fused' : 'plan',
+    unfusedReason: unfusedReason ?? null,
     latestLoss() {
       pending ??= backend
         .read(loss.handle)
@@ -149,13 +204,8 @@ function gpuTrainer(backend: WebGPUBackend, options: CompileTrainerOptions, n: n
     },
     setOrder(next) {
       order = orderArray(next, n);
-      // A fresh tensor, so steps already queued still read the old order; the plan is re-recorded to use it.
-      const old = orderT;
-      orderT = tensor(order, [n]);
-      backend.keepSnapshot(orderT.handle, order);
       plan.dispose();
       record();
-      old.dispose();
     },
     rebuild() {
       plan.dispose();
@@ -165,7 +215,8 @@ function gpuTrainer(backend: WebGPUBackend, options: CompileTrainerOptions, n: n
     dispose() {
       unsubscribe();
       plan.dispose();
-      for (const t of [x, y, orderT, counter]) t.dispose();
+      recorder.dispose();
+      counter.dispose();
     },
   };
 }
@@ -194,6 +245,8 @@ function eagerTrainer(options: CompileTrainerOptions, n: number): Trainer {
       return steps;
     },
     dispatchesPerStep: 0,
+    path: 'eager',
+    unfusedReason: options.dense ? 'the CPU backend runs steps op by op' : null,
     async latestLoss() {
       if (!loss) throw new Error('latestLoss: no step has run yet');
       return (await loss.data())[0];

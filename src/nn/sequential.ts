@@ -25,7 +25,8 @@ import {
   type WeightValue,
 } from './serialization';
 import { summarize, type Summary } from './summary';
-import { createTrainStep, type TrainState, type TrainStep } from './train-step';
+import { createTrainStep, denseStepSpec, type TrainState, type TrainStep } from './train-step';
+import type { DenseStepSpec } from '../engine/dense-step';
 
 export interface SequentialOptions {
   /** One seed reproduces initialization, shuffling and dropout. Random when omitted. */
@@ -54,6 +55,8 @@ interface Compiled {
 export interface Training {
   state: TrainState;
   step: TrainStep;
+  /** The same step as a dense network, when the model is one (compileTrainer's `dense`). */
+  dense: DenseStepSpec | null;
 }
 
 const SHUFFLE_STREAM = 0x5bd1e995;
@@ -207,7 +210,7 @@ export class Sequential implements CallbackModel {
       slots: trainable.map((p) => createSlots(optimizer, p.variable.shape)),
       counter: scored.counter,
     };
-    this.training = { state, step: createTrainStep(state) };
+    this.training = { state, step: createTrainStep(state), dense: denseStepSpec(state) };
     return this.training;
   }
 

@@ -1,6 +1,7 @@
 // One training step as one function of (x, y): forward, loss, gradients, parameter updates and the step
 // counter, with no host reads, so a backend can record it once into a replayable plan.
 import type { LossInfo, OptimizerConfig, TensorHandle } from '../engine/backend/backend';
+import { DENSE_STEP_LOSSES, type DenseStepLayer, type DenseStepSpec } from '../engine/dense-step';
 import * as ops from '../engine/ops';
 import { activeBackend } from '../engine/registry';
 import { grad, noGrad, type Tensor } from '../engine/tensor';
@@ -42,5 +43,32 @@ export function createTrainStep(state: TrainState): TrainStep {
     );
     b.increment(state.counter.handle);
     return total;
+  };
+}
+
+/**
+ * The step as a dense network, for backends that fuse it into one kernel (src/engine/dense-step.ts):
+ * null unless every layer is a trainable Dense (an input layer aside) with an element-wise activation
+ * and the loss is element-wise.
+ */
+export function denseStepSpec(state: TrainState): DenseStepSpec | null {
+  if (!DENSE_STEP_LOSSES.includes(state.loss.kind)) return null;
+  const stack = state.layers.filter((l) => l.type !== 'InputLayer');
+  if (stack.length === 0 || stack.some((l) => l.type !== 'Dense' || !l.trainable || l.activation === 'softmax')) return null;
+  const param = (p: Param): DenseStepLayer['kernel'] => {
+    const i = state.params.indexOf(p);
+    return { variable: p.variable, slots: state.slots[i], regularization: p.regularization };
+  };
+  const last = stack.length - 1;
+  return {
+    layers: stack.map((l, i) => ({
+      kernel: param(l.params[0]),
+      bias: l.params[1] ? param(l.params[1]) : null,
+      // As forward(): with a logits loss the last layer stops before its activation.
+      activation: state.loss.fromLogits && i === last ? 'linear' : (l.activation as DenseStepLayer['activation']),
+    })),
+    loss: state.loss,
+    optimizer: state.optimizer,
+    counter: state.counter,
   };
 }

@@ -1,10 +1,10 @@
-// Traced plans: replaying a recorded training step on WebGPU gives the weights eager CPU steps give,
-// creates nothing after warm-up, and survives a device loss.
+// Traced plans and the fused dense step: replaying a recorded training step on WebGPU gives the weights
+// eager CPU steps give, creates nothing after warm-up, and survives a device loss.
 import { describe, expect, it } from 'vitest';
 import { Sequential, layers, useBackend } from '../../src/index';
 import type { OptimizerSpec } from '../../src/index';
 import type { Backend } from '../../src/engine/backend/backend';
-import { compileTrainer, type TrainerData } from '../../src/engine/plan';
+import { compileTrainer, type TrainerData, type TrainerPath } from '../../src/engine/plan';
 import { engineStats, statsDelta } from '../../src/engine/stats';
 import { cpu, maxViolation, randomValues, webgpuBackend } from './setup';
 
@@ -47,6 +47,30 @@ const playgroundData = (rows: number, classes: boolean): TrainerData => {
   return { x, xShape: [rows, 2], y, yShape: [rows, 1] };
 };
 
+/** A dense network the fused step takes: no dropout, every layer Dense. */
+function dense(optimizer: OptimizerSpec, loss: string, acts: string[], extra: { l1?: number; l2?: number; useBias?: boolean } = {}): () => Sequential {
+  return () => {
+    const reg = extra.l1 || extra.l2 ? { l1: extra.l1, l2: extra.l2 } : undefined;
+    const model = new Sequential(
+      [
+        layers.input({ shape: [2] }),
+        ...acts.map((activation, i) =>
+          layers.dense({
+            units: i === acts.length - 1 ? 1 : 5 + i,
+            activation: activation as 'tanh',
+            kernelRegularizer: reg,
+            biasRegularizer: i === 0 ? reg : undefined,
+            useBias: i === 1 ? extra.useBias : undefined,
+          }),
+        ),
+      ],
+      { seed: 5 },
+    );
+    model.compile({ optimizer, loss });
+    return model;
+  };
+}
+
 const imageData = (rows: number): TrainerData => ({
   x: randomValues(rows * 64, 9),
   xShape: [rows, 8, 8, 1],
@@ -55,10 +79,19 @@ const imageData = (rows: number): TrainerData => ({
 });
 
 /** Train `steps` steps with `make()` on `backend`, in the given replay chunks; the final weights, flattened. */
-async function train(backend: Backend, make: () => Sequential, data: TrainerData, batchSize: number, chunks: number[]): Promise<Float32Array> {
+async function train(
+  backend: Backend,
+  make: () => Sequential,
+  data: TrainerData,
+  batchSize: number,
+  chunks: number[],
+  expectPath?: TrainerPath,
+): Promise<Float32Array> {
   useBackend(backend);
   const model = make();
-  const trainer = compileTrainer({ step: model.getTrainStep().step, data, batchSize });
+  const { step, dense } = model.getTrainStep();
+  const trainer = compileTrainer({ step, dense, data, batchSize });
+  if (expectPath) expect(trainer.path, String(trainer.unfusedReason)).toBe(expectPath);
   for (const k of chunks) trainer.run(k);
   const weights = await model.getWeights();
   trainer.dispose();
@@ -82,6 +115,64 @@ describe.skipIf(!available)('traced training plans on WebGPU', () => {
       expect(maxViolation(actual, expected)).toBe(0);
     });
   }
+
+  const fusedCases: [string, () => Sequential, TrainerData, number][] = [
+    ['SGD, MSE, tanh (the playground)', dense({ type: 'sgd', learningRate: 0.03 }, 'mse', ['tanh', 'tanh', 'tanh', 'tanh']), playgroundData(50, false), 10],
+    ['SGD with Nesterov momentum, MAE, relu/linear', dense({ type: 'sgd', learningRate: 0.05, momentum: 0.9, nesterov: true }, 'mae', ['relu', 'relu', 'linear']), playgroundData(37, false), 6],
+    ['Adam, binary crossentropy from logits, L1 and L2', dense({ type: 'adam', learningRate: 0.02 }, 'binary_crossentropy', ['elu', 'swish', 'sigmoid'], { l1: 0.001, l2: 0.01 }), playgroundData(53, true), 7],
+    ['RMSprop, Huber, leaky relu/softplus, a layer without bias', dense('rmsprop', 'huber', ['leaky_relu', 'softplus', 'tanh'], { useBias: false }), playgroundData(40, false), 16],
+    ['Adagrad, MSE, sigmoid, batch larger than the set', dense({ type: 'adagrad', learningRate: 0.1 }, 'mse', ['sigmoid', 'linear']), playgroundData(9, false), 12],
+  ];
+  for (const [name, make, data, batch] of fusedCases) {
+    it(`fused dense step, ${name}: one dispatch per step, the eager CPU weights`, async () => {
+      if (typeof gpu === 'string') throw new Error(gpu);
+      const expected = await train(cpu, make, data, batch, [10], 'eager');
+      const actual = await train(gpu, make, data, batch, [1, 4, 5], 'fused');
+      expect(maxViolation(actual, expected)).toBe(0);
+    });
+  }
+
+  it('the fused step reports the same loss as the eager step, and follows a new row order', async () => {
+    if (typeof gpu === 'string') throw new Error(gpu);
+    const make = dense({ type: 'adam', learningRate: 0.01 }, 'mse', ['tanh', 'tanh'], { l2: 0.01 });
+    const data = playgroundData(30, false);
+    const order = Array.from({ length: 30 }, (_, i) => (i * 7) % 30);
+    const run = async (backend: Backend): Promise<number[]> => {
+      useBackend(backend);
+      const model = make();
+      const { step, dense: spec } = model.getTrainStep();
+      const trainer = compileTrainer({ step, dense: spec, data, batchSize: 4 });
+      trainer.run(3);
+      trainer.setOrder(order);
+      trainer.run(4);
+      const loss = await trainer.latestLoss();
+      const weights = (await model.getWeights()).flatMap((w) => Array.from(w.values));
+      trainer.dispose();
+      model.dispose();
+      return [loss, ...weights];
+    };
+    expect(maxViolation(Float32Array.from(await run(gpu)), Float32Array.from(await run(cpu)))).toBe(0);
+  });
+
+  it('networks the fused step does not take run as a traced plan, saying why', async () => {
+    if (typeof gpu === 'string') throw new Error(gpu);
+    useBackend(gpu);
+    const softmax = new Sequential([layers.input({ shape: [2] }), layers.dense({ units: 3, activation: 'softmax' })], { seed: 1 });
+    softmax.compile({ optimizer: 'sgd', loss: 'sparse_categorical_crossentropy' });
+    const labels: TrainerData = { ...playgroundData(20, true), y: Float32Array.from({ length: 20 }, (_, i) => i % 3), yShape: [20] };
+    expect(softmax.getTrainStep().dense).toBeNull();
+    const big = dense('sgd', 'mse', ['relu', 'relu', 'relu', 'linear'])();
+    const { step, dense: spec } = big.getTrainStep();
+    const trainer = compileTrainer({ step, dense: spec, data: playgroundData(20, false), batchSize: 1e6 });
+    expect(trainer.path).toBe('plan');
+    expect(trainer.unfusedReason).toMatch(/multiply-adds per pass exceed/);
+    trainer.dispose();
+    const plain = compileTrainer({ step: softmax.getTrainStep().step, data: labels, batchSize: 5 });
+    expect([plain.path, plain.unfusedReason]).toEqual(['plan', null]);
+    plain.dispose();
+    big.dispose();
+    softmax.dispose();
+  });
 
   it('after warm-up a replayed step creates no buffer, bind group or pipeline, and submits once', async () => {
     if (typeof gpu === 'string') throw new Error(gpu);

@@ -29,8 +29,8 @@ async function gpuEntryPoint(): Promise<GPU | undefined> {
 /** Limits we ask for: the adapter's maxima for buffer sizes (datasets live on the device), defaults otherwise. */
 const RAISED_LIMITS = ['maxBufferSize', 'maxStorageBufferBindingSize', 'maxStorageBuffersPerShaderStage'] as const;
 
-/** Our kernels bind at most this many storage buffers (apply_updates). */
-export const STORAGE_BUFFERS_NEEDED = 6;
+/** Our kernels bind at most this many storage buffers (dense_step); WebGPU guarantees 8. */
+export const STORAGE_BUFFERS_NEEDED = 8;
 
 export async function acquireDevice(): Promise<AcquiredDevice> {
   const gpu = await gpuEntryPoint();
@@ -39,7 +39,7 @@ export async function acquireDevice(): Promise<AcquiredDevice> {
   if (!adapter) throw new Error('WebGPU: requestAdapter returned no adapter (no GPU driver, or WebGPU disabled)');
   if (adapter.limits.maxStorageBuffersPerShaderStage < STORAGE_BUFFERS_NEEDED) {
     throw new Error(
-      `WebGPU: the adapter allows ${adapter.limits.maxStorageBuffersPerShaderStage} storage buffers per shader stage, the optimizer kernel needs ${STORAGE_BUFFERS_NEEDED}`,
+      `WebGPU: the adapter allows ${adapter.limits.maxStorageBuffersPerShaderStage} storage buffers per shader stage, the fused training-step kernel needs ${STORAGE_BUFFERS_NEEDED}`,
     );
   }
   const requiredLimits: Record<string, number> = {};

@@ -54,6 +54,7 @@ export const KERNELS = {
   gather_rows: { file: 'layout', entry: 'gather_rows', uniform: true, storage: [1, 2, 3] },
   batch_indices: { file: 'layout', entry: 'batch_indices', uniform: true, storage: [1, 3, 4] },
   evaluate_grid: { file: 'grid', entry: 'evaluate_grid', uniform: true, storage: [1, 2, 3] },
+  dense_step: { file: 'dense_step', entry: 'dense_step', uniform: true, storage: [1, 2, 3, 4, 5, 6, 7, 8] },
 } satisfies Record<string, KernelSpec>;
 
 export type KernelName = keyof typeof KERNELS;
@@ -70,9 +71,16 @@ export const LOSS_CODES: Record<LossKind, number> = {
 };
 export const OPTIMIZER_CODES: Record<OptimizerKind, number> = { sgd: 0, rmsprop: 1, adam: 2, adagrad: 3 };
 
-/** common.wgsl is prepended to every kernel file (WGSL has no includes). */
+/** Helper files a kernel file uses besides common.wgsl, which every file gets. */
+const INCLUDES: Partial<Record<ShaderFile, ShaderFile[]>> = {
+  loss: ['loss_terms'],
+  optimizer: ['update_rules'],
+  dense_step: ['loss_terms', 'update_rules'],
+};
+
+/** The file's WGSL with its helpers prepended (WGSL has no includes). */
 export function kernelSource(file: ShaderFile, shaders: Map<ShaderFile, string>): string {
-  const parts = ['common' as const, file].map((name) => {
+  const parts = ['common' as const, ...(INCLUDES[file] ?? []), file].map((name) => {
     const text = shaders.get(name);
     if (text === undefined) throw new Error(`WebGPU: shader file shaders/${name}.wgsl is missing`);
     return text;

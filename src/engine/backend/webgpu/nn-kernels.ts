@@ -204,12 +204,13 @@ export interface UpdatePart {
   l2: number;
 }
 
-export function checkUpdates(config: OptimizerConfig, updates: { param: GpuTensor; grad: GpuTensor; slots: GpuTensor[] }[]): void {
+/** Slots that fit the optimizer and the parameter, and (where given) a gradient of the parameter's shape. */
+export function checkUpdates(config: OptimizerConfig, updates: { param: GpuTensor; grad?: GpuTensor; slots: GpuTensor[] }[]): void {
   const kind = config.kind;
   const slotCount = SLOT_COUNTS[kind];
   if (slotCount === undefined) throw new Error(`applyUpdates: unknown optimizer "${kind}"`);
   updates.forEach((u, k) => {
-    if (!sameShape(u.param.shape, u.grad.shape)) throw new Error(`applyUpdates: param ${k} ${fmt(u.param.shape)} and its gradient ${fmt(u.grad.shape)} differ`);
+    if (u.grad && !sameShape(u.param.shape, u.grad.shape)) throw new Error(`applyUpdates: param ${k} ${fmt(u.param.shape)} and its gradient ${fmt(u.grad.shape)} differ`);
     if (u.slots.length !== slotCount) throw new Error(`applyUpdates: ${kind} needs ${slotCount} slot(s) for param ${k}, got ${u.slots.length}`);
     u.slots.forEach((s, j) => {
       if (!sameShape(s.shape, u.param.shape)) throw new Error(`applyUpdates: slot ${j} ${fmt(s.shape)} of param ${k} ${fmt(u.param.shape)} differs`);

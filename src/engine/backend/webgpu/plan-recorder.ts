@@ -6,7 +6,9 @@
 // and gradients move into arenas (one buffer each, ranges at 256-byte aligned offsets) so the whole
 // update is ONE dispatch. The gradients are the plan's own buffers, so their producing kernels simply
 // write into the arena; parameters and slots are copied in once and then live there for good.
+// A fused dense training step (dense-step.ts) is recorded as one entry too, and packed the same way.
 import type { OptimizerConfig } from '../backend';
+import { denseDispatch, type DenseEntry } from './dense-step';
 import { Executor, type DispatchRecord, type RecordingSink, type ResolvedDispatch } from './executor';
 import { copy } from './array-kernels';
 import { Storage } from './memory';
@@ -18,7 +20,7 @@ interface UpdateEntry {
   step: Storage;
 }
 
-type Entry = DispatchRecord | { update: UpdateEntry };
+type Entry = DispatchRecord | { update: UpdateEntry } | { dense: DenseEntry };
 
 export class Recording implements RecordingSink {
   readonly owned: Storage[] = [];
@@ -38,10 +40,26 @@ export class Recording implements RecordingSink {
     }
     this.state.add(update.step);
   }
+
+  addDense(dense: DenseEntry): void {
+    this.entries.push({ dense });
+    for (const s of [...dense.parts.flatMap((p) => [p.param, ...p.slots]), dense.modelStep, dense.batchStep]) this.state.add(s);
+  }
 }
 
 /** 256-byte alignment of storage binding offsets, in f32 elements. */
 const ALIGN = 64;
+
+/** Where storages of these sizes go in an arena: aligned offsets (elements) and the arena's length. */
+export function arenaLayout(sizes: readonly number[]): { offsets: number[]; total: number } {
+  const offsets: number[] = [];
+  let total = 0;
+  for (const n of sizes) {
+    offsets.push(total);
+    total += Math.ceil(Math.max(n, 1) / ALIGN) * ALIGN;
+  }
+  return { offsets, total };
+}
 
 export class GpuPlan {
   readonly dispatches: DispatchRecord[] = [];
@@ -60,6 +78,7 @@ export class GpuPlan {
     const owned = new Set(recording.owned);
     for (const e of recording.entries) {
       if ('update' in e) this.dispatches.push(...this.expandUpdate(e.update, owned));
+      else if ('dense' in e) this.dispatches.push(this.expandDense(e.dense));
       else this.dispatches.push(e);
     }
     this.owned = recording.owned;
@@ -101,29 +120,39 @@ export class GpuPlan {
     const packable = u.parts.length > 1 && u.parts.every((p) => owned.has(p.grad)) && new Set(all).size === all.length;
     if (!packable) return u.parts.map((p) => this.singleUpdate(u, p));
 
-    const offsets: number[] = [];
-    let total = 0;
-    for (const p of u.parts) {
-      offsets.push(total);
-      total += Math.ceil(Math.max(p.param.elements, 1) / ALIGN) * ALIGN;
-    }
+    const { offsets, total } = arenaLayout(u.parts.map((p) => p.param.elements));
     const slotCount = u.parts[0].slots.length;
-    const pack = (pick: (p: UpdatePart) => Storage, copyValues: boolean): Storage => {
-      const arena = this.ex.createArena(total);
-      const view = this.ex.arenaView(arena, total);
-      this.views.push(view);
-      if (copyValues) {
-        u.parts.forEach((p, i) => copy(this.ex, pick(p), view, p.param.elements, offsets[i]));
-        this.ex.flush();
-      }
-      u.parts.forEach((p, i) => this.ex.moveInto(pick(p), arena, offsets[i] * 4));
-      return view;
-    };
-    const params = pack((p) => p.param, true);
-    const slots = Array.from({ length: slotCount }, (_, j) => pack((p) => p.slots[j], true));
-    const grads = pack((p) => p.grad, false);
+    const params = this.pack([u.parts.map((p) => p.param)], true);
+    const slots = Array.from({ length: slotCount }, (_, j) => this.pack([u.parts.map((p) => p.slots[j])], true));
+    const grads = this.pack([u.parts.map((p) => p.grad)], false);
     const segments = u.parts.map((p, i) => ({ start: offsets[i], end: offsets[i] + p.param.elements, l1: p.l1, l2: p.l2 }));
     return [updateDispatch(u.config, segments, total, u.step, grads, params, slots[0] ?? this.dummy, slots[1] ?? this.dummy)];
+  }
+
+  private expandDense(d: DenseEntry): DispatchRecord {
+    const slotCount = d.parts[0].slots.length;
+    const params = this.pack([d.parts.map((p) => p.param)], true);
+    const slots = slotCount ? this.pack(Array.from({ length: slotCount }, (_, j) => d.parts.map((p) => p.slots[j])), true) : this.dummy;
+    return denseDispatch(d, params, slots);
+  }
+
+  /**
+   * Move groups of same-sized storages into one new arena, member i of group g at g·total + offsets[i]
+   * (arenaLayout of the first group's sizes), copying their values when asked; returns a view of it all.
+   */
+  private pack(groups: Storage[][], copyValues: boolean): Storage {
+    const { offsets, total } = arenaLayout(groups[0].map((s) => s.elements));
+    const size = total * groups.length;
+    const arena = this.ex.createArena(size);
+    const view = this.ex.arenaView(arena, size);
+    this.views.push(view);
+    const at = (g: number, i: number): number => g * total + offsets[i];
+    if (copyValues) {
+      groups.forEach((group, g) => group.forEach((s, i) => copy(this.ex, s, view, s.elements, at(g, i))));
+      this.ex.flush();
+    }
+    groups.forEach((group, g) => group.forEach((s, i) => this.ex.moveInto(s, arena, at(g, i) * 4)));
+    return view;
   }
 
   private singleUpdate(u: UpdateEntry, p: UpdatePart): DispatchRecord {

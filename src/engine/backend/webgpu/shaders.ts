@@ -11,7 +11,10 @@ export type ShaderFile =
   | 'reduce'
   | 'softmax'
   | 'loss'
+  | 'loss_terms'
   | 'optimizer'
+  | 'update_rules'
+  | 'dense_step'
   | 'dropout'
   | 'layout'
   | 'grid';

@@ -27,6 +27,8 @@ import { gpu, GpuTensor, Storage } from './memory';
 import * as nn from './nn-kernels';
 import { GpuPlan, Recording } from './plan-recorder';
 import { evaluateGridKernel, type GridLayer, type GridOptions } from './grid-kernel';
+import { recordDenseStep } from './dense-step';
+import type { DenseStepData, DenseStepSpec } from '../../dense-step';
 
 const fmt = (shape: Shape): string => `[${shape.join(', ')}]`;
 
@@ -277,6 +279,19 @@ export class WebGPUBackend implements Backend {
     }
     this.executor.recording = null;
     return { plan: new GpuPlan(this.executor, recording, this.dummy), result };
+  }
+
+  /**
+   * A plan whose step is ONE dispatch: the fused training step of a small dense network (dense-step.ts),
+   * on a training set it uploads packed; it advances `batchStep` as batchIndices does. Check
+   * denseStepObstacle (src/engine/dense-step.ts) first.
+   */
+  traceDenseStep(spec: DenseStepSpec, data: DenseStepData, batch: number, batchStep: TensorHandle): { plan: GpuPlan; result: GpuTensor } {
+    const counter = this.t(batchStep, 'traceDenseStep', 'batchStep');
+    return this.trace(() => {
+      const recording = this.executor.recording as Recording;
+      return recordDenseStep(this.executor, (e) => recording.addDense(e), spec, data, batch, counter.storage);
+    });
   }
 
   /** Per-step batch indices for the trainer (see layout.wgsl batch_indices); advances `counter`. */

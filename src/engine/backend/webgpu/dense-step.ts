@@ -1,0 +1,143 @@
+// The fused training step of a small dense network (shaders/dense_step.wgsl): recorded into a plan as one
+// entry; when the plan is finished, parameters and slots are packed into arenas (plan-recorder.ts) and the
+// entry becomes ONE dispatch per step.
+import type { LossInfo, OptimizerConfig } from '../backend';
+import type { DenseStepData, DenseStepParam, DenseStepSpec } from '../../dense-step';
+import { CLIP_HIGH, CLIP_LOW } from '../cpu/loss';
+import type { DispatchRecord, Executor } from './executor';
+import { ACTIVATION_CODES, LOSS_CODES, OPTIMIZER_CODES } from './kernels';
+import { f32Bits, gpu, GpuTensor, ParamWriter, Storage } from './memory';
+import { checkUpdates } from './nn-kernels';
+import { arenaLayout } from './plan-recorder';
+
+const NO_BIAS = 0xffffffff;
+const LAYER_WORDS = 8;
+
+export interface DensePart {
+  param: Storage;
+  slots: Storage[];
+  l1: number;
+  l2: number;
+}
+
+export interface DenseEntry {
+  /** Every parameter in arena order: per layer its kernel, then its bias if it has one. */
+  parts: DensePart[];
+  layers: { inputs: number; units: number; activation: number; bias: boolean; input: number; output: number; firstPart: number }[];
+  loss: LossInfo;
+  optimizer: OptimizerConfig;
+  batch: number;
+  rows: number;
+  xWidth: number;
+  yWidth: number;
+  /** [x | y | order] of the training set. */
+  data: Storage;
+  /** [per layer z, a, δ | gradients laid out like the parameter arena]. */
+  work: Storage;
+  gradOffset: number;
+  modelStep: Storage;
+  batchStep: Storage;
+  lossOut: Storage;
+}
+
+/**
+ * Record the fused step into the plan being traced: uploads the training set packed as [x | y | order],
+ * allocates the work buffer and returns the [] loss tensor the step writes (data loss + penalty).
+ */
+export function recordDenseStep(
+  ex: Executor,
+  add: (entry: DenseEntry) => void,
+  spec: DenseStepSpec,
+  data: DenseStepData,
+  batch: number,
+  batchStep: Storage,
+): GpuTensor {
+  const where = 'dense step';
+  const parts: DensePart[] = [];
+  const part = (p: DenseStepParam, what: string): DensePart => {
+    const param = gpu(p.variable.handle, where, what);
+    const slots = p.slots.map((s, j) => gpu(s, where, `${what} slot ${j}`));
+    checkUpdates(spec.optimizer, [{ param, slots }]);
+    return { param: param.storage, slots: slots.map((s) => s.storage), l1: p.regularization.l1, l2: p.regularization.l2 };
+  };
+  const xWidth = data.x.length / data.rows;
+  const yWidth = data.y.length / data.rows;
+  let width = xWidth;
+  let input = 0; // the previous layer's a (the first layer reads the training set)
+  let at = 0;
+  const layers = spec.layers.map((l, i) => {
+    const [inputs, units] = l.kernel.variable.shape;
+    if (l.kernel.variable.shape.length !== 2 || inputs !== width) {
+      throw new Error(`${where}: layer ${i}'s kernel must be [${width}, units], got [${l.kernel.variable.shape.join(', ')}]`);
+    }
+    if (l.bias && (l.bias.variable.shape.length !== 1 || l.bias.variable.shape[0] !== units)) {
+      throw new Error(`${where}: layer ${i}'s bias must be [${units}], got [${l.bias.variable.shape.join(', ')}]`);
+    }
+    const firstPart = parts.length;
+    parts.push(part(l.kernel, `layer ${i} kernel`));
+    if (l.bias) parts.push(part(l.bias, `layer ${i} bias`));
+    const layer = { inputs, units, activation: ACTIVATION_CODES[l.activation], bias: l.bias !== null, input, output: at, firstPart };
+    input = at + batch * units;
+    at += 3 * batch * units;
+    width = units;
+    return layer;
+  });
+  if (width !== yWidth) throw new Error(`${where}: the last layer has ${width} units but the targets have ${yWidth} per row`);
+
+  const packed = new Float32Array(data.x.length + data.y.length + data.order.length);
+  packed.set(data.x);
+  packed.set(data.y, data.x.length);
+  packed.set(data.order, data.x.length + data.y.length);
+  const dataT = ex.alloc([packed.length]);
+  ex.upload(dataT.storage, packed);
+  // The host copy doubles as its snapshot after a device loss.
+  dataT.storage.saved = packed;
+
+  const gradOffset = at;
+  const work = ex.alloc([gradOffset + arenaLayout(parts.map((p) => p.param.elements)).total]);
+  const loss = ex.alloc([]);
+  add({
+    parts,
+    layers,
+    loss: spec.loss,
+    optimizer: spec.optimizer,
+    batch,
+    rows: data.rows,
+    xWidth,
+    yWidth,
+    data: dataT.storage,
+    work: work.storage,
+    gradOffset,
+    modelStep: gpu(spec.counter.handle, where, 'counter').storage,
+    batchStep,
+    lossOut: loss.storage,
+  });
+  return loss;
+}
+
+/** The dispatch of a recorded step, once its parameters and slots sit in arenas (`params`, `slots`). */
+export function denseDispatch(d: DenseEntry, params: Storage, slots: Storage): DispatchRecord {
+  const { offsets, total } = arenaLayout(d.parts.map((p) => p.param.elements));
+  const table = new Uint32Array(d.layers.length * LAYER_WORDS + d.parts.length * 4);
+  d.layers.forEach((l, i) => {
+    const bias = l.bias ? offsets[l.firstPart + 1] : NO_BIAS;
+    table.set([l.inputs, l.units, l.activation, offsets[l.firstPart], bias, l.input, l.output, l.firstPart], i * LAYER_WORDS);
+  });
+  d.parts.forEach((p, i) => table.set([offsets[i], offsets[i] + p.param.elements, f32Bits(p.l1), f32Bits(p.l2)], d.layers.length * LAYER_WORDS + i * 4));
+  const o = d.optimizer;
+  const xSize = d.rows * d.xWidth;
+  const uniform = new ParamWriter()
+    .u(d.layers.length, d.batch, d.rows, d.xWidth, d.yWidth, xSize, xSize + d.rows * d.yWidth)
+    .u(LOSS_CODES[d.loss.kind], d.loss.fromLogits ? 1 : 0)
+    .f(CLIP_LOW, CLIP_HIGH)
+    .u(OPTIMIZER_CODES[o.kind], o.nesterov ? 1 : 0, d.parts.length, d.gradOffset, total)
+    .f(o.learningRate, o.momentum, o.rho, o.beta1, o.beta2, o.epsilon)
+    .u(d.parts.some((p) => p.l1 !== 0 || p.l2 !== 0) ? 1 : 0)
+    .done();
+  return {
+    kernel: 'dense_step',
+    params: uniform,
+    bindings: [{ table }, d.data, params, slots, d.work, d.modelStep, d.batchStep, d.lossOut],
+    groups: [1, 1, 1],
+  };
+}
