@@ -50,10 +50,12 @@ struct Params {
 @group(0) @binding(7) var<storage, read_write> batch_step: array<f32>;
 @group(0) @binding(8) var<storage, read_write> loss: array<f32>;
 
-// 32 threads: on SwiftShader every 4 threads are a coroutine that each barrier switches, so the barrier
-// cost grows with the workgroup (measured: 32 → 3,650 steps/s, 64 → 3,200, 128 → 1,650 on the playground
-// network); bigger networks take the 256-thread variant (DENSE_STEP_WIDE_ITEMS in dense-step.ts).
-override THREADS: u32 = 32u;
+// Two variants (kernels.ts): 32 threads for networks whose phases have at most a few items per thread,
+// 256 for bigger ones (see denseDispatch in dense-step.ts). Few threads, because on SwiftShader every 4
+// threads are a coroutine that each barrier switches, so a barrier costs in proportion to the workgroup
+// (measured on the playground network: 32 threads 3,650 steps/s, 64 → 3,200, 128 → 1,650); many for big
+// networks, because on a GPU the threads of one workgroup are all the parallelism a step has.
+override THREADS: u32;
 const NO_BIAS: u32 = 0xffffffffu;
 var<workgroup> loss_partial: array<f32, THREADS>;
 var<workgroup> penalty_partial: array<f32, THREADS>;

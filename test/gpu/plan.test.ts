@@ -132,6 +132,22 @@ describe.skipIf(!available)('traced training plans on WebGPU', () => {
     });
   }
 
+  it('fused dense step, the 256-thread variant a hardware GPU runs for bigger networks: the eager CPU weights', async () => {
+    if (typeof gpu === 'string') throw new Error(gpu);
+    // SwiftShader takes the 32-thread variant for every size; pretend to be a GPU to run the other.
+    const emulated = gpu.executor.emulated;
+    gpu.executor.emulated = false;
+    try {
+      const make = dense({ type: 'adam', learningRate: 0.01 }, 'mse', ['relu', 'tanh', 'tanh', 'linear'], { l2: 0.001 });
+      const data = playgroundData(70, false);
+      const expected = await train(cpu, make, data, 64, [6], 'eager');
+      const actual = await train(gpu, make, data, 64, [2, 4], 'fused');
+      expect(maxViolation(actual, expected)).toBe(0);
+    } finally {
+      gpu.executor.emulated = emulated;
+    }
+  });
+
   it('the fused step reports the same loss as the eager step, and follows a new row order', async () => {
     if (typeof gpu === 'string') throw new Error(gpu);
     const make = dense({ type: 'adam', learningRate: 0.01 }, 'mse', ['tanh', 'tanh'], { l2: 0.01 });

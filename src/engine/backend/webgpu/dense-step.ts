@@ -11,6 +11,8 @@ import { checkUpdates } from './nn-kernels';
 import { arenaLayout } from './plan-recorder';
 
 const NO_BIAS = 0xffffffff;
+/** Items (row × neuron, or weight) in a step's largest phase up to which a GPU runs the 32-thread variant. */
+const NARROW_ITEMS = 256;
 const LAYER_WORDS = 8;
 
 export interface DensePart {
@@ -115,8 +117,13 @@ export function recordDenseStep(
   return loss;
 }
 
-/** The dispatch of a recorded step, once its parameters and slots sit in arenas (`params`, `slots`). */
-export function denseDispatch(d: DenseEntry, params: Storage, slots: Storage): DispatchRecord {
+/**
+ * The dispatch of a recorded step, once its parameters and slots sit in arenas (`params`, `slots`).
+ * An emulated adapter always takes the 32-thread variant: one core runs the workgroup, so more threads
+ * only add barrier overhead (on SwiftShader the 256-thread variant took 2-3× longer even on the largest
+ * playground network).
+ */
+export function denseDispatch(d: DenseEntry, params: Storage, slots: Storage, emulated: boolean): DispatchRecord {
   const { offsets, total } = arenaLayout(d.parts.map((p) => p.param.elements));
   const table = new Uint32Array(d.layers.length * LAYER_WORDS + d.parts.length * 4);
   d.layers.forEach((l, i) => {
@@ -134,8 +141,9 @@ export function denseDispatch(d: DenseEntry, params: Storage, slots: Storage): D
     .f(o.learningRate, o.momentum, o.rho, o.beta1, o.beta2, o.epsilon)
     .u(d.parts.some((p) => p.l1 !== 0 || p.l2 !== 0) ? 1 : 0)
     .done();
+  const items = Math.max(...d.layers.map((l) => Math.max(d.batch * l.units, d.batch * l.inputs, (l.inputs + 1) * l.units)));
   return {
-    kernel: 'dense_step',
+    kernel: emulated || items <= NARROW_ITEMS ? 'dense_step' : 'dense_step_wide',
     params: uniform,
     bindings: [{ table }, d.data, params, slots, d.work, d.modelStep, d.batchStep, d.lossOut],
     groups: [1, 1, 1],

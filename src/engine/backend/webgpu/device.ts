@@ -4,6 +4,8 @@
 export interface AcquiredDevice {
   device: GPUDevice;
   adapterInfo: string;
+  /** A CPU emulation (SwiftShader, or a fallback adapter): a workgroup runs on one core, threads add overhead. */
+  emulated: boolean;
 }
 
 const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
@@ -47,5 +49,7 @@ export async function acquireDevice(): Promise<AcquiredDevice> {
   const device = await adapter.requestDevice({ requiredLimits });
   const { vendor, architecture, device: model, description } = adapter.info;
   const adapterInfo = [description, vendor, architecture, model].filter((s) => s).join(' · ') || 'unknown adapter';
-  return { device, adapterInfo };
+  const info = adapter.info as GPUAdapterInfo & { isFallbackAdapter?: boolean };
+  const emulated = architecture === 'swiftshader' || info.isFallbackAdapter === true;
+  return { device, adapterInfo, emulated };
 }

@@ -49,6 +49,8 @@ const STORAGE = 0x80;
 export class Executor {
   device!: GPUDevice;
   adapterInfo = '';
+  /** See AcquiredDevice.emulated: kernels with a choice of workgroup size take the small one. */
+  emulated = false;
   private pipelines = new Map<KernelName, GPUComputePipeline>();
   private pool!: BufferPool;
   private staging!: BufferPool;
@@ -73,9 +75,10 @@ export class Executor {
   }
 
   private async start(): Promise<void> {
-    const { device, adapterInfo } = await acquireDevice();
+    const { device, adapterInfo, emulated } = await acquireDevice();
     this.device = device;
     this.adapterInfo = adapterInfo;
+    this.emulated = emulated;
     this.pool = new BufferPool(device, STORAGE_USAGE, POOL_FREE_BYTES);
     this.staging = new BufferPool(device, MAP_READ | COPY_DST, 64 << 20);
     this.constants = new ConstantCache(device);

@@ -24,6 +24,14 @@ const matmul = (entry: 'matmul_small' | 'matmul_blocked', transA: number, transB
   storage: [1, 2, 3, 4],
 });
 
+const denseStep = (threads: number): KernelSpec => ({
+  file: 'dense_step',
+  entry: 'dense_step',
+  constants: { THREADS: threads },
+  uniform: true,
+  storage: [1, 2, 3, 4, 5, 6, 7, 8],
+});
+
 export const KERNELS = {
   unary: { file: 'elementwise', entry: 'unary', uniform: true, storage: [1, 4] },
   binary: { file: 'elementwise', entry: 'binary', uniform: true, storage: [1, 2, 4] },
@@ -54,7 +62,8 @@ export const KERNELS = {
   gather_rows: { file: 'layout', entry: 'gather_rows', uniform: true, storage: [1, 2, 3] },
   batch_indices: { file: 'layout', entry: 'batch_indices', uniform: true, storage: [1, 3, 4] },
   evaluate_grid: { file: 'grid', entry: 'evaluate_grid', uniform: true, storage: [1, 2, 3] },
-  dense_step: { file: 'dense_step', entry: 'dense_step', uniform: true, storage: [1, 2, 3, 4, 5, 6, 7, 8] },
+  dense_step: denseStep(32),
+  dense_step_wide: denseStep(256),
 } satisfies Record<string, KernelSpec>;
 
 export type KernelName = keyof typeof KERNELS;

@@ -133,7 +133,7 @@ export class GpuPlan {
     const slotCount = d.parts[0].slots.length;
     const params = this.pack([d.parts.map((p) => p.param)], true);
     const slots = slotCount ? this.pack(Array.from({ length: slotCount }, (_, j) => d.parts.map((p) => p.slots[j])), true) : this.dummy;
-    return denseDispatch(d, params, slots);
+    return denseDispatch(d, params, slots, this.ex.emulated);
   }
 
   /**
