@@ -40,6 +40,21 @@ function shownGrid(heatmaps: Heatmaps | null, hovered: NodeRef | null, settings:
   };
 }
 
+/** One loss figure: its swatch and label (a grid row of .loss-numbers), then its value. */
+function LossRow({ kind, label, value }: { kind: 'test' | 'train'; label: string; value: number | null }) {
+  return (
+    <>
+      <span className={kind}>
+        <span className="swatch" />
+        {label}
+      </span>
+      <span className="value" data-testid={`${kind}-loss`}>
+        {formatLoss(value ?? undefined)}
+      </span>
+    </>
+  );
+}
+
 export function OutputColumn() {
   const t = useTranslate();
   const [ref, width] = useElementWidth<HTMLDivElement>();
@@ -62,20 +77,8 @@ export function OutputColumn() {
         {t('output.title')}
       </h2>
       <div className="loss-numbers">
-        <span className="test">
-          <span className="swatch" />
-          {t('output.testLoss')}
-        </span>
-        <span className="value" data-testid="test-loss">
-          {formatLoss(testLoss ?? undefined)}
-        </span>
-        <span className="train">
-          <span className="swatch" />
-          {t('output.trainingLoss')}
-        </span>
-        <span className="value" data-testid="train-loss">
-          {formatLoss(trainLoss ?? undefined)}
-        </span>
+        <LossRow kind="test" label={t('output.testLoss')} value={testLoss} />
+        <LossRow kind="train" label={t('output.trainingLoss')} value={trainLoss} />
       </div>
       <LossChart
         epochs={history.epochs}
