@@ -273,7 +273,7 @@ describe.skipIf(!available)('WebGPU kernels agree with the CPU backend', () => {
     }));
     const options = { n: 37, range: [-6, 6] as [number, number], features };
     const expected = evaluateGridCpu(layers, options);
-    const out = gpu.evaluateGrid(
+    const out = await gpu.evaluateGrid(
       layers.map((l, i) => ({ kernel: gpu.upload(l.kernel, [widths[i], widths[i + 1]]), bias: gpu.upload(l.bias, [widths[i + 1]]), activation: l.activation })),
       options,
     );

@@ -1,11 +1,12 @@
 // Runs kernels on one device: resolves a dispatch (pipeline, cached parameter buffer, bind group), encodes
 // it into a pending compute pass and submits in batches; records dispatches into plans instead while a
-// plan is being traced; reads back through pooled staging buffers; owns device-loss recovery.
+// plan is being traced; compiles generated kernels on first use; reads back through pooled staging
+// buffers; owns device-loss recovery.
 import type { Shape } from '../backend';
 import { shapeSize } from '../../shape';
 import { stats } from '../../stats';
 import { acquireDevice } from './device';
-import { compileKernels, KERNELS, type KernelName, type KernelSpec } from './kernels';
+import { compileGenerated, compileKernels, KERNELS, type GeneratedKernel, type KernelName, type KernelSpec } from './kernels';
 import { BufferPool, ConstantCache, GpuTensor, Storage, STORAGE_USAGE } from './memory';
 import { loadShaders } from './shaders';
 
@@ -13,7 +14,7 @@ import { loadShaders } from './shaders';
 export type Binding = Storage | { table: Uint32Array };
 
 export interface DispatchRecord {
-  kernel: KernelName;
+  kernel: KernelName | GeneratedKernel;
   params: Uint32Array | null;
   bindings: Binding[];
   groups: [number, number, number];
@@ -50,6 +51,8 @@ export class Executor {
   device!: GPUDevice;
   adapterInfo = '';
   private pipelines = new Map<KernelName, GPUComputePipeline>();
+  /** Generated kernels' pipelines on the current device, by WGSL text (`pipeline` once compiled). */
+  private generated = new Map<string, { ready: Promise<GPUComputePipeline>; pipeline?: GPUComputePipeline }>();
   private pool!: BufferPool;
   private staging!: BufferPool;
   private constants!: ConstantCache;
@@ -80,6 +83,8 @@ export class Executor {
     this.staging = new BufferPool(device, MAP_READ | COPY_DST, 64 << 20);
     this.constants = new ConstantCache(device);
     this.pipelines = await compileKernels(device, await loadShaders());
+    // A new device (recovery) compiles the generated kernels again, each on its next use.
+    this.generated = new Map();
     device.lost.then((info) => {
       if (this.closing || this.device !== device) return;
       this.onLost(info.message || info.reason || 'unknown reason');
@@ -178,9 +183,22 @@ export class Executor {
     return [x, Math.ceil(groups / x), 1];
   }
 
-  dispatch(kernel: KernelName, params: Uint32Array | null, bindings: Binding[], groups: [number, number, number]): void {
-    if (this.recovering) throw new Error(`WebGPU: ${kernel} called while the device is being recovered`);
-    if (groups.some((g) => g > MAX_GROUPS_PER_DIM)) throw new Error(`WebGPU: ${kernel} needs [${groups}] workgroups, over the limit of ${MAX_GROUPS_PER_DIM} per dimension`);
+  /** Compile a generated kernel for the current device, unless that was done before; await before dispatching it. */
+  async prepare(kernel: GeneratedKernel): Promise<void> {
+    if (this.recovering) await this.recovering;
+    let entry = this.generated.get(kernel.code);
+    if (!entry) {
+      const compiled: { ready: Promise<GPUComputePipeline>; pipeline?: GPUComputePipeline } = { ready: compileGenerated(this.device, kernel) };
+      this.generated.set(kernel.code, compiled);
+      entry = compiled;
+    }
+    entry.pipeline = await entry.ready;
+  }
+
+  dispatch(kernel: KernelName | GeneratedKernel, params: Uint32Array | null, bindings: Binding[], groups: [number, number, number]): void {
+    const name = kernelName(kernel);
+    if (this.recovering) throw new Error(`WebGPU: ${name} called while the device is being recovered`);
+    if (groups.some((g) => g > MAX_GROUPS_PER_DIM)) throw new Error(`WebGPU: ${name} needs [${groups}] workgroups, over the limit of ${MAX_GROUPS_PER_DIM} per dimension`);
     const entry: DispatchRecord = { kernel, params, bindings, groups };
     if (this.recording) {
       this.recording.add(entry);
@@ -197,15 +215,17 @@ export class Executor {
 
   /** Pipeline, parameter buffer and bind group of a dispatch, from the current device. */
   resolve(entry: DispatchRecord): ResolvedDispatch {
-    const spec: KernelSpec = KERNELS[entry.kernel];
-    const pipeline = this.pipelines.get(entry.kernel);
-    if (!pipeline) throw new Error(`WebGPU: kernel ${entry.kernel} was not compiled`);
+    const { kernel } = entry;
+    const name = kernelName(kernel);
+    const spec: Pick<KernelSpec, 'uniform' | 'storage'> = typeof kernel === 'string' ? KERNELS[kernel] : kernel;
+    const pipeline = typeof kernel === 'string' ? this.pipelines.get(kernel) : this.generated.get(kernel.code)?.pipeline;
+    if (!pipeline) throw new Error(`WebGPU: kernel ${name} was not compiled${typeof kernel === 'string' ? '' : ' for this device (await prepare first)'}`);
     if (spec.storage.length !== entry.bindings.length) {
-      throw new Error(`WebGPU: ${entry.kernel} takes ${spec.storage.length} buffers, got ${entry.bindings.length}`);
+      throw new Error(`WebGPU: ${name} takes ${spec.storage.length} buffers, got ${entry.bindings.length}`);
     }
     const entries: GPUBindGroupEntry[] = [];
     if (spec.uniform) {
-      if (!entry.params) throw new Error(`WebGPU: ${entry.kernel} needs a parameter block`);
+      if (!entry.params) throw new Error(`WebGPU: ${name} needs a parameter block`);
       entries.push({ binding: 0, resource: { buffer: this.constants.get(entry.params, UNIFORM) } });
     }
     entry.bindings.forEach((b, i) => {
@@ -343,4 +363,8 @@ export class Executor {
     this.constants.destroy();
     this.device.destroy();
   }
+}
+
+function kernelName(kernel: KernelName | GeneratedKernel): string {
+  return typeof kernel === 'string' ? kernel : kernel.label;
 }
