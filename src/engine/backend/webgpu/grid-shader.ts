@@ -25,6 +25,13 @@ const WORKGROUP = 64;
  */
 const POINTS_PER_THREAD = 8;
 const MAX_GROUPS = 65535;
+/**
+ * Weights read once into registers before the point loop; the rest are read where used. Live registers
+ * make SwiftShader's compile time grow steeply (every weight of a 7→64→64→1 network held: 7 minutes;
+ * the 7→8×6→1 playground maximum: 2.4 s, 1.8 s with this budget), and a real GPU has about 255 registers a
+ * thread. The 185 weights of the 2→8→8→8→1 playground network all fit.
+ */
+const HOISTED_WEIGHTS = 256;
 
 const FEATURE_WGSL: Record<GridFeature, string> = {
   x: 'x1',
@@ -61,7 +68,14 @@ export function gridKernel(arch: GridArchitecture, shaders: Map<ShaderFile, stri
     packed ? `weights[${offsets[l] + layers[l].inputs * layers[l].units + j}]` : `bias${l}[${j}]`;
   bindings.push('var<storage, read_write> out: array<f32>;');
 
-  const weights: string[] = [];
+  // Weights read before the point loop (`let` lines), and how the loop body names a weight: the register it
+  // was read into while the budget lasts, the storage read itself after.
+  const hoisted: string[] = [];
+  const weight = (name: string, at: string): string => {
+    if (hoisted.length >= HOISTED_WEIGHTS) return at;
+    hoisted.push(`let ${name} = ${at};`);
+    return name;
+  };
   const body: string[] = [];
   features.forEach((f, i) => body.push(`let in${i} = ${FEATURE_WGSL[f]};`));
   let inputs = features.map((_, i) => `in${i}`);
@@ -70,12 +84,7 @@ export function gridKernel(arch: GridArchitecture, shaders: Map<ShaderFile, stri
     body.push(`// layer ${l}: ${layer.inputs} → ${layer.units}, ${layer.activation}`);
     const outputs: string[] = [];
     for (let j = 0; j < layer.units; j++) {
-      weights.push(`let b${l}_${j} = ${biasAt(l, j)};`);
-      const terms = [`b${l}_${j}`];
-      inputs.forEach((input, i) => {
-        weights.push(`let w${l}_${i}_${j} = ${kernelAt(l, i, j)};`);
-        terms.push(`${input} * w${l}_${i}_${j}`);
-      });
+      const terms = [weight(`b${l}_${j}`, biasAt(l, j)), ...inputs.map((input, i) => `${input} * ${weight(`w${l}_${i}_${j}`, kernelAt(l, i, j))}`)];
       const name = `h${l}_${j}`;
       body.push(`let ${name} = ${layer.activation}_(${sum(terms)});`);
       body.push(`out[${neuron === 0 ? '' : `${neuron}u * points + `}point] = ${name};`);
@@ -92,8 +101,8 @@ ${bindings.map((b, i) => `@group(0) @binding(${i + 1}) ${b}`).join('\n')}
 
 @compute @workgroup_size(${WORKGROUP})
 fn evaluate_grid(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
-  // Each weight is read once, before the loop over this thread's points.
-${indent(weights, 1)}
+  // The first HOISTED_WEIGHTS weights, read once for all of this thread's points.
+${indent(hoisted, 1)}
   let points = p.n * p.n;
   for (var point = gid.x; point < points; point += groups.x * WG) {
     let x = grid_point(point);
