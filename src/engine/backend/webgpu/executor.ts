@@ -20,6 +20,12 @@ export interface DispatchRecord {
   groups: [number, number, number];
 }
 
+/** A generated kernel's pipeline: `pipeline` is set once `ready` resolved, for the synchronous dispatch. */
+interface CompiledKernel {
+  ready: Promise<GPUComputePipeline>;
+  pipeline?: GPUComputePipeline;
+}
+
 export interface ResolvedDispatch {
   pipeline: GPUComputePipeline;
   bindGroup: GPUBindGroup;
@@ -52,7 +58,7 @@ export class Executor {
   adapterInfo = '';
   private pipelines = new Map<KernelName, GPUComputePipeline>();
   /** Generated kernels' pipelines on the current device, by WGSL text (`pipeline` once compiled). */
-  private generated = new Map<string, { ready: Promise<GPUComputePipeline>; pipeline?: GPUComputePipeline }>();
+  private generated = new Map<string, CompiledKernel>();
   private pool!: BufferPool;
   private staging!: BufferPool;
   private constants!: ConstantCache;
@@ -188,9 +194,8 @@ export class Executor {
     if (this.recovering) await this.recovering;
     let entry = this.generated.get(kernel.code);
     if (!entry) {
-      const compiled: { ready: Promise<GPUComputePipeline>; pipeline?: GPUComputePipeline } = { ready: compileGenerated(this.device, kernel) };
-      this.generated.set(kernel.code, compiled);
-      entry = compiled;
+      entry = { ready: compileGenerated(this.device, kernel) };
+      this.generated.set(kernel.code, entry);
     }
     entry.pipeline = await entry.ready;
   }

@@ -1,7 +1,8 @@
 // Generates the grid kernel's WGSL for one architecture (features, layer sizes, activations), appended to
 // shaders/common.wgsl and shaders/grid.wgsl. Every loop is unrolled, so each activation is a named `let`
 // (a register) and each weight a constant index: a generic kernel keeps activations in runtime-indexed
-// arrays, which SwiftShader spills to memory (68 ms per 200² grid of the playground network; this, 7).
+// arrays, which SwiftShader spills to memory (68 ms per 200² grid of the 2→8→8→8→1 network; this, about 7
+// in Node/Dawn on an idle machine). Timings below are from that setup, kernel only.
 import type { ActivationKind } from '../backend';
 import type { GridFeature } from '../../grid';
 import { kernelSource, type GeneratedKernel } from './kernels';
@@ -21,15 +22,15 @@ export interface GridArchitecture {
 const WORKGROUP = 64;
 /**
  * Points each thread computes, reusing the weights it read: storage reads are the costly part on
- * SwiftShader (1 point per thread: 25 ms for the playground network; 4: 13; 8: 7; 16: no better).
+ * SwiftShader (1 point per thread: 25 ms; 4: 13; 8: 7.5; 16: no better; weights as constants: 6).
  */
 const POINTS_PER_THREAD = 8;
 const MAX_GROUPS = 65535;
 /**
  * Weights read once into registers before the point loop; the rest are read where used. Live registers
- * make SwiftShader's compile time grow steeply (every weight of a 7→64→64→1 network held: 7 minutes;
- * the 7→8×6→1 playground maximum: 2.4 s, 1.8 s with this budget), and a real GPU has about 255 registers a
- * thread. The 185 weights of the 2→8→8→8→1 playground network all fit.
+ * make SwiftShader's compile time grow steeply (all 4,417 weights of a 2→64→64→1 network held: 7 minutes;
+ * the 433 of the 7→8×6→1 playground maximum: 2.4 s, 1.8 s with 200 held), and a real GPU has about 255
+ * registers a thread. The 185 weights of the 2→8→8→8→1 network all fit.
  */
 const HOISTED_WEIGHTS = 256;
 
