@@ -1,7 +1,8 @@
 // Decision-boundary grids: every neuron of a dense MLP over an n×n grid of the input plane, the network's
 // inputs being features of the point (x1, x2). Points are pixel centers, row-major, the first row at the
-// top (x2 = high), as in src/app/grid.ts. The WebGPU backend runs one kernel (shaders/grid.wgsl); this file
-// holds the CPU reference and the entry point that picks between them.
+// top (x2 = high), as in src/app/grid.ts. The WebGPU backend runs one kernel generated for the architecture
+// (src/engine/backend/webgpu/grid-shader.ts); this file holds the CPU reference and the entry point that
+// picks between them.
 import type { ActivationKind, TensorHandle } from './backend/backend';
 import { activationFn } from './backend/cpu/elementwise';
 import { activeBackend } from './registry';
@@ -40,20 +41,18 @@ export interface GridLayer<T> {
 /** Largest layer (or feature count) the GPU kernel keeps in registers. */
 export const GRID_MAX_WIDTH = 64;
 
-/** Validated options: the feature bitmask the kernel reads and the range. */
-export function gridSetup(options: GridOptions, layerShapes: { inputs: number; units: number }[]): { mask: number; low: number; high: number } {
+/** Validated options: the range. */
+export function gridSetup(options: GridOptions, layerShapes: { inputs: number; units: number }[]): { low: number; high: number } {
   const { n, features } = options;
   const [low, high] = options.range ?? [-6, 6];
   if (!Number.isInteger(n) || n < 1) throw new Error(`evaluateGrid: n must be a positive integer, got ${n}`);
   if (!(high > low)) throw new Error(`evaluateGrid: range must be [low, high] with low < high, got [${low}, ${high}]`);
-  let mask = 0;
   let last = -1;
   for (const f of features) {
     const k = GRID_FEATURES.indexOf(f);
     if (k < 0) throw new Error(`evaluateGrid: unknown feature "${f}"; expected one of ${GRID_FEATURES.join(', ')}`);
     if (k <= last) throw new Error(`evaluateGrid: features must be distinct and in the order ${GRID_FEATURES.join(', ')}, got ${features.join(', ')}`);
     last = k;
-    mask |= 1 << k;
   }
   let width = features.length;
   layerShapes.forEach((l, i) => {
@@ -62,42 +61,56 @@ export function gridSetup(options: GridOptions, layerShapes: { inputs: number; u
     width = l.units;
   });
   if (features.length === 0) throw new Error('evaluateGrid: at least one feature is needed');
-  return { mask, low, high };
+  return { low, high };
 }
 
-/** CPU reference: Float32Array [Σ units, n, n], hidden layers then the output, neuron by neuron. */
+/**
+ * CPU reference: Float32Array [Σ units, n, n], hidden layers then the output, neuron by neuron. Layer by
+ * layer over all points (each neuron's row at once), in double precision like a per-point evaluation.
+ */
 export function evaluateGridCpu(layers: GridLayer<Float32Array>[], options: GridOptions): Float32Array {
   const shapes = layers.map((l) => ({ inputs: l.kernel.length / Math.max(l.bias.length, 1), units: l.bias.length }));
   const { low, high } = gridSetup(options, shapes);
   const { n, features } = options;
   const points = n * n;
-  const total = shapes.reduce((s, l) => s + l.units, 0);
-  const out = new Float32Array(total * points);
+  const out = new Float32Array(shapes.reduce((s, l) => s + l.units, 0) * points);
+  // Activations of the layer's inputs and of its units, [width, points] each.
+  const widest = Math.max(features.length, ...shapes.map((l) => l.units));
+  let a = new Float64Array(widest * points);
+  let next = new Float64Array(widest * points);
   const cell = (high - low) / n;
-  for (let point = 0; point < points; point++) {
-    const x1 = low + ((point % n) + 0.5) * cell;
-    const x2 = high - (Math.floor(point / n) + 0.5) * cell;
-    let a = features.map((f) => FEATURE_FNS[f](x1, x2));
-    let neuron = 0;
-    layers.forEach((layer, li) => {
-      const { inputs, units } = shapes[li];
-      const act = activationFn(layer.activation, 'evaluateGrid');
-      const next = new Array<number>(units);
-      for (let j = 0; j < units; j++) {
-        let s = layer.bias[j];
-        for (let i = 0; i < inputs; i++) s += a[i] * layer.kernel[i * units + j];
-        next[j] = act(s);
-        out[(neuron + j) * points + point] = next[j];
+  features.forEach((f, k) => {
+    const fn = FEATURE_FNS[f];
+    for (let point = 0; point < points; point++) {
+      a[k * points + point] = fn(low + ((point % n) + 0.5) * cell, high - (Math.floor(point / n) + 0.5) * cell);
+    }
+  });
+  let neuron = 0;
+  layers.forEach((layer, li) => {
+    const { inputs, units } = shapes[li];
+    const act = activationFn(layer.activation, 'evaluateGrid');
+    for (let j = 0; j < units; j++) {
+      const row = next.subarray(j * points, (j + 1) * points);
+      row.fill(layer.bias[j]);
+      for (let i = 0; i < inputs; i++) {
+        const w = layer.kernel[i * units + j];
+        const input = a.subarray(i * points, (i + 1) * points);
+        for (let point = 0; point < points; point++) row[point] += input[point] * w;
       }
-      neuron += units;
-      a = next;
-    });
-  }
+      const target = (neuron + j) * points;
+      for (let point = 0; point < points; point++) {
+        row[point] = act(row[point]);
+        out[target + point] = row[point];
+      }
+    }
+    neuron += units;
+    [a, next] = [next, a];
+  });
   return out;
 }
 
 interface GridBackend {
-  evaluateGrid(layers: GridLayer<TensorHandle>[], options: GridOptions): TensorHandle;
+  evaluateGrid(layers: GridLayer<TensorHandle>[], options: GridOptions): Promise<TensorHandle>;
 }
 
 function hasGridKernel(b: unknown): b is GridBackend {
@@ -106,12 +119,13 @@ function hasGridKernel(b: unknown): b is GridBackend {
 
 /**
  * Every neuron of the network over an n×n grid: [Σ units, n, n] values, hidden layers then the output.
- * On WebGPU one kernel and one readback; on the CPU the reference above.
+ * On WebGPU one kernel (compiled on the first call for an architecture) and one readback; on the CPU the
+ * reference above.
  */
 export async function evaluateGrid(layers: GridLayer<Tensor>[], options: GridOptions): Promise<Float32Array> {
   const backend = activeBackend();
   if (hasGridKernel(backend)) {
-    const out = backend.evaluateGrid(layers.map((l) => ({ kernel: l.kernel.handle, bias: l.bias.handle, activation: l.activation })), options);
+    const out = await backend.evaluateGrid(layers.map((l) => ({ kernel: l.kernel.handle, bias: l.bias.handle, activation: l.activation })), options);
     try {
       return await backend.read(out);
     } finally {

@@ -13,7 +13,9 @@ import type {
   TensorHandle,
   UnaryOp,
 } from '../../src/engine/backend/backend';
-import { evaluateGridCpu, type GridFeature } from '../../src/engine/grid';
+import { WebGPUBackend } from '../../src/engine/backend/webgpu/webgpu-backend';
+import { evaluateGridCpu, GRID_FEATURES, GRID_MAX_WIDTH, type GridFeature } from '../../src/engine/grid';
+import { engineStats, statsDelta } from '../../src/engine/stats';
 import { cpu, maxViolation, randomValues, webgpuBackend } from './setup';
 
 const gpu = await webgpuBackend();
@@ -261,23 +263,93 @@ describe.skipIf(!available)('WebGPU kernels agree with the CPU backend', () => {
     }
   });
 
-  it('grid evaluation matches the CPU reference', async () => {
+});
+
+interface GridCase {
+  features: GridFeature[];
+  /** Units per layer. */
+  units: number[];
+  activations: ActivationKind[];
+  n: number;
+  range?: [number, number];
+}
+
+/** Random layers for a grid case, as host arrays (the CPU reference) and as uploaded tensors (WebGPU). */
+function gridLayers(b: Backend, c: GridCase, seedBase: number) {
+  const widths = [c.features.length, ...c.units];
+  const host = c.units.map((units, i) => ({
+    kernel: randomValues(widths[i] * units, seedBase + 2 * i, 0.8),
+    bias: randomValues(units, seedBase + 2 * i + 1, 0.5),
+    activation: c.activations[i],
+  }));
+  const uploaded = host.map((l, i) => ({ kernel: b.upload(l.kernel, [widths[i], c.units[i]]), bias: b.upload(l.bias, [c.units[i]]), activation: l.activation }));
+  return { host, uploaded };
+}
+
+async function gridAgrees(c: GridCase, seedBase = 100): Promise<void> {
+  if (typeof gpu === 'string') throw new Error(gpu);
+  const options = { n: c.n, range: c.range ?? ([-6, 6] as [number, number]), features: c.features };
+  const { host, uploaded } = gridLayers(gpu, c, seedBase);
+  const out = await gpu.evaluateGrid(uploaded, options);
+  const neurons = c.units.reduce((a, b) => a + b, 0);
+  expect(out.shape).toEqual([neurons, c.n, c.n]);
+  expect(maxViolation(await gpu.read(out), evaluateGridCpu(host, options))).toBe(0);
+}
+
+describe.skipIf(!available)('grid evaluation (generated kernels) agrees with the CPU reference', () => {
+  it('a small network on a grid that is not a multiple of the workgroup', async () => {
+    await gridAgrees({ features: ['x', 'y', 'xSquared', 'xTimesY', 'sinY'], units: [8, 3, 1], activations: ['tanh', 'relu', 'sigmoid'], n: 37 });
+  });
+
+  it('every feature and activation, widths 1 and the maximum, many layers', async () => {
+    // Nine layers need 19 storage bindings: past the limit of most devices, so the weights are packed.
+    await gridAgrees({
+      features: [...GRID_FEATURES],
+      units: [GRID_MAX_WIDTH, 1, 5, 4, 3, 6, 2, 3, 1],
+      activations: ['relu', 'leaky_relu', 'elu', 'sigmoid', 'tanh', 'softplus', 'swish', 'step', 'linear'],
+      n: 23,
+    });
+    // The widest layer again, with every layer bound directly, on another range.
+    await gridAgrees({ features: ['ySquared', 'sinX'], units: [GRID_MAX_WIDTH, 2], activations: ['tanh', 'swish'], n: 9, range: [-2, 3] });
+  });
+
+  it('a 1×1 grid, and one larger than a dispatch covers at one point per thread', async () => {
+    await gridAgrees({ features: ['x', 'y'], units: [2, 1], activations: ['elu', 'tanh'], n: 1 });
+    await gridAgrees({ features: ['x', 'y'], units: [3, 1], activations: ['softplus', 'sigmoid'], n: 211 });
+  });
+
+  it('compiles each architecture once: new weights or another grid size reuse the pipeline', async () => {
+    const c: GridCase = { features: ['y', 'sinX'], units: [7, 2], activations: ['leaky_relu', 'tanh'], n: 16 };
+    await gridAgrees(c, 300);
+    const before = engineStats();
+    await gridAgrees(c, 400);
+    await gridAgrees({ ...c, n: 31 }, 500);
+    expect(statsDelta(before, engineStats()).pipelinesCompiled).toBe(0);
+    await gridAgrees({ ...c, activations: ['leaky_relu', 'sigmoid'] }, 600);
+    expect(statsDelta(before, engineStats()).pipelinesCompiled).toBe(1);
+  });
+
+  it('a generated kernel that fails to compile names the offending line', async () => {
     if (typeof gpu === 'string') throw new Error(gpu);
-    const features: GridFeature[] = ['x', 'y', 'xSquared', 'xTimesY', 'sinY'];
-    const widths = [features.length, 8, 3, 1];
-    const acts: ActivationKind[] = ['tanh', 'relu', 'sigmoid'];
-    const layers = acts.map((activation, i) => ({
-      kernel: randomValues(widths[i] * widths[i + 1], 100 + i, 0.5),
-      bias: randomValues(widths[i + 1], 200 + i, 0.5),
-      activation,
-    }));
-    const options = { n: 37, range: [-6, 6] as [number, number], features };
-    const expected = evaluateGridCpu(layers, options);
-    const out = gpu.evaluateGrid(
-      layers.map((l, i) => ({ kernel: gpu.upload(l.kernel, [widths[i], widths[i + 1]]), bias: gpu.upload(l.bias, [widths[i + 1]]), activation: l.activation })),
-      options,
+    const code = '@compute @workgroup_size(1)\nfn main() {\n  let x: f32 = 1u;\n}\n';
+    await expect(gpu.executor.prepare({ label: 'broken', code, entry: 'main', uniform: false, storage: [] })).rejects.toThrow(
+      /generated kernel broken failed to compile: line 3:\d+: .*\n\s+let x: f32 = 1u;/,
     );
-    expect(out.shape).toEqual([12, 37, 37]);
-    expect(maxViolation(await gpu.read(out), expected)).toBe(0);
+  });
+
+  it('a new device after a loss compiles the kernel again', async () => {
+    // A backend of its own: this test destroys its device.
+    const own = await WebGPUBackend.create();
+    const c: GridCase = { features: ['x', 'y'], units: [4, 1], activations: ['tanh', 'tanh'], n: 12 };
+    const options = { n: c.n, features: c.features };
+    const first = gridLayers(own, c, 700);
+    const expected = evaluateGridCpu(first.host, options);
+    expect(maxViolation(await own.read(await own.evaluateGrid(first.uploaded, options)), expected)).toBe(0);
+    const restored = new Promise<void>((resolve) => own.onDeviceEvent((e) => e.type !== 'lost' && resolve()));
+    own.executor.simulateLoss();
+    await restored;
+    const again = gridLayers(own, c, 700);
+    expect(maxViolation(await own.read(await own.evaluateGrid(again.uploaded, options)), expected)).toBe(0);
+    own.destroy();
   });
 });

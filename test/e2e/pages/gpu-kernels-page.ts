@@ -45,7 +45,7 @@ async function run(): Promise<void> {
   const layer = (inputs: number, units: number, seed: number) => ({ kernel: randomValues(inputs * units, seed), bias: randomValues(units, seed + 1), activation: 'tanh' as const });
   const layers = [layer(3, 8, 20), layer(8, 1, 22)];
   const options = { n: 50, features: ['x', 'y', 'sinX'] as const };
-  const grid = gpu.evaluateGrid(
+  const grid = await gpu.evaluateGrid(
     layers.map((l) => ({ kernel: gpu.upload(l.kernel, [l.kernel.length / l.bias.length, l.bias.length]), bias: gpu.upload(l.bias, [l.bias.length]), activation: l.activation })),
     { ...options, features: [...options.features] },
   );

@@ -1,7 +1,8 @@
 // The kernel table: which WGSL file and entry point each kernel is, its override constants and its bindings,
 // plus the integer codes the shaders switch on. Every pipeline is compiled up front with
 // createComputePipelineAsync when the backend is created (about 30, a fraction of a second even on
-// SwiftShader), so the synchronous Backend methods never wait for a compile.
+// SwiftShader), so the synchronous Backend methods never wait for a compile. Kernels generated at run time
+// (the grid's, see grid-shader.ts) compile on first use instead, through the executor's cache.
 import type { ActivationKind, BinaryOp, LossKind, OptimizerKind, UnaryOp } from '../backend';
 import { stats } from '../../stats';
 import type { ShaderFile } from './shaders';
@@ -61,12 +62,18 @@ export const KERNELS = {
   strided_copy: { file: 'layout', entry: 'strided_copy', uniform: true, storage: [1, 3] },
   gather_rows: { file: 'layout', entry: 'gather_rows', uniform: true, storage: [1, 2, 3] },
   batch_indices: { file: 'layout', entry: 'batch_indices', uniform: true, storage: [1, 3, 4] },
-  evaluate_grid: { file: 'grid', entry: 'evaluate_grid', uniform: true, storage: [1, 2, 3] },
   dense_step: denseStep(32),
   dense_step_wide: denseStep(256),
 } satisfies Record<string, KernelSpec>;
 
 export type KernelName = keyof typeof KERNELS;
+
+/** A kernel whose WGSL is generated at run time; compiled on first use and cached by its text. */
+export interface GeneratedKernel extends Pick<KernelSpec, 'entry' | 'uniform' | 'storage'> {
+  /** Names it in errors and in the pipeline's label. */
+  label: string;
+  code: string;
+}
 
 export const UNARY_CODES: Record<UnaryOp, number> = { neg: 0, exp: 1, log: 2, sqrt: 3, abs: 4, sign: 5, square: 6, reciprocal: 7 };
 export const BINARY_CODES: Record<BinaryOp, number> = {
@@ -111,22 +118,39 @@ export async function compileKernels(device: GPUDevice, shaders: Map<ShaderFile,
   };
   const entries = Object.entries(KERNELS) as [KernelName, KernelSpec][];
   const pipelines = await Promise.all(
-    entries.map(async ([name, spec]) => {
+    entries.map(([name, spec]) => {
       const { module, code } = moduleFor(spec.file);
-      try {
-        const pipeline = await device.createComputePipelineAsync({
-          label: name,
-          layout: 'auto',
-          compute: { module, entryPoint: spec.entry, constants: spec.constants },
-        });
-        stats.pipelinesCompiled++;
-        return pipeline;
-      } catch (e) {
-        throw new Error(`WebGPU: kernel ${name} (shaders/${spec.file}.wgsl) failed to compile: ${await describeErrors(module, code, e)}`);
-      }
+      return compilePipeline(device, module, code, name, spec, `kernel ${name} (shaders/${spec.file}.wgsl)`);
     }),
   );
   return new Map(entries.map(([name], i) => [name, pipelines[i]]));
+}
+
+/** Compile a generated kernel; a WGSL error throws with the offending line of the generated text quoted. */
+export function compileGenerated(device: GPUDevice, kernel: GeneratedKernel): Promise<GPUComputePipeline> {
+  const module = device.createShaderModule({ label: kernel.label, code: kernel.code });
+  return compilePipeline(device, module, kernel.code, kernel.label, kernel, `generated kernel ${kernel.label}`);
+}
+
+async function compilePipeline(
+  device: GPUDevice,
+  module: GPUShaderModule,
+  code: string,
+  label: string,
+  spec: Pick<KernelSpec, 'entry' | 'constants'>,
+  what: string,
+): Promise<GPUComputePipeline> {
+  try {
+    const pipeline = await device.createComputePipelineAsync({
+      label,
+      layout: 'auto',
+      compute: { module, entryPoint: spec.entry, constants: spec.constants },
+    });
+    stats.pipelinesCompiled++;
+    return pipeline;
+  } catch (e) {
+    throw new Error(`WebGPU: ${what} failed to compile: ${await describeErrors(module, code, e)}`);
+  }
 }
 
 async function describeErrors(module: GPUShaderModule, code: string, error: unknown): Promise<string> {

@@ -324,8 +324,11 @@ export class WebGPUBackend implements Backend {
     return this.executor.onEvent(listener);
   }
 
-  /** Every neuron of a dense MLP over an n×n grid; see grid-kernel.ts. Returns a [neurons, n, n] tensor. */
-  evaluateGrid(layers: GridLayer<TensorHandle>[], options: GridOptions): TensorHandle {
+  /**
+   * Every neuron of a dense MLP over an n×n grid; see grid-kernel.ts. Resolves to a [neurons, n, n] tensor
+   * once the kernel for this architecture is compiled (the first call for it only).
+   */
+  evaluateGrid(layers: GridLayer<TensorHandle>[], options: GridOptions): Promise<TensorHandle> {
     return evaluateGridKernel(this.executor, layers.map((l, i) => ({
       ...l,
       kernel: this.t(l.kernel, 'evaluateGrid', `layers[${i}].kernel`),

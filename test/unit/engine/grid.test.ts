@@ -1,0 +1,47 @@
+// The CPU grid reference (layer by layer over all points) against a plain per-point evaluation.
+import { describe, expect, it } from 'vitest';
+import { activationFn } from '../../../src/engine/backend/cpu/elementwise';
+import type { ActivationKind } from '../../../src/engine/backend/backend';
+import { evaluateGridCpu, GRID_FEATURES, type GridLayer } from '../../../src/engine/grid';
+
+function layer(inputs: number, units: number, activation: ActivationKind, seed: number): GridLayer<Float32Array> {
+  const values = (n: number, k: number) => Float32Array.from({ length: n }, (_, i) => Math.sin(seed * 7.1 + k * 3.3 + i * 1.7));
+  return { kernel: values(inputs * units, 1), bias: values(units, 2), activation };
+}
+
+/** Every neuron at one point (x1, x2), hidden layers then the output. */
+function atPoint(layers: GridLayer<Float32Array>[], x1: number, x2: number): number[] {
+  let a = [x1, x2, x1 * x1, x2 * x2, x1 * x2, Math.sin(x1), Math.sin(x2)];
+  const all: number[] = [];
+  for (const l of layers) {
+    const units = l.bias.length;
+    a = Array.from({ length: units }, (_, j) => {
+      let s = l.bias[j];
+      a.forEach((v, i) => (s += v * l.kernel[i * units + j]));
+      return activationFn(l.activation, 'test')(s);
+    });
+    all.push(...a);
+  }
+  return all;
+}
+
+describe('evaluateGridCpu', () => {
+  it('matches a per-point evaluation exactly: pixel centers, top row first, neuron-major', () => {
+    const layers = [layer(7, 5, 'tanh', 1), layer(5, 3, 'relu', 2), layer(3, 1, 'sigmoid', 3)];
+    const n = 6;
+    const out = evaluateGridCpu(layers, { n, range: [-3, 3], features: [...GRID_FEATURES] });
+    const points = n * n;
+    expect(out).toHaveLength(9 * points);
+    for (let point = 0; point < points; point++) {
+      const x1 = -3 + ((point % n) + 0.5);
+      const x2 = 3 - (Math.floor(point / n) + 0.5);
+      atPoint(layers, x1, x2).forEach((v, neuron) => expect(out[neuron * points + point]).toBe(Math.fround(v)));
+    }
+  });
+
+  it('rejects bad options with the expected message', () => {
+    const layers = [layer(2, 1, 'linear', 4)];
+    expect(() => evaluateGridCpu(layers, { n: 0, features: ['x', 'y'] })).toThrow('evaluateGrid: n must be a positive integer, got 0');
+    expect(() => evaluateGridCpu(layers, { n: 4, features: ['y', 'x'] })).toThrow(/features must be distinct and in the order/);
+  });
+});
