@@ -194,6 +194,11 @@ describe.skipIf(!available)('WebGPU kernels agree with the CPU backend', () => {
       [[2, 6, 6, 3], { poolSize: [2, 2], strides: [2, 2], padding: 'valid' }],
       [[2, 7, 5, 2], { poolSize: [3, 3], strides: [2, 2], padding: 'same' }],
       [[1, 5, 5, 1], { poolSize: [3, 2], strides: [1, 1], padding: 'valid' }],
+      // Windows that do not overlap (one thread per window), with rows and columns left over or padded.
+      [[3, 11, 11, 4], { poolSize: [2, 2], strides: [2, 2], padding: 'valid' }],
+      [[2, 7, 5, 2], { poolSize: [2, 2], strides: [2, 2], padding: 'same' }],
+      [[1, 9, 8, 3], { poolSize: [2, 3], strides: [3, 3], padding: 'same' }],
+      [[2, 10, 9, 1], { poolSize: [2, 2], strides: [3, 2], padding: 'valid' }],
     ];
     for (const type of ['max', 'avg'] as const) {
       for (const [xs, rest] of cases) {
@@ -210,6 +215,11 @@ describe.skipIf(!available)('WebGPU kernels agree with the CPU backend', () => {
       const x = up(new Float32Array(16).fill(1), [1, 4, 4, 1]);
       const info: Pool2DInfo = { type: 'max', poolSize: [2, 2], strides: [1, 1], padding: 'same' };
       return b.pool2dBackward(b.fill([1, 4, 4, 1], 1), x, info);
+    });
+    await agree((b, up) => {
+      const x = up(new Float32Array(25).fill(1), [1, 5, 5, 1]);
+      const info: Pool2DInfo = { type: 'max', poolSize: [2, 2], strides: [2, 2], padding: 'valid' };
+      return b.pool2dBackward(b.fill([1, 2, 2, 1], 1), x, info);
     });
   });
 

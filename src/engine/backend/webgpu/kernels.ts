@@ -44,6 +44,7 @@ export const KERNELS = {
   conv2d_filter_grad: { file: 'conv2d', entry: 'conv2d_filter_grad', uniform: true, storage: [1, 2, 4] },
   pool_forward: { file: 'pool', entry: 'pool_forward', uniform: true, storage: [1, 3] },
   pool_backward: { file: 'pool', entry: 'pool_backward', uniform: true, storage: [1, 2, 3] },
+  pool_backward_cells: { file: 'pool', entry: 'pool_backward_cells', uniform: true, storage: [1, 2, 3] },
   reduce_thread: { file: 'reduce', entry: 'reduce_thread', uniform: true, storage: [1, 2] },
   reduce_workgroup: { file: 'reduce', entry: 'reduce_workgroup', uniform: true, storage: [1, 2] },
   softmax: { file: 'softmax', entry: 'softmax', uniform: true, storage: [1, 2] },

@@ -178,7 +178,11 @@ export function pool2dBackward(ex: Executor, dy: GpuTensor, x: GpuTensor, info: 
   const g = poolGeometry(x.shape, info, kernel);
   if (!sameShape(dy.shape, g.outShape)) throw new Error(`${kernel}: dy is ${fmt(dy.shape)}, expected the pooling output shape ${fmt(g.outShape)}`);
   const out = ex.alloc(x.shape);
-  ex.dispatch('pool_backward', g.params(dy.size), [x.storage, dy.storage, out.storage], groups(x.size));
+  if (info.strides[0] >= info.poolSize[0] && info.strides[1] >= info.poolSize[1]) {
+    ex.dispatch('pool_backward_cells', g.params(dy.size), [x.storage, dy.storage, out.storage], groups(dy.size));
+  } else {
+    ex.dispatch('pool_backward', g.params(dy.size), [x.storage, dy.storage, out.storage], groups(x.size));
+  }
   return out;
 }
 
