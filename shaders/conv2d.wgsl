@@ -49,8 +49,29 @@ fn within(v: vec4i, size: u32) -> vec4<bool> {
   return (v >= vec4i(0)) & (v < vec4i(i32(size)));
 }
 
+// The 4 row indices of a block, clamped to the last row.
+fn block_rows(row0: u32, rows: u32) -> vec4u {
+  return min(vec4u(row0) + vec4u(0u, 1u, 2u, 3u), vec4u(rows - 1u));
+}
+
+fn store_row(v: vec4f, at: u32) {
+  out[at] = v.x;
+  out[at + 1u] = v.y;
+  out[at + 2u] = v.z;
+  out[at + 3u] = v.w;
+}
+
 // Rows and columns past the result's edge are dropped; `base` is the result's first element in `out`.
+// Whole blocks take the unrolled path (constant indices keep the accumulators in registers).
 fn store_block(acc: array<vec4f, 4>, row0: u32, rows: u32, col0: u32, cols: u32, base: u32) {
+  if (row0 + 4u <= rows && col0 + 4u <= cols) {
+    let at = base + row0 * cols + col0;
+    store_row(acc[0], at);
+    store_row(acc[1], at + cols);
+    store_row(acc[2], at + 2u * cols);
+    store_row(acc[3], at + 3u * cols);
+    return;
+  }
   for (var r = 0u; r < 4u; r++) {
     if (row0 + r >= rows) { break; }
     for (var t = 0u; t < 4u; t++) {
@@ -59,6 +80,11 @@ fn store_block(acc: array<vec4f, 4>, row0: u32, rows: u32, col0: u32, cols: u32,
       out[base + (row0 + r) * cols + j] = acc[r][t];
     }
   }
+}
+
+fn epilogue(v: vec4f) -> vec4f {
+  let a = p.activation;
+  return vec4f(activate(a, v.x), activate(a, v.y), activate(a, v.z), activate(a, v.w));
 }
 
 // in0: x, in1: w, out: y. Rows are output pixels, columns output channels.
@@ -72,17 +98,10 @@ fn conv2d_forward(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgr
   if (row0 >= pixels) { return; }
   let cols = block_cols(col0, p.out_c);
   // Each row's window corner (negative inside the padding) and its image's first element.
-  var y0: vec4i;
-  var x0: vec4i;
-  var image: vec4u;
-  for (var r = 0u; r < 4u; r++) {
-    let pixel = min(row0 + r, pixels - 1u);
-    let ox = pixel % p.out_w;
-    let oy = (pixel / p.out_w) % p.out_h;
-    y0[r] = i32(oy * p.sh) - i32(p.pad_top);
-    x0[r] = i32(ox * p.sw) - i32(p.pad_left);
-    image[r] = pixel / (p.out_w * p.out_h) * p.in_h;
-  }
+  let pixel = block_rows(row0, pixels);
+  let x0 = vec4i((pixel % p.out_w) * p.sw) - i32(p.pad_left);
+  let y0 = vec4i((pixel / p.out_w % p.out_h) * p.sh) - i32(p.pad_top);
+  let image = pixel / (p.out_w * p.out_h) * p.in_h;
   var acc: array<vec4f, 4>;
   for (var ky = 0u; ky < p.kh; ky++) {
     let iy = y0 + vec4i(i32(ky));
@@ -105,9 +124,10 @@ fn conv2d_forward(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgr
   }
   var b = vec4f(0.0);
   if (p.has_bias == 1u) { b = vec4f(bias[cols.x], bias[cols.y], bias[cols.z], bias[cols.w]); }
-  for (var r = 0u; r < 4u; r++) {
-    for (var t = 0u; t < 4u; t++) { acc[r][t] = activate(p.activation, acc[r][t] + b[t]); }
-  }
+  acc[0] = epilogue(acc[0] + b);
+  acc[1] = epilogue(acc[1] + b);
+  acc[2] = epilogue(acc[2] + b);
+  acc[3] = epilogue(acc[3] + b);
   store_block(acc, row0, pixels, col0, p.out_c, 0u);
 }
 
@@ -122,15 +142,10 @@ fn conv2d_input_grad(@builtin(global_invocation_id) gid: vec3u, @builtin(num_wor
   let col0 = (i % col_blocks) * 4u;
   if (row0 >= pixels) { return; }
   let cols = block_cols(col0, p.in_c);
-  var ty0: vec4i;
-  var tx0: vec4i;
-  var image: vec4u;
-  for (var r = 0u; r < 4u; r++) {
-    let pixel = min(row0 + r, pixels - 1u);
-    tx0[r] = i32(pixel % p.in_w + p.pad_left);
-    ty0[r] = i32((pixel / p.in_w) % p.in_h + p.pad_top);
-    image[r] = pixel / (p.in_w * p.in_h) * p.out_h;
-  }
+  let pixel = block_rows(row0, pixels);
+  let tx0 = vec4i(pixel % p.in_w + p.pad_left);
+  let ty0 = vec4i(pixel / p.in_w % p.in_h + p.pad_top);
+  let image = pixel / (p.in_w * p.in_h) * p.out_h;
   let sh = vec4i(i32(p.sh));
   let sw = vec4i(i32(p.sw));
   var acc: array<vec4f, 4>;
@@ -173,15 +188,10 @@ fn conv2d_filter_grad(@builtin(global_invocation_id) gid: vec3u, @builtin(num_wo
   let row0 = (block / col_blocks) * 4u;
   let col0 = (block % col_blocks) * 4u;
   let cols = block_cols(col0, p.out_c);
-  var ky: vec4i;
-  var kx: vec4i;
-  var c: vec4u;
-  for (var r = 0u; r < 4u; r++) {
-    let row = min(row0 + r, rows - 1u);
-    c[r] = row % p.in_c;
-    kx[r] = i32((row / p.in_c) % p.kw);
-    ky[r] = i32(row / (p.in_c * p.kw));
-  }
+  let row = block_rows(row0, rows);
+  let c = row % p.in_c;
+  let kx = vec4i(row / p.in_c % p.kw);
+  let ky = vec4i(row / (p.in_c * p.kw));
   var acc: array<vec4f, 4>;
   for (var line = line0; line < min(lines, line0 + p.lines_per_chunk); line++) {
     let n = line / p.out_h;
