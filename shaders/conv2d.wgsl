@@ -83,7 +83,7 @@ fn store_block(acc: array<vec4f, 4>, row0: u32, rows: u32, col0: u32, cols: u32,
 }
 
 fn epilogue(v: vec4f) -> vec4f {
-  let a = p.activation;
+  let a = activation_kind(p.activation);
   return vec4f(activate(a, v.x), activate(a, v.y), activate(a, v.z), activate(a, v.w));
 }
 

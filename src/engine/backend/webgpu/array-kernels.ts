@@ -37,7 +37,8 @@ export function activationGrad(ex: Executor, kind: ActivationKind, y: GpuTensor,
   }
   const out = ex.alloc(y.shape);
   const params = new ParamWriter().u(y.size, code(ACTIVATION_CODES, kind, 'activationGrad')).done();
-  ex.dispatch('activation_grad', params, [y.storage, dy.storage, (x ?? y).storage, out.storage], groups(y.size));
+  const kernel = kind === 'relu' ? 'activation_grad_relu' : 'activation_grad';
+  ex.dispatch(kernel, params, [y.storage, dy.storage, (x ?? y).storage, out.storage], groups(y.size));
   return out;
 }
 

@@ -101,13 +101,15 @@ export function conv2d(
 ): GpuTensor {
   const g = convGeometry(x.shape, w.shape, info, 'conv2d');
   if (bias && (bias.shape.length !== 1 || bias.shape[0] !== g.outC)) throw new Error(`conv2d: bias ${fmt(bias.shape)} does not match ${g.outC} output channels`);
-  const act = ACTIVATION_CODES[activation ?? 'linear'];
+  const kind = activation ?? 'linear';
+  const act = ACTIVATION_CODES[kind];
   if (act === undefined) throw new Error(`conv2d: unknown activation "${activation}"; expected one of ${Object.keys(ACTIVATION_CODES).join(', ')}`);
   const out = ex.alloc([g.batch, g.outH, g.outW, g.outC]);
   if (out.size === 0) return out;
   const threads = blockThreads(g.batch * g.outH * g.outW, g.outC);
   const params = convParams(g, { activation: act, hasBias: !!bias });
-  ex.dispatch('conv2d_forward', params, [x.storage, w.storage, bias?.storage ?? dummy, out.storage], groups(threads));
+  const kernel = kind === 'relu' ? 'conv2d_forward_relu' : kind === 'linear' ? 'conv2d_forward_linear' : 'conv2d_forward';
+  ex.dispatch(kernel, params, [x.storage, w.storage, bias?.storage ?? dummy, out.storage], groups(threads));
   return out;
 }
 
