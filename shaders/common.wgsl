@@ -40,16 +40,6 @@ fn tanh_(x: f32) -> f32 {
   return sign(x) * (1.0 - e) / (1.0 + e);
 }
 
-// Kernels with an activation in their hot path also come specialized on it (`specialize` in kernels.ts):
-// SwiftShader runs every case of a switch on a run-time value under a lane mask, so a relu paid for every
-// activation's exp and divide (a relu pass measured 3-5× slower than max(x, 0)), while a switch on an
-// override constant folds away. The default reads the kind from the kernel's parameter block.
-const RUNTIME_ACTIVATION: u32 = 0xffffffffu;
-override ACTIVATION: u32 = RUNTIME_ACTIVATION;
-fn activation_kind(from_params: u32) -> u32 {
-  return select(ACTIVATION, from_params, ACTIVATION == RUNTIME_ACTIVATION);
-}
-
 // Activation codes (ACTIVATION_CODES in kernels.ts): 0 linear, 1 relu, 2 leaky_relu, 3 elu, 4 sigmoid,
 // 5 tanh, 6 softplus, 7 swish, 8 step.
 fn activate(kind: u32, x: f32) -> f32 {
@@ -78,4 +68,15 @@ fn activation_slope(kind: u32, y: f32) -> f32 {
     case 8u: { return 0.0; }
     default: { return 1.0; }
   }
+}
+
+// Kernels with an activation in their hot path also come specialized on it (`specialize` in kernels.ts):
+// SwiftShader runs every case of a switch on a run-time value under a lane mask, even a uniform value,
+// so a relu paid for every activation's exp and divide (a relu pass measured 3-5× slower than
+// max(x, 0)), while a switch on an override constant folds away. The default reads the kind from the
+// kernel's parameter block.
+const RUNTIME_ACTIVATION: u32 = 0xffffffffu;
+override ACTIVATION: u32 = RUNTIME_ACTIVATION;
+fn activation_kind(from_params: u32) -> u32 {
+  return select(ACTIVATION, from_params, ACTIVATION == RUNTIME_ACTIVATION);
 }
