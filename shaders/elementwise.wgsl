@@ -103,11 +103,12 @@ fn activation(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups
 fn activation_grad(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
   let i = flat_id(gid, groups);
   if (i >= mp.size) { return; }
-  if (mp.op == 7u) {
+  let kind = activation_kind(mp.op);
+  if (kind == 7u) {
     let s = sigmoid_(z[i]);
     out[i] = y[i] * s * (1.0 + z[i] * (1.0 - s));
   } else {
-    out[i] = y[i] * activation_slope(mp.op, x[i]);
+    out[i] = y[i] * activation_slope(kind, x[i]);
   }
 }
 

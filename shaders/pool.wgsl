@@ -58,8 +58,13 @@ fn pool_forward(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgrou
   out[i] = select(total / count, best, p.is_max == 1u);
 }
 
-// One thread per input element: it sums what every window covering it sends back. For max pooling a
-// window sends its gradient to its first maximum in row-major window order (as the CPU backend does).
+// Backward, two schedules (pool2dBackward in nn-kernels.ts). For max pooling a window sends its gradient to
+// its first maximum in row-major window order (as the CPU backend does).
+//   pool_backward        one thread per input element: it sums what every window covering it sends back
+//                        (windows may overlap), finding each covering window's maximum again;
+//   pool_backward_cells  windows that do not overlap (stride ≥ pool size, the usual 2×2 stride 2): one thread
+//                        per window, which finds its maximum once and writes its whole cell; a quarter of
+//                        the threads and of the maximum searches at 2×2.
 @compute @workgroup_size(64)
 fn pool_backward(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
   let i = flat_id(gid, groups);
@@ -103,4 +108,50 @@ fn pool_backward(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgro
     }
   }
   out[i] = acc;
+}
+
+// Output (oy, ox) owns the input cell [oy·sh − padTop, (oy + 1)·sh − padTop) × (likewise for columns),
+// clipped to the image, the last row and column of outputs extended to its edge: the cells tile the image
+// and each holds its window. The thread writes the whole cell: the window's gradient, zeros elsewhere.
+@compute @workgroup_size(64)
+fn pool_backward_cells(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
+  let i = flat_id(gid, groups);
+  if (i >= p.size) { return; }
+  let c = i % p.channels;
+  let ox = (i / p.channels) % p.out_w;
+  let oy = (i / (p.channels * p.out_w)) % p.out_h;
+  let n = i / (p.channels * p.out_w * p.out_h);
+  let w = window(oy, ox);
+  let cell_y0 = max(i32(oy * p.sh) - i32(p.pad_top), 0);
+  let cell_x0 = max(i32(ox * p.sw) - i32(p.pad_left), 0);
+  let cell_y1 = select(min(i32((oy + 1u) * p.sh) - i32(p.pad_top), i32(p.in_h)), i32(p.in_h), oy + 1u == p.out_h);
+  let cell_x1 = select(min(i32((ox + 1u) * p.sw) - i32(p.pad_left), i32(p.in_w)), i32(p.in_w), ox + 1u == p.out_w);
+  let d = dy[i];
+  var best_y = w.x;
+  var best_x = w.y;
+  if (p.is_max == 1u) {
+    var best = x[x_index(n, u32(w.x), u32(w.y), c)];
+    for (var yy = w.x; yy < w.z; yy++) {
+      for (var xx = w.y; xx < w.w; xx++) {
+        let v = x[x_index(n, u32(yy), u32(xx), c)];
+        if (v > best) {
+          best = v;
+          best_y = yy;
+          best_x = xx;
+        }
+      }
+    }
+  }
+  let share = d / f32((w.z - w.x) * (w.w - w.y));
+  for (var yy = cell_y0; yy < cell_y1; yy++) {
+    for (var xx = cell_x0; xx < cell_x1; xx++) {
+      var g = 0.0;
+      if (p.is_max == 1u) {
+        g = select(0.0, d, yy == best_y && xx == best_x);
+      } else if (yy >= w.x && yy < w.z && xx >= w.y && xx < w.w) {
+        g = share;
+      }
+      out[x_index(n, u32(yy), u32(xx), c)] = g;
+    }
+  }
 }

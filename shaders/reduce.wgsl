@@ -1,19 +1,19 @@
 // Sum, mean and max over a set of axes. The host splits the input's axes into kept ones (which index the
 // output) and reduced ones (which are summed over), each with its input strides, merging neighbours where
-// it can. Two schedules (reduceSchedule in kernels.ts):
-//   reduce_thread     one thread per output: many outputs, short sums (a bias gradient over a small batch);
-//   reduce_workgroup  one 64-thread workgroup per output and a tree in workgroup memory: long sums (a loss
-//                     mean, a bias gradient over a big batch), which one thread would walk serially.
+// it can. Two schedules (reduceInto in array-kernels.ts):
+//   reduce_thread     one thread per output: many outputs (a dense layer's bias gradient), or short sums;
+//   reduce_workgroup  one 64-thread workgroup per output and a tree in workgroup memory: a few long sums (a
+//                     loss mean, a conv layer's bias gradient), which too few threads would walk serially.
 
 struct Params {
   out_size: u32,
   reduce_size: u32,
   op: u32, // 0 sum, 1 mean, 2 max
   kept_rank: u32,
-  red_rank: u32,
+  red_rank: u32, // the reduced axes but the innermost, which is walked with a plain stride:
+  inner_size: u32,
+  inner_stride: u32,
   _pad0: u32,
-  _pad1: u32,
-  _pad2: u32,
   kept_shape: array<vec4u, 2>,
   kept_strides: array<vec4u, 2>,
   red_shape: array<vec4u, 2>,
@@ -24,15 +24,19 @@ struct Params {
 @group(0) @binding(1) var<storage, read> x: array<f32>;
 @group(0) @binding(2) var<storage, read_write> out: array<f32>;
 
-fn offset_of(index: u32, rank: u32, shape: array<vec4u, 2>, strides: array<vec4u, 2>) -> u32 {
+// Input offset of the index-th element over the kept axes, or over the outer reduced axes. The tables are
+// read from the uniform in place (passed as array arguments they were copied on every call), and only once
+// per output or per row of the innermost reduced axis: dynamically indexed, they cost more than the sum.
+fn offset_of(index: u32, reduced: bool) -> u32 {
+  let rank = select(p.kept_rank, p.red_rank, reduced);
   var rest = index;
   var off = 0u;
   for (var d = i32(rank) - 1; d >= 0; d--) {
     let q = u32(d) / 4u;
     let r = u32(d) % 4u;
-    let c = rest % shape[q][r];
-    rest = rest / shape[q][r];
-    off += c * strides[q][r];
+    let extent = select(p.kept_shape[q][r], p.red_shape[q][r], reduced);
+    off += (rest % extent) * select(p.kept_strides[q][r], p.red_strides[q][r], reduced);
+    rest = rest / extent;
   }
   return off;
 }
@@ -54,10 +58,13 @@ fn finish(acc: f32) -> f32 {
 fn reduce_thread(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
   let i = flat_id(gid, groups);
   if (i >= p.out_size) { return; }
-  let base = offset_of(i, p.kept_rank, p.kept_shape, p.kept_strides);
+  let base = offset_of(i, false);
   var acc = identity();
-  for (var r = 0u; r < p.reduce_size; r++) {
-    acc = combine(acc, x[base + offset_of(r, p.red_rank, p.red_shape, p.red_strides)]);
+  for (var outer = 0u; outer < p.reduce_size / p.inner_size; outer++) {
+    let row = base + offset_of(outer, true);
+    for (var j = 0u; j < p.inner_size; j++) {
+      acc = combine(acc, x[row + j * p.inner_stride]);
+    }
   }
   out[i] = finish(acc);
 }
@@ -71,9 +78,13 @@ fn reduce_workgroup(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) 
   let in_range = i < p.out_size;
   var acc = identity();
   if (in_range) {
-    let base = offset_of(i, p.kept_rank, p.kept_shape, p.kept_strides);
-    for (var r = lid; r < p.reduce_size; r += 64u) {
-      acc = combine(acc, x[base + offset_of(r, p.red_rank, p.red_shape, p.red_strides)]);
+    let base = offset_of(i, false);
+    for (var outer = 0u; outer < p.reduce_size / p.inner_size; outer++) {
+      let row = base + offset_of(outer, true);
+      // The threads share each row of the innermost axis (after merging axes, usually the whole sum).
+      for (var j = lid; j < p.inner_size; j += 64u) {
+        acc = combine(acc, x[row + j * p.inner_stride]);
+      }
     }
   }
   partial[lid] = acc;

@@ -256,13 +256,22 @@ export function matmul(
 
 // ---- convolution and pooling ----
 
-export function conv2d(x: Tensor, w: Tensor, info: Conv2DInfo): Tensor {
+/** 2-D convolution with the matmul's optional fused epilogue: + bias ([outC]), then the activation. */
+export function conv2d(x: Tensor, w: Tensor, info: Conv2DInfo, bias?: Tensor, act: ActivationKind = 'linear'): Tensor {
   if (x.rank !== 4 || w.rank !== 4) throw new Error(`conv2d: expected NHWC input and [kh, kw, inC, outC] kernel, got [${x.shape}] and [${w.shape}]`);
   if (x.shape[3] !== w.shape[2]) throw new Error(`conv2d: input has ${x.shape[3]} channels, kernel expects ${w.shape[2]}`);
-  return result(b().conv2d(x.handle, w.handle, info), [x, w], (dy) => [
-    new Tensor(b().conv2dBackpropInput(dy.handle, w.handle, x.shape, info)),
-    new Tensor(b().conv2dBackpropFilter(x.handle, dy.handle, w.shape, info)),
-  ]);
+  if (bias && (bias.rank !== 1 || bias.shape[0] !== w.shape[3])) throw new Error(`conv2d: bias of shape [${bias.shape}] does not match ${w.shape[3]} filters`);
+  const inputs = bias ? [x, w, bias] : [x, w];
+  const out: Tensor = result(b().conv2d(x.handle, w.handle, info, bias?.handle, act === 'linear' ? undefined : act), inputs, (dy) => {
+    // As in matmul: through the activation, then the linear part (swish recomputes its pre-activation).
+    const z = act === 'swish' ? b().conv2d(x.handle, w.handle, info, bias?.handle) : undefined;
+    const dz = act === 'linear' ? dy : new Tensor(b().activationGrad(act, out.handle, dy.handle, z));
+    // The input gradient is skipped where nothing needs it (a network's input images).
+    const dx = x.requiresGrad || x.vjp ? new Tensor(b().conv2dBackpropInput(dz.handle, w.handle, x.shape, info)) : null;
+    const dw = new Tensor(b().conv2dBackpropFilter(x.handle, dz.handle, w.shape, info));
+    return bias ? [dx, dw, sum(dz, [0, 1, 2])] : [dx, dw];
+  });
+  return out;
 }
 
 export function pool2d(x: Tensor, info: Pool2DInfo): Tensor {

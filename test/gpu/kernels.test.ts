@@ -152,12 +152,25 @@ describe.skipIf(!available)('WebGPU kernels agree with the CPU backend', () => {
   });
 
   it('conv2d forward, input gradient and filter gradient', async () => {
+    const same = (s: number): Conv2DInfo => ({ strides: [s, s], padding: 'same' });
+    const valid = (s: number): Conv2DInfo => ({ strides: [s, s], padding: 'valid' });
+    // The kernels compute 4×4 blocks of pixels × channels: channel counts and pixel counts that are not
+    // multiples of 4, batch 1, 1×1 and 5×5 kernels, strides 2; the filter gradient splits the batch's
+    // output lines into partial sums (uneven last chunk at [7, 13, 13, 3]; hundreds of chunks at [64, 30, 30, 1]).
     const cases: [Shape, Shape, Conv2DInfo][] = [
-      [[2, 7, 9, 3], [3, 3, 3, 4], { strides: [1, 1], padding: 'same' }],
-      [[2, 7, 9, 3], [3, 3, 3, 4], { strides: [1, 1], padding: 'valid' }],
-      [[3, 8, 7, 2], [3, 2, 2, 5], { strides: [2, 2], padding: 'same' }],
+      [[2, 7, 9, 3], [3, 3, 3, 4], same(1)],
+      [[2, 7, 9, 3], [3, 3, 3, 4], valid(1)],
+      [[3, 8, 7, 2], [3, 2, 2, 5], same(2)],
       [[1, 5, 5, 1], [2, 2, 1, 2], { strides: [2, 1], padding: 'valid' }],
-      [[16, 12, 12, 2], [3, 3, 2, 3], { strides: [1, 1], padding: 'same' }],
+      [[16, 12, 12, 2], [3, 3, 2, 3], same(1)],
+      [[1, 6, 5, 1], [1, 1, 1, 5], valid(1)],
+      [[1, 7, 7, 2], [1, 1, 2, 3], same(2)],
+      [[2, 9, 8, 3], [5, 5, 3, 7], same(1)],
+      [[3, 11, 10, 3], [5, 5, 3, 6], same(2)],
+      [[2, 10, 9, 5], [3, 3, 5, 9], valid(2)],
+      [[3, 17, 15, 6], [3, 3, 6, 13], same(1)],
+      [[7, 13, 13, 3], [3, 3, 3, 4], valid(1)],
+      [[64, 30, 30, 1], [3, 3, 1, 2], valid(1)],
     ];
     for (const [xs, ws, info] of cases) {
       await agree((b, up) => {
@@ -170,11 +183,24 @@ describe.skipIf(!available)('WebGPU kernels agree with the CPU backend', () => {
     }
   });
 
+  it('conv2d with the fused bias and activation', async () => {
+    const info: Conv2DInfo = { strides: [1, 1], padding: 'same' };
+    for (const act of [undefined, 'relu', 'sigmoid', 'tanh'] as (ActivationKind | undefined)[]) {
+      await agree((b, up) => b.conv2d(rand(up, [2, 6, 7, 3]), rand(up, [3, 3, 3, 5]), info, rand(up, [5]), act));
+      await agree((b, up) => b.conv2d(rand(up, [1, 5, 5, 2]), rand(up, [2, 2, 2, 6]), info, undefined, act));
+    }
+  });
+
   it('max and average pooling, forward and backward', async () => {
     const cases: [Shape, Omit<Pool2DInfo, 'type'>][] = [
       [[2, 6, 6, 3], { poolSize: [2, 2], strides: [2, 2], padding: 'valid' }],
       [[2, 7, 5, 2], { poolSize: [3, 3], strides: [2, 2], padding: 'same' }],
       [[1, 5, 5, 1], { poolSize: [3, 2], strides: [1, 1], padding: 'valid' }],
+      // Windows that do not overlap (one thread per window), with rows and columns left over or padded.
+      [[3, 11, 11, 4], { poolSize: [2, 2], strides: [2, 2], padding: 'valid' }],
+      [[2, 7, 5, 2], { poolSize: [2, 2], strides: [2, 2], padding: 'same' }],
+      [[1, 9, 8, 3], { poolSize: [2, 3], strides: [3, 3], padding: 'same' }],
+      [[2, 10, 9, 1], { poolSize: [2, 2], strides: [3, 2], padding: 'valid' }],
     ];
     for (const type of ['max', 'avg'] as const) {
       for (const [xs, rest] of cases) {
@@ -191,6 +217,11 @@ describe.skipIf(!available)('WebGPU kernels agree with the CPU backend', () => {
       const x = up(new Float32Array(16).fill(1), [1, 4, 4, 1]);
       const info: Pool2DInfo = { type: 'max', poolSize: [2, 2], strides: [1, 1], padding: 'same' };
       return b.pool2dBackward(b.fill([1, 4, 4, 1], 1), x, info);
+    });
+    await agree((b, up) => {
+      const x = up(new Float32Array(25).fill(1), [1, 5, 5, 1]);
+      const info: Pool2DInfo = { type: 'max', poolSize: [2, 2], strides: [2, 2], padding: 'valid' };
+      return b.pool2dBackward(b.fill([1, 2, 2, 1], 1), x, info);
     });
   });
 

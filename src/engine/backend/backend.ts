@@ -140,7 +140,8 @@ export interface Backend {
   gatherRows(x: TensorHandle, indices: TensorHandle): TensorHandle;
 
   // ---- convolution and pooling (NHWC, kernels [kh, kw, inC, outC], TensorFlow's SAME padding) ----
-  conv2d(x: TensorHandle, w: TensorHandle, info: Conv2DInfo): TensorHandle;
+  /** With the matmul's fused epilogue: `bias` ([outC]) is added to every pixel, then `activation` is applied. */
+  conv2d(x: TensorHandle, w: TensorHandle, info: Conv2DInfo, bias?: TensorHandle, activation?: ActivationKind): TensorHandle;
   conv2dBackpropInput(dy: TensorHandle, w: TensorHandle, xShape: Shape, info: Conv2DInfo): TensorHandle;
   conv2dBackpropFilter(x: TensorHandle, dy: TensorHandle, wShape: Shape, info: Conv2DInfo): TensorHandle;
   pool2d(x: TensorHandle, info: Pool2DInfo): TensorHandle;

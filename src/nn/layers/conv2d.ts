@@ -1,9 +1,10 @@
-// 2-D convolution over NHWC images with a [kh, kw, inC, outC] kernel (Keras's layout), then bias and activation.
+// 2-D convolution over NHWC images with a [kh, kw, inC, outC] kernel (Keras's layout), then bias and activation,
+// fused into the convolution kernel's epilogue as in Dense.
 import type { Conv2DInfo } from '../../engine/backend/backend';
 import * as ops from '../../engine/ops';
 import { convOutSize } from '../../engine/shape';
 import type { Tensor } from '../../engine/tensor';
-import { applyActivation, checkActivation, type Activation } from '../activations';
+import { checkActivation, type Activation } from '../activations';
 import { formatShape } from '../host-array';
 import { createKernelAndBias, kernelBiasJSON, readKernelBias, type KernelBiasConfig, type KernelBiasOptions } from './kernel-bias';
 import { checkPadding, checkPair, checkPositiveInt, Layer, type BaseLayerOptions, type BuildContext, type Param } from './layer';
@@ -56,12 +57,12 @@ export class Conv2D extends Layer {
   }
 
   call(x: Tensor): Tensor {
-    return applyActivation(this.act, this.preActivation(x));
+    if (this.act === 'softmax') return ops.softmax(this.preActivation(x));
+    return ops.conv2d(x, this.params[0].variable, this.info, this.params[1]?.variable, this.act);
   }
 
   override preActivation(x: Tensor): Tensor {
-    const y = ops.conv2d(x, this.params[0].variable, this.info);
-    return this.kernelBias.useBias ? ops.add(y, this.params[1].variable) : y;
+    return ops.conv2d(x, this.params[0].variable, this.info, this.params[1]?.variable);
   }
 
   getConfig(): Record<string, unknown> {

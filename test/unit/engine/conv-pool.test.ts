@@ -85,6 +85,20 @@ describe('conv2d', () => {
     });
   }
 
+  it('the fused bias and activation equal conv2d, add, activation; gradients reach x, w and the bias', async () => {
+    const info: Conv2DInfo = { strides: [1, 1], padding: 'same' };
+    const x = randomInput(rng, [2, 4, 5, 2]);
+    const w = randomInput(rng, [3, 3, 2, 3]);
+    const bias = randomInput(rng, [3]);
+    const t = (i: Input) => ops.tensor(i.values, i.shape);
+    for (const act of ['linear', 'relu', 'tanh'] as const) {
+      const fused = ops.conv2d(t(x), t(w), info, t(bias), act);
+      const apart = ops.activation(act, ops.add(ops.conv2d(t(x), t(w), info), t(bias)));
+      expectClose(await fused.data(), await apart.data(), 1e-6);
+    }
+    await checkGradients(([a, b, c]) => ops.conv2d(a, b, info, c, 'tanh'), [x, w, bias]);
+  });
+
   it('SAME padding on an odd size puts the extra pixel at the bottom/right', async () => {
     const x = ops.tensor(Array.from({ length: 25 }, (_, i) => i + 1), [1, 5, 5, 1]);
     const y = await ops.conv2d(x, ops.ones([2, 2, 1, 1]), { strides: [2, 2], padding: 'same' }).data();

@@ -1,6 +1,7 @@
 // 2-D convolution, NHWC input, [kh, kw, inC, outC] kernel, TensorFlow's VALID/SAME padding
 // (SAME puts the odd extra pixel at the bottom/right), and its two gradients.
-import type { Conv2DInfo, Padding, Shape } from '../backend';
+import type { ActivationKind, Conv2DInfo, Padding, Shape } from '../backend';
+import { activationFn } from './elementwise';
 import { convOutSize, samePadBefore } from '../../shape';
 import { CpuTensor, fmt, sameShape } from './cpu-tensor';
 
@@ -76,9 +77,12 @@ function forEachTap(g: ConvGeometry, visit: (xBase: number, wBase: number, yBase
   }
 }
 
-export function conv2d(x: CpuTensor, w: CpuTensor, info: Conv2DInfo): CpuTensor {
+/** With the matmul's epilogue: + bias[o], then the activation. */
+export function conv2d(x: CpuTensor, w: CpuTensor, info: Conv2DInfo, bias?: CpuTensor, activation?: ActivationKind): CpuTensor {
   const g = geometry(x.shape, w.shape, info, 'conv2d');
   const { inC, outC } = g;
+  if (bias && (bias.shape.length !== 1 || bias.shape[0] !== outC)) throw new Error(`conv2d: bias ${fmt(bias.shape)} does not match ${outC} output channels`);
+  const act = activationFn(activation ?? 'linear', 'conv2d');
   const acc = new Float64Array(g.batch * g.rows.out * g.cols.out * outC);
   const xd = x.data;
   const wd = w.data;
@@ -89,7 +93,9 @@ export function conv2d(x: CpuTensor, w: CpuTensor, info: Conv2DInfo): CpuTensor 
       for (let o = 0; o < outC; o++) acc[yBase + o] += xv * wd[wRow + o];
     }
   });
-  return new CpuTensor([g.batch, g.rows.out, g.cols.out, outC], Float32Array.from(acc));
+  const out = new Float32Array(acc.length);
+  for (let i = 0; i < acc.length; i++) out[i] = act(bias ? acc[i] + bias.data[i % outC] : acc[i]);
+  return new CpuTensor([g.batch, g.rows.out, g.cols.out, outC], out);
 }
 
 function checkDy(dy: CpuTensor, g: ConvGeometry, kernel: string): void {

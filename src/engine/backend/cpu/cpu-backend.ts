@@ -139,8 +139,8 @@ export class CpuBackend implements Backend {
 
   // ---- convolution and pooling ----
 
-  conv2d(x: TensorHandle, w: TensorHandle, info: Conv2DInfo): TensorHandle {
-    return conv.conv2d(cpu(x, 'conv2d', 'x'), cpu(w, 'conv2d', 'w'), info);
+  conv2d(x: TensorHandle, w: TensorHandle, info: Conv2DInfo, bias?: TensorHandle, activation?: ActivationKind): TensorHandle {
+    return conv.conv2d(cpu(x, 'conv2d', 'x'), cpu(w, 'conv2d', 'w'), info, bias && cpu(bias, 'conv2d', 'bias'), activation);
   }
 
   conv2dBackpropInput(dy: TensorHandle, w: TensorHandle, xShape: Shape, info: Conv2DInfo): TensorHandle {

@@ -25,6 +25,19 @@ const matmul = (entry: 'matmul_small' | 'matmul_blocked', transA: number, transB
   storage: [1, 2, 3, 4],
 });
 
+export const ACTIVATION_CODES: Record<ActivationKind, number> = {
+  linear: 0, relu: 1, leaky_relu: 2, elu: 3, sigmoid: 4, tanh: 5, softplus: 6, swish: 7, step: 8,
+};
+
+/** A kernel with its activation fixed at pipeline creation (see ACTIVATION in common.wgsl). */
+const specialize = (spec: KernelSpec, activation: ActivationKind): KernelSpec => ({
+  ...spec,
+  constants: { ...spec.constants, ACTIVATION: ACTIVATION_CODES[activation] },
+});
+
+const conv2dForward: KernelSpec = { file: 'conv2d', entry: 'conv2d_forward', uniform: true, storage: [1, 2, 3, 4] };
+const activationGrad: KernelSpec = { file: 'elementwise', entry: 'activation_grad', uniform: true, storage: [1, 2, 3, 4] };
+
 const denseStep = (threads: number): KernelSpec => ({
   file: 'dense_step',
   entry: 'dense_step',
@@ -37,7 +50,8 @@ export const KERNELS = {
   unary: { file: 'elementwise', entry: 'unary', uniform: true, storage: [1, 4] },
   binary: { file: 'elementwise', entry: 'binary', uniform: true, storage: [1, 2, 4] },
   activation: { file: 'elementwise', entry: 'activation', uniform: true, storage: [1, 4] },
-  activation_grad: { file: 'elementwise', entry: 'activation_grad', uniform: true, storage: [1, 2, 3, 4] },
+  activation_grad: activationGrad,
+  activation_grad_relu: specialize(activationGrad, 'relu'),
   fill: { file: 'elementwise', entry: 'fill', uniform: true, storage: [4] },
   increment: { file: 'elementwise', entry: 'increment', uniform: false, storage: [4] },
   matmul_small_00: matmul('matmul_small', 0, 0),
@@ -48,11 +62,14 @@ export const KERNELS = {
   matmul_blocked_01: matmul('matmul_blocked', 0, 1),
   matmul_blocked_10: matmul('matmul_blocked', 1, 0),
   matmul_blocked_11: matmul('matmul_blocked', 1, 1),
-  conv2d_forward: { file: 'conv2d', entry: 'conv2d_forward', uniform: true, storage: [1, 2, 3] },
-  conv2d_input_grad: { file: 'conv2d', entry: 'conv2d_input_grad', uniform: true, storage: [1, 2, 3] },
-  conv2d_filter_grad: { file: 'conv2d', entry: 'conv2d_filter_grad', uniform: true, storage: [1, 2, 3] },
+  conv2d_forward: conv2dForward,
+  conv2d_forward_linear: specialize(conv2dForward, 'linear'),
+  conv2d_forward_relu: specialize(conv2dForward, 'relu'),
+  conv2d_input_grad: { file: 'conv2d', entry: 'conv2d_input_grad', uniform: true, storage: [1, 2, 4] },
+  conv2d_filter_grad: { file: 'conv2d', entry: 'conv2d_filter_grad', uniform: true, storage: [1, 2, 4] },
   pool_forward: { file: 'pool', entry: 'pool_forward', uniform: true, storage: [1, 3] },
   pool_backward: { file: 'pool', entry: 'pool_backward', uniform: true, storage: [1, 2, 3] },
+  pool_backward_cells: { file: 'pool', entry: 'pool_backward_cells', uniform: true, storage: [1, 2, 3] },
   reduce_thread: { file: 'reduce', entry: 'reduce_thread', uniform: true, storage: [1, 2] },
   reduce_workgroup: { file: 'reduce', entry: 'reduce_workgroup', uniform: true, storage: [1, 2] },
   softmax: { file: 'softmax', entry: 'softmax', uniform: true, storage: [1, 2] },
@@ -78,9 +95,6 @@ export interface GeneratedKernel extends Pick<KernelSpec, 'entry' | 'uniform' | 
 export const UNARY_CODES: Record<UnaryOp, number> = { neg: 0, exp: 1, log: 2, sqrt: 3, abs: 4, sign: 5, square: 6, reciprocal: 7 };
 export const BINARY_CODES: Record<BinaryOp, number> = {
   add: 0, sub: 1, mul: 2, div: 3, pow: 4, maximum: 5, minimum: 6, equal: 7, greater: 8,
-};
-export const ACTIVATION_CODES: Record<ActivationKind, number> = {
-  linear: 0, relu: 1, leaky_relu: 2, elu: 3, sigmoid: 4, tanh: 5, softplus: 6, swish: 7, step: 8,
 };
 export const LOSS_CODES: Record<LossKind, number> = {
   mse: 0, mae: 1, huber: 2, binary_crossentropy: 3, categorical_crossentropy: 4, sparse_categorical_crossentropy: 5,

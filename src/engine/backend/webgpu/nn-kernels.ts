@@ -75,9 +75,10 @@ function convGeometry(xShape: Shape, wShape: Shape, info: Conv2DInfo, kernel: st
   return { batch, inH, inW, inC, outH: rows.out, outW: cols.out, outC, kh, kw, info, padTop: rows.padBefore, padLeft: cols.padBefore };
 }
 
-function convParams(g: ConvGeometry, size: number, chunks = 1): Uint32Array {
+function convParams(g: ConvGeometry, extra: { activation?: number; hasBias?: boolean; linesPerChunk?: number } = {}): Uint32Array {
   return new ParamWriter()
-    .u(g.batch, g.inH, g.inW, g.inC, g.outH, g.outW, g.outC, g.kh, g.kw, g.info.strides[0], g.info.strides[1], g.padTop, g.padLeft, size, chunks)
+    .u(g.batch, g.inH, g.inW, g.inC, g.outH, g.outW, g.outC, g.kh, g.kw, g.info.strides[0], g.info.strides[1], g.padTop, g.padLeft)
+    .u(extra.activation ?? 0, extra.hasBias ? 1 : 0, extra.linesPerChunk ?? 0)
     .done();
 }
 
@@ -86,10 +87,29 @@ function checkDy(dy: GpuTensor, g: ConvGeometry, kernel: string): void {
   if (!sameShape(dy.shape, expected)) throw new Error(`${kernel}: dy is ${fmt(dy.shape)}, expected the conv2d output shape ${fmt(expected)}`);
 }
 
-export function conv2d(ex: Executor, x: GpuTensor, w: GpuTensor, info: Conv2DInfo): GpuTensor {
+/** Threads of a conv2d.wgsl kernel: one per 4×4 block of a rows × cols result. */
+const blockThreads = (rows: number, cols: number): number => Math.ceil(rows / 4) * Math.ceil(cols / 4);
+
+export function conv2d(
+  ex: Executor,
+  x: GpuTensor,
+  w: GpuTensor,
+  info: Conv2DInfo,
+  dummy: Storage,
+  bias?: GpuTensor,
+  activation?: ActivationKind,
+): GpuTensor {
   const g = convGeometry(x.shape, w.shape, info, 'conv2d');
+  if (bias && (bias.shape.length !== 1 || bias.shape[0] !== g.outC)) throw new Error(`conv2d: bias ${fmt(bias.shape)} does not match ${g.outC} output channels`);
+  const kind = activation ?? 'linear';
+  const act = ACTIVATION_CODES[kind];
+  if (act === undefined) throw new Error(`conv2d: unknown activation "${activation}"; expected one of ${Object.keys(ACTIVATION_CODES).join(', ')}`);
   const out = ex.alloc([g.batch, g.outH, g.outW, g.outC]);
-  ex.dispatch('conv2d_forward', convParams(g, out.size), [x.storage, w.storage, out.storage], groups(out.size));
+  if (out.size === 0) return out;
+  const threads = blockThreads(g.batch * g.outH * g.outW, g.outC);
+  const params = convParams(g, { activation: act, hasBias: !!bias });
+  const kernel = kind === 'relu' ? 'conv2d_forward_relu' : kind === 'linear' ? 'conv2d_forward_linear' : 'conv2d_forward';
+  ex.dispatch(kernel, params, [x.storage, w.storage, bias?.storage ?? dummy, out.storage], groups(threads));
   return out;
 }
 
@@ -97,25 +117,40 @@ export function conv2dBackpropInput(ex: Executor, dy: GpuTensor, w: GpuTensor, x
   const g = convGeometry(xShape, w.shape, info, 'conv2dBackpropInput');
   checkDy(dy, g, 'conv2dBackpropInput');
   const out = ex.alloc(xShape.slice());
-  ex.dispatch('conv2d_input_grad', convParams(g, out.size), [dy.storage, w.storage, out.storage], groups(out.size));
+  if (out.size === 0) return out;
+  const threads = blockThreads(g.batch * g.inH * g.inW, g.inC);
+  ex.dispatch('conv2d_input_grad', convParams(g), [dy.storage, w.storage, out.storage], groups(threads));
   return out;
 }
 
-/** Aim for at least this many threads in the filter gradient by splitting the batch into partial sums. */
-const FILTER_GRAD_THREADS = 8192;
+/**
+ * The filter gradient sums over batch × output pixels into a small result: the output lines (n, oy) are
+ * split into chunks of partial sums until there are about this many threads, each chunk at least
+ * FILTER_GRAD_MIN_PIXELS long. On SwiftShader, settings from 1,024 to 16,384 threads and 32 to 512 pixels
+ * measured within noise of each other for the CNN benchmark's layers; one line per chunk was 1.5-2× slower.
+ */
+const FILTER_GRAD_THREADS = 4096;
+const FILTER_GRAD_MIN_PIXELS = 128;
 
 export function conv2dBackpropFilter(ex: Executor, x: GpuTensor, dy: GpuTensor, wShape: Shape, info: Conv2DInfo): GpuTensor {
   const g = convGeometry(x.shape, wShape, info, 'conv2dBackpropFilter');
   checkDy(dy, g, 'conv2dBackpropFilter');
-  const filterSize = g.kh * g.kw * g.inC * g.outC;
-  const chunks = Math.max(1, Math.min(g.batch, Math.ceil(FILTER_GRAD_THREADS / Math.max(filterSize, 1))));
+  const rows = g.kh * g.kw * g.inC;
   const out = ex.alloc(wShape.slice());
+  if (out.size === 0) return out;
+  const blocks = blockThreads(rows, g.outC);
+  const lines = g.batch * g.outH;
+  const minLines = Math.ceil(FILTER_GRAD_MIN_PIXELS / Math.max(g.outW, 1));
+  const wanted = Math.max(1, Math.min(Math.ceil(FILTER_GRAD_THREADS / blocks), Math.floor(lines / minLines)));
+  const linesPerChunk = Math.max(1, Math.ceil(lines / wanted));
+  const chunks = Math.max(1, Math.ceil(lines / linesPerChunk));
+  const params = convParams(g, { linesPerChunk });
   if (chunks === 1) {
-    ex.dispatch('conv2d_filter_grad', convParams(g, filterSize, 1), [x.storage, dy.storage, out.storage], groups(filterSize));
+    ex.dispatch('conv2d_filter_grad', params, [x.storage, dy.storage, out.storage], groups(blocks));
     return out;
   }
-  const partial = ex.alloc([chunks, filterSize]);
-  ex.dispatch('conv2d_filter_grad', convParams(g, filterSize, chunks), [x.storage, dy.storage, partial.storage], groups(filterSize * chunks));
+  const partial = ex.alloc([chunks, out.size]);
+  ex.dispatch('conv2d_filter_grad', params, [x.storage, dy.storage, partial.storage], groups(blocks * chunks));
   reduceInto(ex, 0, partial.storage, partial.shape, [0], out.storage);
   ex.release(partial.storage);
   return out;
@@ -146,7 +181,11 @@ export function pool2dBackward(ex: Executor, dy: GpuTensor, x: GpuTensor, info: 
   const g = poolGeometry(x.shape, info, kernel);
   if (!sameShape(dy.shape, g.outShape)) throw new Error(`${kernel}: dy is ${fmt(dy.shape)}, expected the pooling output shape ${fmt(g.outShape)}`);
   const out = ex.alloc(x.shape);
-  ex.dispatch('pool_backward', g.params(dy.size), [x.storage, dy.storage, out.storage], groups(x.size));
+  if (info.strides[0] >= info.poolSize[0] && info.strides[1] >= info.poolSize[1]) {
+    ex.dispatch('pool_backward_cells', g.params(dy.size), [x.storage, dy.storage, out.storage], groups(dy.size));
+  } else {
+    ex.dispatch('pool_backward', g.params(dy.size), [x.storage, dy.storage, out.storage], groups(x.size));
+  }
   return out;
 }
 

@@ -162,8 +162,8 @@ export class WebGPUBackend implements Backend {
 
   // ---- convolution and pooling ----
 
-  conv2d(x: TensorHandle, w: TensorHandle, info: Conv2DInfo): TensorHandle {
-    return nn.conv2d(this.executor, this.t(x, 'conv2d', 'x'), this.t(w, 'conv2d', 'w'), info);
+  conv2d(x: TensorHandle, w: TensorHandle, info: Conv2DInfo, bias?: TensorHandle, activation?: ActivationKind): TensorHandle {
+    return nn.conv2d(this.executor, this.t(x, 'conv2d', 'x'), this.t(w, 'conv2d', 'w'), info, this.dummy, bias && this.t(bias, 'conv2d', 'bias'), activation);
   }
 
   conv2dBackpropInput(dy: TensorHandle, w: TensorHandle, xShape: Shape, info: Conv2DInfo): TensorHandle {
