@@ -1,13 +1,18 @@
 // Decision-boundary and neuron heatmaps: every neuron of a dense MLP over an N×N grid of the input plane.
 // The kernel itself is generated per architecture (src/engine/backend/webgpu/grid-shader.ts) and appended
-// to this file: its parameters, the point coordinates and the features' sine live here. Points are pixel
+// to this file, or for any architecture the loop kernel of grid_loop.wgsl: their parameters, the point
+// coordinates and the features' sine live here. Points are pixel
 // centers, row-major, the first row at the top (x2 = high), like src/app/grid.ts.
 
 struct GridParams {
   n: u32,
   low: f32,
   high: f32,
-  _pad: u32,
+  layer_count: u32, // read by grid_loop.wgsl; a generated kernel knows its layers
+  feature_count: u32,
+  _pad0: u32,
+  _pad1: u32,
+  _pad2: u32,
 }
 
 @group(0) @binding(0) var<uniform> p: GridParams;

@@ -29,6 +29,12 @@ export interface GridOptions {
   range?: [number, number];
   /** Enabled features, in GRID_FEATURES order: the network's input columns. */
   features: readonly GridFeature[];
+  /**
+   * WebGPU: wait for the kernel generated for this architecture to compile (the first call; seconds on a
+   * software adapter) rather than use the loop kernel meanwhile, as the default does so that a new
+   * architecture never stalls the heatmaps. Same values either way.
+   */
+  waitForCompile?: boolean;
 }
 
 /** A dense layer: kernel [inputs, units], bias [units]. */

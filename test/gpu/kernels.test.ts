@@ -317,9 +317,10 @@ function gridLayers(b: Backend, c: GridCase, seedBase: number) {
   return { host, uploaded };
 }
 
-async function gridAgrees(c: GridCase, seedBase = 100): Promise<void> {
+/** The GPU grid equals the CPU's; by default after waiting for the generated kernel, where there is one. */
+async function gridAgrees(c: GridCase, seedBase = 100, waitForCompile = true): Promise<void> {
   if (typeof gpu === 'string') throw new Error(gpu);
-  const options = { n: c.n, range: c.range ?? ([-6, 6] as [number, number]), features: c.features };
+  const options = { n: c.n, range: c.range ?? ([-6, 6] as [number, number]), features: c.features, waitForCompile };
   const { host, uploaded } = gridLayers(gpu, c, seedBase);
   const out = await gpu.evaluateGrid(uploaded, options);
   const neurons = c.units.reduce((a, b) => a + b, 0);
@@ -327,21 +328,36 @@ async function gridAgrees(c: GridCase, seedBase = 100): Promise<void> {
   expect(maxViolation(await gpu.read(out), evaluateGridCpu(host, options))).toBe(0);
 }
 
-describe.skipIf(!available)('grid evaluation (generated kernels) agrees with the CPU reference', () => {
+describe.skipIf(!available)('grid evaluation (generated and loop kernels) agrees with the CPU reference', () => {
   it('a small network on a grid that is not a multiple of the workgroup', async () => {
     await gridAgrees({ features: ['x', 'y', 'xSquared', 'xTimesY', 'sinY'], units: [8, 3, 1], activations: ['tanh', 'relu', 'sigmoid'], n: 37 });
   });
 
-  it('every feature and activation, widths 1 and the maximum, many layers', async () => {
+  it('every feature and activation in a generated kernel, many layers', async () => {
     // Nine layers need 19 storage bindings: past the limit of most devices, so the weights are packed.
+    await gridAgrees({
+      features: [...GRID_FEATURES],
+      units: [8, 1, 5, 4, 3, 6, 2, 3, 1],
+      activations: ['relu', 'leaky_relu', 'elu', 'sigmoid', 'tanh', 'softplus', 'swish', 'step', 'linear'],
+      n: 23,
+    });
+  });
+
+  it('the loop kernel, for networks too big to generate: every feature and activation, widths 1 and the maximum', async () => {
     await gridAgrees({
       features: [...GRID_FEATURES],
       units: [GRID_MAX_WIDTH, 1, 5, 4, 3, 6, 2, 3, 1],
       activations: ['relu', 'leaky_relu', 'elu', 'sigmoid', 'tanh', 'softplus', 'swish', 'step', 'linear'],
       n: 23,
     });
-    // The widest layer again, with every layer bound directly, on another range.
-    await gridAgrees({ features: ['ySquared', 'sinX'], units: [GRID_MAX_WIDTH, 2], activations: ['tanh', 'swish'], n: 9, range: [-2, 3] });
+    await gridAgrees({ features: ['ySquared', 'sinX'], units: [GRID_MAX_WIDTH, GRID_MAX_WIDTH, 2], activations: ['tanh', 'swish', 'sigmoid'], n: 9, range: [-2, 3] });
+  });
+
+  it('a new architecture is answered at once (loop kernel) while its generated kernel compiles', async () => {
+    const c: GridCase = { features: ['x', 'xSquared'], units: [6, 5, 1], activations: ['elu', 'relu', 'tanh'], n: 20 };
+    await gridAgrees(c, 800, false);
+    await gridAgrees(c, 810, true);
+    await gridAgrees(c, 820, false);
   });
 
   it('a 1×1 grid, and one larger than a dispatch covers at one point per thread', async () => {

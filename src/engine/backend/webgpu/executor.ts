@@ -192,15 +192,26 @@ export class Executor {
     return [x, Math.ceil(groups / x), 1];
   }
 
-  /** Compile a generated kernel for the current device, unless that was done before; await before dispatching it. */
+  /**
+   * Start compiling a generated kernel for the current device unless that was done; resolves when it can
+   * be dispatched (`isCompiled`), rejects with the compile error.
+   */
   async prepare(kernel: GeneratedKernel): Promise<void> {
     if (this.recovering) await this.recovering;
     let entry = this.generated.get(kernel.code);
     if (!entry) {
-      entry = { ready: compileGenerated(this.device, kernel) };
+      const compiling: CompiledKernel = { ready: compileGenerated(this.device, kernel) };
+      // Set as soon as it is compiled, for callers that do not wait (failures reach those that do).
+      compiling.ready.then((pipeline) => (compiling.pipeline = pipeline), () => {});
+      entry = compiling;
       this.generated.set(kernel.code, entry);
     }
-    entry.pipeline = await entry.ready;
+    await entry.ready;
+  }
+
+  /** Whether a generated kernel can be dispatched now (its pipeline is compiled on this device). */
+  isCompiled(kernel: GeneratedKernel): boolean {
+    return this.generated.get(kernel.code)?.pipeline !== undefined;
   }
 
   dispatch(kernel: KernelName | GeneratedKernel, params: Uint32Array | null, bindings: Binding[], groups: [number, number, number]): void {
@@ -332,12 +343,15 @@ export class Executor {
     this.encoder = null;
     this.pass = null;
     this.pending = 0;
-    this.recovering = this.recover()
-      .then((counts) => this.emit({ type: 'restored', ...counts }))
-      .catch((e: unknown) => this.emit({ type: 'failed', reason: e instanceof Error ? e.message : String(e) }))
-      .finally(() => {
-        this.recovering = null;
-      });
+    // Recovery is over before listeners hear of it, so they may dispatch at once.
+    const finish = (e: DeviceEvent): void => {
+      this.recovering = null;
+      this.emit(e);
+    };
+    this.recovering = this.recover().then(
+      (counts) => finish({ type: 'restored', ...counts }),
+      (e: unknown) => finish({ type: 'failed', reason: e instanceof Error ? e.message : String(e) }),
+    );
   }
 
   /**

@@ -1,17 +1,25 @@
-// Launches the grid kernel generated for the network's architecture (grid-shader.ts): compiled on first use
-// (the executor caches it by its WGSL text), then one dispatch evaluates every neuron at every grid point.
-// Each layer's kernel and bias are bound where they live; only a network with more layers than the
-// device's storage bindings allow has them packed into one buffer first (device-side copies).
+// Launches the grid kernel generated for the network's architecture (grid-shader.ts) once it is compiled
+// (the executor caches it by its WGSL text), else the loop kernel of grid_loop.wgsl: one dispatch
+// evaluates every neuron at every grid point. The generated kernel binds each layer's kernel and bias
+// where they live; the loop kernel, or a network with more layers than the device's storage bindings
+// allow, has them packed into one buffer first (device-side copies).
 import type { TensorHandle } from '../backend';
-import { gridSetup, type GridLayer, type GridOptions } from '../../grid';
+import { GRID_FEATURES, gridSetup, type GridLayer, type GridOptions } from '../../grid';
 import { copy } from './array-kernels';
-import type { Binding, Executor } from './executor';
+import { Executor, type Binding } from './executor';
 import { ACTIVATION_CODES } from './kernels';
 import { gridGroups, gridKernel } from './grid-shader';
 import { GpuTensor, ParamWriter } from './memory';
 import { loadShaders } from './shaders';
 
 export type { GridLayer, GridOptions } from '../../grid';
+
+/**
+ * Networks up to this many weights and biases get a generated kernel. Its compile time grows steeply with
+ * them: SwiftShader takes 1.4-2.4 s for the 433 of TensorFlow Playground's largest network (7 features,
+ * 6 layers of 8), 7 minutes for the 4,417 of 2→64→64→1; bigger ones keep the loop kernel.
+ */
+const GENERATED_MAX_WEIGHTS = 512;
 
 export async function evaluateGridKernel(ex: Executor, layers: GridLayer<GpuTensor>[], options: GridOptions): Promise<TensorHandle> {
   const shapes = layers.map((l, i) => {
@@ -22,29 +30,46 @@ export async function evaluateGridKernel(ex: Executor, layers: GridLayer<GpuTens
     return { inputs: l.kernel.shape[0], units: l.kernel.shape[1], activation: l.activation };
   });
   const { low, high } = gridSetup(options, shapes);
-  // Binding 0 is the parameter block, the last one the output.
-  const packed = 2 * layers.length + 1 > ex.device.limits.maxStorageBuffersPerShaderStage;
-  const kernel = gridKernel({ features: options.features, layers: shapes, packed }, await loadShaders());
-  await ex.prepare(kernel);
-
-  let weights: Binding[];
-  let packedWeights: GpuTensor | undefined;
-  if (packed) {
-    packedWeights = ex.alloc([layers.reduce((s, l) => s + l.kernel.size + l.bias.size, 0)]);
-    let offset = 0;
-    for (const l of layers) {
-      copy(ex, l.kernel.storage, packedWeights.storage, l.kernel.size, offset);
-      copy(ex, l.bias.storage, packedWeights.storage, l.bias.size, offset + l.kernel.size);
-      offset += l.kernel.size + l.bias.size;
-    }
-    weights = [packedWeights.storage];
-  } else {
-    weights = layers.flatMap((l) => [l.kernel.storage, l.bias.storage]);
-  }
   const { n } = options;
   const out = ex.alloc([shapes.reduce((s, l) => s + l.units, 0), n, n]);
-  const params = new ParamWriter().u(n).f(low, high).done();
-  ex.dispatch(kernel, params, [...weights, out.storage], gridGroups(n * n));
-  if (packedWeights) ex.release(packedWeights.storage);
+  const params = new ParamWriter().u(n).f(low, high).u(layers.length, options.features.length).done();
+  const weightCount = layers.reduce((s, l) => s + l.kernel.size + l.bias.size, 0);
+  // Binding 0 is the parameter block, the last one the output.
+  const packed = 2 * layers.length + 1 > ex.device.limits.maxStorageBuffersPerShaderStage;
+  const generated = weightCount <= GENERATED_MAX_WEIGHTS ? gridKernel({ features: options.features, layers: shapes, packed }, await loadShaders()) : null;
+  if (generated) {
+    const compiling = ex.prepare(generated);
+    if (options.waitForCompile) await compiling;
+    else compiling.catch((e: unknown) => console.warn(`evaluateGrid: the generated kernel failed, the loop kernel stays in use: ${e instanceof Error ? e.message : e}`));
+  }
+  if (generated && ex.isCompiled(generated)) {
+    const weights = packed ? packWeights(ex, layers) : null;
+    const bindings: Binding[] = weights ? [weights.storage] : layers.flatMap((l) => [l.kernel.storage, l.bias.storage]);
+    ex.dispatch(generated, params, [...bindings, out.storage], gridGroups(n * n));
+    if (weights) ex.release(weights.storage);
+  } else {
+    const weights = packWeights(ex, layers);
+    const table = new Uint32Array(layers.length * 4);
+    let offset = 0;
+    shapes.forEach((l, i) => {
+      table.set([l.inputs, l.units, offset, ACTIVATION_CODES[l.activation]], i * 4);
+      offset += (l.inputs + 1) * l.units;
+    });
+    const features = Uint32Array.from(options.features, (f) => GRID_FEATURES.indexOf(f));
+    ex.dispatch('evaluate_grid_loop', params, [{ table }, weights.storage, { table: features }, out.storage], Executor.groups1d(n * n));
+    ex.release(weights.storage);
+  }
   return out;
+}
+
+/** Every layer's kernel then bias, one after the other in one buffer (device-side copies). */
+function packWeights(ex: Executor, layers: GridLayer<GpuTensor>[]): GpuTensor {
+  const packed = ex.alloc([layers.reduce((s, l) => s + l.kernel.size + l.bias.size, 0)]);
+  let offset = 0;
+  for (const l of layers) {
+    copy(ex, l.kernel.storage, packed.storage, l.kernel.size, offset);
+    copy(ex, l.bias.storage, packed.storage, l.bias.size, offset + l.kernel.size);
+    offset += l.kernel.size + l.bias.size;
+  }
+  return packed;
 }

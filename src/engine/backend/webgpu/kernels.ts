@@ -79,6 +79,7 @@ export const KERNELS = {
   strided_copy: { file: 'layout', entry: 'strided_copy', uniform: true, storage: [1, 3] },
   gather_rows: { file: 'layout', entry: 'gather_rows', uniform: true, storage: [1, 2, 3] },
   batch_indices: { file: 'layout', entry: 'batch_indices', uniform: true, storage: [1, 3, 4] },
+  evaluate_grid_loop: { file: 'grid_loop', entry: 'evaluate_grid_loop', uniform: true, storage: [1, 2, 3, 4] },
   dense_step: denseStep(32),
   dense_step_wide: denseStep(256),
 } satisfies Record<string, KernelSpec>;
@@ -106,6 +107,7 @@ const INCLUDES: Partial<Record<ShaderFile, ShaderFile[]>> = {
   loss: ['loss_terms'],
   optimizer: ['update_rules'],
   dense_step: ['loss_terms', 'update_rules'],
+  grid_loop: ['grid'],
 };
 
 /** The file's WGSL with its helpers prepended (WGSL has no includes). */

@@ -17,7 +17,8 @@ export type ShaderFile =
   | 'dense_step'
   | 'dropout'
   | 'layout'
-  | 'grid';
+  | 'grid'
+  | 'grid_loop';
 
 const bundled: Record<string, string> | undefined = import.meta.env
   ? import.meta.glob('/shaders/*.wgsl', { query: '?raw', import: 'default', eager: true })
