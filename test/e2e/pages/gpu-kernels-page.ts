@@ -4,6 +4,8 @@ import type { Backend, TensorHandle } from '../../../src/engine/backend/backend'
 import { CpuBackend } from '../../../src/engine/backend/cpu/cpu-backend';
 import { WebGPUBackend } from '../../../src/engine/backend/webgpu/webgpu-backend';
 import { evaluateGridCpu } from '../../../src/engine/grid';
+import { compileTrainer } from '../../../src/engine/plan';
+import { layers, Sequential, useBackend } from '../../../src/index';
 import { maxViolation, randomValues } from '../../gpu/compare';
 
 interface KernelResult {
@@ -34,6 +36,23 @@ const cases: Case[] = [
   ['dropout mask', (b) => b.dropoutMask([1000], 0.4, 99, b.createCounter(17))],
 ];
 
+/** Weights after 12 steps of a small dense network through compileTrainer (the fused step on WebGPU). */
+async function denseTraining(backend: Backend): Promise<Float32Array> {
+  useBackend(backend);
+  const model = new Sequential([layers.input({ shape: [2] }), layers.dense({ units: 6, activation: 'tanh' }), layers.dense({ units: 1, activation: 'tanh' })], { seed: 3 });
+  model.compile({ optimizer: { type: 'adam', learningRate: 0.02 }, loss: 'mse' });
+  const x = randomValues(60, 30, 3);
+  const y = Float32Array.from({ length: 30 }, (_, i) => (x[2 * i] * x[2 * i + 1] > 0 ? 1 : -1));
+  const { step, dense } = model.getTrainStep();
+  const trainer = compileTrainer({ step, dense, data: { x, xShape: [30, 2], y, yShape: [30, 1] }, batchSize: 8 });
+  if (backend.name === 'webgpu' && trainer.path !== 'fused') throw new Error(`the dense network did not fuse: ${trainer.unfusedReason}`);
+  trainer.run(12);
+  const weights = await model.getWeights();
+  trainer.dispose();
+  model.dispose();
+  return Float32Array.from(weights.flatMap((w) => Array.from(w.values)));
+}
+
 async function run(): Promise<void> {
   const cpu = new CpuBackend();
   const gpu = await WebGPUBackend.create();
@@ -45,11 +64,16 @@ async function run(): Promise<void> {
   const layer = (inputs: number, units: number, seed: number) => ({ kernel: randomValues(inputs * units, seed), bias: randomValues(units, seed + 1), activation: 'tanh' as const });
   const layers = [layer(3, 8, 20), layer(8, 1, 22)];
   const options = { n: 50, features: ['x', 'y', 'sinX'] as const };
-  const grid = await gpu.evaluateGrid(
-    layers.map((l) => ({ kernel: gpu.upload(l.kernel, [l.kernel.length / l.bias.length, l.bias.length]), bias: gpu.upload(l.bias, [l.bias.length]), activation: l.activation })),
-    { ...options, features: [...options.features] },
-  );
-  results.push({ name: 'grid 50×50', violation: maxViolation(await gpu.read(grid), evaluateGridCpu(layers, { ...options, features: [...options.features] })) });
+  const expectedGrid = evaluateGridCpu(layers, { ...options, features: [...options.features] });
+  // The first call answers from the loop kernel while the generated one compiles; the second waits for it.
+  for (const waitForCompile of [false, true]) {
+    const grid = await gpu.evaluateGrid(
+      layers.map((l) => ({ kernel: gpu.upload(l.kernel, [l.kernel.length / l.bias.length, l.bias.length]), bias: gpu.upload(l.bias, [l.bias.length]), activation: l.activation })),
+      { ...options, features: [...options.features], waitForCompile },
+    );
+    results.push({ name: `grid 50×50${waitForCompile ? ', generated kernel' : ''}`, violation: maxViolation(await gpu.read(grid), expectedGrid) });
+  }
+  results.push({ name: 'fused dense training step, 12 steps', violation: maxViolation(await denseTraining(gpu), await denseTraining(cpu)) });
   window.__gpuKernels = { adapter: gpu.description, results };
   document.getElementById('log')!.textContent = JSON.stringify(window.__gpuKernels, null, 2);
 }
