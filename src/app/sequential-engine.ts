@@ -123,8 +123,7 @@ class SequentialNetwork implements EngineNetwork {
   }
 
   async evaluateOutput(resolution: number): Promise<Float32Array> {
-    const all = await evaluateGrid(this.gridLayers(), { n: resolution, features: this.spec.features });
-    return all.subarray(all.length - resolution * resolution);
+    return evaluateGrid(this.gridLayers(), { n: resolution, features: this.spec.features, outputOnly: true });
   }
 
   async getParams(): Promise<NetworkParams> {

@@ -35,6 +35,8 @@ export interface GridOptions {
    * architecture never stalls the heatmaps. Same values either way.
    */
   waitForCompile?: boolean;
+  /** Only the last layer's neurons (the decision boundary): [units, n, n], a fraction of the readback. */
+  outputOnly?: boolean;
 }
 
 /** A dense layer: kernel [inputs, units], bias [units]. */
@@ -71,15 +73,19 @@ export function gridSetup(options: GridOptions, layerShapes: { inputs: number; u
 }
 
 /**
- * CPU reference: Float32Array [Σ units, n, n], hidden layers then the output, neuron by neuron. Layer by
- * layer over all points (each neuron's row at once), in double precision like a per-point evaluation.
+ * CPU reference: Float32Array [Σ units, n, n], hidden layers then the output, neuron by neuron (with
+ * outputOnly, the output's alone). Layer by layer over all points (each neuron's row at once), in double precision like a per-point evaluation.
  */
 export function evaluateGridCpu(layers: GridLayer<Float32Array>[], options: GridOptions): Float32Array {
   const shapes = layers.map((l) => ({ inputs: l.kernel.length / Math.max(l.bias.length, 1), units: l.bias.length }));
   const { low, high } = gridSetup(options, shapes);
   const { n, features } = options;
   const points = n * n;
-  const out = new Float32Array(shapes.reduce((s, l) => s + l.units, 0) * points);
+  const outputs = shapes[shapes.length - 1].units;
+  const neurons = shapes.reduce((s, l) => s + l.units, 0);
+  // With outputOnly, the hidden neurons are computed but not kept.
+  const first = options.outputOnly ? neurons - outputs : 0;
+  const out = new Float32Array((neurons - first) * points);
   // Activations of the layer's inputs and of its units, [width, points] each.
   const widest = Math.max(features.length, ...shapes.map((l) => l.units));
   let a = new Float64Array(widest * points);
@@ -103,11 +109,8 @@ export function evaluateGridCpu(layers: GridLayer<Float32Array>[], options: Grid
         const input = a.subarray(i * points, (i + 1) * points);
         for (let point = 0; point < points; point++) row[point] += input[point] * w;
       }
-      const target = (neuron + j) * points;
-      for (let point = 0; point < points; point++) {
-        row[point] = act(row[point]);
-        out[target + point] = row[point];
-      }
+      for (let point = 0; point < points; point++) row[point] = act(row[point]);
+      if (neuron + j >= first) out.set(row, (neuron + j - first) * points);
     }
     neuron += units;
     [a, next] = [next, a];

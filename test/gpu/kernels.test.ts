@@ -320,12 +320,19 @@ function gridLayers(b: Backend, c: GridCase, seedBase: number) {
 /** The GPU grid equals the CPU's; by default after waiting for the generated kernel, where there is one. */
 async function gridAgrees(c: GridCase, seedBase = 100, waitForCompile = true): Promise<void> {
   if (typeof gpu === 'string') throw new Error(gpu);
-  const options = { n: c.n, range: c.range ?? ([-6, 6] as [number, number]), features: c.features, waitForCompile };
   const { host, uploaded } = gridLayers(gpu, c, seedBase);
-  const out = await gpu.evaluateGrid(uploaded, options);
   const neurons = c.units.reduce((a, b) => a + b, 0);
-  expect(out.shape).toEqual([neurons, c.n, c.n]);
-  expect(maxViolation(await gpu.read(out), evaluateGridCpu(host, options))).toBe(0);
+  const all = evaluateGridCpu(host, { n: c.n, range: c.range, features: c.features });
+  for (const outputOnly of [false, true]) {
+    const options = { n: c.n, range: c.range ?? ([-6, 6] as [number, number]), features: c.features, waitForCompile, outputOnly };
+    const out = await gpu.evaluateGrid(uploaded, options);
+    const kept = outputOnly ? c.units[c.units.length - 1] : neurons;
+    expect(out.shape).toEqual([kept, c.n, c.n]);
+    const expected = evaluateGridCpu(host, options);
+    // The CPU reference's output-only grid is the last rows of its full one.
+    expect(expected).toEqual(all.subarray(all.length - kept * c.n * c.n));
+    expect(maxViolation(await gpu.read(out), expected)).toBe(0);
+  }
 }
 
 describe.skipIf(!available)('grid evaluation (generated and loop kernels) agrees with the CPU reference', () => {
@@ -373,7 +380,8 @@ describe.skipIf(!available)('grid evaluation (generated and loop kernels) agrees
     await gridAgrees({ ...c, n: 31 }, 500);
     expect(statsDelta(before, engineStats()).pipelinesCompiled).toBe(0);
     await gridAgrees({ ...c, activations: ['leaky_relu', 'sigmoid'] }, 600);
-    expect(statsDelta(before, engineStats()).pipelinesCompiled).toBe(1);
+    // A new architecture: its kernel for every neuron and its output-only kernel.
+    expect(statsDelta(before, engineStats()).pipelinesCompiled).toBe(2);
   });
 
   it('a generated kernel that fails to compile names the offending line', async () => {

@@ -5,7 +5,7 @@
 // allow, has them packed into one buffer first (device-side copies).
 import type { TensorHandle } from '../backend';
 import { GRID_FEATURES, gridSetup, type GridLayer, type GridOptions } from '../../grid';
-import { copy } from './array-kernels';
+import { copy, stridedCopy } from './array-kernels';
 import { Executor, type Binding } from './executor';
 import { ACTIVATION_CODES } from './kernels';
 import { gridGroups, gridKernel } from './grid-shader';
@@ -31,23 +31,30 @@ export async function evaluateGridKernel(ex: Executor, layers: GridLayer<GpuTens
   });
   const { low, high } = gridSetup(options, shapes);
   const { n } = options;
-  const out = ex.alloc([shapes.reduce((s, l) => s + l.units, 0), n, n]);
+  const neurons = shapes.reduce((s, l) => s + l.units, 0);
+  const outputs = shapes[shapes.length - 1].units;
+  const outputOnly = options.outputOnly === true;
   const params = new ParamWriter().u(n).f(low, high).u(layers.length, options.features.length).done();
   const weightCount = layers.reduce((s, l) => s + l.kernel.size + l.bias.size, 0);
   // Binding 0 is the parameter block, the last one the output.
   const packed = 2 * layers.length + 1 > ex.device.limits.maxStorageBuffersPerShaderStage;
-  const generated = weightCount <= GENERATED_MAX_WEIGHTS ? gridKernel({ features: options.features, layers: shapes, packed }, await loadShaders()) : null;
+  const generated = weightCount <= GENERATED_MAX_WEIGHTS ? gridKernel({ features: options.features, layers: shapes, packed, outputOnly }, await loadShaders()) : null;
   if (generated) {
     const compiling = ex.prepare(generated);
     if (options.waitForCompile) await compiling;
     else compiling.catch((e: unknown) => console.warn(`evaluateGrid: the generated kernel failed, the loop kernel stays in use: ${e instanceof Error ? e.message : e}`));
   }
   if (generated && ex.isCompiled(generated)) {
+    const out = ex.alloc([outputOnly ? outputs : neurons, n, n]);
     const weights = packed ? packWeights(ex, layers) : null;
     const bindings: Binding[] = weights ? [weights.storage] : layers.flatMap((l) => [l.kernel.storage, l.bias.storage]);
     ex.dispatch(generated, params, [...bindings, out.storage], gridGroups(n * n));
     if (weights) ex.release(weights.storage);
-  } else {
+    return out;
+  }
+  // The loop kernel reads each layer's inputs back from `out`, so it writes every neuron.
+  const out = ex.alloc([neurons, n, n]);
+  {
     const weights = packWeights(ex, layers);
     const table = new Uint32Array(layers.length * 4);
     let offset = 0;
@@ -59,7 +66,11 @@ export async function evaluateGridKernel(ex: Executor, layers: GridLayer<GpuTens
     ex.dispatch('evaluate_grid_loop', params, [{ table }, weights.storage, { table: features }, out.storage], Executor.groups1d(n * n));
     ex.release(weights.storage);
   }
-  return out;
+  if (!outputOnly) return out;
+  const last = ex.alloc([outputs, n, n]);
+  stridedCopy(ex, out.storage, last.storage, [last.size], [1], [1], (neurons - outputs) * n * n, 0);
+  ex.release(out.storage);
+  return last;
 }
 
 /** Every layer's kernel then bias, one after the other in one buffer (device-side copies). */

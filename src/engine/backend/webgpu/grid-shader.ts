@@ -16,6 +16,8 @@ export interface GridArchitecture {
    * device's storage buffers per stage), instead of a kernel and a bias binding per layer.
    */
   packed: boolean;
+  /** Store only the last layer's neurons (GridOptions.outputOnly). */
+  outputOnly: boolean;
 }
 
 /** Threads per workgroup: WG in common.wgsl. */
@@ -88,7 +90,8 @@ export function gridKernel(arch: GridArchitecture, shaders: Map<ShaderFile, stri
       const terms = [weight(`b${l}_${j}`, biasAt(l, j)), ...inputs.map((input, i) => `${input} * ${weight(`w${l}_${i}_${j}`, kernelAt(l, i, j))}`)];
       const name = `h${l}_${j}`;
       body.push(`let ${name} = ${layer.activation}_(${sum(terms)});`);
-      body.push(`out[${neuron === 0 ? '' : `${neuron}u * points + `}point] = ${name};`);
+      const stored = arch.outputOnly ? (l === layers.length - 1 ? j : -1) : neuron;
+      if (stored >= 0) body.push(`out[${stored === 0 ? '' : `${stored}u * points + `}point] = ${name};`);
       outputs.push(name);
       neuron++;
     }
