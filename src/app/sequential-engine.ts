@@ -1,13 +1,14 @@
 // The trainer's engine adapter on the public model API: a seeded Sequential, trained through the engine's
 // compiled trainer (many steps per submit on WebGPU, eager on the CPU) and drawn with the engine's grid
 // kernel (every neuron over the plane in one dispatch on WebGPU, the CPU reference otherwise).
-import { Sequential, layers, setBackend, type BackendName } from '../index';
+import { Sequential, getBackend, layers, setBackend, type BackendName } from '../index';
 import type { ActivationKind } from '../engine/backend/backend';
 import { evaluateGrid, type GridLayer } from '../engine/grid';
 import { compileTrainer, type Trainer as CompiledTrainer } from '../engine/plan';
 import type { Tensor } from '../engine/tensor';
 import type { BackendInfo, NetworkParams } from './store';
-import type { DataSet, EngineAdapter, EngineNetwork, Hyperparameters, NetworkSpec } from './trainer';
+import type { DataSet, EngineAdapter, EngineInfo, EngineNetwork, Hyperparameters, NetworkSpec } from './trainer';
+import { engineStats } from '../engine/stats';
 
 function buildModel(spec: NetworkSpec, hyper: Hyperparameters): Sequential {
   const kernelRegularizer = hyper.regularization ?? undefined;
@@ -88,6 +89,15 @@ class SequentialNetwork implements EngineNetwork {
     }
     this.hyper = hyper;
     this.recompile();
+  }
+
+  engineInfo(): EngineInfo {
+    const compiled = this.compiled;
+    return {
+      path: compiled?.path ?? (getBackend() === 'cpu' ? 'eager' : 'plan'),
+      dispatchesPerStep: compiled?.dispatchesPerStep ?? 0,
+      counters: engineStats(),
+    };
   }
 
   async trainBatches(count: number): Promise<void> {

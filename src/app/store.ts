@@ -9,6 +9,7 @@ import { randomSeed, seedNumber } from './seed';
 import { checkSetting, type IgnoredEntry } from './url-codec';
 import { MAX_HIDDEN_LAYERS, MAX_NEURONS, defaultSettings, type SettingKey, type Settings } from './url-table';
 import type { Locale } from './i18n';
+import type { TrainerPath } from '../engine/plan';
 
 /** A node of the network diagram. Column 0 = input features (enabled ones, in FEATURE_IDS order), 1..k = hidden layers, k+1 = output. */
 export interface NodeRef {
@@ -65,6 +66,22 @@ export interface TrainerPort {
   step(): void;
   setWeight(column: number, from: number, to: number, value: number): void;
   setBias(column: number, index: number, value: number): void;
+  /** The engine panel opened: publish its figures. */
+  engineInfoRequested(): void;
+}
+
+/** The engine panel's figures: how the engine trains and, once measured, rates per second. */
+export interface EngineDebug {
+  path: TrainerPath;
+  dispatchesPerStep: number;
+  stepsPerSecond: number | null;
+  framesPerSecond: number | null;
+  dispatchesPerSecond: number | null;
+  submitsPerSecond: number | null;
+  buffersPerSecond: number | null;
+  bytesReadBackPerSecond: number | null;
+  /** Since the page started. */
+  pipelinesCompiled: number;
 }
 
 export interface TrainingResults {
@@ -92,6 +109,9 @@ export interface PlaygroundState {
   locale: Locale;
   /** A training failure to show (e.g. the GPU device was lost); null when all is well. */
   error: string | null;
+  /** The engine panel (opened from the backend badge) and its latest figures. */
+  debugOpen: boolean;
+  debug: EngineDebug | null;
 
   /** Change one setting; throws on a value outside its URL row's allowed set. Resets/regenerates like TensorFlow Playground. */
   setSetting<K extends SettingKey>(key: K, value: Settings[K]): void;
@@ -119,12 +139,14 @@ export interface PlaygroundState {
   dismissNotice(id: number): void;
   dismissAllNotices(): void;
   setLocale(locale: Locale): void;
+  toggleDebug(): void;
 
   // Written by the trainer.
   connectTrainer(port: TrainerPort): () => void;
   publishResults(results: TrainingResults): void;
   publishBackend(backend: BackendInfo): void;
   publishError(message: string | null): void;
+  publishDebug(debug: EngineDebug): void;
 }
 
 export type PlaygroundStore = StoreApi<PlaygroundState>;
@@ -222,6 +244,8 @@ export function createPlaygroundStore({ settings, locale = 'en', random = Math.r
       hovered: null,
       locale,
       error: null,
+      debugOpen: false,
+      debug: null,
 
       setSetting: (key, value) => {
         const problem = checkSetting(key, value);
@@ -329,6 +353,12 @@ export function createPlaygroundStore({ settings, locale = 'en', random = Math.r
       },
       publishBackend: (backend) => set({ backend }),
       publishError: (message) => set({ error: message }),
+      publishDebug: (debug) => set({ debug }),
+      toggleDebug: () => {
+        const open = !get().debugOpen;
+        set({ debugOpen: open, debug: null });
+        if (open) port?.engineInfoRequested();
+      },
     };
   });
 }

@@ -9,6 +9,8 @@
 // its numbers are twice as large; L1/L2 use Keras's kernelRegularizer (rate·Σ|w|, rate·Σw²; biases free).
 // Initialization is Keras's (Glorot uniform, zero biases), seeded from the URL seed so reset repeats a run.
 import type { FeatureId } from '../data/features';
+import type { TrainerPath } from '../engine/plan';
+import { statsDelta, type EngineStats } from '../engine/stats';
 import type { Point2D } from '../data/playground-datasets';
 import { featureMatrix } from '../data/features';
 import { featureHeatmaps } from './grid';
@@ -42,8 +44,18 @@ export interface DataSet {
   rows: number;
 }
 
+/** How the engine trains, for the engine panel. */
+export interface EngineInfo {
+  /** 'fused': one dispatch per step; 'plan': a traced plan of kernels; 'eager': op by op (CPU). */
+  path: TrainerPath;
+  dispatchesPerStep: number;
+  /** The engine's running counters (engineStats()). */
+  counters: EngineStats;
+}
+
 /** A built network on some backend. Calls are issued one at a time (the trainer awaits each). */
 export interface EngineNetwork {
+  engineInfo(): EngineInfo;
   setData(train: DataSet, test: DataSet): void;
   setHyperparameters(hyper: Hyperparameters): Promise<void>;
   /**
@@ -136,6 +148,10 @@ export class Trainer implements TrainerPort {
   private readonly neuronResolution: number;
   private readonly epochsPerFrame: number;
   private readonly frameBudgetMs: number;
+  /** Totals since start, and the engine panel's last sample of them (rates are measured over ≥ 1 s). */
+  private stepsRun = 0;
+  private framesRun = 0;
+  private debugSample: { at: number; steps: number; frames: number; counters: EngineStats } | null = null;
 
   constructor(
     private readonly store: PlaygroundStore,
@@ -219,6 +235,11 @@ export class Trainer implements TrainerPort {
     if (playing) this.requestFrame();
   }
 
+  engineInfoRequested(): void {
+    this.debugSample = null;
+    this.enqueue(async () => this.publishDebug());
+  }
+
   /** Finish the current epoch (a whole one when paused at its start). */
   step(): void {
     const generation = this.generation;
@@ -263,6 +284,7 @@ export class Trainer implements TrainerPort {
     if (!this.network) return;
     const generation = this.generation;
     const started = this.scheduler.now();
+    this.framesRun++;
     let left = this.epochsPerFrame * this.batchesPerEpoch();
     while (left > 0) {
       const count = Math.min(this.chunk, left, this.batchesPerEpoch() - this.position);
@@ -286,6 +308,7 @@ export class Trainer implements TrainerPort {
   private async trainBatches(count: number): Promise<void> {
     if (!this.network || count <= 0) return;
     await this.network.trainBatches(count);
+    this.stepsRun += count;
     this.position += count;
     if (this.position >= this.batchesPerEpoch()) {
       this.position = 0;
@@ -319,6 +342,32 @@ export class Trainer implements TrainerPort {
         neuronResolution: this.neuronResolution,
         columns: [this.featureGrids, ...nodes],
       },
+    });
+    this.publishDebug();
+  }
+
+  /** While the engine panel is open: how the engine trains, and rates over about the last second. */
+  private publishDebug(): void {
+    const state = this.store.getState();
+    if (!state.debugOpen || !this.network) return;
+    const info = this.network.engineInfo();
+    const now = this.scheduler.now();
+    const last = this.debugSample;
+    const seconds = last ? (now - last.at) / 1000 : 0;
+    if (last && seconds < 1) return;
+    this.debugSample = { at: now, steps: this.stepsRun, frames: this.framesRun, counters: info.counters };
+    const delta = last && statsDelta(last.counters, info.counters);
+    const rate = (value: number | undefined): number | null => (last && value !== undefined ? value / seconds : null);
+    state.publishDebug({
+      path: info.path,
+      dispatchesPerStep: info.dispatchesPerStep,
+      stepsPerSecond: rate(last ? this.stepsRun - last.steps : undefined),
+      framesPerSecond: rate(last ? this.framesRun - last.frames : undefined),
+      dispatchesPerSecond: rate(delta?.dispatches),
+      submitsPerSecond: rate(delta?.submits),
+      buffersPerSecond: rate(delta?.buffersCreated),
+      bytesReadBackPerSecond: rate(delta?.bytesReadBack),
+      pipelinesCompiled: info.counters.pipelinesCompiled,
     });
   }
 

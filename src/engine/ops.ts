@@ -8,7 +8,7 @@ import type {
   Shape,
   UnaryOp,
 } from './backend/backend';
-import { backend, result, Tensor } from './tensor';
+import { backend, result, Tensor, tracking } from './tensor';
 import { broadcastShapes, normalizeAxes, shapeSize } from './shape';
 
 const b = backend;
@@ -292,5 +292,11 @@ export function dropout(x: Tensor, rate: number, seed: number, step: Tensor): Te
 /** Mean loss as a scalar; its gradient comes from the same fused kernel pass. */
 export function loss(info: LossInfo, pred: Tensor, target: Tensor): Tensor {
   const { loss: value, grad: g } = b().lossWithGrad(info, pred.handle, target.handle);
-  return result(value, [pred], (dy) => [mul(new Tensor(g), dy)]);
+  // The gradient comes with the loss (one kernel); freed at once when no backward pass will use it.
+  const gradient = new Tensor(g);
+  if (!tracking([pred])) {
+    gradient.dispose();
+    return new Tensor(value);
+  }
+  return result(value, [pred], (dy) => [mul(gradient, dy)]);
 }

@@ -1,7 +1,7 @@
 // Engine counters for tests and a debug overlay. Backends bump them; nothing here allocates per call.
 
 export interface EngineStats {
-  /** Compute dispatches encoded (the CPU backend counts one per kernel call). */
+  /** Compute dispatches encoded (WebGPU; the counters stay 0 on the CPU backend). */
   dispatches: number;
   /** queue.submit calls. */
   submits: number;

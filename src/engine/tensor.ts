@@ -8,6 +8,8 @@ export type VJP = (dy: Tensor) => (Tensor | null)[];
 
 let nextId = 0;
 let gradDepth = 0; // > 0 inside noGrad
+/** The tensors created inside each enclosing `tidy`, innermost last. */
+const scopes: Set<Tensor>[] = [];
 
 export class Tensor {
   readonly id = nextId++;
@@ -25,6 +27,7 @@ export class Tensor {
   ) {
     this.shape = handle.shape;
     this.size = handle.size;
+    scopes.at(-1)?.add(this);
   }
 
   get rank(): number {
@@ -59,6 +62,46 @@ export function noGrad<T>(fn: () => T): T {
   } finally {
     gradDepth--;
   }
+}
+
+/**
+ * Run `fn` and dispose every tensor it created except those it returns (a tensor, or arrays and plain
+ * objects of them), which pass to the enclosing tidy if any. Device memory is freed only by dispose (the WebGPU
+ * backend keeps every live buffer for device-loss recovery), so per-step and per-frame work on the
+ * device runs inside one. Tensors that must outlive it (weights, optimizer slots) are created before.
+ */
+export function tidy<T>(fn: () => T): T {
+  const created = new Set<Tensor>();
+  scopes.push(created);
+  let result: T;
+  try {
+    result = fn();
+  } catch (e) {
+    scopes.pop();
+    for (const t of created) if (!t.handle.disposed) t.dispose();
+    throw e;
+  }
+  scopes.pop();
+  const kept = new Set(tensorsIn(result));
+  for (const t of created) if (!kept.has(t) && !t.handle.disposed) t.dispose();
+  const outer = scopes.at(-1);
+  if (outer) for (const t of kept) if (created.has(t)) outer.add(t);
+  return result;
+}
+
+/** The tensors in a value: itself, or inside arrays and plain objects (class instances are not searched). */
+export function tensorsIn(value: unknown): Tensor[] {
+  if (value instanceof Tensor) return [value];
+  if (Array.isArray(value)) return value.flatMap(tensorsIn);
+  const proto = value && typeof value === 'object' ? Object.getPrototypeOf(value) : undefined;
+  if (proto === Object.prototype || proto === null) return Object.values(value as object).flatMap(tensorsIn);
+  return [];
+}
+
+/** Dispose each distinct tensor in `value` (as tensorsIn finds them) except `keep`: results read back. */
+export function disposeAll(value: unknown, keep: readonly Tensor[] = []): void {
+  const spare = new Set(keep);
+  for (const t of new Set(tensorsIn(value))) if (!spare.has(t) && !t.handle.disposed) t.dispose();
 }
 
 export function backend(): Backend {

@@ -3,7 +3,7 @@
 // Host reads: the summed epoch loss once per epoch, a batch loss only when a batch callback wants it.
 import * as ops from '../engine/ops';
 import type { Rng } from '../engine/random';
-import { noGrad, type Tensor } from '../engine/tensor';
+import { noGrad, tidy, type Tensor } from '../engine/tensor';
 import type { Callback, CallbackModel, Logs } from './callbacks';
 import type { ScoredModel } from './evaluate';
 import { scoreRows } from './evaluate';
@@ -83,23 +83,33 @@ export async function runFit(host: FitHost, train: DeviceData, validation: Devic
       }
       const size = Math.min(batchSize, rows - start);
       for (const c of callbacks) await c.onBatchBegin?.(batch, { batch, size });
-      const indices = ops.slice(permutation, [start], [size]);
-      const loss = host.step(ops.gatherRows(train.x, indices), ops.gatherRows(train.y, indices));
-      const weighted = noGrad(() => ops.mul(loss, ops.fill([], size)));
-      lossSum = lossSum ? noGrad(() => ops.add(lossSum as Tensor, weighted)) : weighted;
+      // One tidy per batch: its activations, gradients and temporaries are freed when it ends.
+      const previous: Tensor | null = lossSum;
+      const { loss, sum } = tidy((): { loss: Tensor; sum: Tensor } => {
+        const indices = ops.slice(permutation, [start], [size]);
+        const batchLoss = host.step(ops.gatherRows(train.x, indices), ops.gatherRows(train.y, indices));
+        const weighted = noGrad(() => ops.mul(batchLoss, ops.fill([], size)));
+        return { loss: batchLoss, sum: previous ? noGrad(() => ops.add(previous, weighted)) : weighted };
+      });
+      previous?.dispose();
+      lossSum = sum;
       seen += size;
       if (wantBatchLoss) {
         const logs = { batch, size, loss: (await loss.data())[0] };
         await options.onBatchEnd?.(batch, logs);
         for (const c of callbacks) await c.onBatchEnd?.(batch, logs);
       }
+      if (loss !== sum) loss.dispose();
       if (model.stopTraining) break;
     }
     permutation.dispose();
     if (aborted) break;
 
     const logs: Logs = {};
-    if (lossSum) logs.loss = (await lossSum.data())[0] / seen;
+    if (lossSum) {
+      logs.loss = (await lossSum.data())[0] / seen;
+      lossSum.dispose();
+    }
     if (host.scored.metrics.length) Object.assign(logs, await scoreRows(host.scored, train.x, train.y, train.yHost, 1024, false));
     if (validation) {
       const val = await scoreRows(host.scored, validation.x, validation.y, validation.yHost, 1024);

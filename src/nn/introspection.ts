@@ -2,7 +2,7 @@
 // backward pass of one example (z, a, δ = dL/dz, dW, db) as the course works it by hand.
 import type { LossInfo } from '../engine/backend/backend';
 import * as ops from '../engine/ops';
-import { grad, noGrad, type Tensor } from '../engine/tensor';
+import { disposeAll, grad, noGrad, tidy, type Tensor } from '../engine/tensor';
 import { applyActivation } from './activations';
 import type { HostArray } from './host-array';
 import type { ForwardContext, Layer, Param } from './layers/layer';
@@ -57,48 +57,59 @@ async function host(t: Tensor): Promise<HostArray> {
 }
 
 export async function layerOutputs(layers: readonly Layer[], x: Tensor, counter: Tensor): Promise<LayerOutput[]> {
-  const traced = noGrad(() => trace(layers, x, { training: false, step: counter }));
-  return Promise.all(
-    traced.map(async ({ layer, z, a }) => ({ name: layer.name, type: layer.type, ...(z && { z: await host(z) }), a: await host(a) })),
-  );
+  const traced = noGrad(() => tidy(() => trace(layers, x, { training: false, step: counter })));
+  try {
+    return await Promise.all(
+      traced.map(async ({ layer, z, a }) => ({ name: layer.name, type: layer.type, ...(z && { z: await host(z) }), a: await host(a) })),
+    );
+  } finally {
+    // An identity layer (dropout at inference) hands on its input, possibly x itself.
+    disposeAll(traced, [x]);
+  }
 }
 
 export async function inspect(layers: readonly Layer[], params: readonly Param[], loss: LossInfo, x: Tensor, y: Tensor, counter: Tensor): Promise<Inspection> {
-  const traced = trace(layers, x, { training: false, step: counter });
-  const last = traced[traced.length - 1];
-  const lossInput = loss.fromLogits && last.z ? last.z : last.a;
-  const dataLoss = ops.loss(loss, lossInput, y);
-  const zs = traced.filter((t) => t.z).map((t) => t.z as Tensor);
-  const grads = grad(dataLoss, [...zs, ...params.map((p) => p.variable)]);
-  const deltas = new Map(zs.map((z, i) => [z.id, grads[i]]));
-  const paramGrads = new Map(
-    params.map((p, i) => {
-      const reg = regularizationGradient(p.variable, p.regularization);
-      const g = grads[zs.length + i];
-      return [p, reg ? noGrad(() => ops.add(g, reg)) : g] as const;
-    }),
-  );
-  const penalty = regularizationPenalty(params);
-  const total = penalty ? noGrad(() => ops.add(dataLoss, penalty)) : dataLoss;
-  const layerResults = await Promise.all(
-    traced.map(async ({ layer, z, a }): Promise<LayerInspection> => {
-      const gradOf = (name: string): Tensor | undefined => {
-        const p = layer.params.find((q) => q.name === name);
-        return p && paramGrads.get(p);
-      };
-      const dW = gradOf('kernel');
-      const db = gradOf('bias');
-      const delta = z ? deltas.get(z.id) : undefined;
-      return {
-        name: layer.name,
-        type: layer.type,
-        ...(z && { z: await host(z) }),
-        a: await host(a),
-        ...(delta && { delta: await host(delta) }),
-        ...(dW && { dW: await host(dW) }),
-        ...(db && { db: await host(db) }),
-      };
-    }),
-  );
-  return { loss: (await total.data())[0], layers: layerResults };
+  const { total, rows } = tidy(() => {
+    const traced = trace(layers, x, { training: false, step: counter });
+    const last = traced[traced.length - 1];
+    const lossInput = loss.fromLogits && last.z ? last.z : last.a;
+    const dataLoss = ops.loss(loss, lossInput, y);
+    const zs = traced.filter((t) => t.z).map((t) => t.z as Tensor);
+    const grads = grad(dataLoss, [...zs, ...params.map((p) => p.variable)]);
+    const deltas = new Map(zs.map((z, i) => [z.id, grads[i]]));
+    const paramGrads = new Map(
+      params.map((p, i) => {
+        const reg = regularizationGradient(p.variable, p.regularization);
+        const g = grads[zs.length + i];
+        return [p, reg ? noGrad(() => ops.add(g, reg)) : g] as const;
+      }),
+    );
+    const gradOf = (layer: Layer, name: string): Tensor | undefined => {
+      const p = layer.params.find((q) => q.name === name);
+      return p && paramGrads.get(p);
+    };
+    const penalty = regularizationPenalty(params);
+    return {
+      total: penalty ? noGrad(() => ops.add(dataLoss, penalty)) : dataLoss,
+      rows: traced.map(({ layer, z, a }) => ({ layer, z, a, delta: z ? deltas.get(z.id) : undefined, dW: gradOf(layer, 'kernel'), db: gradOf(layer, 'bias') })),
+    };
+  });
+  try {
+    const layerResults = await Promise.all(
+      rows.map(
+        async ({ layer, z, a, delta, dW, db }): Promise<LayerInspection> => ({
+          name: layer.name,
+          type: layer.type,
+          ...(z && { z: await host(z) }),
+          a: await host(a),
+          ...(delta && { delta: await host(delta) }),
+          ...(dW && { dW: await host(dW) }),
+          ...(db && { db: await host(db) }),
+        }),
+      ),
+    );
+    return { loss: (await total.data())[0], layers: layerResults };
+  } finally {
+    disposeAll({ total, rows }, [x]);
+  }
 }

@@ -4,7 +4,7 @@ import type { LossKind, OptimizerConfig, TensorHandle } from '../engine/backend/
 import * as ops from '../engine/ops';
 import { createRng, type Rng } from '../engine/random';
 import { activeBackend } from '../engine/registry';
-import { Tensor } from '../engine/tensor';
+import { Tensor, tidy } from '../engine/tensor';
 import type { CallbackModel, Logs, WeightSnapshot } from './callbacks';
 import { predictRows, scoreRows, type ScoredModel } from './evaluate';
 import { runFit, type DeviceData, type FitOptions, type History } from './fit';
@@ -268,9 +268,12 @@ export class Sequential implements CallbackModel {
   /** Trains one batch (one optimizer step) and returns its loss. */
   async trainOnBatch(x: unknown, y: unknown): Promise<number> {
     const data = this.upload(this.prepareXY(x, y));
+    const { step } = this.getTrainStep();
+    const loss = tidy(() => step(data.x, data.y));
     try {
-      return (await this.getTrainStep().step(data.x, data.y).data())[0];
+      return (await loss.data())[0];
     } finally {
+      loss.dispose();
       release(data);
     }
   }

@@ -71,6 +71,28 @@ describe('playground', () => {
     await page.close();
   });
 
+  it('the backend badge opens the engine panel: a fused step per dispatch, and live rates while training', async () => {
+    const { page, errors } = await open();
+    await expect.poll(() => page.getByTestId('backend').textContent(), { timeout: 30_000 }).toMatch(/WebGPU|CPU/);
+    const onGpu = /WebGPU/.test((await page.getByTestId('backend').textContent()) ?? '');
+    if (process.env.REQUIRE_WEBGPU === '1') expect(onGpu).toBe(true);
+    await page.getByTestId('backend').click();
+    await expect.poll(() => page.getByTestId('engine-path').textContent(), { timeout: 30_000 }).toMatch(onGpu ? /^Fused training step: 1 GPU dispatch per step$/ : /^CPU/);
+    await page.getByTestId('play-pause').click();
+    await expect.poll(async () => Number((await page.getByTestId('engine.stepsPerSecond').textContent())?.replace(/,/g, '')), { timeout: 30_000 }).toBeGreaterThan(0);
+    if (onGpu) {
+      expect(Number((await page.getByTestId('engine.dispatchesPerSecond').textContent())?.replace(/,/g, ''))).toBeGreaterThan(0);
+      // After warm-up a frame creates no GPU buffer.
+      await expect.poll(() => page.getByTestId('engine.buffersPerSecond').textContent(), { timeout: 30_000 }).toBe('0.0');
+    }
+    await page.getByTestId('play-pause').click();
+    await screenshot(page, 'engine-panel');
+    await page.getByTestId('backend').click();
+    await expect.poll(() => page.getByTestId('engine-panel').count()).toBe(0);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('restores a TensorFlow Playground link and rewrites the hash canonically', async () => {
     const { page, errors } = await open(TF_LINK);
     expect(await page.getByTestId('activation').inputValue()).toBe('relu');

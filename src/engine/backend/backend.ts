@@ -8,6 +8,8 @@ export type Shape = readonly number[];
 export interface TensorHandle {
   readonly shape: Shape;
   readonly size: number;
+  /** Set by the backend's dispose: any later use throws. */
+  readonly disposed: boolean;
 }
 
 export type UnaryOp = 'neg' | 'exp' | 'log' | 'sqrt' | 'abs' | 'sign' | 'square' | 'reciprocal';

@@ -2,6 +2,7 @@
 import { useEffect, useState } from 'react';
 import { usePlayground } from '../../app/store';
 import { BackendBadge } from '../controls/BackendBadge';
+import { EnginePanel } from '../controls/EnginePanel';
 import { LanguageSwitch } from '../controls/LanguageSwitch';
 import { LessonPicker } from '../controls/LessonPicker';
 import { ShareButton } from '../controls/ShareButton';
@@ -18,6 +19,7 @@ export function App() {
   const t = useTranslate();
   const [classroomOpen, setClassroomOpen] = useState(false);
   const hideText = usePlayground((s) => s.settings.hideText);
+  const debugOpen = usePlayground((s) => s.debugOpen);
   useKeyboardShortcuts();
   // TensorFlow Playground's hideText: only the controls and pictures, no explanatory text.
   useEffect(() => {
@@ -37,6 +39,7 @@ export function App() {
         <LanguageSwitch />
       </header>
       <Notices />
+      {debugOpen && <EnginePanel />}
       {classroomOpen && <ClassroomPanel />}
       <TopBar />
       <main className="main">

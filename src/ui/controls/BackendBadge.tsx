@@ -1,10 +1,13 @@
-// Which backend trains: "WebGPU · adapter", or "CPU fallback" with the reason WebGPU is not used.
+// Which backend trains: "WebGPU · adapter", or "CPU fallback" with the reason WebGPU is not used. A click
+// opens the engine panel.
 import { usePlayground } from '../../app/store';
 import { useTranslate } from '../app/use-translate';
 
 export function BackendBadge() {
   const t = useTranslate();
   const backend = usePlayground((s) => s.backend);
+  const debugOpen = usePlayground((s) => s.debugOpen);
+  const toggleDebug = usePlayground((s) => s.toggleDebug);
   let text: string;
   let detail: string | undefined;
   if (backend.name === 'pending') text = t('backend.pending');
@@ -17,8 +20,15 @@ export function BackendBadge() {
     }
   }
   return (
-    <span className={`backend-badge ${backend.name}`} data-testid="backend" title={detail ?? text}>
+    <button
+      type="button"
+      className={`backend-badge ${backend.name}`}
+      data-testid="backend"
+      title={`${detail ?? text} — ${t('backend.toggleEngine')}`}
+      aria-expanded={debugOpen}
+      onClick={toggleDebug}
+    >
       {text}
-    </span>
+    </button>
   );
 }

@@ -14,6 +14,7 @@ function recordingPort() {
     step: () => calls.push('step'),
     setWeight: (c, f, t, v) => calls.push(`weight:${c},${f},${t}=${v}`),
     setBias: (c, i, v) => calls.push(`bias:${c},${i}=${v}`),
+    engineInfoRequested: () => calls.push('engineInfo'),
   };
   return { calls, port };
 }

@@ -67,6 +67,27 @@ describe('trainer on the CPU backend', () => {
     expect(s.lossHistory.epochs).toHaveLength(151);
   });
 
+  it('the engine panel gets the training path at once, then steps, frames and engine counters per second', async () => {
+    // Each clock reading advances 5 ms: rates come from the fake clock.
+    const { store, frames, trainer } = await startTrainer({}, { outputResolution: 20, neuronResolution: 8 }, 5);
+    store.getState().toggleDebug();
+    await trainer.idle();
+    expect(store.getState().debug).toMatchObject({ path: 'eager', dispatchesPerStep: 0, stepsPerSecond: null });
+    store.getState().play();
+    await frames.run(trainer, 40);
+    const d = store.getState().debug!;
+    expect(d.stepsPerSecond).toBeGreaterThan(0);
+    expect(d.framesPerSecond).toBeGreaterThan(0);
+    // At most one epoch per frame: 25 steps of 10 rows on the 250 training points.
+    expect(d.stepsPerSecond! / d.framesPerSecond!).toBeLessThanOrEqual(25);
+    // The engine's counters are WebGPU's (test/e2e shows them there); the CPU backend leaves them at 0.
+    expect(d.dispatchesPerSecond).toBe(0);
+    store.getState().toggleDebug();
+    expect(store.getState()).toMatchObject({ debugOpen: false, debug: null });
+    await frames.run(trainer, 5);
+    expect(store.getState().debug).toBeNull();
+  });
+
   it('reset gives the same initial weights (same seed, same run); another seed gives others', async () => {
     const { store, frames, trainer } = await startTrainer();
     const initial = store.getState().network;

@@ -66,6 +66,6 @@ describe('CpuBackend input validation', () => {
       /strides must be positive integers, got 0/,
     );
     expect(() => b.increment(b.fill([2], 0))).toThrow(/increment: counter must have one element/);
-    expect(() => b.unary('neg', { shape: [1], size: 1 })).toThrow('unary neg: x is not a CPU tensor');
+    expect(() => b.unary('neg', { shape: [1], size: 1, disposed: false })).toThrow('unary neg: x is not a CPU tensor');
   });
 });

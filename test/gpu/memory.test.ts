@@ -1,0 +1,64 @@
+// Device memory stays flat: the WebGPU backend keeps every live buffer (for device-loss recovery), so any
+// tensor an API call forgets to dispose is a leak that a long lesson on a projector would run into.
+import { describe, expect, it } from 'vitest';
+import { createSequentialEngine } from '../../src/app/sequential-engine';
+import { createPlaygroundStore } from '../../src/app/store';
+import { dataSet, networkSpec } from '../../src/app/trainer';
+import { defaultSettings } from '../../src/app/url-table';
+import { Sequential, layers, useBackend } from '../../src/index';
+import { engineStats, statsDelta } from '../../src/engine/stats';
+import { randomValues, webgpuBackend } from './setup';
+
+const gpu = await webgpuBackend();
+
+describe.skipIf(typeof gpu === 'string')('device memory on WebGPU', () => {
+  it("a playground frame (train, losses, parameters, every heatmap) creates no buffer and leaves no storage behind", async () => {
+    if (typeof gpu === 'string') throw new Error(gpu);
+    const engine = createSequentialEngine({ prefer: ['cpu'] });
+    await engine.start();
+    useBackend(gpu); // the app picks WebGPU through navigator.gpu; in Node the shared Dawn backend stands in
+    const settings = { ...defaultSettings(), seed: '0.3' };
+    const store = createPlaygroundStore({ settings });
+    const spec = networkSpec(settings);
+    const network = await engine.createNetwork(spec);
+    const { train, test } = store.getState().data;
+    network.setData(dataSet(train, spec.features), dataSet(test, spec.features));
+    const frame = async (): Promise<void> => {
+      await network.trainBatches(25);
+      await network.losses();
+      await network.getParams();
+      await network.evaluateGrid(64);
+      await network.evaluateOutput(200);
+    };
+    for (let i = 0; i < 5; i++) await frame();
+    const live = gpu.executor.live.size;
+    const before = engineStats();
+    for (let i = 0; i < 10; i++) await frame();
+    expect(statsDelta(before, engineStats()).buffersCreated).toBe(0);
+    expect(gpu.executor.live.size).toBe(live);
+    network.dispose();
+  });
+
+  it('fit, evaluate, predict, trainOnBatch, layerOutputs and inspect free everything they allocate', async () => {
+    if (typeof gpu === 'string') throw new Error(gpu);
+    useBackend(gpu);
+    const model = new Sequential([layers.input({ shape: [3] }), layers.dense({ units: 5, activation: 'relu' }), layers.dropout({ rate: 0.2 }), layers.dense({ units: 2, activation: 'softmax' })], { seed: 2 });
+    model.compile({ optimizer: 'adam', loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'] });
+    const x = { shape: [40, 3], values: randomValues(120, 4) };
+    const y = Array.from({ length: 40 }, (_, i) => i % 2);
+    const round = async (): Promise<void> => {
+      await model.fit(x, y, { epochs: 2, batchSize: 8, validationSplit: 0.25, onBatchEnd: () => {} });
+      await model.evaluate(x, y);
+      await model.predict(x);
+      await model.trainOnBatch(x, y);
+      await model.layerOutputs({ shape: [2, 3], values: randomValues(6, 5) });
+      await model.inspect({ shape: [1, 3], values: randomValues(3, 6) }, [1]);
+    };
+    await round();
+    const live = gpu.executor.live.size;
+    await round();
+    await round();
+    expect(gpu.executor.live.size).toBe(live);
+    model.dispose();
+  });
+});
