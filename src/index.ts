@@ -21,7 +21,7 @@ export { auc, argmaxRows, computeMetrics, confusionMatrix, METRICS, type MetricN
 
 export { setBackend, getBackend, activeBackend, registerBackend, useBackend, type BackendName } from './engine/registry';
 export type { Backend } from './engine/backend/backend';
-export { Tensor, grad, noGrad } from './engine/tensor';
+export { Tensor, disposeAll, grad, noGrad, tidy } from './engine/tensor';
 export * as ops from './engine/ops';
 export { createRng } from './engine/random';
 
