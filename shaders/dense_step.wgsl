@@ -22,18 +22,12 @@ struct Params {
   from_logits: u32,
   clip_low: f32,
   clip_high: f32,
-  optimizer: u32,
-  nesterov: u32,
   segment_count: u32,
   grad_offset: u32, // gradients in `work`, laid out like the parameter arena
   slot_stride: u32, // slot j of parameter element i is slots[j · slot_stride + i]
-  lr: f32,
-  momentum: f32,
-  rho: f32,
-  beta1: f32,
-  beta2: f32,
-  epsilon: f32,
   regularized: u32, // 1 when some parameter has an L1 or L2 penalty to add to the loss
+  _pad: u32,
+  rule: UpdateRule,
 }
 
 // table: per layer 8 words [inputs, units, activation, kernel offset, bias offset (NO_BIAS: none),
@@ -190,7 +184,7 @@ fn dense_step(@builtin(local_invocation_index) lid: u32) {
 
   // Backward, last layer first: the gradients of W and b, and δ of the layer below (from the weights
   // before this step's update).
-  let rule = UpdateRule(p.optimizer, p.nesterov == 1u, p.lr, p.momentum, p.rho, p.beta1, p.beta2, p.epsilon);
+  let rule = p.rule;
   var penalty = 0.0;
   for (var l = p.layer_count; l > 0u; l--) {
     let L = layer(l - 1u);

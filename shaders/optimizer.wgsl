@@ -6,17 +6,10 @@
 
 struct Params {
   size: u32, // elements in the arenas (padding included)
-  kind: u32, // 0 sgd, 1 rmsprop, 2 adam, 3 adagrad
-  nesterov: u32,
   segment_count: u32,
-  lr: f32,
-  momentum: f32,
-  rho: f32,
-  beta1: f32,
-  beta2: f32,
-  epsilon: f32,
   _pad0: u32,
   _pad1: u32,
+  rule: UpdateRule,
 }
 
 // Per parameter: [start element, end element, l1, l2] (l1 and l2 as f32 bits).
@@ -47,13 +40,12 @@ fn apply_updates(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgro
   let seg = segment_of(i);
   if (seg < 0) { return; }
   let s = segments[u32(seg)];
-  let rule = UpdateRule(p.kind, p.nesterov == 1u, p.lr, p.momentum, p.rho, p.beta1, p.beta2, p.epsilon);
-  let adam = p.kind == 2u;
+  let adam = p.rule.kind == 2u;
   // Only Adam has a second slot; the others bind a one-element placeholder there.
   var s1 = 0.0;
   if (adam) { s1 = slot1[i]; }
   // Bias corrections with t = step + 1, from the device-side counter so replayed steps advance it.
-  let u = apply_rule(rule, step[0] + 1.0, params[i], grads[i], bitcast<f32>(s.z), bitcast<f32>(s.w), slot0[i], s1);
+  let u = apply_rule(p.rule, step[0] + 1.0, params[i], grads[i], bitcast<f32>(s.z), bitcast<f32>(s.w), slot0[i], s1);
   params[i] = u.x;
   slot0[i] = u.y;
   if (adam) { slot1[i] = u.z; }

@@ -29,6 +29,11 @@ fn x_index(n: u32, iy: u32, ix: u32, c: u32) -> u32 {
   return ((n * p.in_h + iy) * p.in_w + ix) * p.channels + c;
 }
 
+// (image, row, column, channel) of output element i (NHWC).
+fn output_pixel(i: u32) -> vec4u {
+  return vec4u(i / (p.channels * p.out_w * p.out_h), (i / (p.channels * p.out_w)) % p.out_h, (i / p.channels) % p.out_w, i % p.channels);
+}
+
 // The window of output pixel (oy, ox), clipped to the image: [y0, y1) × [x0, x1).
 fn window(oy: u32, ox: u32) -> vec4i {
   let y0 = i32(oy * p.sh) - i32(p.pad_top);
@@ -40,10 +45,11 @@ fn window(oy: u32, ox: u32) -> vec4i {
 fn pool_forward(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
   let i = flat_id(gid, groups);
   if (i >= p.size) { return; }
-  let c = i % p.channels;
-  let ox = (i / p.channels) % p.out_w;
-  let oy = (i / (p.channels * p.out_w)) % p.out_h;
-  let n = i / (p.channels * p.out_w * p.out_h);
+  let o = output_pixel(i);
+  let n = o.x;
+  let oy = o.y;
+  let ox = o.z;
+  let c = o.w;
   let w = window(oy, ox);
   var best = -3.4028234663852886e38;
   var total = 0.0;
@@ -117,10 +123,11 @@ fn pool_backward(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgro
 fn pool_backward_cells(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
   let i = flat_id(gid, groups);
   if (i >= p.size) { return; }
-  let c = i % p.channels;
-  let ox = (i / p.channels) % p.out_w;
-  let oy = (i / (p.channels * p.out_w)) % p.out_h;
-  let n = i / (p.channels * p.out_w * p.out_h);
+  let o = output_pixel(i);
+  let n = o.x;
+  let oy = o.y;
+  let ox = o.z;
+  let c = o.w;
   let w = window(oy, ox);
   let cell_y0 = max(i32(oy * p.sh) - i32(p.pad_top), 0);
   let cell_x0 = max(i32(ox * p.sw) - i32(p.pad_left), 0);

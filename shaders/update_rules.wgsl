@@ -2,9 +2,10 @@
 // training step (dense_step.wgsl). Regularization is folded into the gradient first:
 // g += l1·sign(w) + 2·l2·w (Keras semantics, as the CPU backend in src/engine/backend/cpu/optimizer.ts).
 
+// Also a member of the kernels' parameter blocks (written by writeUpdateRule in nn-kernels.ts).
 struct UpdateRule {
   kind: u32, // OPTIMIZER_CODES: 0 sgd, 1 rmsprop, 2 adam, 3 adagrad
-  nesterov: bool,
+  nesterov: u32,
   lr: f32,
   momentum: f32,
   rho: f32,
@@ -20,7 +21,7 @@ fn apply_rule(r: UpdateRule, t: f32, w: f32, grad: f32, l1: f32, l2: f32, slot0:
   switch r.kind {
     case 0u: {
       let v = r.momentum * slot0 - r.lr * g;
-      return vec3f(select(w + v, w + r.momentum * v - r.lr * g, r.nesterov), v, slot1);
+      return vec3f(select(w + v, w + r.momentum * v - r.lr * g, r.nesterov == 1u), v, slot1);
     }
     case 1u: {
       let ms = r.rho * slot0 + (1.0 - r.rho) * g * g;

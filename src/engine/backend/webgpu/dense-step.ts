@@ -5,9 +5,9 @@ import type { LossInfo, OptimizerConfig } from '../backend';
 import type { DenseStepData, DenseStepParam, DenseStepSpec } from '../../dense-step';
 import { CLIP_HIGH, CLIP_LOW } from '../cpu/loss';
 import type { DispatchRecord, Executor } from './executor';
-import { ACTIVATION_CODES, LOSS_CODES, OPTIMIZER_CODES } from './kernels';
+import { ACTIVATION_CODES, LOSS_CODES } from './kernels';
 import { f32Bits, gpu, GpuTensor, ParamWriter, Storage } from './memory';
-import { checkUpdates } from './nn-kernels';
+import { checkUpdates, writeUpdateRule } from './nn-kernels';
 import { arenaLayout } from './plan-recorder';
 
 const NO_BIAS = 0xffffffff;
@@ -131,16 +131,16 @@ export function denseDispatch(d: DenseEntry, params: Storage, slots: Storage, em
     table.set([l.inputs, l.units, l.activation, offsets[l.firstPart], bias, l.input, l.output, l.firstPart], i * LAYER_WORDS);
   });
   d.parts.forEach((p, i) => table.set([offsets[i], offsets[i] + p.param.elements, f32Bits(p.l1), f32Bits(p.l2)], d.layers.length * LAYER_WORDS + i * 4));
-  const o = d.optimizer;
   const xSize = d.rows * d.xWidth;
-  const uniform = new ParamWriter()
-    .u(d.layers.length, d.batch, d.rows, d.xWidth, d.yWidth, xSize, xSize + d.rows * d.yWidth)
-    .u(LOSS_CODES[d.loss.kind], d.loss.fromLogits ? 1 : 0)
-    .f(CLIP_LOW, CLIP_HIGH)
-    .u(OPTIMIZER_CODES[o.kind], o.nesterov ? 1 : 0, d.parts.length, d.gradOffset, total)
-    .f(o.learningRate, o.momentum, o.rho, o.beta1, o.beta2, o.epsilon)
-    .u(d.parts.some((p) => p.l1 !== 0 || p.l2 !== 0) ? 1 : 0)
-    .done();
+  const regularized = d.parts.some((p) => p.l1 !== 0 || p.l2 !== 0) ? 1 : 0;
+  const uniform = writeUpdateRule(
+    new ParamWriter()
+      .u(d.layers.length, d.batch, d.rows, d.xWidth, d.yWidth, xSize, xSize + d.rows * d.yWidth)
+      .u(LOSS_CODES[d.loss.kind], d.loss.fromLogits ? 1 : 0)
+      .f(CLIP_LOW, CLIP_HIGH)
+      .u(d.parts.length, d.gradOffset, total, regularized, 0),
+    d.optimizer,
+  ).done();
   const items = Math.max(...d.layers.map((l) => Math.max(d.batch * l.units, d.batch * l.inputs, (l.inputs + 1) * l.units)));
   return {
     kernel: emulated || items <= NARROW_ITEMS ? 'dense_step' : 'dense_step_wide',

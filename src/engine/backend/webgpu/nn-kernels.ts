@@ -243,6 +243,13 @@ export interface UpdatePart {
   l2: number;
 }
 
+/** The UpdateRule member of a parameter block (update_rules.wgsl), at a 16-byte aligned position. */
+export function writeUpdateRule(w: ParamWriter, config: OptimizerConfig): ParamWriter {
+  return w
+    .u(OPTIMIZER_CODES[config.kind], config.nesterov ? 1 : 0)
+    .f(config.learningRate, config.momentum, config.rho, config.beta1, config.beta2, config.epsilon);
+}
+
 /** Slots that fit the optimizer and the parameter, and (where given) a gradient of the parameter's shape. */
 export function checkUpdates(config: OptimizerConfig, updates: { param: GpuTensor; grad?: GpuTensor; slots: GpuTensor[] }[]): void {
   const kind = config.kind;
@@ -273,9 +280,6 @@ export function updateDispatch(
 ): DispatchRecord {
   const table = new Uint32Array(segments.length * 4);
   segments.forEach((s, i) => table.set([s.start, s.end, f32Bits(s.l1), f32Bits(s.l2)], i * 4));
-  const p = new ParamWriter()
-    .u(size, OPTIMIZER_CODES[config.kind], config.nesterov ? 1 : 0, segments.length)
-    .f(config.learningRate, config.momentum, config.rho, config.beta1, config.beta2, config.epsilon)
-    .done();
+  const p = writeUpdateRule(new ParamWriter().u(size, segments.length, 0, 0), config).done();
   return { kernel: 'apply_updates', params: p, bindings: [{ table }, step, grads, params, slot0, slot1], groups: groups(size) };
 }
