@@ -36,9 +36,9 @@ export const DENSE_STEP_LOSSES: readonly LossKind[] = ['mse', 'mae', 'huber', 'b
  * the playground's largest network (7 inputs, 10 layers of 32, batch 100: 947,200) fits. Past about this
  * size one workgroup is the wrong shape for the work and the traced plan, whose kernels spread over the
  * whole device, takes over. Measured in Node on SwiftShader (one core per workgroup): 4 layers of 16 at
- * batch 30, fused 2.7 ms against the plan's 6.5 ms a step; the largest playground network, 66 against 56
- * (the plan's kernels use both cores). A hardware GPU is not measured yet: there the 256-thread variant
- * runs such networks.
+ * batch 30, fused 2.7 ms against the plan's 6.5 ms a step; the largest playground network, 66 ms (with
+ * 64 threads) against 56 (the plan's kernels use both cores). A hardware GPU is not measured yet: there
+ * the 256-thread variant runs such networks.
  */
 export const DENSE_STEP_MAX_MACS = 1 << 20;
 
