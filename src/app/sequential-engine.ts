@@ -106,7 +106,8 @@ class SequentialNetwork implements EngineNetwork {
   }
 
   async losses(): Promise<{ train: number; test: number }> {
-    return { train: await this.loss(this.train), test: await this.loss(this.test) };
+    const [train, test] = await Promise.all([this.loss(this.train), this.loss(this.test)]);
+    return { train, test };
   }
 
   private async loss({ x, y, rows }: DataSet): Promise<number> {

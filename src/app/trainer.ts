@@ -53,7 +53,10 @@ export interface EngineInfo {
   counters: EngineStats;
 }
 
-/** A built network on some backend. Calls are issued one at a time (the trainer awaits each). */
+/**
+ * A built network on some backend. Training and changes are issued one at a time (the trainer awaits
+ * each); the reads that publish results (losses, getParams, the grids) are issued together.
+ */
 export interface EngineNetwork {
   engineInfo(): EngineInfo;
   setData(train: DataSet, test: DataSet): void;
@@ -326,10 +329,14 @@ export class Trainer implements TrainerPort {
   private async publish(generation: number): Promise<void> {
     const network = this.network;
     if (!network) return;
-    const { train, test } = await network.losses();
-    const params = await network.getParams();
-    const nodes = await network.evaluateGrid(this.neuronResolution);
-    const output = await network.evaluateOutput(this.outputResolution);
+    // Issued together: their kernels queue back to back and their readbacks overlap, instead of one
+    // round trip to the GPU after another.
+    const [{ train, test }, params, nodes, output] = await Promise.all([
+      network.losses(),
+      network.getParams(),
+      network.evaluateGrid(this.neuronResolution),
+      network.evaluateOutput(this.outputResolution),
+    ]);
     if (generation !== this.generation) return;
     this.store.getState().publishResults({
       epoch: this.epoch,
