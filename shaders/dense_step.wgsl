@@ -237,6 +237,8 @@ fn dense_step(@builtin(local_invocation_index) lid: u32) {
     if (p.regularized == 1u) { total += sum_partials(&penalty_partial); }
     loss[0] = total;
     model_step[0] = step;
-    batch_step[0] = f32(t + 1u);
+    // Mod rows, as batch_indices keeps it: the row position is all it encodes, and an f32 stops counting
+    // at 2^24 (under 2 hours at the playground's steps per second).
+    batch_step[0] = f32((t + 1u) % p.rows);
   }
 }

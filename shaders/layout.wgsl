@@ -68,8 +68,10 @@ fn gather_rows(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroup
   dst[i] = src[u32(row) * gp.row_size + k];
 }
 
-// The trainer's batch for this step: dst[r] = order[(step·batch + r) mod order_size], then step += 1.
-// One workgroup, so every thread has read the counter before thread 0 advances it.
+// The trainer's batch for this step: dst[r] = order[(step·batch + r) mod order_size], then step += 1,
+// kept mod order_size (all the batch position depends on), so the f32 counter never reaches 2^24, where
+// adding 1 stops changing it. One workgroup, so every thread has read the counter before thread 0
+// advances it.
 @compute @workgroup_size(64)
 fn batch_indices(@builtin(local_invocation_index) lid: u32) {
   let step = u32(counter[0]);
@@ -80,5 +82,5 @@ fn batch_indices(@builtin(local_invocation_index) lid: u32) {
   }
   storageBarrier();
   workgroupBarrier();
-  if (lid == 0u) { counter[0] = f32(step + 1u); }
+  if (lid == 0u) { counter[0] = f32((step + 1u) % bp.order_size); }
 }
