@@ -1,17 +1,24 @@
-// Global setup for browser tests: build the app once and serve `dist/` with `vite preview`.
+// Global setup for browser tests: build the app with the tests' kernel page, once, into a temporary folder
+// (dist/ stays the app alone), and serve it with `vite preview`.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { build, preview, type PreviewServer } from 'vite';
 import type { TestProject } from 'vitest/node';
 
 let server: PreviewServer | undefined;
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  await build({ logLevel: 'warn' });
-  server = await preview({ preview: { port: 0, host: '127.0.0.1', strictPort: false }, logLevel: 'warn' });
+  const outDir = mkdtempSync(join(tmpdir(), 'e2e-dist-'));
+  const pages = { build: { outDir, emptyOutDir: true, rollupOptions: { input: { gpuKernels: 'test/e2e/pages/gpu-kernels.html' } } } };
+  await build({ ...pages, logLevel: 'warn' });
+  server = await preview({ ...pages, preview: { port: 0, host: '127.0.0.1', strictPort: false }, logLevel: 'warn' });
   const address = server.resolvedUrls?.local[0];
   if (!address) throw new Error('vite preview did not report a local URL');
   project.provide('baseUrl', address);
   return async () => {
     await server?.close();
+    rmSync(outDir, { recursive: true, force: true });
   };
 }
 
