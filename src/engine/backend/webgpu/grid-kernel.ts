@@ -52,25 +52,36 @@ export async function evaluateGridKernel(ex: Executor, layers: GridLayer<GpuTens
     if (weights) ex.release(weights.storage);
     return out;
   }
-  // The loop kernel reads each layer's inputs back from `out`, so it writes every neuron.
-  const out = ex.alloc([neurons, n, n]);
-  {
-    const weights = packWeights(ex, layers);
-    const table = new Uint32Array(layers.length * 4);
-    let offset = 0;
-    shapes.forEach((l, i) => {
-      table.set([l.inputs, l.units, offset, ACTIVATION_CODES[l.activation]], i * 4);
-      offset += (l.inputs + 1) * l.units;
-    });
-    const features = Uint32Array.from(options.features, (f) => GRID_FEATURES.indexOf(f));
-    ex.dispatch('evaluate_grid_loop', params, [{ table }, weights.storage, { table: features }, out.storage], Executor.groups1d(n * n));
-    ex.release(weights.storage);
-  }
+  const out = loopKernel(ex, layers, shapes, options, params, neurons);
   if (!outputOnly) return out;
   const last = ex.alloc([outputs, n, n]);
   stridedCopy(ex, out.storage, last.storage, [last.size], [1], [1], (neurons - outputs) * n * n, 0);
   ex.release(out.storage);
   return last;
+}
+
+/** grid_loop.wgsl over every neuron: it reads each layer's inputs back from its output, so it writes them all. */
+function loopKernel(
+  ex: Executor,
+  layers: GridLayer<GpuTensor>[],
+  shapes: { inputs: number; units: number; activation: GridLayer<GpuTensor>['activation'] }[],
+  options: GridOptions,
+  params: Uint32Array,
+  neurons: number,
+): GpuTensor {
+  const { n } = options;
+  const out = ex.alloc([neurons, n, n]);
+  const weights = packWeights(ex, layers);
+  const table = new Uint32Array(layers.length * 4);
+  let offset = 0;
+  shapes.forEach((l, i) => {
+    table.set([l.inputs, l.units, offset, ACTIVATION_CODES[l.activation]], i * 4);
+    offset += (l.inputs + 1) * l.units;
+  });
+  const features = Uint32Array.from(options.features, (f) => GRID_FEATURES.indexOf(f));
+  ex.dispatch('evaluate_grid_loop', params, [{ table }, weights.storage, { table: features }, out.storage], Executor.groups1d(n * n));
+  ex.release(weights.storage);
+  return out;
 }
 
 /** Every layer's kernel then bias, one after the other in one buffer (device-side copies). */
