@@ -13,6 +13,7 @@ import type {
   TensorHandle,
   UnaryOp,
 } from '../../src/engine/backend/backend';
+import { MAX_GENERATED_PIPELINES } from '../../src/engine/backend/webgpu/executor';
 import { WebGPUBackend } from '../../src/engine/backend/webgpu/webgpu-backend';
 import { evaluateGridCpu, GRID_FEATURES, GRID_MAX_WIDTH, type GridFeature } from '../../src/engine/grid';
 import { engineStats, statsDelta } from '../../src/engine/stats';
@@ -390,6 +391,21 @@ describe.skipIf(!available)('grid evaluation (generated and loop kernels) agrees
     await expect(gpu.executor.prepare({ label: 'broken', code, entry: 'main', uniform: false, storage: [] })).rejects.toThrow(
       /generated kernel broken failed to compile: line 3:\d+: .*\n\s+let x: f32 = 1u;/,
     );
+  });
+
+  it('keeps at most MAX_GENERATED_PIPELINES generated pipelines, forgetting the least recently used', async () => {
+    if (typeof gpu === 'string') throw new Error(gpu);
+    const kernel = (k: number) => ({ label: `tiny ${k}`, code: `// ${k}\n@compute @workgroup_size(1)\nfn main() {}\n`, entry: 'main', uniform: false, storage: [] });
+    const ex = gpu.executor;
+    for (let k = 0; k < MAX_GENERATED_PIPELINES; k++) await ex.prepare(kernel(k));
+    await ex.prepare(kernel(0)); // used again: now the most recent
+    await ex.prepare(kernel(MAX_GENERATED_PIPELINES)); // one too many: kernel 1 goes
+    expect(ex.isCompiled(kernel(0))).toBe(true);
+    expect(ex.isCompiled(kernel(1))).toBe(false);
+    expect(ex.isCompiled(kernel(MAX_GENERATED_PIPELINES))).toBe(true);
+    const before = engineStats();
+    await ex.prepare(kernel(1));
+    expect(statsDelta(before, engineStats()).pipelinesCompiled).toBe(1);
   });
 
   it('a new device after a loss compiles the kernel again', async () => {

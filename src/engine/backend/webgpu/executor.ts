@@ -47,6 +47,11 @@ export type DeviceEvent =
 /** Submit eager work after this many dispatches, so long eager loops keep the GPU busy. */
 const DISPATCHES_PER_SUBMIT = 128;
 const MAX_GROUPS_PER_DIM = 65535;
+/**
+ * Generated pipelines kept (least recently used forgotten first): a lesson that tries many architectures
+ * (two grid kernels each) does not pile up compiled code; a forgotten one is compiled again on next use.
+ */
+export const MAX_GENERATED_PIPELINES = 64;
 const POOL_FREE_BYTES = 256 << 20;
 const MAP_READ = 0x1;
 const COPY_DST = 0x8;
@@ -199,13 +204,17 @@ export class Executor {
   async prepare(kernel: GeneratedKernel): Promise<void> {
     if (this.recovering) await this.recovering;
     let entry = this.generated.get(kernel.code);
-    if (!entry) {
+    if (entry) {
+      // Most recently used last: the cache forgets from the front.
+      this.generated.delete(kernel.code);
+    } else {
       const compiling: CompiledKernel = { ready: compileGenerated(this.device, kernel) };
       // Set as soon as it is compiled, for callers that do not wait (failures reach those that do).
       compiling.ready.then((pipeline) => (compiling.pipeline = pipeline), () => {});
       entry = compiling;
-      this.generated.set(kernel.code, entry);
+      if (this.generated.size >= MAX_GENERATED_PIPELINES) this.generated.delete(this.generated.keys().next().value as string);
     }
+    this.generated.set(kernel.code, entry);
     await entry.ready;
   }
 
