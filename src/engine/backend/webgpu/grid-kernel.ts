@@ -6,9 +6,9 @@
 import type { TensorHandle } from '../backend';
 import { GRID_FEATURES, gridSetup, type GridLayer, type GridOptions } from '../../grid';
 import { copy, stridedCopy } from './array-kernels';
-import { Executor, type Binding } from './executor';
-import { ACTIVATION_CODES } from './kernels';
-import { gridGroups, gridKernel } from './grid-shader';
+import { Executor, MAX_GENERATED_PIPELINES, type Binding } from './executor';
+import { ACTIVATION_CODES, type GeneratedKernel } from './kernels';
+import { gridGroups, gridKernel, type GridArchitecture } from './grid-shader';
 import { GpuTensor, ParamWriter } from './memory';
 import { loadShaders } from './shaders';
 
@@ -38,7 +38,7 @@ export async function evaluateGridKernel(ex: Executor, layers: GridLayer<GpuTens
   const weightCount = layers.reduce((s, l) => s + l.kernel.size + l.bias.size, 0);
   // Binding 0 is the parameter block, the last one the output.
   const packed = 2 * layers.length + 1 > ex.device.limits.maxStorageBuffersPerShaderStage;
-  const generated = weightCount <= GENERATED_MAX_WEIGHTS ? gridKernel({ features: options.features, layers: shapes, packed, outputOnly }, await loadShaders()) : null;
+  const generated = weightCount <= GENERATED_MAX_WEIGHTS ? await generatedKernel({ features: options.features, layers: shapes, packed, outputOnly }) : null;
   if (generated) {
     const compiling = ex.prepare(generated);
     if (options.waitForCompile) await compiling;
@@ -82,6 +82,20 @@ function loopKernel(
   ex.dispatch('evaluate_grid_loop', params, [{ table }, weights.storage, { table: features }, out.storage], Executor.groups1d(n * n));
   ex.release(weights.storage);
   return out;
+}
+
+/** The generated kernels by architecture, so a frame does not write the same WGSL again (up to as many as the executor keeps). */
+const generatedByArchitecture = new Map<string, GeneratedKernel>();
+
+async function generatedKernel(arch: GridArchitecture): Promise<GeneratedKernel> {
+  const key = JSON.stringify(arch);
+  let kernel = generatedByArchitecture.get(key);
+  if (!kernel) {
+    kernel = gridKernel(arch, await loadShaders());
+    if (generatedByArchitecture.size >= MAX_GENERATED_PIPELINES) generatedByArchitecture.clear();
+    generatedByArchitecture.set(key, kernel);
+  }
+  return kernel;
 }
 
 /** Every layer's kernel then bias, one after the other in one buffer (device-side copies). */
