@@ -61,4 +61,31 @@ describe.skipIf(typeof gpu === 'string')('device memory on WebGPU', () => {
     expect(gpu.executor.live.size).toBe(live);
     model.dispose();
   });
+
+  it('a CNN (convolution, pooling, flatten views) frees what fit and predict allocate', async () => {
+    if (typeof gpu === 'string') throw new Error(gpu);
+    useBackend(gpu);
+    const model = new Sequential(
+      [
+        layers.input({ shape: [6, 6, 1] }),
+        layers.conv2d({ filters: 3, kernelSize: 3, activation: 'relu', padding: 'same' }),
+        layers.averagePooling2d({ poolSize: 2 }),
+        layers.flatten(),
+        layers.dense({ units: 2, activation: 'softmax' }),
+      ],
+      { seed: 3 },
+    );
+    model.compile({ optimizer: 'sgd', loss: 'sparse_categorical_crossentropy' });
+    const x = { shape: [12, 6, 6, 1], values: randomValues(12 * 36, 7) };
+    const y = Array.from({ length: 12 }, (_, i) => i % 2);
+    const round = async (): Promise<void> => {
+      await model.fit(x, y, { epochs: 1, batchSize: 5 });
+      await model.predict(x);
+    };
+    await round();
+    const live = gpu.executor.live.size;
+    await round();
+    expect(gpu.executor.live.size).toBe(live);
+    model.dispose();
+  });
 });
