@@ -5,7 +5,7 @@
 // plan's ~28 dispatches per step cost far more in dispatch overhead than in arithmetic (SwiftShader spends
 // ~25-50 µs per dispatch, a hardware GPU a few µs). Here the phases are separated by barriers instead of
 // dispatches; every phase spreads its (row, neuron) or (input, neuron) pairs over the workgroup's threads.
-// Larger networks take the generic plan (see canFuseDenseStep in src/engine/backend/webgpu/dense-step.ts).
+// Larger networks take the generic plan (see denseStepObstacle in src/engine/dense-step.ts).
 //
 // Memory: activations, deltas and gradients live in the `work` buffer (a workgroup may only have 16 KiB of
 // shared memory, too little for batch 100 × 10 layers × 32 neurons); on a GPU they stay in cache.
@@ -74,7 +74,7 @@ fn layer(l: u32) -> Layer {
   return Layer(table[b], units, table[b + 2u], table[b + 3u], table[b + 4u], table[b + 5u], out, out + size, out + 2u * size);
 }
 
-// Both barriers: phases hand values to each other through `work` (storage) and `partial` (workgroup).
+// Both barriers: phases hand values to each other through `work` (storage) and the partial sums (workgroup).
 fn phase_end() {
   storageBarrier();
   workgroupBarrier();

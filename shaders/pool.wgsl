@@ -41,6 +41,23 @@ fn window(oy: u32, ox: u32) -> vec4i {
   return vec4i(max(y0, 0), max(x0, 0), min(y0 + i32(p.ph), i32(p.in_h)), min(x0 + i32(p.pw), i32(p.in_w)));
 }
 
+// (row, column) of window w's first maximum in row-major order, where max pooling sends its gradient
+// (as the CPU backend does).
+fn window_argmax(n: u32, c: u32, w: vec4i) -> vec2i {
+  var at = w.xy;
+  var best = x[x_index(n, u32(w.x), u32(w.y), c)];
+  for (var yy = w.x; yy < w.z; yy++) {
+    for (var xx = w.y; xx < w.w; xx++) {
+      let v = x[x_index(n, u32(yy), u32(xx), c)];
+      if (v > best) {
+        best = v;
+        at = vec2i(yy, xx);
+      }
+    }
+  }
+  return at;
+}
+
 @compute @workgroup_size(64)
 fn pool_forward(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
   let i = flat_id(gid, groups);
@@ -94,20 +111,7 @@ fn pool_backward(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgro
       if (iy < w.x || iy >= w.z || ix < w.y || ix >= w.w) { continue; }
       let d = dy[((n * p.out_h + u32(oy)) * p.out_w + u32(ox)) * p.channels + c];
       if (p.is_max == 1u) {
-        var best_y = w.x;
-        var best_x = w.y;
-        var best = x[x_index(n, u32(w.x), u32(w.y), c)];
-        for (var yy = w.x; yy < w.z; yy++) {
-          for (var xx = w.y; xx < w.w; xx++) {
-            let v = x[x_index(n, u32(yy), u32(xx), c)];
-            if (v > best) {
-              best = v;
-              best_y = yy;
-              best_x = xx;
-            }
-          }
-        }
-        if (best_y == iy && best_x == ix) { acc += d; }
+        if (all(window_argmax(n, c, w) == vec2i(iy, ix))) { acc += d; }
       } else {
         acc += d / f32((w.z - w.x) * (w.w - w.y));
       }
@@ -134,27 +138,14 @@ fn pool_backward_cells(@builtin(global_invocation_id) gid: vec3u, @builtin(num_w
   let cell_y1 = select(min(i32((oy + 1u) * p.sh) - i32(p.pad_top), i32(p.in_h)), i32(p.in_h), oy + 1u == p.out_h);
   let cell_x1 = select(min(i32((ox + 1u) * p.sw) - i32(p.pad_left), i32(p.in_w)), i32(p.in_w), ox + 1u == p.out_w);
   let d = dy[i];
-  var best_y = w.x;
-  var best_x = w.y;
-  if (p.is_max == 1u) {
-    var best = x[x_index(n, u32(w.x), u32(w.y), c)];
-    for (var yy = w.x; yy < w.z; yy++) {
-      for (var xx = w.y; xx < w.w; xx++) {
-        let v = x[x_index(n, u32(yy), u32(xx), c)];
-        if (v > best) {
-          best = v;
-          best_y = yy;
-          best_x = xx;
-        }
-      }
-    }
-  }
+  var best = w.xy;
+  if (p.is_max == 1u) { best = window_argmax(n, c, w); }
   let share = d / f32((w.z - w.x) * (w.w - w.y));
   for (var yy = cell_y0; yy < cell_y1; yy++) {
     for (var xx = cell_x0; xx < cell_x1; xx++) {
       var g = 0.0;
       if (p.is_max == 1u) {
-        g = select(0.0, d, yy == best_y && xx == best_x);
+        g = select(0.0, d, yy == best.x && xx == best.y);
       } else if (yy >= w.x && yy < w.z && xx >= w.y && xx < w.w) {
         g = share;
       }
