@@ -6,6 +6,7 @@
 import type { ActivationKind, TensorHandle } from './backend/backend';
 import { activationFn } from './backend/cpu/elementwise';
 import { activeBackend } from './registry';
+import { checkReadTarget } from './shape';
 import type { Tensor } from './tensor';
 
 /** Feature ids in the one order the network's inputs may take (TensorFlow Playground's URL keys). */
@@ -37,6 +38,12 @@ export interface GridOptions {
   waitForCompile?: boolean;
   /** Only the last layer's neurons (the decision boundary): [units, n, n], a fraction of the readback. */
   outputOnly?: boolean;
+  /**
+   * Write the values here (exactly as many as the result has) and return it, instead of a new array:
+   * a view drawing every frame keeps its arrays. A fresh one of megabytes costs page faults every time
+   * (4 MB, the benchmark's 200² grid of 25 neurons: about 3 ms in Chromium here, a quarter of the call).
+   */
+  into?: Float32Array;
 }
 
 /** A dense layer: kernel [inputs, units], bias [units]. */
@@ -49,8 +56,8 @@ export interface GridLayer<T> {
 /** Largest layer (or feature count) the GPU kernel keeps in registers. */
 export const GRID_MAX_WIDTH = 64;
 
-/** Validated options: the range. */
-export function gridSetup(options: GridOptions, layerShapes: { inputs: number; units: number }[]): { low: number; high: number } {
+/** Validated options: the range, and the result's size (values). */
+export function gridSetup(options: GridOptions, layerShapes: { inputs: number; units: number }[]): { low: number; high: number; size: number } {
   const { n, features } = options;
   const [low, high] = options.range ?? [-6, 6];
   if (!Number.isInteger(n) || n < 1) throw new Error(`evaluateGrid: n must be a positive integer, got ${n}`);
@@ -69,52 +76,64 @@ export function gridSetup(options: GridOptions, layerShapes: { inputs: number; u
     width = l.units;
   });
   if (features.length === 0) throw new Error('evaluateGrid: at least one feature is needed');
-  return { low, high };
+  const units = options.outputOnly ? layerShapes[layerShapes.length - 1].units : layerShapes.reduce((s, l) => s + l.units, 0);
+  const size = units * n * n;
+  if (options.into !== undefined) checkReadTarget(options.into, size, `evaluateGrid (${units} neurons × ${n}²)`);
+  return { low, high, size };
 }
+
+/** Points the CPU reference carries through the network together: its scratch stays small and in cache. */
+const CPU_BLOCK = 1024;
 
 /**
  * CPU reference: Float32Array [Σ units, n, n], hidden layers then the output, neuron by neuron (with
- * outputOnly, the output's alone). Layer by layer over all points (each neuron's row at once), in double precision like a per-point evaluation.
+ * outputOnly, the output's alone). Layer by layer over a block of points at a time (each neuron's row of
+ * the block at once), in double precision like a per-point evaluation.
  */
 export function evaluateGridCpu(layers: GridLayer<Float32Array>[], options: GridOptions): Float32Array {
   const shapes = layers.map((l) => ({ inputs: l.kernel.length / Math.max(l.bias.length, 1), units: l.bias.length }));
-  const { low, high } = gridSetup(options, shapes);
+  const { low, high, size } = gridSetup(options, shapes);
   const { n, features } = options;
   const points = n * n;
   const outputs = shapes[shapes.length - 1].units;
   const neurons = shapes.reduce((s, l) => s + l.units, 0);
   // With outputOnly, the hidden neurons are computed but not kept.
   const first = options.outputOnly ? neurons - outputs : 0;
-  const out = new Float32Array((neurons - first) * points);
-  // Activations of the layer's inputs and of its units, [width, points] each.
+  const out = options.into ?? new Float32Array(size);
+  // Activations of the layer's inputs and of its units, [width, CPU_BLOCK] each.
   const widest = Math.max(features.length, ...shapes.map((l) => l.units));
-  let a = new Float64Array(widest * points);
-  let next = new Float64Array(widest * points);
+  let a = new Float64Array(widest * CPU_BLOCK);
+  let next = new Float64Array(widest * CPU_BLOCK);
   const cell = (high - low) / n;
-  features.forEach((f, k) => {
-    const fn = FEATURE_FNS[f];
-    for (let point = 0; point < points; point++) {
-      a[k * points + point] = fn(low + ((point % n) + 0.5) * cell, high - (Math.floor(point / n) + 0.5) * cell);
-    }
-  });
-  let neuron = 0;
-  layers.forEach((layer, li) => {
-    const { inputs, units } = shapes[li];
-    const act = activationFn(layer.activation, 'evaluateGrid');
-    for (let j = 0; j < units; j++) {
-      const row = next.subarray(j * points, (j + 1) * points);
-      row.fill(layer.bias[j]);
-      for (let i = 0; i < inputs; i++) {
-        const w = layer.kernel[i * units + j];
-        const input = a.subarray(i * points, (i + 1) * points);
-        for (let point = 0; point < points; point++) row[point] += input[point] * w;
+  const featureFns = features.map((f) => FEATURE_FNS[f]);
+  const acts = layers.map((layer) => activationFn(layer.activation, 'evaluateGrid'));
+  for (let start = 0; start < points; start += CPU_BLOCK) {
+    const count = Math.min(CPU_BLOCK, points - start);
+    featureFns.forEach((fn, k) => {
+      for (let p = 0; p < count; p++) {
+        const point = start + p;
+        a[k * CPU_BLOCK + p] = fn(low + ((point % n) + 0.5) * cell, high - (Math.floor(point / n) + 0.5) * cell);
       }
-      for (let point = 0; point < points; point++) row[point] = act(row[point]);
-      if (neuron + j >= first) out.set(row, (neuron + j - first) * points);
-    }
-    neuron += units;
-    [a, next] = [next, a];
-  });
+    });
+    let neuron = 0;
+    layers.forEach((layer, li) => {
+      const { inputs, units } = shapes[li];
+      const act = acts[li];
+      for (let j = 0; j < units; j++) {
+        const row = next.subarray(j * CPU_BLOCK, j * CPU_BLOCK + count);
+        row.fill(layer.bias[j]);
+        for (let i = 0; i < inputs; i++) {
+          const w = layer.kernel[i * units + j];
+          const input = a.subarray(i * CPU_BLOCK, i * CPU_BLOCK + count);
+          for (let p = 0; p < count; p++) row[p] += input[p] * w;
+        }
+        for (let p = 0; p < count; p++) row[p] = act(row[p]);
+        if (neuron + j >= first) out.set(row, (neuron + j - first) * points + start);
+      }
+      neuron += units;
+      [a, next] = [next, a];
+    });
+  }
   return out;
 }
 
@@ -127,16 +146,16 @@ function hasGridKernel(b: unknown): b is GridBackend {
 }
 
 /**
- * Every neuron of the network over an n×n grid: [Σ units, n, n] values, hidden layers then the output.
- * On WebGPU one kernel (compiled on the first call for an architecture) and one readback; on the CPU the
- * reference above.
+ * Every neuron of the network over an n×n grid: [Σ units, n, n] values, hidden layers then the output
+ * (in `options.into` when given). On WebGPU one kernel (compiled on the first call for an architecture)
+ * and one readback; on the CPU the reference above.
  */
 export async function evaluateGrid(layers: GridLayer<Tensor>[], options: GridOptions): Promise<Float32Array> {
   const backend = activeBackend();
   if (hasGridKernel(backend)) {
     const out = await backend.evaluateGrid(layers.map((l) => ({ kernel: l.kernel.handle, bias: l.bias.handle, activation: l.activation })), options);
     try {
-      return await backend.read(out);
+      return await backend.read(out, options.into);
     } finally {
       backend.dispose(out);
     }

@@ -77,3 +77,11 @@ export function checkConcatShapes(shapes: Shape[], axis: number): void {
     }
   }
 }
+
+/** Throws unless `into` can receive exactly `size` values read back (every backend's read, evaluateGrid). */
+export function checkReadTarget(into: Float32Array, size: number, what = 'read'): void {
+  if (!(into instanceof Float32Array) || into.length !== size) {
+    const got = into instanceof Float32Array ? `a Float32Array of ${into.length}` : String(into);
+    throw new Error(`${what}: into must be a Float32Array of exactly ${size} values, got ${got}`);
+  }
+}

@@ -89,6 +89,37 @@ describe.skipIf(!available)('WebGPU kernels agree with the CPU backend', () => {
     for (const kind of kinds) await agree((b, up) => b.activation(kind, up(extremes, [9])));
   });
 
+  it('read into an array of the caller’s (returned, filled); one of the wrong size is refused on both backends', async () => {
+    if (typeof gpu === 'string') throw new Error(gpu);
+    const values = randomValues(1000, 77);
+    for (const b of [cpu, gpu] as Backend[]) {
+      const x = b.upload(values, [10, 100]);
+      const into = new Float32Array(1000).fill(NaN);
+      expect(await b.read(x, into)).toBe(into);
+      expect(into).toEqual(values);
+      await expect(b.read(x, new Float32Array(999))).rejects.toThrow('read: into must be a Float32Array of exactly 1000 values, got a Float32Array of 999');
+      b.dispose(x);
+    }
+  });
+
+  it('tanh is within 4e-7 of Math.tanh, relative, from 1e-30 to past saturation, and never beyond ±1', async () => {
+    if (typeof gpu === 'string') throw new Error(gpu);
+    // Every magnitude: a fine linear sweep of [-12, 12] and a geometric one down to 1e-30, both signs.
+    const linear = Array.from({ length: 240_001 }, (_, i) => -12 + i * 1e-4);
+    const tiny = Array.from({ length: 3_001 }, (_, i) => 10 ** (-30 + i / 100));
+    const x = Float32Array.from([...linear, ...tiny, ...tiny.map((v) => -v)]);
+    const y = await gpu.read(gpu.activation('tanh', gpu.upload(x, [x.length])));
+    let worst = 0;
+    let worstAt = 0;
+    for (let i = 0; i < x.length; i++) {
+      const exact = Math.tanh(x[i]);
+      const rel = exact === 0 ? Math.abs(y[i]) : Math.abs(y[i] - exact) / Math.abs(exact);
+      if (!(rel <= worst)) [worst, worstAt] = [rel, x[i]];
+      expect(Math.abs(y[i]) <= 1, `tanh(${x[i]}) = ${y[i]}`).toBe(true);
+    }
+    expect(worst, `worst at x = ${worstAt}`).toBeLessThan(4e-7);
+  });
+
   it('softmax', async () => {
     await agree((b, up) => b.softmax(rand(up, [5, 13], 10)));
     await agree((b, up) => b.softmax(rand(up, [2, 1000], 30)));
@@ -332,7 +363,11 @@ async function gridAgrees(c: GridCase, seedBase = 100, waitForCompile = true): P
     const expected = evaluateGridCpu(host, options);
     // The CPU reference's output-only grid is the last rows of its full one.
     expect(expected).toEqual(all.subarray(all.length - kept * c.n * c.n));
-    expect(maxViolation(await gpu.read(out), expected)).toBe(0);
+    // The output alone is read into an array of the caller's, as a view drawing every frame does.
+    const into = outputOnly ? new Float32Array(expected.length) : undefined;
+    const values = await gpu.read(out, into);
+    if (into) expect(values).toBe(into);
+    expect(maxViolation(values, expected)).toBe(0);
   }
 }
 

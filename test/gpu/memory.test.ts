@@ -12,7 +12,7 @@ import { randomValues, webgpuBackend } from './setup';
 const gpu = await webgpuBackend();
 
 describe.skipIf(typeof gpu === 'string')('device memory on WebGPU', () => {
-  it("a playground frame (train, losses, parameters, every heatmap) creates no buffer and leaves no storage behind", async () => {
+  it("a playground frame (train, losses, parameters, every heatmap) creates no buffer, leaves no storage behind and reads into two host arrays in turn", async () => {
     if (typeof gpu === 'string') throw new Error(gpu);
     const engine = createSequentialEngine({ prefer: ['cpu'] });
     await engine.start();
@@ -23,19 +23,28 @@ describe.skipIf(typeof gpu === 'string')('device memory on WebGPU', () => {
     const network = await engine.createNetwork(spec);
     const { train, test } = store.getState().data;
     network.setData(dataSet(train, spec.features), dataSet(test, spec.features));
-    const frame = async (): Promise<void> => {
+    const frame = async (): Promise<Float32Array[]> => {
       await network.trainBatches(25);
       await network.losses();
       await network.getParams();
-      await network.evaluateGrid(64);
-      await network.evaluateOutput(200);
+      const neurons = await network.evaluateGrid(64);
+      const output = await network.evaluateOutput(200);
+      return [neurons[0][0], output];
     };
     for (let i = 0; i < 5; i++) await frame();
     const live = gpu.executor.live.size;
     const before = engineStats();
-    for (let i = 0; i < 10; i++) await frame();
+    const frames: Float32Array[][] = [];
+    for (let i = 0; i < 10; i++) frames.push(await frame());
     expect(statsDelta(before, engineStats()).buffersCreated).toBe(0);
     expect(gpu.executor.live.size).toBe(live);
+    // A new array each frame, so the views (which compare by reference) redraw; the same two throughout.
+    for (let i = 2; i < frames.length; i++) {
+      frames[i].forEach((grid, k) => {
+        expect(grid.buffer).not.toBe(frames[i - 1][k].buffer);
+        expect(grid.buffer).toBe(frames[i - 2][k].buffer);
+      });
+    }
     network.dispose();
   });
 

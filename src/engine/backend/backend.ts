@@ -98,7 +98,11 @@ export interface Backend {
   // ---- memory ----
   upload(values: Float32Array, shape: Shape): TensorHandle;
   fill(shape: Shape, value: number): TensorHandle;
-  read(x: TensorHandle): Promise<Float32Array>;
+  /**
+   * The values, in a new array, or copied into `into` (exactly the tensor's size) and returned: a view
+   * reading every frame reuses its arrays, and a fresh one of megabytes costs page faults each time.
+   */
+  read(x: TensorHandle, into?: Float32Array): Promise<Float32Array>;
   dispose(x: TensorHandle): void;
   /** Same storage, new shape (sizes must match). */
   reshape(x: TensorHandle, shape: Shape): TensorHandle;

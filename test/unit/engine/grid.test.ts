@@ -1,4 +1,4 @@
-// The CPU grid reference (layer by layer over all points) against a plain per-point evaluation.
+// The CPU grid reference (layer by layer over blocks of points) against a plain per-point evaluation.
 import { describe, expect, it } from 'vitest';
 import { activationFn } from '../../../src/engine/backend/cpu/elementwise';
 import type { ActivationKind } from '../../../src/engine/backend/backend';
@@ -28,15 +28,31 @@ function atPoint(layers: GridLayer<Float32Array>[], x1: number, x2: number): num
 describe('evaluateGridCpu', () => {
   it('matches a per-point evaluation exactly: pixel centers, top row first, neuron-major', () => {
     const layers = [layer(7, 5, 'tanh', 1), layer(5, 3, 'relu', 2), layer(3, 1, 'sigmoid', 3)];
-    const n = 6;
+    // 33² points: more than one block of the reference, the last one partial.
+    const n = 33;
     const out = evaluateGridCpu(layers, { n, range: [-3, 3], features: [...GRID_FEATURES] });
     const points = n * n;
     expect(out).toHaveLength(9 * points);
+    const cell = 6 / n;
     for (let point = 0; point < points; point++) {
-      const x1 = -3 + ((point % n) + 0.5);
-      const x2 = 3 - (Math.floor(point / n) + 0.5);
+      const x1 = -3 + ((point % n) + 0.5) * cell;
+      const x2 = 3 - (Math.floor(point / n) + 0.5) * cell;
       atPoint(layers, x1, x2).forEach((v, neuron) => expect(out[neuron * points + point]).toBe(Math.fround(v)));
     }
+  });
+
+  it('writes into a given array and returns it; one of the wrong size is refused', () => {
+    const layers = [layer(2, 3, 'tanh', 5), layer(3, 1, 'tanh', 6)];
+    const options = { n: 40, features: ['x', 'y'] as const };
+    const fresh = evaluateGridCpu(layers, options);
+    const into = new Float32Array(4 * 40 * 40).fill(NaN);
+    expect(evaluateGridCpu(layers, { ...options, into })).toBe(into);
+    expect(into).toEqual(fresh);
+    const outputInto = new Float32Array(40 * 40);
+    expect(evaluateGridCpu(layers, { ...options, outputOnly: true, into: outputInto })).toEqual(fresh.subarray(3 * 1600));
+    expect(() => evaluateGridCpu(layers, { ...options, into: new Float32Array(1600) })).toThrow(
+      'evaluateGrid (4 neurons × 40²): into must be a Float32Array of exactly 6400 values, got a Float32Array of 1600',
+    );
   });
 
   it('rejects bad options with the expected message', () => {

@@ -14,7 +14,7 @@ import type {
   TensorHandle,
   UnaryOp,
 } from '../backend';
-import { shapeSize } from '../../shape';
+import { checkReadTarget, shapeSize } from '../../shape';
 import { checkShape, cpu, CpuTensor, fmt } from './cpu-tensor';
 import * as elementwise from './elementwise';
 import { matmul } from './matmul';
@@ -54,8 +54,12 @@ export class CpuBackend implements Backend {
     return new CpuTensor(shape.slice(), new Float32Array(shapeSize(shape)).fill(value));
   }
 
-  async read(x: TensorHandle): Promise<Float32Array> {
-    return cpu(x, 'read', 'x').data.slice();
+  async read(x: TensorHandle, into?: Float32Array): Promise<Float32Array> {
+    const { data } = cpu(x, 'read', 'x');
+    if (!into) return data.slice();
+    checkReadTarget(into, data.length);
+    into.set(data);
+    return into;
   }
 
   /** Marks the handle dead so a later use throws; storage shared with reshapes stays alive for them. */

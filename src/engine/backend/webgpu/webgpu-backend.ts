@@ -20,7 +20,7 @@ import type {
   TensorHandle,
   UnaryOp,
 } from '../backend';
-import { shapeSize } from '../../shape';
+import { checkReadTarget, shapeSize } from '../../shape';
 import * as array from './array-kernels';
 import { Executor, type DeviceEvent } from './executor';
 import { gpu, GpuTensor, Storage } from './memory';
@@ -72,8 +72,10 @@ export class WebGPUBackend implements Backend {
     return array.fill(this.executor, shape.slice(), value);
   }
 
-  async read(x: TensorHandle): Promise<Float32Array> {
-    const [values] = await this.executor.read([this.t(x, 'read', 'x').storage]);
+  async read(x: TensorHandle, into?: Float32Array): Promise<Float32Array> {
+    const storage = this.t(x, 'read', 'x').storage;
+    if (into) checkReadTarget(into, storage.elements);
+    const [values] = await this.executor.read([storage], into && [into]);
     return values;
   }
 
