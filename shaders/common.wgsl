@@ -10,6 +10,13 @@ fn flat_id(gid: vec3u, groups: vec3u) -> u32 {
 // run both sides of a divergent branch anyway, and the masking costs more than the cheap side (tanh_ with an
 // `if` made the grid kernel about 1.7× slower on SwiftShader).
 
+// NaN by its bits: min, max, clamp and exp may turn a NaN into a number (SwiftShader: tanh_(NaN) was -1,
+// elu_(NaN) +inf), and a compiler may fold x != x away. Where the CPU reference gives NaN, so do these,
+// so that a diverged network shows NaN on both backends (no measurable cost in the grid kernel).
+fn is_nan_(x: f32) -> bool {
+  return (bitcast<u32>(x) & 0x7fffffffu) > 0x7f800000u;
+}
+
 // WGSL has no expm1/log1p; these keep relative precision near zero, where exp(x) - 1 and log(1 + x) lose it.
 fn expm1_(x: f32) -> f32 {
   let series = x * (1.0 + x * (0.5 + x * (1.0 / 6.0 + x * (1.0 / 24.0))));
@@ -31,7 +38,7 @@ fn leaky_relu_(x: f32) -> f32 {
   return select(0.2 * x, x, x > 0.0);
 }
 fn elu_(x: f32) -> f32 {
-  return select(expm1_(x), x, x > 0.0);
+  return select(expm1_(x), x, x > 0.0 || is_nan_(x));
 }
 // exp of -|x| only, so nothing overflows.
 fn sigmoid_(x: f32) -> f32 {
@@ -49,10 +56,10 @@ fn tanh_(x: f32) -> f32 {
   let p = 1.0 + t * (0.1334277242422104 + t * (0.003450858173891902 + t * (1.9902086933143437e-5 + t * 1.2429024032201141e-8)));
   let q = 1.0 + t * (0.46676069498062134 + t * (0.025704961270093918 + t * (3.2137383823283017e-4 + t * 7.38634128083504e-7)));
   // f32 rounding may land a hair past ±1; tanh never does.
-  return clamp(c * p / q, -1.0, 1.0);
+  return select(clamp(c * p / q, -1.0, 1.0), x, is_nan_(x));
 }
 fn softplus_(x: f32) -> f32 {
-  return max(x, 0.0) + log1p_(exp(-abs(x)));
+  return select(max(x, 0.0) + log1p_(exp(-abs(x))), x, is_nan_(x));
 }
 fn swish_(x: f32) -> f32 {
   return x * sigmoid_(x);

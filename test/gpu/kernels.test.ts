@@ -84,9 +84,10 @@ describe.skipIf(!available)('WebGPU kernels agree with the CPU backend', () => {
         return [y, b.activationGrad(kind, y, rand(up, [129]), x)];
       });
     }
-    // Large and tiny arguments, where naive formulas overflow or lose precision.
-    const extremes = Float32Array.of(-90, -20, -1e-3, -1e-6, 0, 1e-6, 1e-3, 20, 90);
-    for (const kind of kinds) await agree((b, up) => b.activation(kind, up(extremes, [9])));
+    // Large and tiny arguments, where naive formulas overflow or lose precision; infinities, and NaN where
+    // the CPU's comparisons give NaN (a diverged network must read NaN on both backends).
+    const extremes = Float32Array.of(-90, -20, -1e-3, -1e-6, 0, 1e-6, 1e-3, 20, 90, Infinity, -Infinity, NaN);
+    for (const kind of kinds) await agree((b, up) => b.activation(kind, up(extremes, [extremes.length])));
   });
 
   it('read into an array of the caller’s (returned, filled); one of the wrong size is refused on both backends', async () => {
