@@ -148,6 +148,36 @@ describe.skipIf(!available)('traced training plans on WebGPU', () => {
     }
   });
 
+  it('a device that binds fewer bytes than the parameters take: the update splits per parameter, same weights; a tensor past it is refused', async () => {
+    if (typeof gpu === 'string') throw new Error(gpu);
+    const make = () => mlp({ type: 'adam', learningRate: 0.01 });
+    const data = playgroundData(50, false);
+    const dispatchesPerStep = (): number => {
+      useBackend(gpu);
+      const model = make();
+      const trainer = compileTrainer({ ...model.getTrainStep(), data, batchSize: 10 });
+      const n = trainer.dispatchesPerStep;
+      trainer.dispose();
+      model.dispose();
+      return n;
+    };
+    const expected = await train(cpu, make, data, 10, [10]);
+    const packed = dispatchesPerStep();
+    const limit = gpu.executor.maxBindingBytes;
+    // 1 KiB: every tensor of this step fits, the six parameters packed together (6 × 256 B aligned) do not.
+    gpu.executor.maxBindingBytes = 1024;
+    try {
+      // One update dispatch for all six parameters became six.
+      expect(dispatchesPerStep()).toBe(packed + 5);
+      expect(maxViolation(await train(gpu, make, data, 10, [3, 7]), expected)).toBe(0);
+      expect(() => gpu.fill([257], 0)).toThrow(
+        'WebGPU: a tensor of shape [257] takes 1,028 bytes, more than this device binds at once (1,024 bytes, its maxStorageBufferBindingSize); use smaller batches, or the CPU backend',
+      );
+    } finally {
+      gpu.executor.maxBindingBytes = limit;
+    }
+  });
+
   it('the fused step reports the same loss as the eager step, and follows a new row order', async () => {
     if (typeof gpu === 'string') throw new Error(gpu);
     const make = dense({ type: 'adam', learningRate: 0.01 }, 'mse', ['tanh', 'tanh'], { l2: 0.01 });

@@ -63,6 +63,12 @@ export class Executor {
   adapterInfo = '';
   /** See AcquiredDevice.emulated: kernels with a choice of workgroup size take the small one. */
   emulated = false;
+  /**
+   * The most bytes one tensor (one storage binding) may take on this device: larger tensors are refused
+   * with a message, and a plan's packed optimizer update splits into one dispatch per parameter past it.
+   * From the device's limits; a test may lower it.
+   */
+  maxBindingBytes = 0;
   private pipelines = new Map<KernelName, GPUComputePipeline>();
   /** Generated kernels' pipelines on the current device, by WGSL text (`pipeline` once compiled). */
   private generated = new Map<string, CompiledKernel>();
@@ -93,8 +99,9 @@ export class Executor {
     this.device = device;
     this.adapterInfo = adapterInfo;
     this.emulated = emulated;
-    this.pool = new BufferPool(device, STORAGE_USAGE, POOL_FREE_BYTES);
-    this.staging = new BufferPool(device, MAP_READ | COPY_DST, 64 << 20);
+    this.maxBindingBytes = Math.min(device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize);
+    this.pool = new BufferPool(device, STORAGE_USAGE, POOL_FREE_BYTES, this.maxBindingBytes);
+    this.staging = new BufferPool(device, MAP_READ | COPY_DST, 64 << 20, device.limits.maxBufferSize);
     this.constants = new ConstantCache(device);
     this.pipelines = await compileKernels(device, await loadShaders());
     // A new device (recovery) compiles the generated kernels again, each on its next use.
@@ -118,7 +125,13 @@ export class Executor {
 
   alloc(shape: Shape): GpuTensor {
     const elements = shapeSize(shape);
-    const storage = new Storage(this.pool.acquire(Math.max(4, elements * 4)), 0, elements, true);
+    const bytes = Math.max(4, elements * 4);
+    if (bytes > this.maxBindingBytes) {
+      throw new Error(
+        `WebGPU: a tensor of shape [${shape.join(', ')}] takes ${bytesText(bytes)}, more than this device binds at once (${bytesText(this.maxBindingBytes)}, its maxStorageBufferBindingSize); use smaller batches, or the CPU backend`,
+      );
+    }
+    const storage = new Storage(this.pool.acquire(bytes), 0, elements, true);
     this.live.add(storage);
     if (this.recording) {
       storage.pinned = true;
@@ -410,4 +423,9 @@ export class Executor {
 
 function kernelName(kernel: KernelName | GeneratedKernel): string {
   return typeof kernel === 'string' ? kernel : kernel.label;
+}
+
+/** 1.5 MiB, or 1,028 bytes under a MiB. */
+function bytesText(bytes: number): string {
+  return bytes >= 2 ** 20 ? `${(bytes / 2 ** 20).toFixed(1)} MiB` : `${bytes.toLocaleString('en')} bytes`;
 }

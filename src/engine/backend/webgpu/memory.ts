@@ -50,9 +50,12 @@ export function gpu(h: TensorHandle, kernel: string, arg: string): GpuTensor {
 
 export const STORAGE_USAGE = 0x80 /* STORAGE */ | 0x4 /* COPY_SRC */ | 0x8; /* COPY_DST */
 
-/** Power-of-two size classes (at least 256 bytes), so freed buffers fit many later requests. */
-function sizeClass(bytes: number): number {
-  return Math.max(256, 2 ** Math.ceil(Math.log2(Math.max(bytes, 1))));
+/**
+ * Power-of-two size classes (at least 256 bytes), so freed buffers fit many later requests; capped at the
+ * largest buffer the pool may create (a device limit need not be a power of two).
+ */
+export function sizeClass(bytes: number, largest = Infinity): number {
+  return Math.min(Math.max(256, 2 ** Math.ceil(Math.log2(Math.max(bytes, 1)))), Math.max(bytes, largest));
 }
 
 export class BufferPool {
@@ -64,10 +67,12 @@ export class BufferPool {
     private usage: number,
     /** Free buffers beyond this many bytes are destroyed instead of kept. */
     private maxFreeBytes: number,
+    /** The largest buffer to create (a device limit): size classes stop there. */
+    private largest = Infinity,
   ) {}
 
   acquire(bytes: number): GPUBuffer {
-    const size = sizeClass(bytes);
+    const size = sizeClass(bytes, this.largest);
     const list = this.free.get(size);
     const reused = list?.pop();
     if (reused) {

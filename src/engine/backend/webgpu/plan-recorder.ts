@@ -116,11 +116,13 @@ export class GpuPlan {
 
   private expandUpdate(u: UpdateEntry, owned: Set<Storage>): DispatchRecord[] {
     const all = u.parts.flatMap((p) => [p.param, p.grad, ...p.slots]);
-    // Packing needs every gradient to be this plan's own buffer and no storage to play two roles.
-    const packable = u.parts.length > 1 && u.parts.every((p) => owned.has(p.grad)) && new Set(all).size === all.length;
+    const { offsets, total } = arenaLayout(u.parts.map((p) => p.param.elements));
+    // Packing needs every gradient to be this plan's own buffer, no storage to play two roles, and each
+    // arena within one storage binding.
+    const packable =
+      u.parts.length > 1 && u.parts.every((p) => owned.has(p.grad)) && new Set(all).size === all.length && total * 4 <= this.ex.maxBindingBytes;
     if (!packable) return u.parts.map((p) => this.singleUpdate(u, p));
 
-    const { offsets, total } = arenaLayout(u.parts.map((p) => p.param.elements));
     const slotCount = u.parts[0].slots.length;
     const params = this.pack([u.parts.map((p) => p.param)], true);
     const slots = Array.from({ length: slotCount }, (_, j) => this.pack([u.parts.map((p) => p.slots[j])], true));
