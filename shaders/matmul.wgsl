@@ -57,8 +57,9 @@ fn matmul_small(@builtin(global_invocation_id) gid: vec3u) {
 }
 
 @compute @workgroup_size(8, 8)
-fn matmul_blocked(@builtin(global_invocation_id) gid: vec3u) {
-  let i0 = gid.y * 4u;
+fn matmul_blocked(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
+  // Past 65,535 workgroups of rows (over 2 million rows) the host wraps them into z.
+  let i0 = (gid.y + gid.z * groups.y * 8u) * 4u;
   let j0 = gid.x * 4u;
   if (i0 >= p.m || j0 >= p.n) { return; }
   // Clamped indices: edge threads recompute the last row/column instead of branching in the inner loop.

@@ -152,6 +152,11 @@ describe.skipIf(!available)('WebGPU kernels agree with the CPU backend', () => {
     }
   });
 
+  it('matmul with more rows than 65,535 workgroups cover (2.2 million: wrapped into z), plain and transposed', async () => {
+    const m = 2_200_000;
+    await agree((b, up) => [b.matmul(rand(up, [m, 3]), rand(up, [3, 2]), false, false, rand(up, [2]), 'relu'), b.matmul(rand(up, [3, m]), rand(up, [2, 3]), true, true)]);
+  });
+
   it('reductions over axes, both schedules', async () => {
     const cases: [Shape, number[]][] = [
       [[6, 7, 8], [1]],

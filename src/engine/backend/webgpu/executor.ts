@@ -203,6 +203,12 @@ export class Executor {
 
   // ---- dispatch ----
 
+  /** Workgroup counts for `columns` × `rows` workgroups, rows past the per-dimension limit wrapped into z. */
+  static wrapRows(columns: number, rows: number): [number, number, number] {
+    const y = Math.min(rows, MAX_GROUPS_PER_DIM);
+    return [columns, y, Math.ceil(rows / y)];
+  }
+
   /** Workgroup counts for `threads` threads of a 64-wide 1-D kernel (wrapping into y past 65535). */
   static groups1d(threads: number): [number, number, number] {
     const groups = Math.max(1, Math.ceil(threads / 64));

@@ -43,7 +43,7 @@ export function matmul(
   if (m * n <= SMALL_MATMUL_OUTPUTS) {
     ex.dispatch(`matmul_small_${variant}`, params, bindings, [Math.ceil(n / 8), Math.ceil(m / 8), 1]);
   } else {
-    ex.dispatch(`matmul_blocked_${variant}`, params, bindings, [Math.ceil(n / 32), Math.ceil(m / 32), 1]);
+    ex.dispatch(`matmul_blocked_${variant}`, params, bindings, Executor.wrapRows(Math.ceil(n / 32), Math.ceil(m / 32)));
   }
   return out;
 }
