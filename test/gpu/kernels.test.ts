@@ -103,7 +103,7 @@ describe.skipIf(!available)('WebGPU kernels agree with the CPU backend', () => {
     }
   });
 
-  it('tanh is within 4e-7 of Math.tanh, relative, from 1e-30 to past saturation, and never beyond ±1', async () => {
+  it('tanh is within 4e-7 of Math.tanh, relative, from 1e-30 to past saturation, never beyond ±1, exactly ±1 from ±9.5', async () => {
     if (typeof gpu === 'string') throw new Error(gpu);
     // Every magnitude: a fine linear sweep of [-12, 12] and a geometric one down to 1e-30, both signs.
     const linear = Array.from({ length: 240_001 }, (_, i) => -12 + i * 1e-4);
@@ -117,6 +117,7 @@ describe.skipIf(!available)('WebGPU kernels agree with the CPU backend', () => {
       const rel = exact === 0 ? Math.abs(y[i]) : Math.abs(y[i] - exact) / Math.abs(exact);
       if (!(rel <= worst)) [worst, worstAt] = [rel, x[i]];
       expect(Math.abs(y[i]) <= 1, `tanh(${x[i]}) = ${y[i]}`).toBe(true);
+      if (Math.abs(x[i]) >= 9.5) expect(y[i], `tanh(${x[i]})`).toBe(Math.sign(x[i]));
     }
     expect(worst, `worst at x = ${worstAt}`).toBeLessThan(4e-7);
   });
