@@ -128,6 +128,36 @@ describe('playground', () => {
     await page.close();
   });
 
+  it('in a browser without WebGPU it trains on the CPU, says why, and draws every heatmap', async () => {
+    const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
+    // What Firefox or Safari without WebGPU present: no navigator.gpu at all.
+    await page.addInitScript(() => Object.defineProperty(Navigator.prototype, 'gpu', { get: () => undefined, configurable: true }));
+    const errors = watchErrors(page);
+    await page.goto(baseUrl);
+    await page.getByTestId('play-pause').waitFor();
+    await expect.poll(() => page.getByTestId('backend').textContent(), { timeout: 30_000 }).toBe('CPU fallback · this browser has no WebGPU (navigator.gpu is missing)');
+    await expect.poll(() => trainLoss(page), { timeout: 30_000 }).toBeGreaterThan(0);
+    const before = await trainLoss(page);
+    await page.getByTestId('play-pause').click();
+    await expect.poll(() => epoch(page), { timeout: 60_000 }).toBeGreaterThan(20);
+    await expect.poll(() => trainLoss(page), { timeout: 60_000 }).toBeLessThan(before * 0.8);
+    await page.getByTestId('play-pause').click();
+    // Every heatmap canvas (features, neurons, the output plot) shows a pattern, not one flat colour.
+    const colours = await page.evaluate(() =>
+      Array.from(document.querySelectorAll('canvas'), (canvas) => {
+        const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
+        const seen = new Set<number>();
+        for (let i = 0; i < data.length; i += 4) seen.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
+        return seen.size;
+      }),
+    );
+    expect(colours.length).toBeGreaterThan(10);
+    for (const count of colours) expect(count).toBeGreaterThan(3);
+    await screenshot(page, 'cpu-fallback');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('keeps running on hostile hashes, shows what it ignored, and never renders URL text as HTML', async () => {
     for (const [name, hash] of Object.entries(HOSTILE_HASHES)) {
       const { page, errors } = await open(hash);
