@@ -16,6 +16,19 @@ fn flat_id(gid: vec3u, groups: vec3u) -> u32 {
 fn is_nan_(x: f32) -> bool {
   return (bitcast<u32>(x) & 0x7fffffffu) > 0x7f800000u;
 }
+// sign, max, min and clamp as JavaScript's Math has them: NaN in, NaN out.
+fn sign_(x: f32) -> f32 {
+  return select(sign(x), x, is_nan_(x));
+}
+fn max_(a: f32, b: f32) -> f32 {
+  return select(select(max(a, b), b, is_nan_(b)), a, is_nan_(a));
+}
+fn min_(a: f32, b: f32) -> f32 {
+  return select(select(min(a, b), b, is_nan_(b)), a, is_nan_(a));
+}
+fn clamp_(x: f32, low: f32, high: f32) -> f32 {
+  return select(clamp(x, low, high), x, is_nan_(x));
+}
 
 // WGSL has no expm1/log1p; these keep relative precision near zero, where exp(x) - 1 and log(1 + x) lose it.
 fn expm1_(x: f32) -> f32 {

@@ -40,7 +40,7 @@ fn row_loss(r: u32) -> f32 {
   let lbl = u32(label);
   if (p.from_logits == 1u) {
     var m = -3.4028234663852886e38;
-    for (var j = 0u; j < p.classes; j++) { m = max(m, pred[base + j]); }
+    for (var j = 0u; j < p.classes; j++) { m = max_(m, pred[base + j]); }
     var s = 0.0;
     for (var j = 0u; j < p.classes; j++) { s += exp(pred[base + j] - m); }
     let log_s = log(s);
@@ -62,10 +62,13 @@ fn row_loss(r: u32) -> f32 {
   for (var j = 0u; j < p.classes; j++) {
     let v = pred[base + j];
     let yj = select(labels[base + j], select(0.0, 1.0, j == lbl), sparse);
-    let c = clamp(v, p.clip_low, 1.0);
+    let c = clamp_(v, p.clip_low, 1.0);
     let clipped = v < p.clip_low || v > 1.0;
-    if (yj != 0.0) { total -= yj * log(c); }
-    grad[base + j] = select(-yj / c / n, 0.0, clipped);
+    // As the CPU: every class of a one-hot row counts (0 · log c is NaN when c is), the label alone of a sparse one.
+    // (log(NaN) may be a number: SwiftShader's is 89.1.)
+    if (!sparse || yj != 0.0) { total -= yj * select(log(c), c, is_nan_(c)); }
+    // A sparse row's other classes get 0, as the CPU leaves them (−0 / c would be NaN for a NaN c).
+    grad[base + j] = select(-yj / c / n, 0.0, clipped || (sparse && j != lbl));
   }
   return total;
 }

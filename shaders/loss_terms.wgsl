@@ -7,18 +7,20 @@ fn element_loss(kind: u32, from_logits: bool, clip_low: f32, clip_high: f32, q: 
   let d = q - y;
   switch kind {
     case 0u: { return vec2f(d * d, 2.0 * d); }
-    case 1u: { return vec2f(abs(d), sign(d)); }
+    case 1u: { return vec2f(abs(d), sign_(d)); }
     case 2u: {
       if (abs(d) <= 1.0) { return vec2f(0.5 * d * d, d); }
-      return vec2f(abs(d) - 0.5, sign(d));
+      return vec2f(abs(d) - 0.5, sign_(d));
     }
     default: {
       if (from_logits) {
         return vec2f(max(q, 0.0) - q * y + log1p_(exp(-abs(q))), sigmoid_(q) - y);
       }
-      let c = clamp(q, clip_low, clip_high);
+      let c = clamp_(q, clip_low, clip_high);
       let clipped = q < clip_low || q > clip_high;
-      return vec2f(-(y * log(c) + (1.0 - y) * log(1.0 - c)), select((1.0 - y) / (1.0 - c) - y / c, 0.0, clipped));
+      // log(NaN) may be a number (SwiftShader: 89.1): keep the NaN the CPU's loss has.
+      let l = select(-(y * log(c) + (1.0 - y) * log(1.0 - c)), q, is_nan_(q));
+      return vec2f(l, select((1.0 - y) / (1.0 - c) - y / c, 0.0, clipped));
     }
   }
 }

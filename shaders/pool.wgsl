@@ -73,7 +73,7 @@ fn pool_forward(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgrou
   for (var iy = w.x; iy < w.z; iy++) {
     for (var ix = w.y; ix < w.w; ix++) {
       let v = x[x_index(n, u32(iy), u32(ix), c)];
-      best = max(best, v);
+      best = max_(best, v);
       total += v;
     }
   }

@@ -42,7 +42,7 @@ fn offset_of(index: u32, reduced: bool) -> u32 {
 }
 
 fn combine(acc: f32, v: f32) -> f32 {
-  if (p.op == 2u) { return max(acc, v); }
+  if (p.op == 2u) { return max_(acc, v); }
   return acc + v;
 }
 

@@ -17,7 +17,7 @@ fn softmax(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) g
   if (row >= p.rows) { return; }
   let base = row * p.cols;
   var m = -3.4028234663852886e38;
-  for (var j = 0u; j < p.cols; j++) { m = max(m, x[base + j]); }
+  for (var j = 0u; j < p.cols; j++) { m = max_(m, x[base + j]); }
   var total = 0.0;
   for (var j = 0u; j < p.cols; j++) {
     let e = exp(x[base + j] - m);

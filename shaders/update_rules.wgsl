@@ -17,7 +17,7 @@ struct UpdateRule {
 // The updated [w, slot0, slot1] from w, its gradient and slots; `t` is the 1-based step (Adam's bias
 // correction). slot1 is Adam's second moment; other kinds return it unchanged.
 fn apply_rule(r: UpdateRule, t: f32, w: f32, grad: f32, l1: f32, l2: f32, slot0: f32, slot1: f32) -> vec3f {
-  let g = grad + l1 * sign(w) + 2.0 * l2 * w;
+  let g = grad + l1 * sign_(w) + 2.0 * l2 * w;
   switch r.kind {
     case 0u: {
       let v = r.momentum * slot0 - r.lr * g;

@@ -54,6 +54,19 @@ describe.skipIf(!available)('WebGPU kernels agree with the CPU backend', () => {
     const ops: UnaryOp[] = ['neg', 'exp', 'log', 'sqrt', 'abs', 'sign', 'square', 'reciprocal'];
     for (const op of ops) await agree((b, up) => b.unary(op, positive(up, [3, 5, 7])));
     await agree((b, up) => ['neg', 'abs', 'sign', 'square'].map((op) => b.unary(op as UnaryOp, rand(up, [65]))));
+    // NaN in, NaN out, as JavaScript's Math gives it (WGSL leaves sign, max, min, exp and log of NaN to the
+    // driver; log of 0 or below is undefined in WGSL, so it is left out).
+    const special = Float32Array.of(NaN, -Infinity, -0, 0, Infinity, 2);
+    const [a, b2] = [special, special.slice().reverse()];
+    await agree((b, up) => [
+      b.unary('sign', up(a, [6])),
+      b.unary('exp', up(a, [6])),
+      b.unary('log', up(Float32Array.of(NaN, Infinity, 2, 1e-30), [4])),
+      b.binary('maximum', up(a, [6]), up(b2, [6])),
+      b.binary('minimum', up(a, [6]), up(b2, [6])),
+      b.reduce('max', up(Float32Array.of(1, NaN, 3, 4, 5, 6), [2, 3]), [1], false),
+      b.softmax(up(Float32Array.of(1, NaN, 3, 4, 5, 6), [2, 3])),
+    ]);
   });
 
   it('broadcasting binary ops', async () => {
@@ -288,6 +301,23 @@ describe.skipIf(!available)('WebGPU kernels agree with the CPU backend', () => {
         return [c.loss, c.grad, s.loss, s.grad];
       });
     }
+    // A diverged network's NaN predictions give NaN losses and gradients on both backends, every kind and path.
+    for (const kind of elementwise) {
+      for (const fromLogits of [false, true]) {
+        await agree((b, up) => {
+          const r = b.lossWithGrad({ kind, fromLogits }, up(Float32Array.of(NaN, 0.3, NaN, 0.6), [2, 2]), up(Float32Array.of(1, 0, 0, 1), [2, 2]));
+          return [r.loss, r.grad];
+        });
+      }
+    }
+    for (const fromLogits of [false, true]) {
+      await agree((b, up) => {
+        const pred = up(Float32Array.of(0.2, NaN, 0.5, 0.3, 0.3, 0.4), [2, 3]);
+        const c = b.lossWithGrad({ kind: 'categorical_crossentropy', fromLogits }, pred, up(Float32Array.of(1, 0, 0, 0, 0, 1), [2, 3]));
+        const s = b.lossWithGrad({ kind: 'sparse_categorical_crossentropy', fromLogits }, pred, up(Float32Array.of(0, 2), [2]));
+        return [c.loss, c.grad, s.loss, s.grad];
+      });
+    }
     // Clipped probabilities (0 and 1 exactly) take the zero-gradient branch on both backends.
     await agree((b, up) => {
       const r = b.lossWithGrad({ kind: 'binary_crossentropy', fromLogits: false }, up(Float32Array.of(0, 1, 0.5, 1e-9), [4]), up(Float32Array.of(1, 0, 1, 0), [4]));
@@ -319,7 +349,8 @@ describe.skipIf(!available)('WebGPU kernels agree with the CPU backend', () => {
         const shapes: Shape[] = [[3, 5], [5], [70]];
         const slotCount = config.kind === 'adam' ? 2 : 1;
         const updates = shapes.map((s, k) => ({
-          param: rand(up, s),
+          // A NaN weight under L1 stays NaN (sign of NaN) on both backends.
+          param: k === 0 ? up(randomValues(15, seed++).map((v, i) => (i === 4 ? NaN : v)), s) : rand(up, s),
           grad: rand(up, s),
           slots: Array.from({ length: slotCount }, () => (config.kind === 'adagrad' ? b.fill(s, 0.1) : positive(up, s))),
           regularization: { l1: k === 0 ? 0.01 : 0, l2: k === 2 ? 0.02 : 0 },
