@@ -10,13 +10,13 @@ fn flat_id(gid: vec3u, groups: vec3u) -> u32 {
 // run both sides of a divergent branch anyway, and the masking costs more than the cheap side (tanh_ with an
 // `if` made the grid kernel about 1.7× slower on SwiftShader).
 
-// NaN by its bits: min, max, clamp and exp may turn a NaN into a number (SwiftShader: tanh_(NaN) was -1,
-// elu_(NaN) +inf), and a compiler may fold x != x away. Where the CPU reference gives NaN, so do these,
+// NaN by its bits: min, max, clamp, exp and log may turn a NaN into a number (SwiftShader: exp +inf, log
+// 89.1, so tanh_(NaN) was -1 and elu_(NaN) +inf), and a compiler may fold x != x away. Where the CPU reference gives NaN, so do these,
 // so that a diverged network shows NaN on both backends (no measurable cost in the grid kernel).
 fn is_nan_(x: f32) -> bool {
   return (bitcast<u32>(x) & 0x7fffffffu) > 0x7f800000u;
 }
-// sign, max, min and clamp as JavaScript's Math has them: NaN in, NaN out.
+// sign, max, min, clamp, exp and log as JavaScript's Math has them: NaN in, NaN out.
 fn sign_(x: f32) -> f32 {
   return select(sign(x), x, is_nan_(x));
 }
@@ -28,6 +28,12 @@ fn min_(a: f32, b: f32) -> f32 {
 }
 fn clamp_(x: f32, low: f32, high: f32) -> f32 {
   return select(clamp(x, low, high), x, is_nan_(x));
+}
+fn exp_(x: f32) -> f32 {
+  return select(exp(x), x, is_nan_(x));
+}
+fn log_(x: f32) -> f32 {
+  return select(log(x), x, is_nan_(x));
 }
 
 // WGSL has no expm1/log1p; these keep relative precision near zero, where exp(x) - 1 and log(1 + x) lose it.

@@ -65,8 +65,7 @@ fn row_loss(r: u32) -> f32 {
     let c = clamp_(v, p.clip_low, 1.0);
     let clipped = v < p.clip_low || v > 1.0;
     // As the CPU: every class of a one-hot row counts (0 · log c is NaN when c is), the label alone of a sparse one.
-    // (log(NaN) may be a number: SwiftShader's is 89.1.)
-    if (!sparse || yj != 0.0) { total -= yj * select(log(c), c, is_nan_(c)); }
+    if (!sparse || yj != 0.0) { total -= yj * log_(c); }
     // A sparse row's other classes get 0, as the CPU leaves them (−0 / c would be NaN for a NaN c).
     grad[base + j] = select(-yj / c / n, 0.0, clipped || (sparse && j != lbl));
   }

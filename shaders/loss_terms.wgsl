@@ -18,9 +18,7 @@ fn element_loss(kind: u32, from_logits: bool, clip_low: f32, clip_high: f32, q: 
       }
       let c = clamp_(q, clip_low, clip_high);
       let clipped = q < clip_low || q > clip_high;
-      // log(NaN) may be a number (SwiftShader: 89.1): keep the NaN the CPU's loss has.
-      let l = select(-(y * log(c) + (1.0 - y) * log(1.0 - c)), q, is_nan_(q));
-      return vec2f(l, select((1.0 - y) / (1.0 - c) - y / c, 0.0, clipped));
+      return vec2f(-(y * log_(c) + (1.0 - y) * log_(1.0 - c)), select((1.0 - y) / (1.0 - c) - y / c, 0.0, clipped));
     }
   }
 }
