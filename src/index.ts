@@ -31,3 +31,9 @@ export { parseTable, splitTable, standardize, takeRows, tableInputs, fetchTable,
 export { compileTrainer, type CompileTrainerOptions, type Trainer, type TrainerData } from './engine/plan';
 export { evaluateGrid, GRID_FEATURES, type GridFeature, type GridOptions, type GridLayer } from './engine/grid';
 export { engineStats, resetEngineStats, statsDelta, type EngineStats } from './engine/stats';
+
+// Saving a lesson (its description, the model file and the preprocessing) as one versioned JSON file.
+export { createLessonFile, readLessonFile, checkPreprocessing, LESSON_FORMAT, LESSON_FORMAT_VERSION } from './nn/lesson-file';
+export type { LessonFile, Preprocessing, StandardizePreprocessing, ReadLessonOptions } from './nn/lesson-file';
+export { MODEL_FORMAT, MODEL_FORMAT_VERSION } from './nn/serialization';
+export type { OptimizerStateJSON, EncodedArray } from './nn/serialization';
