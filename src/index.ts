@@ -37,3 +37,7 @@ export { createLessonFile, readLessonFile, checkPreprocessing, LESSON_FORMAT, LE
 export type { LessonFile, Preprocessing, StandardizePreprocessing, ReadLessonOptions } from './nn/lesson-file';
 export { MODEL_FORMAT, MODEL_FORMAT_VERSION } from './nn/serialization';
 export type { OptimizerStateJSON, EncodedArray } from './nn/serialization';
+
+// Export as code: a self-contained Python script rebuilding the trained model (PyTorch or Keras).
+export { exportPyTorch } from './nn/export/pytorch';
+export type { ExportOptions, EmbeddedData, DataFileReference } from './nn/export/exported-model';
