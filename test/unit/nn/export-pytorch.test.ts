@@ -29,6 +29,8 @@ interface Case {
   /** What the engine predicts for them (after preprocessing). */
   expected?: HostArray;
   options: ExportOptions;
+  /** Load the data with the script's load_data() (a file reference). */
+  load?: boolean;
   /** Targets for the one-step check (models without dropout and with an optimizer PyTorch updates identically). */
   stepY?: unknown;
   stepExpected?: HostArray;
@@ -139,6 +141,14 @@ async function cases(): Promise<Case[]> {
       expected: await mlp.predict(standardized(raw)),
       options: { preprocessing: { kind: 'standardize', mean, std }, data: { x: raw, y: tableY, xTest: test, yTest: labels(10, 3, 21) }, epochs: 3, batchSize: 8 },
     },
+    {
+      name: 'table_file',
+      model: mlp,
+      x: raw,
+      expected: await mlp.predict(standardized(raw)),
+      options: { preprocessing: { kind: 'standardize', mean, std }, data: { file: 'table.csv', format: 'table', testFraction: 0.25 } },
+      load: true,
+    },
     { name: 'binary_mlp', model: binary, x: binX, options: {}, stepY: binY },
     { name: 'regression', model: regression, x: regX, options: {}, stepY: regY },
     { name: 'cnn', model: cnn, x: imgX, options: {} },
@@ -172,6 +182,8 @@ for case in json.load(open(sys.argv[1])):
         model.eval()
         with torch.no_grad():
             result['after_step'] = out(model(x))
+    if case.get('load'):
+        result['loaded'] = [None if a is None else out(torch.from_numpy(a)) for a in module.load_data()]
     results[case['name']] = result
 json.dump(results, open(sys.argv[2], 'w'))
 `;
@@ -187,7 +199,8 @@ function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 describe.skipIf(!hasTorch)('exportPyTorch, run with python3-torch', () => {
   const dir = mkdtempSync(join(tmpdir(), 'export-pytorch-'));
   let all: Case[];
-  let results: Record<string, { predict: { shape: number[]; base64: string }; after_step?: { shape: number[]; base64: string } }>;
+  type Encoded = { shape: number[]; base64: string };
+  let results: Record<string, { predict: Encoded; after_step?: Encoded; loaded?: Encoded[] }>;
 
   beforeAll(async () => {
     setBackend('cpu');
@@ -206,15 +219,18 @@ describe.skipIf(!hasTorch)('exportPyTorch, run with python3-torch', () => {
         const target = c.stepY as HostArray | number[];
         y = Array.isArray(target) ? encode({ shape: [target.length, 1], values: Float32Array.from(target) }) : encode(target);
       }
-      manifest.push({ name: c.name, path, x: encode(c.x), y });
+      manifest.push({ name: c.name, path, x: encode(c.x), y, load: c.load });
     }
     writeFileSync(join(dir, 'cases.json'), JSON.stringify(manifest));
+    // The playground's table format: "count,nFeatures,classNames...", then features and the class index per row.
+    const rows = Array.from({ length: 20 }, (_, r) => `${r},${r / 2},${-r},${r * r},${r % 3}`);
+    writeFileSync(join(dir, 'table.csv'), ['20,4,a,b,c', ...rows].join('\n'));
     writeFileSync(join(dir, 'driver.py'), DRIVER);
     execFileSync(PYTHON, [join(dir, 'driver.py'), join(dir, 'cases.json'), join(dir, 'results.json')], { stdio: 'pipe' });
     results = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8'));
   }, 120_000);
 
-  it.each(['table_mlp', 'binary_mlp', 'regression', 'cnn', 'fcn'])("%s: build_model()'s output equals model.predict to 1e-4", (name) => {
+  it.each(['table_mlp', 'table_file', 'binary_mlp', 'regression', 'cnn', 'fcn'])("%s: build_model()'s output equals model.predict to 1e-4", (name) => {
     const c = all.find((k) => k.name === name) as Case;
     const got = results[name].predict;
     expect(got.shape).toEqual(c.expected?.shape);
@@ -230,6 +246,16 @@ describe.skipIf(!hasTorch)('exportPyTorch, run with python3-torch', () => {
     expect(maxDiff(values, c.stepExpected?.values ?? [])).toBeLessThan(1e-4);
     // The step moved the predictions: the comparison above is not the unchanged model's.
     expect(maxDiff(values, c.expected?.values ?? [])).toBeGreaterThan(1e-4);
+  });
+
+  it("a script referring to a table file loads and splits it in the loss's target form", () => {
+    const [xTrain, yTrain, xTest, yTest] = results.table_file.loaded ?? [];
+    expect([xTrain.shape, yTrain.shape, xTest.shape, yTest.shape]).toEqual([[15, 4], [15], [5, 4], [5]]);
+    // Every row lands in exactly one part, features and class intact.
+    const x = [...decodeFloat32(xTrain.base64, 'x'), ...decodeFloat32(xTest.base64, 'x')];
+    const y = [...decodeFloat32(yTrain.base64, 'y'), ...decodeFloat32(yTest.base64, 'y')];
+    const rows = Array.from({ length: 20 }, (_, i) => [...x.slice(i * 4, i * 4 + 4), y[i]]).sort((a, b) => a[0] - b[0]);
+    expect(rows).toEqual(Array.from({ length: 20 }, (_, r) => [r, r / 2, 0 - r, r * r, r % 3]));
   });
 
   it('running a script trains further on the embedded data and prints the test accuracy', () => {
