@@ -40,4 +40,6 @@ export type { OptimizerStateJSON, EncodedArray } from './nn/serialization';
 
 // Export as code: a self-contained Python script rebuilding the trained model (PyTorch or Keras).
 export { exportPyTorch } from './nn/export/pytorch';
+export { exportKeras } from './nn/export/keras';
+export { pythonFileName } from './nn/export/python';
 export type { ExportOptions, EmbeddedData, DataFileReference } from './nn/export/exported-model';

@@ -51,6 +51,7 @@ export function dataSection(m: ExportedModel): string {
   if (data === null) {
     return `DATA = None
 
+
 def load_data():
     raise SystemExit('No data was exported with this model. Load your own arrays and call train(model, x, y) and report(model, x, y).')`;
   }
@@ -61,6 +62,7 @@ def load_data():
     if (data.format === 'npz') {
       return `DATA_FILE = ${py(data.file)}  # NumPy arrays x_train, y_train, x_test, y_test (targets as the loss takes them)
 
+
 def load_data():
 ${locate}
     with np.load(path) as arrays:
@@ -68,6 +70,7 @@ ${locate}
     }
     return `DATA_FILE = ${py(data.file)}  # the playground's table: header "count,nFeatures,className0,...", then features and class index per row
 TEST_FRACTION = ${data.testFraction}
+
 
 def load_data():
     """The table split at random (seeded) into training rows and TEST_FRACTION test rows."""
@@ -82,7 +85,8 @@ ${locate}
     return x[train], y[train], x[test], y[test]`;
   }
   const entry = (a: HostArray | undefined): string => (a ? pyArray(a) : 'None');
-  return `# The lesson's data: raw inputs (the model standardizes them itself) and targets as the loss takes them.
+  const inputs = m.preprocessing ? 'raw inputs (the model standardizes them itself)' : 'inputs';
+  return `# The lesson's data: ${inputs} and targets as the loss takes them.
 DATA = {
     'x_train': ${entry(data.train[0])},
     'y_train': ${entry(data.train[1])},
@@ -90,7 +94,13 @@ DATA = {
     'y_test': ${entry(data.test?.[1])},
 }
 
+
 def load_data():
     """x_train, y_train, x_test, y_test as float32 NumPy arrays (the test pair is None when none was exported)."""
     return tuple(None if DATA[k] is None else _array(*DATA[k]) for k in ('x_train', 'y_train', 'x_test', 'y_test'))`;
+}
+
+/** The file name the page offers for a model's script. */
+export function pythonFileName(modelName: string): string {
+  return `${modelName.replace(/[^A-Za-z0-9_]/g, '_') || 'model'}.py`;
 }

@@ -11,7 +11,7 @@ import type { Activation } from '../activations';
 import type { Sequential } from '../sequential';
 import { samePadBefore } from '../../engine/shape';
 import { describeForExport, type ExportedLayer, type ExportedModel, type ExportOptions } from './exported-model';
-import { ARRAY_HELPER, dataSection, layerTable, py, pyArray, pyTuple } from './python';
+import { ARRAY_HELPER, dataSection, layerTable, py, pyArray, pythonFileName, pyTuple } from './python';
 
 /** Where each weight goes in the Network module and how its layout changes. */
 interface ParameterRow {
@@ -437,9 +437,4 @@ def report(model, x, y, label='test'):
         report(model, x_train, y_train, 'training (no test data was exported)')`,
   ];
   return sections.join('\n\n\n') + '\n';
-}
-
-/** The file name the page offers for a model's script. */
-export function pythonFileName(modelName: string): string {
-  return `${modelName.replace(/[^A-Za-z0-9_]/g, '_') || 'model'}.py`;
 }

@@ -20,6 +20,8 @@ const hasTorch = existsSync(PYTHON) && (() => {
     return false;
   }
 })();
+// CI (.ci/run) installs python3-torch and sets REQUIRE_TORCH=1: there a missing torch fails instead of skipping.
+if (!hasTorch && process.env.REQUIRE_TORCH) throw new Error(`REQUIRE_TORCH is set but ${PYTHON} cannot import torch (apt-get install python3-torch)`);
 
 interface Case {
   name: string;
