@@ -18,6 +18,8 @@ export { LOSSES } from './nn/losses';
 export { OPTIMIZER_DEFAULTS, type OptimizerOptions, type OptimizerSpec } from './nn/optimizers';
 export { INITIALIZERS, type InitializerName } from './nn/initializers';
 export { auc, argmaxRows, computeMetrics, confusionMatrix, METRICS, type MetricName } from './nn/metrics';
+export { classificationReport, rocCurve, precisionRecallCurve, regressionMetrics } from './nn/metrics';
+export type { ClassScores, ClassificationReport, RocCurve, PrecisionRecallCurve, RegressionMetrics } from './nn/metrics';
 
 export { setBackend, getBackend, activeBackend, registerBackend, useBackend, type BackendName } from './engine/registry';
 export type { Backend } from './engine/backend/backend';
