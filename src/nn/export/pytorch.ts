@@ -230,13 +230,13 @@ function lossCode(m: ExportedModel, fromLogits: boolean): string {
     case 'sparse_categorical_crossentropy':
       return fromLogits ? 'F.cross_entropy(out, y.long())' : 'F.nll_loss(out.clamp(1e-7, 1).log(), y.long())';
     default:
-      return "raise SystemExit('The model was not compiled in the playground: no loss to train with.')";
+      return "_not_compiled('loss')";
   }
 }
 
 function optimizerCode(m: ExportedModel): string {
   const o = m.compile?.optimizer;
-  if (!o) return "raise SystemExit('The model was not compiled in the playground: no optimizer to train with.')";
+  if (!o) return "_not_compiled('optimizer')";
   // PyTorch's names for the same updates; the epsilon placement of RMSprop and Adagrad differs slightly
   // (sqrt(s) + eps in PyTorch, sqrt(s + eps) in the playground).
   switch (o.kind) {
@@ -310,6 +310,12 @@ EPOCHS = ${m.epochs}
 BATCH_SIZE = ${m.batchSize}
 LEARNING_RATE = ${m.compile?.optimizer.learningRate ?? 'None'}`,
     ARRAY_HELPER,
+    ...(m.compile
+      ? []
+      : [
+          `def _not_compiled(what):
+    raise SystemExit(f'The model was not compiled in the playground: no {what} to train with.')`,
+        ]),
     ...[...built.helpers].sort().map((h) => HELPERS[h]),
     `class Network(nn.Module):
     def __init__(self):
