@@ -381,8 +381,10 @@ export class Sequential implements CallbackModel {
   async toJSON(): Promise<ModelJSON> {
     const weights = await this.getWeights();
     const training = this.training;
-    const trainableNames = this.stack.filter((l) => l.trainable).flatMap((l) => l.params.map((p) => `${l.name}/${p.name}`));
-    const state = training && (await readOptimizerState(training.state.optimizer.kind, trainableNames, training.state.slots, training.state.counter.handle));
+    // The slots belong to the parameters that were trainable when the step was built.
+    const paramNames = new Map(this.stack.flatMap((l) => l.params.map((p) => [p, `${l.name}/${p.name}`] as const)));
+    const slotNames = training?.state.params.map((p) => paramNames.get(p) as string) ?? [];
+    const state = training && (await readOptimizerState(training.state.optimizer.kind, slotNames, training.state.slots, training.state.counter.handle));
     return {
       format: MODEL_FORMAT,
       version: MODEL_FORMAT_VERSION,
@@ -438,9 +440,10 @@ export class Sequential implements CallbackModel {
     if (m.optimizerState) {
       if (!m.compile) throw new Error('fromJSON: optimizerState is given but compile is null; expected compile with the optimizer it belongs to');
       const { state } = model.getTrainStep();
-      const trainableNames = model.stack.filter((l) => l.trainable).flatMap((l) => l.params.map((p) => `${l.name}/${p.name}`));
+      const paramNames = new Map(model.stack.flatMap((l) => l.params.map((p) => [p, `${l.name}/${p.name}`] as const)));
+      const slotNames = state.params.map((p) => paramNames.get(p) as string);
       const saved = { step: m.optimizerState.step, slots: m.optimizerState.slots.map((s, i) => decodeArray(s, `fromJSON: optimizerState.slots[${i}]`)) };
-      writeOptimizerState(state.optimizer.kind, trainableNames, state.slots, state.counter.handle, saved, 'fromJSON: optimizerState');
+      writeOptimizerState(state.optimizer.kind, slotNames, state.slots, state.counter.handle, saved, 'fromJSON: optimizerState');
     }
     return model;
   }
