@@ -53,7 +53,8 @@ const flat = async (m: Sequential): Promise<number[]> => (await m.getWeights()).
 
 export function describeModelFileSuite(backend: BackendName): void {
   describe(`model files (${backend} backend)`, () => {
-    beforeAll(() => setBackend(backend));
+    // Starting a device can take a while on a busy machine.
+    beforeAll(() => setBackend(backend), 60_000);
 
     const optimizers: OptimizerSpec[] = [
       { type: 'sgd', learningRate: 0.1, momentum: 0.9, nesterov: true },
