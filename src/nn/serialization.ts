@@ -70,9 +70,12 @@ export function encodeArray(w: WeightValue): EncodedArray {
   return { name: w.name, shape: w.shape.slice(), base64: encodeFloat32(w.values) };
 }
 
-/** The values of a checked array (checkModelJSON has verified that the base64 fills the shape). */
+/** The values of a checked array (checkModelJSON has verified that the base64 fills the shape); NaN or ±∞ throw. */
 export function decodeArray(a: EncodedArray, where: string): WeightValue {
-  return { name: a.name, shape: a.shape, values: decodeFloat32(a.base64, `${where} "${a.name}"`) };
+  const values = decodeFloat32(a.base64, `${where} "${a.name}"`);
+  const bad = values.findIndex((v) => !Number.isFinite(v));
+  if (bad >= 0) throw new Error(`${where} "${a.name}": value ${values[bad]} at flat index ${bad}; expected finite numbers (had training diverged when it was saved?)`);
+  return { name: a.name, shape: a.shape, values };
 }
 
 /**

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { createRng } from '../../../src/engine/random';
 import { auc, classificationReport, computeMetrics, confusionMatrix, precisionRecallCurve, regressionMetrics, rocCurve } from '../../../src/nn/metrics';
 
 const arr = (shape: number[], values: number[]) => ({ shape, values: Float32Array.from(values) });
@@ -106,6 +107,34 @@ describe('metrics', () => {
       expect(pr.recall.map((v) => +v.toFixed(12))).toEqual([+(1 / 3).toFixed(12), +(2 / 3).toFixed(12), 1]);
       // (1/3)·1 + (1/3)·(2/3) + (1/3)·(3/5)
       expect(pr.averagePrecision).toBeCloseTo(34 / 45, 12);
+    });
+
+    it('on random scores with many ties, AUC equals the brute-force pairwise probability and AP its definition', () => {
+      const rng = createRng(3);
+      const n = 200;
+      const y = Array.from({ length: n }, () => (rng.next() < 0.4 ? 1 : 0));
+      const s = Array.from({ length: n }, () => Math.floor(rng.next() * 12) / 12); // 12 distinct values
+      let pairs = 0;
+      let won = 0;
+      for (let i = 0; i < n; i++) {
+        for (let j = 0; j < n; j++) {
+          if (y[i] !== 1 || y[j] !== 0) continue;
+          pairs++;
+          won += s[i] > s[j] ? 1 : s[i] === s[j] ? 0.5 : 0;
+        }
+      }
+      expect(rocCurve(y, s).auc).toBeCloseTo(won / pairs, 12);
+      // AP = Σ over distinct thresholds t (falling) of ΔRecall(t) · Precision(t), counted directly per threshold.
+      const positives = y.filter((v) => v === 1).length;
+      let ap = 0;
+      let previous = 0;
+      for (const t of [...new Set(s)].sort((a, b) => b - a)) {
+        const tp = s.filter((v, i) => v >= t && y[i] === 1).length;
+        const predicted = s.filter((v) => v >= t).length;
+        ap += (tp / positives - previous) * (tp / predicted);
+        previous = tp / positives;
+      }
+      expect(precisionRecallCurve(y, s).averagePrecision).toBeCloseTo(ap, 12);
     });
 
     it('a perfect ranking and an inverted one', () => {

@@ -1,7 +1,7 @@
 // A table of broken model files: each gives an Error naming the field, what it held and what was expected.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { layers, Sequential, setBackend, type ModelJSON } from '../../../src/index';
-import { checkModelJSON } from '../../../src/nn/serialization';
+import { checkModelJSON, encodeFloat32 } from '../../../src/nn/serialization';
 
 let valid: ModelJSON;
 beforeAll(async () => {
@@ -54,6 +54,11 @@ describe('model file validation', () => {
     ],
     ['a missing weight', () => broken((m) => m.weights.pop()), 'fromJSON: 3 weights; expected 4 for these layers (dense/kernel, dense/bias, dense_1/kernel, dense_1/bias)'],
     ['weights in another order', () => broken((m) => m.weights.reverse()), 'fromJSON: weights[0] is "dense_1/bias"; expected "dense/kernel"'],
+    [
+      'a NaN weight',
+      () => broken((m) => (m.weights[1].base64 = encodeFloat32(Float32Array.of(0, NaN, 0)))),
+      'fromJSON: weights[1] "dense/bias": value NaN at flat index 1; expected finite numbers (had training diverged when it was saved?)',
+    ],
     ['version 2 without optimizerState', () => broken((m) => delete m.optimizerState), 'fromJSON: optimizerState is missing; expected { step, slots } or null'],
     ['a negative step', () => broken((m) => (m.optimizerState.step = -1)), 'fromJSON: optimizerState.step is -1; expected an integer ≥ 0'],
     [
