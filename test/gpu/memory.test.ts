@@ -7,11 +7,11 @@ import { dataSet, networkSpec } from '../../src/app/trainer';
 import { defaultSettings } from '../../src/app/url-table';
 import { Sequential, layers, useBackend } from '../../src/index';
 import { engineStats, statsDelta } from '../../src/engine/stats';
-import { randomValues, webgpuBackend } from './setup';
+import { gpuSuite, randomValues, webgpuBackend } from './setup';
 
 const gpu = await webgpuBackend();
 
-describe.skipIf(typeof gpu === 'string')('device memory on WebGPU', () => {
+describe.skipIf(typeof gpu === 'string')(gpuSuite('device memory on WebGPU', gpu), () => {
   it("a playground frame (train, losses, parameters, every heatmap) creates no buffer, leaves no storage behind and reads into two host arrays in turn", async () => {
     if (typeof gpu === 'string') throw new Error(gpu);
     const engine = createSequentialEngine({ prefer: ['cpu'] });
