@@ -4,7 +4,8 @@
 // missing adapter fails them too.
 import { CpuBackend } from '../../src/engine/backend/cpu/cpu-backend';
 import { WebGPUUnavailableError } from '../../src/engine/backend/webgpu/device';
-import { WebGPUBackend } from '../../src/engine/backend/webgpu/webgpu-backend';
+import type { WebGPUBackend } from '../../src/engine/backend/webgpu/webgpu-backend';
+import { backendInstance } from '../../src/engine/registry';
 
 process.env.VK_ICD_FILENAMES ??= '/usr/lib/chromium/vk_swiftshader_icd.json';
 
@@ -12,9 +13,9 @@ export const cpu = new CpuBackend();
 
 let backend: Promise<WebGPUBackend | string> | undefined;
 
-/** The shared backend, or the reason WebGPU is unavailable (a string). */
+/** The shared backend (the one setBackend('webgpu') uses too), or the reason WebGPU is unavailable (a string). */
 export function webgpuBackend(): Promise<WebGPUBackend | string> {
-  backend ??= WebGPUBackend.create().catch((e: unknown) => {
+  backend ??= (backendInstance('webgpu') as Promise<WebGPUBackend>).catch((e: unknown) => {
     if (!(e instanceof WebGPUUnavailableError)) throw e;
     if (process.env.REQUIRE_WEBGPU === '1') throw new Error(`REQUIRE_WEBGPU=1 but WebGPU is unavailable: ${e.message}`);
     console.warn(`Skipping WebGPU tests: ${e.message}`);
