@@ -286,7 +286,7 @@ export class Executor {
       }
     }
     pass.end();
-    this.work.submit({ encoder, labels: labels.map((kernel) => ({ kernel, elements: [] })) }, `replaying ${steps} step(s) of a plan,`);
+    this.work.submit({ encoder, labels: labels.map((kernel) => ({ kernel, elements: [] })) }, `replaying ${steps} step(s) of a plan`);
     stats.dispatches += steps * dispatches.length;
   }
 

@@ -60,7 +60,7 @@ export class PendingWork {
   /** Finish and submit an encoder inside error scopes, then destroy the buffers that waited for it. */
   submit(work: { encoder: GPUCommandEncoder; labels: DispatchLabel[] }, what = 'a submit'): void {
     this.errors.scope(
-      () => `${what} of ${describe(work.labels)}`,
+      () => `${what} (${describe(work.labels)})`,
       () => this.device.queue.submit([work.encoder.finish()]),
     );
     stats.submits++;
@@ -89,7 +89,7 @@ export class PendingWork {
 
 /** "3 dispatches: matmul_small_00 (12, 6, 1, 8 elements), …" (the first few). */
 function describe(labels: DispatchLabel[]): string {
-  if (labels.length === 0) return 'copies';
+  if (labels.length === 0) return 'no dispatches';
   const shown = labels.slice(0, 4).map((l) => `${l.kernel} (${l.elements.join(', ')} elements)`);
   return `${labels.length} dispatch${labels.length === 1 ? '' : 'es'}: ${shown.join(', ')}${labels.length > 4 ? ', …' : ''}`;
 }

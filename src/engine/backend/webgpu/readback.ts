@@ -32,7 +32,7 @@ export class Readback {
       if (bytes > 0) work.encoder.copyBufferToBuffer(s.buffer, s.offset, staging, 0, bytes);
       return staging;
     });
-    this.work.submit(work, `reading ${storages.map((s) => s.elements).join(', ')} values after`);
+    this.work.submit(work, `reading back ${storages.map((s) => s.elements).join(', ')} values`);
     const mapped = await Promise.allSettled(stagings.map((staging, i) => staging.mapAsync(MAP_READ, 0, Math.max(4, storages[i].elements * 4))));
     try {
       await this.errors.settled();
