@@ -10,7 +10,7 @@ import { acquireDevice } from './device';
 import { DeviceErrors } from './device-errors';
 import { compileGenerated, compileKernels, KERNELS, type GeneratedKernel, type KernelName, type KernelSpec } from './kernels';
 import { ConstantCache, GpuTensor, Storage } from './memory';
-import { PendingWork } from './pending-work';
+import { PendingWork, type DispatchLabel } from './pending-work';
 import { Readback } from './readback';
 import { DeviceRecovery, type DeviceEvent } from './recovery';
 import { loadShaders } from './shaders';
@@ -221,7 +221,7 @@ export class Executor {
     pass.setBindGroup(0, r.bindGroup);
     pass.dispatchWorkgroups(...r.groups);
     stats.dispatches++;
-    this.work.added({ kernel: name, elements: bindings.map((b) => (b instanceof Storage ? b.elements : b.table.length)) });
+    this.work.added(labelOf(entry));
   }
 
   /**
@@ -270,7 +270,7 @@ export class Executor {
   }
 
   /** Encode `steps` repetitions of `dispatches` into one command buffer and submit it. */
-  submitRepeated(dispatches: readonly ResolvedDispatch[], steps: number, labels: readonly string[]): void {
+  submitRepeated(dispatches: readonly ResolvedDispatch[], steps: number, labels: DispatchLabel[]): void {
     this.work.flush();
     const encoder = this.device.createCommandEncoder();
     const pass = encoder.beginComputePass();
@@ -286,7 +286,7 @@ export class Executor {
       }
     }
     pass.end();
-    this.work.submit({ encoder, labels: labels.map((kernel) => ({ kernel, elements: [] })) }, `replaying ${steps} step(s) of a plan`);
+    this.work.submit({ encoder, labels }, `replaying ${steps} step(s) of a plan`);
     stats.dispatches += steps * dispatches.length;
   }
 
@@ -319,8 +319,13 @@ export class Executor {
   }
 }
 
-export function kernelName(kernel: KernelName | GeneratedKernel): string {
+function kernelName(kernel: KernelName | GeneratedKernel): string {
   return typeof kernel === 'string' ? kernel : kernel.label;
+}
+
+/** The dispatch as an error message names it: its kernel and the sizes of its bindings. */
+export function labelOf(entry: DispatchRecord): DispatchLabel {
+  return { kernel: kernelName(entry.kernel), elements: entry.bindings.map((b) => (b instanceof Storage ? b.elements : b.table.length)) };
 }
 
 /** 1.5 MiB, or 1,028 bytes under a MiB. */

@@ -9,7 +9,8 @@
 // A fused dense training step (dense-step.ts) is recorded as one entry too, and packed the same way.
 import type { OptimizerConfig } from '../backend';
 import { denseDispatch, type DenseEntry } from './dense-step';
-import { Executor, kernelName, type DispatchRecord, type RecordingSink, type ResolvedDispatch } from './executor';
+import { Executor, labelOf, type DispatchRecord, type RecordingSink, type ResolvedDispatch } from './executor';
+import type { DispatchLabel } from './pending-work';
 import { copy } from './array-kernels';
 import { Storage } from './memory';
 import { updateDispatch, type UpdatePart } from './nn-kernels';
@@ -66,7 +67,7 @@ export class GpuPlan {
   private resolved: ResolvedDispatch[] = [];
   /** Constant buffers the resolved bind groups use, held in the executor's cache until re-resolved. */
   private held: GPUBuffer[] = [];
-  private labels: string[] = [];
+  private labels: DispatchLabel[] = [];
   private epoch = -1;
   private views: Storage[] = [];
   private disposed = false;
@@ -85,7 +86,7 @@ export class GpuPlan {
       else this.dispatches.push(e);
     }
     this.owned = recording.owned;
-    this.labels = this.dispatches.map((d) => kernelName(d.kernel));
+    this.labels = this.dispatches.map(labelOf);
   }
 
   private owned: Storage[];

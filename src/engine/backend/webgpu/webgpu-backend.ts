@@ -319,7 +319,11 @@ export class WebGPUBackend implements Backend {
     t.storage.saved = values;
   }
 
-  /** Device events: lost, restored (from snapshots) or failed (the app should fall back to the CPU). */
+  /**
+   * Device events: lost, restored (from snapshots), failed (the app should fall back to the CPU), and error:
+   * a validation or out-of-memory error of some work, its message naming the operation (the next read
+   * rejects with the same message; the app should show it). See recovery.ts.
+   */
   onDeviceEvent(listener: (e: DeviceEvent) => void): () => void {
     return this.executor.onEvent(listener);
   }
