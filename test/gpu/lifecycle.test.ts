@@ -124,4 +124,21 @@ describe.skipIf(typeof gpu === 'string')(gpuSuite('buffer lifecycle on WebGPU', 
     expect(await setBackend('webgpu')).toBe(gpu);
     expect(await setBackend('webgpu')).toBe(gpu);
   });
+
+  it('an error outside every scope (uncapturederror) is reported too, and rejects the next read', async () => {
+    if (typeof gpu === 'string') throw new Error(gpu);
+    const events: DeviceEvent[] = [];
+    const off = gpu.onDeviceEvent((e) => events.push(e));
+    const x = gpu.upload(Float32Array.of(5), [1]);
+    try {
+      // MAP_READ may only be combined with COPY_DST: the device rejects this buffer.
+      gpu.executor.device.createBuffer({ size: 4, usage: 0x1 | 0x80 });
+      await expect(gpu.read(x)).rejects.toThrow(/^WebGPU: .*usage/i);
+      expect(events.map((e) => e.type)).toEqual(['error']);
+      expect(Array.from(await gpu.read(x))).toEqual([5]);
+    } finally {
+      off();
+      gpu.dispose(x);
+    }
+  });
 });
