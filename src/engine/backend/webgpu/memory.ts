@@ -1,6 +1,6 @@
-// Device memory: tensor storage, a buffer pool by size, constant buffers cached by content (uniform
-// parameter blocks and small tables), and pooled staging buffers for readback. After warm-up a training
-// step finds everything it needs in these pools and caches, so it creates no buffer.
+// Device memory: tensor storage (whose lifecycle storages.ts owns), a buffer pool by size (also used for
+// readback staging), and constant buffers cached by content (uniform parameter blocks and small tables).
+// After warm-up a training step finds everything it needs in these pools and caches, so it creates no buffer.
 import type { Shape, TensorHandle } from '../backend';
 import { shapeSize } from '../../shape';
 import { stats } from '../../stats';
