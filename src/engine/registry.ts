@@ -20,10 +20,14 @@ export function registerBackend(name: BackendName, create: () => Promise<Backend
   void releaseBackend(name);
 }
 
-/** The backend of this name, created on first use and reused after (setBackend without making it active). */
-export function backendInstance(name: BackendName): Promise<Backend> {
+/**
+ * The backend of this name without making it active (a caller can keep training on the current one while
+ * WebGPU compiles its pipelines, then switch with `useBackend`): created on the first call, the same
+ * instance after, so a page holds one device however often it asks.
+ */
+export function createBackend(name: BackendName, caller = 'createBackend'): Promise<Backend> {
   const create = factories.get(name);
-  if (!create) return Promise.reject(new Error(`setBackend: unknown backend "${name}"; expected one of ${[...factories.keys()].join(', ')}`));
+  if (!create) return Promise.reject(new Error(`${caller}: unknown backend "${name}"; expected one of ${[...factories.keys()].join(', ')}`));
   let instance = instances.get(name);
   if (!instance) {
     instance = create();
@@ -36,7 +40,7 @@ export function backendInstance(name: BackendName): Promise<Backend> {
 }
 
 export async function setBackend(name: BackendName): Promise<Backend> {
-  current = await backendInstance(name);
+  current = await createBackend(name, 'setBackend');
   return current;
 }
 

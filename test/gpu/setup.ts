@@ -5,7 +5,7 @@
 import { CpuBackend } from '../../src/engine/backend/cpu/cpu-backend';
 import { WebGPUUnavailableError } from '../../src/engine/backend/webgpu/device';
 import type { WebGPUBackend } from '../../src/engine/backend/webgpu/webgpu-backend';
-import { backendInstance } from '../../src/engine/registry';
+import { createBackend } from '../../src/engine/registry';
 
 process.env.VK_ICD_FILENAMES ??= '/usr/lib/chromium/vk_swiftshader_icd.json';
 
@@ -15,7 +15,7 @@ let backend: Promise<WebGPUBackend | string> | undefined;
 
 /** The shared backend (the one setBackend('webgpu') uses too), or the reason WebGPU is unavailable (a string). */
 export function webgpuBackend(): Promise<WebGPUBackend | string> {
-  backend ??= (backendInstance('webgpu') as Promise<WebGPUBackend>).catch((e: unknown) => {
+  backend ??= (createBackend('webgpu') as Promise<WebGPUBackend>).catch((e: unknown) => {
     if (!(e instanceof WebGPUUnavailableError)) throw e;
     if (process.env.REQUIRE_WEBGPU === '1') throw new Error(`REQUIRE_WEBGPU=1 but WebGPU is unavailable: ${e.message}`);
     console.warn(`Skipping WebGPU tests: ${e.message}`);

@@ -1,7 +1,7 @@
 // Tensors know their backend, and each backend name has one instance.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CpuBackend } from '../../../src/engine/backend/cpu/cpu-backend';
-import { activeBackend, backendInstance, registerBackend, releaseBackend, setBackend, useBackend } from '../../../src/engine/registry';
+import { activeBackend, createBackend, registerBackend, releaseBackend, setBackend, useBackend } from '../../../src/engine/registry';
 import * as ops from '../../../src/engine/ops';
 import { tidy } from '../../../src/engine/tensor';
 
@@ -41,7 +41,7 @@ describe('tensors and backends', () => {
     try {
       const first = await setBackend('cpu');
       expect(await setBackend('cpu')).toBe(first);
-      expect(await backendInstance('cpu')).toBe(first);
+      expect(await createBackend('cpu')).toBe(first);
       expect(created).toBe(1);
       await releaseBackend('cpu');
       expect(destroyed).toEqual([1]);
