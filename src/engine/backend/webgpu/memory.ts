@@ -116,6 +116,8 @@ export class BufferPool {
  */
 export class ConstantCache {
   private entries = new Map<string, { buffer: GPUBuffer; holders: number }>();
+  /** Key of each cached buffer, for `release`. */
+  private keys = new Map<GPUBuffer, string>();
 
   constructor(
     private device: GPUDevice,
@@ -140,6 +142,7 @@ export class ConstantCache {
       buffer.unmap();
       stats.buffersCreated++;
       entry = { buffer, holders: 0 };
+      this.keys.set(buffer, key);
     }
     if (hold) entry.holders++;
     this.entries.set(key, entry);
@@ -148,12 +151,8 @@ export class ConstantCache {
   }
 
   release(buffer: GPUBuffer): void {
-    for (const entry of this.entries.values()) {
-      if (entry.buffer === buffer) {
-        entry.holders--;
-        break;
-      }
-    }
+    const entry = this.entries.get(this.keys.get(buffer) ?? '');
+    if (entry) entry.holders--;
     this.evict();
   }
 
@@ -163,6 +162,7 @@ export class ConstantCache {
       if (this.entries.size <= this.limit) break;
       if (entry.holders > 0) continue;
       this.entries.delete(key);
+      this.keys.delete(entry.buffer);
       this.retire(entry.buffer);
     }
   }
@@ -170,6 +170,7 @@ export class ConstantCache {
   destroy(): void {
     for (const e of this.entries.values()) e.buffer.destroy();
     this.entries.clear();
+    this.keys.clear();
   }
 }
 
