@@ -21,7 +21,7 @@ export { auc, argmaxRows, computeMetrics, confusionMatrix, METRICS, type MetricN
 export { classificationReport, rocCurve, precisionRecallCurve, regressionMetrics } from './nn/metrics';
 export type { ClassScores, ClassificationReport, RocCurve, PrecisionRecallCurve, RegressionMetrics } from './nn/metrics';
 
-export { setBackend, getBackend, activeBackend, registerBackend, useBackend, type BackendName } from './engine/registry';
+export { setBackend, createBackend, getBackend, activeBackend, registerBackend, releaseBackend, useBackend, type BackendName } from './engine/registry';
 export type { Backend } from './engine/backend/backend';
 export { Tensor, disposeAll, grad, noGrad, tidy } from './engine/tensor';
 export * as ops from './engine/ops';

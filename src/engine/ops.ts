@@ -83,7 +83,8 @@ export const minimum = (x: Tensor, y: Tensor): Tensor =>
 function nonDiff(op: 'greater', x: Tensor, y: Tensor, orEqual?: 'equal'): Tensor {
   const gt = new Tensor(b().binary(op, x.handle, y.handle));
   if (!orEqual) return gt;
-  return new Tensor(b().binary('maximum', gt.handle, b().binary('equal', x.handle, y.handle)));
+  // Tensors, not bare handles, so the enclosing tidy frees them.
+  return new Tensor(b().binary('maximum', gt.handle, new Tensor(b().binary('equal', x.handle, y.handle)).handle));
 }
 
 export const equal = (x: Tensor, y: Tensor): Tensor => new Tensor(b().binary('equal', x.handle, y.handle));
@@ -244,8 +245,8 @@ export function matmul(
     (dy) => {
       // Through the activation first, then the linear part: z = op(x)·op(y) + bias.
       // swish's derivative needs z, so only it recomputes the pre-activation.
-      const z = act === 'swish' ? b().matmul(x.handle, y.handle, transposeA, transposeB, bias?.handle) : undefined;
-      const dz = act === 'linear' ? dy : new Tensor(b().activationGrad(act, out.handle, dy.handle, z));
+      const z = act === 'swish' ? new Tensor(b().matmul(x.handle, y.handle, transposeA, transposeB, bias?.handle)) : undefined;
+      const dz = act === 'linear' ? dy : new Tensor(b().activationGrad(act, out.handle, dy.handle, z?.handle));
       const dx = transposeA ? matmul(y, dz, transposeB, true) : matmul(dz, y, false, !transposeB);
       const dw = transposeB ? matmul(dz, x, true, transposeA) : matmul(x, dz, !transposeA, false);
       return bias ? [dx, dw, sum(dz, [0])] : [dx, dw];
@@ -264,8 +265,8 @@ export function conv2d(x: Tensor, w: Tensor, info: Conv2DInfo, bias?: Tensor, ac
   const inputs = bias ? [x, w, bias] : [x, w];
   const out: Tensor = result(b().conv2d(x.handle, w.handle, info, bias?.handle, act === 'linear' ? undefined : act), inputs, (dy) => {
     // As in matmul: through the activation, then the linear part (swish recomputes its pre-activation).
-    const z = act === 'swish' ? b().conv2d(x.handle, w.handle, info, bias?.handle) : undefined;
-    const dz = act === 'linear' ? dy : new Tensor(b().activationGrad(act, out.handle, dy.handle, z));
+    const z = act === 'swish' ? new Tensor(b().conv2d(x.handle, w.handle, info, bias?.handle)) : undefined;
+    const dz = act === 'linear' ? dy : new Tensor(b().activationGrad(act, out.handle, dy.handle, z?.handle));
     // The input gradient is skipped where nothing needs it (a network's input images).
     const dx = x.requiresGrad || x.vjp ? new Tensor(b().conv2dBackpropInput(dz.handle, w.handle, x.shape, info)) : null;
     const dw = new Tensor(b().conv2dBackpropFilter(x.handle, dz.handle, w.shape, info));

@@ -15,6 +15,8 @@ export class Tensor {
   readonly id = nextId++;
   readonly shape: Shape;
   readonly size: number;
+  /** The backend that made the handle: reads and dispose go there, whichever backend is active later. */
+  readonly backend: Backend = activeBackend();
 
   constructor(
     readonly handle: TensorHandle,
@@ -36,11 +38,11 @@ export class Tensor {
 
   /** Asynchronous copy of the values to the host. */
   data(): Promise<Float32Array> {
-    return activeBackend().read(this.handle);
+    return this.backend.read(this.handle);
   }
 
   dispose(): void {
-    activeBackend().dispose(this.handle);
+    this.backend.dispose(this.handle);
   }
 }
 

@@ -17,7 +17,7 @@ import { MAX_GENERATED_PIPELINES } from '../../src/engine/backend/webgpu/executo
 import { WebGPUBackend } from '../../src/engine/backend/webgpu/webgpu-backend';
 import { evaluateGridCpu, GRID_FEATURES, GRID_MAX_WIDTH, type GridFeature } from '../../src/engine/grid';
 import { engineStats, statsDelta } from '../../src/engine/stats';
-import { cpu, maxViolation, randomValues, webgpuBackend } from './setup';
+import { cpu, gpuSuite, maxViolation, randomValues, webgpuBackend } from './setup';
 
 const gpu = await webgpuBackend();
 const available = typeof gpu !== 'string';
@@ -49,7 +49,7 @@ let seed = 1;
 const rand = (up: Upload, shape: Shape, scale = 1): TensorHandle => up(randomValues(size(shape), seed++, scale), shape);
 const positive = (up: Upload, shape: Shape): TensorHandle => up(randomValues(size(shape), seed++).map((v) => Math.abs(v) * 2 + 0.1), shape);
 
-describe.skipIf(!available)('WebGPU kernels agree with the CPU backend', () => {
+describe.skipIf(!available)(gpuSuite('WebGPU kernels agree with the CPU backend', gpu), () => {
   it('unary ops', async () => {
     const ops: UnaryOp[] = ['neg', 'exp', 'log', 'sqrt', 'abs', 'sign', 'square', 'reciprocal'];
     for (const op of ops) await agree((b, up) => b.unary(op, positive(up, [3, 5, 7])));
@@ -409,7 +409,7 @@ async function gridAgrees(c: GridCase, seedBase = 100, waitForCompile = true): P
   }
 }
 
-describe.skipIf(!available)('grid evaluation (generated and loop kernels) agrees with the CPU reference', () => {
+describe.skipIf(!available)(gpuSuite('grid evaluation (generated and loop kernels) agrees with the CPU reference', gpu), () => {
   it('a small network on a grid that is not a multiple of the workgroup', async () => {
     await gridAgrees({ features: ['x', 'y', 'xSquared', 'xTimesY', 'sinY'], units: [8, 3, 1], activations: ['tanh', 'relu', 'sigmoid'], n: 37 });
   });

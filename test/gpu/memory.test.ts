@@ -5,13 +5,13 @@ import { createSequentialEngine } from '../../src/app/sequential-engine';
 import { createPlaygroundStore } from '../../src/app/store';
 import { dataSet, networkSpec } from '../../src/app/trainer';
 import { defaultSettings } from '../../src/app/url-table';
-import { Sequential, layers, useBackend } from '../../src/index';
+import { ACTIVATIONS, LOSSES, Sequential, grad, layers, ops, tidy, useBackend, type Activation, type Tensor } from '../../src/index';
 import { engineStats, statsDelta } from '../../src/engine/stats';
-import { randomValues, webgpuBackend } from './setup';
+import { gpuSuite, randomValues, webgpuBackend } from './setup';
 
 const gpu = await webgpuBackend();
 
-describe.skipIf(typeof gpu === 'string')('device memory on WebGPU', () => {
+describe.skipIf(typeof gpu === 'string')(gpuSuite('device memory on WebGPU', gpu), () => {
   it("a playground frame (train, losses, parameters, every heatmap) creates no buffer, leaves no storage behind and reads into two host arrays in turn", async () => {
     if (typeof gpu === 'string') throw new Error(gpu);
     const engine = createSequentialEngine({ prefer: ['cpu'] });
@@ -96,5 +96,94 @@ describe.skipIf(typeof gpu === 'string')('device memory on WebGPU', () => {
     await round();
     expect(gpu.executor.live.size).toBe(live);
     model.dispose();
+  });
+});
+
+const OPTIMIZERS = ['sgd', 'adam', 'rmsprop', 'adagrad'] as const;
+
+/** Output units, output activation and targets (8 rows) for a loss. */
+function head(loss: (typeof LOSSES)[number]): { units: number; activation: Activation; y: unknown } {
+  const labels = Array.from({ length: 8 }, (_, i) => i % 3);
+  switch (loss) {
+    case 'binary_crossentropy':
+      return { units: 1, activation: 'sigmoid', y: labels.map((l) => [l % 2]) };
+    case 'categorical_crossentropy':
+      return { units: 3, activation: 'softmax', y: labels.map((l) => [0, 1, 2].map((c) => (c === l ? 1 : 0))) };
+    case 'sparse_categorical_crossentropy':
+      return { units: 3, activation: 'softmax', y: labels };
+    default:
+      return { units: 2, activation: 'linear', y: labels.map((l) => [l / 2, 1 - l / 2]) };
+  }
+}
+
+describe.skipIf(typeof gpu === 'string')(gpuSuite('backward passes release every temporary on WebGPU', gpu), () => {
+  // Each activation in a conv and a dense layer, with pooling (max and average in turn) and dropout; the
+  // losses and optimizers rotate over the models so each is trained at least once.
+  ACTIVATIONS.forEach((activation, i) => {
+    const loss = LOSSES[i % LOSSES.length];
+    const optimizer = OPTIMIZERS[i % OPTIMIZERS.length];
+    it(`${activation} (conv and dense), ${loss}, ${optimizer}: live buffers after 50 training steps (fit and trainOnBatch in turn, with predict, evaluate and inspect) equal those after 6`, async () => {
+      if (typeof gpu === 'string') throw new Error(gpu);
+      useBackend(gpu);
+      const out = head(loss);
+      const model = new Sequential(
+        [
+          layers.input({ shape: [4, 4, 1] }),
+          layers.conv2d({ filters: 2, kernelSize: 3, padding: 'same', activation }),
+          i % 2 ? layers.averagePooling2d({ poolSize: 2 }) : layers.maxPooling2d({ poolSize: 2 }),
+          layers.flatten(),
+          layers.dense({ units: 3, activation }),
+          layers.dropout({ rate: 0.3 }),
+          layers.dense({ units: out.units, activation: out.activation }),
+        ],
+        { seed: 40 + i },
+      );
+      model.compile({ optimizer, loss });
+      const x = { shape: [8, 4, 4, 1], values: randomValues(8 * 16, 50 + i) };
+      const one = { shape: [1, 4, 4, 1], values: x.values.slice(0, 16) };
+      const oneY = (out.y as unknown[]).slice(0, 1);
+      const round = async (): Promise<void> => {
+        // Two steps: one through fit, one through trainOnBatch.
+        await model.fit(x, out.y, { epochs: 1, batchSize: 8 });
+        await model.trainOnBatch(x, out.y);
+        await model.predict(x);
+        await model.evaluate(x, out.y);
+        await model.inspect(one, oneY);
+      };
+      for (let r = 0; r < 3; r++) await round();
+      const live = gpu.executor.live.size;
+      for (let r = 3; r < 25; r++) await round();
+      expect(gpu.executor.live.size).toBe(live);
+      model.dispose();
+    });
+  });
+
+  it('the gradients of maximum, minimum, and swish in the matmul and conv2d epilogues leave nothing behind', async () => {
+    if (typeof gpu === 'string') throw new Error(gpu);
+    useBackend(gpu);
+    const a = ops.variable(ops.tensor(randomValues(12, 60), [3, 4]));
+    const b = ops.variable(ops.tensor(randomValues(12, 61), [3, 4]));
+    const w = ops.variable(ops.tensor(randomValues(8, 62), [4, 2]));
+    const img = ops.variable(ops.tensor(randomValues(2 * 9, 63), [2, 3, 3, 1]));
+    const k = ops.variable(ops.tensor(randomValues(4, 64), [2, 2, 1, 1]));
+    const losses: [string, () => Tensor][] = [
+      ['maximum', () => ops.sum(ops.maximum(a, b))],
+      ['minimum', () => ops.sum(ops.minimum(a, b))],
+      ['matmul swish', () => ops.sum(ops.matmul(a, w, false, false, undefined, 'swish'))],
+      ['conv2d swish', () => ops.sum(ops.conv2d(img, k, { strides: [1, 1], padding: 'valid' }, undefined, 'swish'))],
+    ];
+    for (const [name, f] of losses) {
+      const live = gpu.executor.live.size;
+      await tidy(() => {
+        const loss = f();
+        return grad(loss, [a, b, w, img, k]);
+      }).reduce(async (done, g) => {
+        await done;
+        await g.data();
+        g.dispose();
+      }, Promise.resolve());
+      expect(gpu.executor.live.size, name).toBe(live);
+    }
+    for (const t of [a, b, w, img, k]) t.dispose();
   });
 });

@@ -6,7 +6,7 @@ import type { OptimizerSpec } from '../../src/index';
 import type { Backend } from '../../src/engine/backend/backend';
 import { compileTrainer, type TrainerData, type TrainerPath } from '../../src/engine/plan';
 import { engineStats, statsDelta } from '../../src/engine/stats';
-import { cpu, maxViolation, randomValues, webgpuBackend } from './setup';
+import { cpu, gpuSuite, maxViolation, randomValues, webgpuBackend } from './setup';
 
 const gpu = await webgpuBackend();
 const available = typeof gpu !== 'string';
@@ -99,7 +99,7 @@ async function train(
   return Float32Array.from(weights.flatMap((w) => Array.from(w.values)));
 }
 
-describe.skipIf(!available)('traced training plans on WebGPU', () => {
+describe.skipIf(!available)(gpuSuite('traced training plans on WebGPU', gpu), () => {
   const cases: [string, () => Sequential, TrainerData, number][] = [
     ['MLP, SGD with momentum, MSE, dropout', () => mlp({ type: 'sgd', learningRate: 0.03, momentum: 0.9 }), playgroundData(50, false), 10],
     ['MLP, Adam, binary crossentropy, L2', () => mlp({ type: 'adam', learningRate: 0.01 }, 'binary_crossentropy', 0.01), playgroundData(53, true), 7],

@@ -1,7 +1,11 @@
 // Shared by the GPU tests: one WebGPU backend (Dawn in Node) for the whole file, or a reason it is missing.
-// With REQUIRE_WEBGPU=1 (CI) a missing adapter fails the tests instead of skipping them.
+// Only a machine without an adapter skips (each suite is reported as skipped, with the reason); any other
+// failure (a kernel that does not compile, a device error) fails the tests. With REQUIRE_WEBGPU=1 (CI) a
+// missing adapter fails them too.
 import { CpuBackend } from '../../src/engine/backend/cpu/cpu-backend';
-import { WebGPUBackend } from '../../src/engine/backend/webgpu/webgpu-backend';
+import { WebGPUUnavailableError } from '../../src/engine/backend/webgpu/device';
+import type { WebGPUBackend } from '../../src/engine/backend/webgpu/webgpu-backend';
+import { createBackend } from '../../src/engine/registry';
 
 process.env.VK_ICD_FILENAMES ??= '/usr/lib/chromium/vk_swiftshader_icd.json';
 
@@ -9,15 +13,20 @@ export const cpu = new CpuBackend();
 
 let backend: Promise<WebGPUBackend | string> | undefined;
 
-/** The shared backend, or the reason WebGPU is unavailable (a string). */
+/** The shared backend (the one setBackend('webgpu') uses too), or the reason WebGPU is unavailable (a string). */
 export function webgpuBackend(): Promise<WebGPUBackend | string> {
-  backend ??= WebGPUBackend.create().catch((e: unknown) => {
-    const reason = e instanceof Error ? e.message : String(e);
-    if (process.env.REQUIRE_WEBGPU === '1') throw new Error(`REQUIRE_WEBGPU=1 but WebGPU is unavailable: ${reason}`);
-    console.warn(`Skipping WebGPU tests: ${reason}`);
-    return reason;
+  backend ??= (createBackend('webgpu') as Promise<WebGPUBackend>).catch((e: unknown) => {
+    if (!(e instanceof WebGPUUnavailableError)) throw e;
+    if (process.env.REQUIRE_WEBGPU === '1') throw new Error(`REQUIRE_WEBGPU=1 but WebGPU is unavailable: ${e.message}`);
+    console.warn(`Skipping WebGPU tests: ${e.message}`);
+    return e.message;
   });
   return backend;
+}
+
+/** A suite title that carries the reason when the suite is skipped. */
+export function gpuSuite(title: string, gpu: WebGPUBackend | string): string {
+  return typeof gpu === 'string' ? `${title} (skipped: ${gpu})` : title;
 }
 
 export { maxViolation, randomValues } from './compare';

@@ -34,11 +34,16 @@ const RAISED_LIMITS = ['maxBufferSize', 'maxStorageBufferBindingSize', 'maxStora
 /** Our kernels bind at most this many storage buffers (dense_step); WebGPU guarantees 8. */
 export const STORAGE_BUFFERS_NEEDED = 8;
 
+/** This machine offers no WebGPU adapter (as opposed to an adapter or kernel that fails): callers may fall back. */
+export class WebGPUUnavailableError extends Error {
+  override name = 'WebGPUUnavailableError';
+}
+
 export async function acquireDevice(): Promise<AcquiredDevice> {
   const gpu = await gpuEntryPoint();
-  if (!gpu) throw new Error('WebGPU is not available: no navigator.gpu, and not running in Node with the `webgpu` package');
+  if (!gpu) throw new WebGPUUnavailableError('WebGPU is not available: no navigator.gpu, and not running in Node with the `webgpu` package');
   const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
-  if (!adapter) throw new Error('WebGPU: requestAdapter returned no adapter (no GPU driver, or WebGPU disabled)');
+  if (!adapter) throw new WebGPUUnavailableError('WebGPU: requestAdapter returned no adapter (no GPU driver, or WebGPU disabled)');
   if (adapter.limits.maxStorageBuffersPerShaderStage < STORAGE_BUFFERS_NEEDED) {
     throw new Error(
       `WebGPU: the adapter allows ${adapter.limits.maxStorageBuffersPerShaderStage} storage buffers per shader stage, the fused training-step kernel needs ${STORAGE_BUFFERS_NEEDED}`,

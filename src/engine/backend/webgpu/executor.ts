@@ -1,14 +1,22 @@
-// Runs kernels on one device: resolves a dispatch (pipeline, cached parameter buffer, bind group), encodes
-// it into a pending compute pass and submits in batches; records dispatches into plans instead while a
-// plan is being traced; compiles generated kernels on first use; reads back through pooled staging
-// buffers; owns device-loss recovery.
+// Runs kernels on one device: resolves a dispatch (pipeline, cached parameter buffer, bind group) and
+// encodes it into the pending work, or records it into a plan while one is traced; compiles generated
+// kernels on first use. The lifecycles it delegates each have one owner: storages (storages.ts), work
+// encoded but not yet submitted (pending-work.ts), readback (readback.ts), device errors
+// (device-errors.ts) and device-loss recovery (recovery.ts).
 import type { Shape } from '../backend';
 import { shapeSize } from '../../shape';
 import { stats } from '../../stats';
 import { acquireDevice } from './device';
+import { DeviceErrors } from './device-errors';
 import { compileGenerated, compileKernels, KERNELS, type GeneratedKernel, type KernelName, type KernelSpec } from './kernels';
-import { BufferPool, ConstantCache, GpuTensor, Storage, STORAGE_USAGE } from './memory';
+import { ConstantCache, GpuTensor, Storage } from './memory';
+import { PendingWork, type DispatchLabel } from './pending-work';
+import { Readback } from './readback';
+import { DeviceRecovery, type DeviceEvent } from './recovery';
 import { loadShaders } from './shaders';
+import { StorageTable } from './storages';
+
+export type { DeviceEvent } from './recovery';
 
 /** A storage range, or a small constant table uploaded once (cached by content). */
 export type Binding = Storage | { table: Uint32Array };
@@ -39,22 +47,14 @@ export interface RecordingSink {
   add(entry: DispatchRecord): void;
 }
 
-export type DeviceEvent =
-  | { type: 'lost'; reason: string }
-  | { type: 'restored'; restored: number; missing: number }
-  | { type: 'failed'; reason: string };
-
-/** Submit eager work after this many dispatches, so long eager loops keep the GPU busy. */
-const DISPATCHES_PER_SUBMIT = 128;
 const MAX_GROUPS_PER_DIM = 65535;
 /**
  * Generated pipelines kept (least recently used forgotten first): a lesson that tries many architectures
  * (two grid kernels each) does not pile up compiled code; a forgotten one is compiled again on next use.
  */
 export const MAX_GENERATED_PIPELINES = 64;
-const POOL_FREE_BYTES = 256 << 20;
-const MAP_READ = 0x1;
-const COPY_DST = 0x8;
+/** Allocations from this size on are checked for out-of-memory errors (an error scope each). */
+const LARGE_ALLOCATION_BYTES = 16 << 20;
 const UNIFORM = 0x40;
 const STORAGE = 0x80;
 
@@ -72,21 +72,22 @@ export class Executor {
   private pipelines = new Map<KernelName, GPUComputePipeline>();
   /** Generated kernels' pipelines on the current device, by WGSL text (`pipeline` once compiled). */
   private generated = new Map<string, CompiledKernel>();
-  private pool!: BufferPool;
-  private staging!: BufferPool;
-  private constants!: ConstantCache;
-  private encoder: GPUCommandEncoder | null = null;
-  private pass: GPUComputePassEncoder | null = null;
-  private pending = 0;
+  readonly storages = new StorageTable();
+  private work!: PendingWork;
+  private errors!: DeviceErrors;
+  private readback!: Readback;
+  constants!: ConstantCache;
   recording: RecordingSink | null = null;
-  /** Every storage that holds a buffer range, for device-loss recovery. */
-  readonly live = new Set<Storage>();
   /** Bumped whenever storages move (arenas, a new device): plans re-resolve their bind groups. */
   epoch = 0;
   private listeners = new Set<(e: DeviceEvent) => void>();
   private closing = false;
-  /** A recovery in progress; kernels called meanwhile throw. */
-  recovering: Promise<void> | null = null;
+  private recovery = new DeviceRecovery(async () => {
+    await this.start();
+    const counts = this.storages.rebind();
+    this.epoch++;
+    return counts;
+  }, (e) => this.emit(e));
 
   static async create(): Promise<Executor> {
     const ex = new Executor();
@@ -100,16 +101,30 @@ export class Executor {
     this.adapterInfo = adapterInfo;
     this.emulated = emulated;
     this.maxBindingBytes = Math.min(device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize);
-    this.pool = new BufferPool(device, STORAGE_USAGE, POOL_FREE_BYTES, this.maxBindingBytes);
-    this.staging = new BufferPool(device, MAP_READ | COPY_DST, 64 << 20, device.limits.maxBufferSize);
-    this.constants = new ConstantCache(device);
+    this.errors = new DeviceErrors(device, (error) => this.emit({ type: 'error', message: error.message }));
+    this.work = new PendingWork(device, this.errors);
+    this.storages.attach(device, this.work, this.maxBindingBytes);
+    this.readback = new Readback(this.work, this.errors, device);
+    const limit = this.constants?.limit;
+    this.constants = new ConstantCache(device, (b) => this.work.retire(b), limit);
     this.pipelines = await compileKernels(device, await loadShaders());
     // A new device (recovery) compiles the generated kernels again, each on its next use.
     this.generated = new Map();
     device.lost.then((info) => {
       if (this.closing || this.device !== device) return;
-      this.onLost(info.message || info.reason || 'unknown reason');
+      this.work.abandon();
+      this.recovery.onLost(info.message || info.reason || 'unknown reason');
     });
+  }
+
+  /** A recovery in progress; kernels called meanwhile throw. */
+  get recovering(): Promise<void> | null {
+    return this.recovery.recovering;
+  }
+
+  /** Every storage that holds a buffer range (tests count them to find leaks). */
+  get live(): ReadonlySet<Storage> {
+    return this.storages.live;
   }
 
   onEvent(listener: (e: DeviceEvent) => void): () => void {
@@ -131,73 +146,22 @@ export class Executor {
         `WebGPU: a tensor of shape [${shape.join(', ')}] takes ${bytesText(bytes)}, more than this device binds at once (${bytesText(this.maxBindingBytes)}, its maxStorageBufferBindingSize); use smaller batches, or the CPU backend`,
       );
     }
-    const storage = new Storage(this.pool.acquire(bytes), 0, elements, true);
-    this.live.add(storage);
-    if (this.recording) {
-      storage.pinned = true;
-      this.recording.owned.push(storage);
-    }
+    const allocate = (): Storage => this.storages.alloc(bytes, elements, this.recording !== null);
+    const storage =
+      bytes >= LARGE_ALLOCATION_BYTES ? this.errors.scope(() => `allocating a tensor of shape [${shape.join(', ')}] (${bytesText(bytes)})`, allocate) : allocate();
+    this.recording?.owned.push(storage);
     return new GpuTensor(shape, storage);
   }
 
-  /** Drop one reference; the last one returns the buffer to the pool (pinned storages wait for their plan). */
+  /** Drop one reference; the last one returns the buffer to the pool (plan-owned storages wait for their plan). */
   release(storage: Storage): void {
-    storage.refs--;
-    if (storage.refs <= 0 && !storage.pinned) this.free(storage);
-  }
-
-  /** Give a storage's buffer back now (a plan freeing what it owned, or the last reference). */
-  free(storage: Storage): void {
-    if (!this.live.delete(storage) || storage.isView) return;
-    if (storage.pooled) this.pool.release(storage.buffer);
-    else this.releaseArenaMember(storage.buffer);
-  }
-
-  // Arena buffers (see plan-recorder.ts) hold many storages; the last one out destroys the buffer.
-  private arenaMembers = new Map<GPUBuffer, number>();
-
-  createArena(elements: number): GPUBuffer {
-    stats.buffersCreated++;
-    const buffer = this.device.createBuffer({ size: Math.max(16, elements * 4), usage: STORAGE_USAGE });
-    this.arenaMembers.set(buffer, 0);
-    return buffer;
-  }
-
-  /** Move `storage` to `buffer` at `offset` bytes (its values must already be there, or be rewritten). */
-  moveInto(storage: Storage, buffer: GPUBuffer, offset: number): void {
-    const old = storage.buffer;
-    const wasPooled = storage.pooled;
-    storage.buffer = buffer;
-    storage.offset = offset;
-    storage.pooled = false;
-    this.arenaMembers.set(buffer, (this.arenaMembers.get(buffer) ?? 0) + 1);
-    this.live.add(storage);
-    if (wasPooled) this.pool.release(old);
-    else this.releaseArenaMember(old);
-    this.epoch++;
-  }
-
-  private releaseArenaMember(buffer: GPUBuffer): void {
-    const n = (this.arenaMembers.get(buffer) ?? 1) - 1;
-    if (n > 0) this.arenaMembers.set(buffer, n);
-    else {
-      this.arenaMembers.delete(buffer);
-      buffer.destroy();
-    }
-  }
-
-  /** A view of a whole arena for binding; not counted as a member. */
-  arenaView(buffer: GPUBuffer, elements: number): Storage {
-    const view = new Storage(buffer, 0, elements, false);
-    view.isView = true;
-    this.live.add(view);
-    return view;
+    this.storages.release(storage);
   }
 
   upload(storage: Storage, values: Float32Array): void {
     // queue.writeBuffer runs before commands still waiting in our encoder: submit those first, since the
     // pooled buffer may still be read by them under its previous owner.
-    this.flush();
+    this.work.flush();
     this.device.queue.writeBuffer(storage.buffer, storage.offset, values.buffer, values.byteOffset, values.byteLength);
   }
 
@@ -252,16 +216,19 @@ export class Executor {
       return;
     }
     const r = this.resolve(entry);
-    const pass = this.openPass();
+    const pass = this.work.openPass();
     pass.setPipeline(r.pipeline);
     pass.setBindGroup(0, r.bindGroup);
     pass.dispatchWorkgroups(...r.groups);
     stats.dispatches++;
-    if (++this.pending >= DISPATCHES_PER_SUBMIT) this.flush();
+    this.work.added(labelOf(entry));
   }
 
-  /** Pipeline, parameter buffer and bind group of a dispatch, from the current device. */
-  resolve(entry: DispatchRecord): ResolvedDispatch {
+  /**
+   * Pipeline, parameter buffer and bind group of a dispatch, from the current device. A plan passes `held`:
+   * the constant buffers its bind group uses are then kept for it (see ConstantCache) and listed there.
+   */
+  resolve(entry: DispatchRecord, held?: GPUBuffer[]): ResolvedDispatch {
     const { kernel } = entry;
     const name = kernelName(kernel);
     const spec: Pick<KernelSpec, 'uniform' | 'storage'> = typeof kernel === 'string' ? KERNELS[kernel] : kernel;
@@ -270,14 +237,18 @@ export class Executor {
     if (spec.storage.length !== entry.bindings.length) {
       throw new Error(`WebGPU: ${name} takes ${spec.storage.length} buffers, got ${entry.bindings.length}`);
     }
+    const constant = (data: Uint32Array, usage: number): GPUBuffer => {
+      const buffer = this.constants.get(data, usage, held !== undefined);
+      held?.push(buffer);
+      return buffer;
+    };
     const entries: GPUBindGroupEntry[] = [];
     if (spec.uniform) {
       if (!entry.params) throw new Error(`WebGPU: ${name} needs a parameter block`);
-      entries.push({ binding: 0, resource: { buffer: this.constants.get(entry.params, UNIFORM) } });
+      entries.push({ binding: 0, resource: { buffer: constant(entry.params, UNIFORM) } });
     }
     entry.bindings.forEach((b, i) => {
-      const resource: GPUBufferBinding =
-        b instanceof Storage ? { buffer: b.buffer, offset: b.offset, size: b.bytes } : { buffer: this.constants.get(b.table, STORAGE) };
+      const resource: GPUBufferBinding = b instanceof Storage ? { buffer: b.buffer, offset: b.offset, size: b.bytes } : { buffer: constant(b.table, STORAGE) };
       entries.push({ binding: spec.storage[i], resource });
     });
     stats.bindGroupsCreated++;
@@ -285,34 +256,22 @@ export class Executor {
     return { pipeline, bindGroup, groups: entry.groups };
   }
 
-  private openPass(): GPUComputePassEncoder {
-    if (!this.pass) {
-      this.encoder = this.device.createCommandEncoder();
-      this.pass = this.encoder.beginComputePass();
-    }
-    return this.pass;
+  /** Resolve a plan's dispatches inside error scopes (a bind group the device rejects is reported, naming it). */
+  resolvePlan(entries: readonly DispatchRecord[], held: GPUBuffer[]): ResolvedDispatch[] {
+    return this.errors.scope(
+      () => `preparing a plan's ${entries.length} dispatches (${[...new Set(entries.map((e) => kernelName(e.kernel)))].join(', ')})`,
+      () => entries.map((d) => this.resolve(d, held)),
+    );
   }
 
   /** Submit whatever eager work is pending. */
   flush(): void {
-    if (!this.encoder) return;
-    this.device.queue.submit([this.takeEncoder().finish()]);
-    stats.submits++;
-  }
-
-  /** The pending eager work's encoder with its compute pass ended (a new encoder if none): the caller submits it. */
-  private takeEncoder(): GPUCommandEncoder {
-    const encoder = this.encoder ?? this.device.createCommandEncoder();
-    this.pass?.end();
-    this.encoder = null;
-    this.pass = null;
-    this.pending = 0;
-    return encoder;
+    this.work.flush();
   }
 
   /** Encode `steps` repetitions of `dispatches` into one command buffer and submit it. */
-  submitRepeated(dispatches: readonly ResolvedDispatch[], steps: number): void {
-    this.flush();
+  submitRepeated(dispatches: readonly ResolvedDispatch[], steps: number, labels: DispatchLabel[]): void {
+    this.work.flush();
     const encoder = this.device.createCommandEncoder();
     const pass = encoder.beginComputePass();
     let current: GPUComputePipeline | null = null;
@@ -327,91 +286,23 @@ export class Executor {
       }
     }
     pass.end();
-    this.device.queue.submit([encoder.finish()]);
-    stats.submits++;
+    this.work.submit({ encoder, labels }, `replaying ${steps} step(s) of a plan`);
     stats.dispatches += steps * dispatches.length;
   }
 
   // ---- readback ----
 
   /**
-   * Copy each storage to a pooled staging buffer, then map them; never blocks the thread. The copies are
-   * encoded after the pending eager work, so the work and its readback take one submit. `into[i]`, when
-   * given, receives storage i's values instead of a new array (its length is the caller's to check).
+   * Copy each storage to the host, after the pending work; never blocks the thread. Rejects when that work
+   * (or any since the last read) failed. `into[i]`, when given, receives storage i's values.
    */
   async read(storages: readonly Storage[], into?: readonly (Float32Array | undefined)[]): Promise<Float32Array[]> {
     if (this.recording) throw new Error('read: a traced step may not read values back to the host');
     if (this.recovering) await this.recovering;
-    const encoder = this.takeEncoder();
-    const stagings = storages.map((s) => {
-      const bytes = s.elements * 4;
-      const staging = this.staging.acquire(Math.max(4, bytes));
-      if (bytes > 0) encoder.copyBufferToBuffer(s.buffer, s.offset, staging, 0, bytes);
-      return staging;
-    });
-    this.device.queue.submit([encoder.finish()]);
-    stats.submits++;
-    return Promise.all(
-      stagings.map(async (staging, i) => {
-        const bytes = storages[i].elements * 4;
-        await staging.mapAsync(MAP_READ, 0, Math.max(4, bytes));
-        const mapped = staging.getMappedRange(0, bytes);
-        const target = into?.[i];
-        // slice: one copy into memory that is not zeroed first (4 MB grids: about 20% faster than set).
-        // Into an array read before, set is ~30× faster still: no page to fault in (4 MB: 0.1 ms, not 3).
-        const out = target ? (target.set(new Float32Array(mapped)), target) : new Float32Array(mapped.slice(0));
-        staging.unmap();
-        this.staging.release(staging);
-        stats.bytesReadBack += bytes;
-        return out;
-      }),
-    );
+    return this.readback.read(storages, into);
   }
 
   // ---- device loss ----
-
-  private onLost(reason: string): void {
-    this.emit({ type: 'lost', reason });
-    this.encoder = null;
-    this.pass = null;
-    this.pending = 0;
-    // Recovery is over before listeners hear of it, so they may dispatch at once.
-    const finish = (e: DeviceEvent): void => {
-      this.recovering = null;
-      this.emit(e);
-    };
-    this.recovering = this.recover().then(
-      (counts) => finish({ type: 'restored', ...counts }),
-      (e: unknown) => finish({ type: 'failed', reason: e instanceof Error ? e.message : String(e) }),
-    );
-  }
-
-  /**
-   * A new device; every live storage gets a new buffer (ranges of one old buffer share one new buffer, so
-   * arenas survive) filled from its last snapshot when it has one, zeros otherwise.
-   */
-  private async recover(): Promise<{ restored: number; missing: number }> {
-    await this.start();
-    const byBuffer = new Map<GPUBuffer, Storage[]>();
-    for (const s of this.live) byBuffer.set(s.buffer, [...(byBuffer.get(s.buffer) ?? []), s]);
-    this.arenaMembers.clear();
-    let restored = 0;
-    let missing = 0;
-    for (const [old, members] of byBuffer) {
-      const pooled = members.length === 1 && members[0].pooled;
-      const buffer = pooled ? this.pool.acquire(old.size) : this.device.createBuffer({ size: old.size, usage: STORAGE_USAGE });
-      if (!pooled) this.arenaMembers.set(buffer, members.filter((m) => !m.pooled && !m.isView).length);
-      for (const s of members) {
-        s.buffer = buffer;
-        if (s.saved && s.saved.length === s.elements) {
-          this.device.queue.writeBuffer(buffer, s.offset, s.saved.buffer, s.saved.byteOffset, s.saved.byteLength);
-          restored++;
-        } else if (!s.isView) missing++;
-      }
-    }
-    this.epoch++;
-    return { restored, missing };
-  }
 
   /** Lose the device on purpose (tests); recovery follows as for a real loss. */
   simulateLoss(): void {
@@ -420,8 +311,9 @@ export class Executor {
 
   destroy(): void {
     this.closing = true;
-    this.pool.destroy();
-    this.staging.destroy();
+    this.work.flush();
+    this.storages.destroy();
+    this.readback.destroy();
     this.constants.destroy();
     this.device.destroy();
   }
@@ -429,6 +321,11 @@ export class Executor {
 
 function kernelName(kernel: KernelName | GeneratedKernel): string {
   return typeof kernel === 'string' ? kernel : kernel.label;
+}
+
+/** The dispatch as an error message names it: its kernel and the sizes of its bindings. */
+export function labelOf(entry: DispatchRecord): DispatchLabel {
+  return { kernel: kernelName(entry.kernel), elements: entry.bindings.map((b) => (b instanceof Storage ? b.elements : b.table.length)) };
 }
 
 /** 1.5 MiB, or 1,028 bytes under a MiB. */

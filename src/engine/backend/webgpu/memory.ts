@@ -1,26 +1,31 @@
-// Device memory: tensor storage, a buffer pool by size, constant buffers cached by content (uniform
-// parameter blocks and small tables), and pooled staging buffers for readback. After warm-up a training
-// step finds everything it needs in these pools and caches, so it creates no buffer.
+// Device memory: tensor storage (whose lifecycle storages.ts owns), a buffer pool by size (also used for
+// readback staging), and constant buffers cached by content (uniform parameter blocks and small tables).
+// After warm-up a training step finds everything it needs in these pools and caches, so it creates no buffer.
 import type { Shape, TensorHandle } from '../backend';
 import { shapeSize } from '../../shape';
 import { stats } from '../../stats';
 
-/** Where a tensor's values live: a buffer range. Ranges of one arena buffer can be many storages. */
+export type StorageKind = 'pooled' | 'arena' | 'view';
+
+/**
+ * Where a tensor's values live: a buffer range. Ranges of one arena buffer can be many storages. The
+ * lifecycle fields are read-only here: only the StorageTable (storages.ts) changes them.
+ */
 export class Storage {
-  refs = 1;
-  /** Owned by a plan being recorded or replayed: freed with the plan, not when its last tensor is. */
-  pinned = false;
+  /** Tensor handles sharing this range; the last one's dispose frees it (unless a plan owns it). */
+  readonly refs: number = 1;
+  /** Allocated while a plan was recorded: freed with the plan, whatever its tensors do. */
+  readonly planOwned: boolean = false;
   /** Last snapshot of the values (device-loss recovery re-uploads it). */
   saved?: Float32Array;
-  /** A whole-arena range used only for binding (its members own the buffer). */
-  isView = false;
 
   constructor(
-    public buffer: GPUBuffer,
-    public offset: number,
+    readonly buffer: GPUBuffer,
+    readonly offset: number,
     readonly elements: number,
-    /** True while `buffer` came from the pool and belongs to this storage alone. */
-    public pooled: boolean,
+    /** pooled: the buffer came from the pool and is this storage's alone; arena: a range of a shared
+     * buffer; view: a whole arena, bound by a plan (its members own the buffer). */
+    readonly kind: StorageKind,
   ) {}
 
   /** Bound size: bindings need a non-zero multiple of 4 bytes. */
@@ -65,8 +70,10 @@ export class BufferPool {
   constructor(
     private device: GPUDevice,
     private usage: number,
-    /** Free buffers beyond this many bytes are destroyed instead of kept. */
-    private maxFreeBytes: number,
+    /** Free buffers beyond this many bytes are given to `retire` instead of kept. */
+    public maxFreeBytes: number,
+    /** Destroys a buffer the pool does not keep, once no pending work uses it (PendingWork.retire). */
+    private retire: (buffer: GPUBuffer) => void,
     /** The largest buffer to create (a device limit): size classes stop there. */
     private largest = Infinity,
   ) {}
@@ -85,7 +92,7 @@ export class BufferPool {
 
   release(buffer: GPUBuffer): void {
     if (this.freeBytes + buffer.size > this.maxFreeBytes) {
-      buffer.destroy();
+      this.retire(buffer);
       return;
     }
     const list = this.free.get(buffer.size) ?? [];
@@ -103,30 +110,67 @@ export class BufferPool {
 
 /**
  * Immutable small buffers (uniform parameter blocks, segment and layer tables) keyed by usage and content.
- * A step's parameters depend only on shapes and hyperparameters, so repeated steps hit the cache; the
- * number of entries is bounded by the distinct shapes a session uses.
+ * A step's parameters depend only on shapes and hyperparameters, so repeated steps hit the cache. At most
+ * `limit` entries are kept, least recently used forgotten first; entries a plan holds (its bind groups
+ * use them at every replay) are never forgotten while held.
  */
 export class ConstantCache {
-  private buffers = new Map<string, GPUBuffer>();
+  private entries = new Map<string, { buffer: GPUBuffer; holders: number }>();
+  /** Key of each cached buffer, for `release`. */
+  private keys = new Map<GPUBuffer, string>();
 
-  constructor(private device: GPUDevice) {}
+  constructor(
+    private device: GPUDevice,
+    private retire: (buffer: GPUBuffer) => void,
+    public limit = 1024,
+  ) {}
 
-  get(data: Uint32Array, usage: number): GPUBuffer {
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** The buffer for this content; `hold` keeps it until `release` (a plan's bind groups). */
+  get(data: Uint32Array, usage: number, hold = false): GPUBuffer {
     const key = `${usage}:${data.join(',')}`;
-    let buffer = this.buffers.get(key);
-    if (!buffer) {
-      buffer = this.device.createBuffer({ size: Math.max(16, data.byteLength), usage, mappedAtCreation: true });
+    let entry = this.entries.get(key);
+    if (entry) {
+      // Most recently used last: forgetting starts at the front.
+      this.entries.delete(key);
+    } else {
+      const buffer = this.device.createBuffer({ size: Math.max(16, data.byteLength), usage, mappedAtCreation: true });
       new Uint32Array(buffer.getMappedRange()).set(data);
       buffer.unmap();
       stats.buffersCreated++;
-      this.buffers.set(key, buffer);
+      entry = { buffer, holders: 0 };
+      this.keys.set(buffer, key);
     }
-    return buffer;
+    if (hold) entry.holders++;
+    this.entries.set(key, entry);
+    this.evict();
+    return entry.buffer;
+  }
+
+  release(buffer: GPUBuffer): void {
+    const entry = this.entries.get(this.keys.get(buffer) ?? '');
+    if (entry) entry.holders--;
+    this.evict();
+  }
+
+  private evict(): void {
+    if (this.entries.size <= this.limit) return;
+    for (const [key, entry] of this.entries) {
+      if (this.entries.size <= this.limit) break;
+      if (entry.holders > 0) continue;
+      this.entries.delete(key);
+      this.keys.delete(entry.buffer);
+      this.retire(entry.buffer);
+    }
   }
 
   destroy(): void {
-    for (const b of this.buffers.values()) b.destroy();
-    this.buffers.clear();
+    for (const e of this.entries.values()) e.buffer.destroy();
+    this.entries.clear();
+    this.keys.clear();
   }
 }
 

@@ -9,7 +9,8 @@
 // A fused dense training step (dense-step.ts) is recorded as one entry too, and packed the same way.
 import type { OptimizerConfig } from '../backend';
 import { denseDispatch, type DenseEntry } from './dense-step';
-import { Executor, type DispatchRecord, type RecordingSink, type ResolvedDispatch } from './executor';
+import { Executor, labelOf, type DispatchRecord, type RecordingSink, type ResolvedDispatch } from './executor';
+import type { DispatchLabel } from './pending-work';
 import { copy } from './array-kernels';
 import { Storage } from './memory';
 import { updateDispatch, type UpdatePart } from './nn-kernels';
@@ -64,6 +65,9 @@ export function arenaLayout(sizes: readonly number[]): { offsets: number[]; tota
 export class GpuPlan {
   readonly dispatches: DispatchRecord[] = [];
   private resolved: ResolvedDispatch[] = [];
+  /** Constant buffers the resolved bind groups use, held in the executor's cache until re-resolved. */
+  private held: GPUBuffer[] = [];
+  private labels: DispatchLabel[] = [];
   private epoch = -1;
   private views: Storage[] = [];
   private disposed = false;
@@ -82,6 +86,7 @@ export class GpuPlan {
       else this.dispatches.push(e);
     }
     this.owned = recording.owned;
+    this.labels = this.dispatches.map(labelOf);
   }
 
   private owned: Storage[];
@@ -97,21 +102,24 @@ export class GpuPlan {
     if (this.ex.recovering) throw new Error('plan.replay: the device is being recovered; wait for the restored event');
     if (steps === 0) return;
     if (this.epoch !== this.ex.epoch) {
-      this.resolved = this.dispatches.map((d) => this.ex.resolve(d));
+      this.releaseHeld();
+      this.resolved = this.ex.resolvePlan(this.dispatches, this.held);
       this.epoch = this.ex.epoch;
     }
-    this.ex.submitRepeated(this.resolved, steps);
+    this.ex.submitRepeated(this.resolved, steps, this.labels);
   }
 
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    for (const s of this.owned) {
-      s.pinned = false;
-      if (s.refs <= 0) this.ex.free(s);
-    }
-    for (const v of this.views) this.ex.free(v);
+    this.ex.storages.releasePlan([...this.owned, ...this.views]);
+    this.releaseHeld();
     this.resolved = [];
+  }
+
+  private releaseHeld(): void {
+    for (const b of this.held) this.ex.constants.release(b);
+    this.held = [];
   }
 
   private expandUpdate(u: UpdateEntry, owned: Set<Storage>): DispatchRecord[] {
@@ -145,15 +153,16 @@ export class GpuPlan {
   private pack(groups: Storage[][], copyValues: boolean): Storage {
     const { offsets, total } = arenaLayout(groups[0].map((s) => s.elements));
     const size = total * groups.length;
-    const arena = this.ex.createArena(size);
-    const view = this.ex.arenaView(arena, size);
+    const arena = this.ex.storages.createArena(size);
+    const view = this.ex.storages.arenaView(arena, size);
     this.views.push(view);
     const at = (g: number, i: number): number => g * total + offsets[i];
     if (copyValues) {
       groups.forEach((group, g) => group.forEach((s, i) => copy(this.ex, s, view, s.elements, at(g, i))));
       this.ex.flush();
     }
-    groups.forEach((group, g) => group.forEach((s, i) => this.ex.moveInto(s, arena, at(g, i) * 4)));
+    groups.forEach((group, g) => group.forEach((s, i) => this.ex.storages.moveInto(s, arena, at(g, i) * 4)));
+    this.ex.epoch++;
     return view;
   }
 

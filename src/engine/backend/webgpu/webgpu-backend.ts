@@ -22,7 +22,8 @@ import type {
 } from '../backend';
 import { checkReadTarget, shapeSize } from '../../shape';
 import * as array from './array-kernels';
-import { Executor, type DeviceEvent } from './executor';
+import { Executor } from './executor';
+import type { DeviceEvent } from './recovery';
 import { gpu, GpuTensor, Storage } from './memory';
 import * as nn from './nn-kernels';
 import { GpuPlan, Recording } from './plan-recorder';
@@ -89,7 +90,7 @@ export class WebGPUBackend implements Backend {
     const t = this.t(x, 'reshape', 'x');
     checkShape(shape, 'reshape');
     if (shapeSize(shape) !== t.size) throw new Error(`reshape: cannot reshape ${fmt(t.shape)} (${t.size} values) to ${fmt(shape)}`);
-    t.storage.refs++;
+    this.executor.storages.retain(t.storage);
     return new GpuTensor(shape.slice(), t.storage);
   }
 
@@ -273,10 +274,7 @@ export class WebGPUBackend implements Backend {
       result = fn();
     } catch (e) {
       this.executor.recording = null;
-      for (const s of recording.owned) {
-        s.pinned = false;
-        if (s.refs <= 0) this.executor.free(s);
-      }
+      this.executor.storages.releasePlan(recording.owned);
       throw e;
     }
     this.executor.recording = null;
@@ -321,7 +319,11 @@ export class WebGPUBackend implements Backend {
     t.storage.saved = values;
   }
 
-  /** Device events: lost, restored (from snapshots) or failed (the app should fall back to the CPU). */
+  /**
+   * Device events: lost, restored (from snapshots), failed (the app should fall back to the CPU), and error:
+   * a validation or out-of-memory error of some work, its message naming the operation (the next read
+   * rejects with the same message; the app should show it). See recovery.ts.
+   */
   onDeviceEvent(listener: (e: DeviceEvent) => void): () => void {
     return this.executor.onEvent(listener);
   }
