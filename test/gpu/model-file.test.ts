@@ -1,8 +1,8 @@
 // Model files on WebGPU: save, load and continue training equals training straight through (test/unit/nn/model-file-suite.ts).
-import { webgpuBackend } from './setup';
+import { describe } from 'vitest';
+import { gpuSuite, webgpuBackend } from './setup';
 import { describeModelFileSuite } from '../unit/nn/model-file-suite';
 
-// Fails under REQUIRE_WEBGPU=1 when no adapter exists; otherwise the suite's setBackend would throw.
+// Fails under REQUIRE_WEBGPU=1 when no adapter exists; otherwise skipped with the reason in its title.
 const gpu = await webgpuBackend();
-if (typeof gpu === 'string') console.warn(`model-file suite on WebGPU not run: ${gpu}`);
-else describeModelFileSuite('webgpu');
+describe.skipIf(typeof gpu === 'string')(gpuSuite('model-file suite on WebGPU', gpu), () => describeModelFileSuite('webgpu'));

@@ -111,9 +111,10 @@ function lineData(rows: number, seed: number): { x: number[][]; y: number[] } {
 
 export function describeModelSuite(backendName: BackendName): void {
   describe(`model API on ${backendName}`, () => {
+    // Starting WebGPU compiles every fixed pipeline: minutes on a loaded 2-core machine, not vitest's default 10 s.
     beforeAll(async () => {
       await setBackend(backendName);
-    });
+    }, 180_000);
 
     describe("the course's worked numbers", () => {
       it('one neuron with w=[0,1], b=4 gives σ(7) = 0.99909 for x=[2,3]', async () => {
