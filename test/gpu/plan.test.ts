@@ -71,6 +71,39 @@ function dense(optimizer: OptimizerSpec, loss: string, acts: string[], extra: { 
   };
 }
 
+/** 2→8→8→classes with `output` on the last layer (a multi-class playground network), compiled with `loss`. */
+function classifier(optimizer: OptimizerSpec, loss: string, output: string, classes: number, hidden = ['tanh', 'relu']): () => Sequential {
+  return () => {
+    const model = new Sequential(
+      [
+        layers.input({ shape: [2] }),
+        ...hidden.map((activation) => layers.dense({ units: 8, activation: activation as 'tanh' })),
+        layers.dense({ units: classes, activation: output as 'softmax' }),
+      ],
+      { seed: 9 },
+    );
+    model.compile({ optimizer, loss });
+    return model;
+  };
+}
+
+/** Points of the plane labelled by angle into `classes` sectors: one-hot rows, or class indices when `sparse`. */
+const sectorData = (rows: number, classes: number, sparse = false): TrainerData => {
+  const x = randomValues(rows * 2, 13, 6);
+  const label = (i: number): number => Math.min(classes - 1, Math.floor(((Math.atan2(x[2 * i + 1], x[2 * i]) + Math.PI) / (2 * Math.PI)) * classes));
+  if (sparse) return { x, xShape: [rows, 2], y: Float32Array.from({ length: rows }, (_, i) => label(i)), yShape: [rows] };
+  const y = new Float32Array(rows * classes);
+  for (let i = 0; i < rows; i++) y[i * classes + label(i)] = 1;
+  return { x, xShape: [rows, 2], y, yShape: [rows, classes] };
+};
+
+/** Several regression outputs per row, in (-1, 1). */
+const multiOutputData = (rows: number, outputs: number): TrainerData => {
+  const x = randomValues(rows * 2, 17, 3);
+  const y = Float32Array.from({ length: rows * outputs }, (_, k) => Math.tanh(x[2 * Math.floor(k / outputs)] * (1 + (k % outputs)) - x[2 * Math.floor(k / outputs) + 1]));
+  return { x, xShape: [rows, 2], y, yShape: [rows, outputs] };
+};
+
 const imageData = (rows: number): TrainerData => ({
   x: randomValues(rows * 64, 9),
   xShape: [rows, 8, 8, 1],
@@ -122,6 +155,15 @@ describe.skipIf(!available)('traced training plans on WebGPU', () => {
     ['Adam, binary crossentropy from logits, L1 and L2', dense({ type: 'adam', learningRate: 0.02 }, 'binary_crossentropy', ['elu', 'swish', 'sigmoid'], { l1: 0.001, l2: 0.01 }), playgroundData(53, true), 7],
     ['RMSprop, Huber, leaky relu/softplus, a layer without bias', dense('rmsprop', 'huber', ['leaky_relu', 'softplus', 'tanh'], { useBias: false }), playgroundData(40, false), 16],
     ['Adagrad, MSE, sigmoid, batch larger than the set', dense({ type: 'adagrad', learningRate: 0.1 }, 'mse', ['sigmoid', 'linear']), playgroundData(9, false), 12],
+    // Multi-class: the loss couples a row's outputs, computed by row after the forward pass.
+    ['Adam, softmax with categorical crossentropy (2→8→8→4, the multi-class playground)', classifier({ type: 'adam', learningRate: 0.02 }, 'categorical_crossentropy', 'softmax', 4), sectorData(60, 4), 10],
+    ['SGD with momentum, softmax with sparse categorical crossentropy, 6 classes', classifier({ type: 'sgd', learningRate: 0.1, momentum: 0.9 }, 'sparse_categorical_crossentropy', 'softmax', 6, ['relu']), sectorData(45, 6, true), 8],
+    ['RMSprop, MSE on a softmax output (its Jacobian)', classifier('rmsprop', 'mse', 'softmax', 3, ['elu', 'tanh']), sectorData(40, 3), 5],
+    ['Adagrad, categorical crossentropy on sigmoid outputs (probabilities, clipped)', classifier({ type: 'adagrad', learningRate: 0.2 }, 'categorical_crossentropy', 'sigmoid', 3), sectorData(40, 3), 9],
+    ['Adam, sparse categorical crossentropy on sigmoid probabilities', classifier({ type: 'adam', learningRate: 0.05 }, 'sparse_categorical_crossentropy', 'sigmoid', 5), sectorData(33, 5, true), 7],
+    // Element-wise losses with several outputs per row: the mean over every output element.
+    ['Adam, MSE with three tanh outputs', classifier({ type: 'adam', learningRate: 0.01 }, 'mse', 'tanh', 3), multiOutputData(30, 3), 6],
+    ['SGD, binary crossentropy from logits, two sigmoid outputs', classifier({ type: 'sgd', learningRate: 0.3 }, 'binary_crossentropy', 'sigmoid', 2), sectorData(30, 2), 4],
   ];
   for (const [name, make, data, batch] of fusedCases) {
     it(`fused dense step, ${name}: one dispatch per step, the eager CPU weights`, async () => {
@@ -178,32 +220,42 @@ describe.skipIf(!available)('traced training plans on WebGPU', () => {
     }
   });
 
-  it('the fused step reports the same loss as the eager step, and follows a new row order', async () => {
-    if (typeof gpu === 'string') throw new Error(gpu);
-    const make = dense({ type: 'adam', learningRate: 0.01 }, 'mse', ['tanh', 'tanh'], { l2: 0.01 });
-    const data = playgroundData(30, false);
-    const order = Array.from({ length: 30 }, (_, i) => (i * 7) % 30);
-    const run = async (backend: Backend): Promise<number[]> => {
-      useBackend(backend);
-      const model = make();
-      const { step, dense: spec } = model.getTrainStep();
-      const trainer = compileTrainer({ step, dense: spec, data, batchSize: 4 });
-      trainer.run(3);
-      trainer.setOrder(order);
-      trainer.run(4);
-      const loss = await trainer.latestLoss();
-      const weights = (await model.getWeights()).flatMap((w) => Array.from(w.values));
-      trainer.dispose();
-      model.dispose();
-      return [loss, ...weights];
-    };
-    expect(maxViolation(Float32Array.from(await run(gpu)), Float32Array.from(await run(cpu)))).toBe(0);
-  });
+  const lossCases: [string, () => Sequential, TrainerData][] = [
+    ['MSE with L2', dense({ type: 'adam', learningRate: 0.01 }, 'mse', ['tanh', 'tanh'], { l2: 0.01 }), playgroundData(30, false)],
+    ['softmax with categorical crossentropy (a mean over rows)', classifier({ type: 'adam', learningRate: 0.01 }, 'categorical_crossentropy', 'softmax', 4), sectorData(30, 4)],
+    ['sigmoid probabilities with sparse categorical crossentropy', classifier('sgd', 'sparse_categorical_crossentropy', 'sigmoid', 3), sectorData(30, 3, true)],
+  ];
+  for (const [name, make, data] of lossCases) {
+    it(`the fused step reports the same loss as the eager step, and follows a new row order: ${name}`, async () => {
+      if (typeof gpu === 'string') throw new Error(gpu);
+      const order = Array.from({ length: 30 }, (_, i) => (i * 7) % 30);
+      const run = async (backend: Backend): Promise<number[]> => {
+        useBackend(backend);
+        const model = make();
+        const { step, dense: spec } = model.getTrainStep();
+        const trainer = compileTrainer({ step, dense: spec, data, batchSize: 4 });
+        expect(trainer.path).toBe(backend === cpu ? 'eager' : 'fused');
+        trainer.run(3);
+        trainer.setOrder(order);
+        trainer.run(4);
+        const loss = await trainer.latestLoss();
+        const weights = (await model.getWeights()).flatMap((w) => Array.from(w.values));
+        trainer.dispose();
+        model.dispose();
+        return [loss, ...weights];
+      };
+      expect(maxViolation(Float32Array.from(await run(gpu)), Float32Array.from(await run(cpu)))).toBe(0);
+    });
+  }
 
   it('networks the fused step does not take run as a traced plan, saying why', async () => {
     if (typeof gpu === 'string') throw new Error(gpu);
     useBackend(gpu);
-    const softmax = new Sequential([layers.input({ shape: [2] }), layers.dense({ units: 3, activation: 'softmax' })], { seed: 1 });
+    // Softmax on a hidden layer: the fused step takes it on the output only.
+    const softmax = new Sequential(
+      [layers.input({ shape: [2] }), layers.dense({ units: 4, activation: 'softmax' }), layers.dense({ units: 3, activation: 'softmax' })],
+      { seed: 1 },
+    );
     softmax.compile({ optimizer: 'sgd', loss: 'sparse_categorical_crossentropy' });
     const labels: TrainerData = { ...playgroundData(20, true), y: Float32Array.from({ length: 20 }, (_, i) => i % 3), yShape: [20] };
     expect(softmax.getTrainStep().dense).toBeNull();

@@ -7,7 +7,7 @@ import type { TensorHandle } from '../backend';
 import { GRID_FEATURES, gridSetup, type GridLayer, type GridOptions } from '../../grid';
 import { copy, stridedCopy } from './array-kernels';
 import { Executor, MAX_GENERATED_PIPELINES, type Binding } from './executor';
-import { ACTIVATION_CODES, type GeneratedKernel } from './kernels';
+import { ACTIVATION_CODES, SOFTMAX_CODE, type GeneratedKernel } from './kernels';
 import { gridGroups, gridKernel, type GridArchitecture } from './grid-shader';
 import { GpuTensor, ParamWriter } from './memory';
 import { loadShaders } from './shaders';
@@ -26,7 +26,9 @@ export async function evaluateGridKernel(ex: Executor, layers: GridLayer<GpuTens
     if (l.kernel.shape.length !== 2 || l.bias.shape.length !== 1 || l.bias.shape[0] !== l.kernel.shape[1]) {
       throw new Error(`evaluateGrid: layer ${i} needs kernel [inputs, units] and bias [units], got [${l.kernel.shape}] and [${l.bias.shape}]`);
     }
-    if (ACTIVATION_CODES[l.activation] === undefined) throw new Error(`evaluateGrid: layer ${i} has unknown activation "${l.activation}"`);
+    if (l.activation !== 'softmax' && ACTIVATION_CODES[l.activation] === undefined) {
+      throw new Error(`evaluateGrid: layer ${i} has unknown activation "${l.activation}"; expected one of ${Object.keys(ACTIVATION_CODES).join(', ')}, softmax`);
+    }
     return { inputs: l.kernel.shape[0], units: l.kernel.shape[1], activation: l.activation };
   });
   const { low, high } = gridSetup(options, shapes);
@@ -75,7 +77,7 @@ function loopKernel(
   const table = new Uint32Array(layers.length * 4);
   let offset = 0;
   shapes.forEach((l, i) => {
-    table.set([l.inputs, l.units, offset, ACTIVATION_CODES[l.activation]], i * 4);
+    table.set([l.inputs, l.units, offset, l.activation === 'softmax' ? SOFTMAX_CODE : ACTIVATION_CODES[l.activation]], i * 4);
     offset += (l.inputs + 1) * l.units;
   });
   const features = Uint32Array.from(options.features, (f) => GRID_FEATURES.indexOf(f));
