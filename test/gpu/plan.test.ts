@@ -5,6 +5,7 @@ import { Sequential, layers, useBackend } from '../../src/index';
 import type { OptimizerSpec } from '../../src/index';
 import type { Backend } from '../../src/engine/backend/backend';
 import { compileTrainer, type TrainerData, type TrainerPath } from '../../src/engine/plan';
+import { counterValue } from '../../src/engine/counter';
 import { engineStats, statsDelta } from '../../src/engine/stats';
 import { cpu, maxViolation, randomValues, webgpuBackend } from './setup';
 
@@ -111,7 +112,10 @@ const imageData = (rows: number): TrainerData => ({
   yShape: [rows],
 });
 
-/** Train `steps` steps with `make()` on `backend`, in the given replay chunks; the final weights, flattened. */
+/**
+ * Train `steps` steps with `make()` on `backend`, in the given replay chunks; the final weights, flattened.
+ * With `startStep` the model's step counter starts there, and must have advanced by every step.
+ */
 async function train(
   backend: Backend,
   make: () => Sequential,
@@ -119,13 +123,19 @@ async function train(
   batchSize: number,
   chunks: number[],
   expectPath?: TrainerPath,
+  startStep?: number,
 ): Promise<Float32Array> {
   useBackend(backend);
   const model = make();
-  const { step, dense } = model.getTrainStep();
+  const { step, dense, state } = model.getTrainStep();
+  if (startStep !== undefined) backend.assign(state.counter.handle, backend.createCounter(startStep));
   const trainer = compileTrainer({ step, dense, data, batchSize });
   if (expectPath) expect(trainer.path, String(trainer.unfusedReason)).toBe(expectPath);
   for (const k of chunks) trainer.run(k);
+  if (startStep !== undefined) {
+    const steps = chunks.reduce((a, b) => a + b, 0);
+    expect(counterValue(await backend.read(state.counter.handle))).toBe(startStep + steps);
+  }
   const weights = await model.getWeights();
   trainer.dispose();
   model.dispose();
@@ -188,6 +198,21 @@ describe.skipIf(!available)('traced training plans on WebGPU', () => {
     } finally {
       gpu.executor.emulated = emulated;
     }
+  });
+
+  // An f32 counter stops at 2^24 (1 + 2^24 rounds back), where dropout masks and Adam's t would freeze.
+  it('past 2^24 steps the step counter advances, fused and replayed, and the weights equal the CPU weights', async () => {
+    if (typeof gpu === 'string') throw new Error(gpu);
+    const start = 2 ** 24 - 3;
+    const fused = classifier({ type: 'adam', learningRate: 0.02 }, 'categorical_crossentropy', 'softmax', 4);
+    const data = sectorData(40, 4);
+    const expectedFused = await train(cpu, fused, data, 10, [7], 'eager', start);
+    expect(maxViolation(await train(gpu, fused, data, 10, [2, 5], 'fused', start), expectedFused)).toBe(0);
+    // Dropout draws its mask from the counter: a fresh one every step past 2^24 too.
+    const replayed = () => mlp({ type: 'adam', learningRate: 0.01 });
+    const playground = playgroundData(50, false);
+    const expectedPlan = await train(cpu, replayed, playground, 10, [7], 'eager', start);
+    expect(maxViolation(await train(gpu, replayed, playground, 10, [3, 4], 'plan', start), expectedPlan)).toBe(0);
   });
 
   it('a device that binds fewer bytes than the parameters take: the update splits per parameter, same weights; a tensor past it is refused', async () => {
