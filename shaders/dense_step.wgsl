@@ -235,11 +235,30 @@ fn row_loss(L: Layer, r: u32, row: u32, divisor: f32) -> f32 {
   return total;
 }
 
+// Unit j of layer l (index l, the first reads the training set) for batch row r (training row `row`):
+// z = a_prev · W + b and a = act(z), stored in `work` and returned as (z, a). A softmax layer's a is z here
+// (row_loss normalizes it).
+fn forward_unit(L: Layer, l: u32, r: u32, row: u32, j: u32) -> vec2f {
+  var z = 0.0;
+  if (L.bias != NO_BIAS) { z = params[L.bias + j]; }
+  if (l == 0u) {
+    let x = row * p.x_width;
+    for (var i = 0u; i < L.inputs; i++) { z += data[x + i] * params[L.kernel + i * L.units + j]; }
+  } else {
+    for (var i = 0u; i < L.inputs; i++) { z += work[L.input + r * L.inputs + i] * params[L.kernel + i * L.units + j]; }
+  }
+  let a = activate(L.activation, z);
+  let k = r * L.units + j;
+  work[L.z + k] = z;
+  work[L.a + k] = a;
+  return vec2f(z, a);
+}
+
 // Barriers: forward one per layer (the first layer reads the training set directly, the last computes the
 // loss and its δ); backward one per layer but the first. Each layer's update runs in the phase after its
 // gradients, when nothing reads its weights any more (the δ below needs them before the update); the first
-// layer's gradient and update are one loop. So a step of L layers waits on 2L − 1 barriers (+1 for a loss
-// computed by row, +1 to sum a regularization penalty).
+// layer's gradient and update are one loop. So a step of L layers waits on 2L − 1 barriers (+1 to sum a
+// regularization penalty).
 @compute @workgroup_size(THREADS)
 fn dense_step(@builtin(local_invocation_index) lid: u32) {
   // Counters read before any barrier: thread 0 advances them after the last one.
@@ -258,36 +277,30 @@ fn dense_step(@builtin(local_invocation_index) lid: u32) {
   // element for the others.
   let divisor = f32(select(count, p.batch, categorical));
 
-  // Forward: z = a_prev · W + b, a = act(z); at the last layer, the loss and δ (unless by row).
+  // Forward: z = a_prev · W + b, a = act(z); at the last layer, the loss and δ.
   var loss_sum = 0.0;
   for (var l = 0u; l < p.layer_count; l++) {
     let L = layer(l);
-    for (var k = lid; k < p.batch * L.units; k += THREADS) {
-      let r = k / L.units;
-      let j = k % L.units;
-      var z = 0.0;
-      if (L.bias != NO_BIAS) { z = params[L.bias + j]; }
-      if (l == 0u) {
-        let x = row_of(first, r) * p.x_width;
-        for (var i = 0u; i < L.inputs; i++) { z += data[x + i] * params[L.kernel + i * L.units + j]; }
-      } else {
-        for (var i = 0u; i < L.inputs; i++) { z += work[L.input + r * L.inputs + i] * params[L.kernel + i * L.units + j]; }
+    if (l == last_index && by_row) {
+      // A row's outputs are coupled: one thread computes a whole row, then its loss (no extra barrier).
+      for (var r = lid; r < p.batch; r += THREADS) {
+        let row = row_of(first, r);
+        for (var j = 0u; j < L.units; j++) { forward_unit(L, l, r, row, j); }
+        loss_sum += row_loss(L, r, row, divisor);
       }
-      let a = activate(L.activation, z);
-      work[L.z + k] = z;
-      work[L.a + k] = a;
-      if (l == last_index && !by_row) {
-        let y_true = data[p.y_offset + row_of(first, r) * p.y_width + j];
-        let lg = element_loss(p.loss_kind, p.from_logits == 1u, p.clip_low, p.clip_high, a, y_true);
-        loss_sum += lg.x;
-        work[L.delta + k] = lg.y / divisor * slope(L.activation, a, z);
+    } else {
+      for (var k = lid; k < p.batch * L.units; k += THREADS) {
+        let r = k / L.units;
+        let j = k % L.units;
+        let row = row_of(first, r);
+        let za = forward_unit(L, l, r, row, j);
+        if (l == last_index) {
+          let lg = element_loss(p.loss_kind, p.from_logits == 1u, p.clip_low, p.clip_high, za.y, data[p.y_offset + row * p.y_width + j]);
+          loss_sum += lg.x;
+          work[L.delta + k] = lg.y / divisor * slope(L.activation, za.y, za.x);
+        }
       }
     }
-    loss_partial[lid] = loss_sum;
-    phase_end();
-  }
-  if (by_row) {
-    for (var r = lid; r < p.batch; r += THREADS) { loss_sum += row_loss(output, r, row_of(first, r), divisor); }
     loss_partial[lid] = loss_sum;
     phase_end();
   }

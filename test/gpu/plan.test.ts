@@ -195,6 +195,10 @@ describe.skipIf(!available)('traced training plans on WebGPU', () => {
       const expected = await train(cpu, make, data, 64, [6], 'eager');
       const actual = await train(gpu, make, data, 64, [2, 4], 'fused');
       expect(maxViolation(actual, expected)).toBe(0);
+      // Softmax with cross-entropy, a batch of more rows than threads (one thread per row at the output).
+      const multiclass = classifier({ type: 'adam', learningRate: 0.01 }, 'categorical_crossentropy', 'softmax', 5);
+      const sectors = sectorData(400, 5);
+      expect(maxViolation(await train(gpu, multiclass, sectors, 300, [1, 3], 'fused'), await train(cpu, multiclass, sectors, 300, [4], 'eager'))).toBe(0);
     } finally {
       gpu.executor.emulated = emulated;
     }
