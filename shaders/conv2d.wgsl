@@ -14,26 +14,7 @@
 // Measured on SwiftShader (the CNN benchmark's layers): about matmul_blocked's rate, where the previous
 // one-output-per-thread direct loops ran 10-20× slower.
 
-struct Params {
-  batch: u32,
-  in_h: u32,
-  in_w: u32,
-  in_c: u32,
-  out_h: u32,
-  out_w: u32,
-  out_c: u32,
-  kh: u32,
-  kw: u32,
-  sh: u32,
-  sw: u32,
-  pad_top: u32,
-  pad_left: u32,
-  // conv2d_forward's epilogue.
-  activation: u32,
-  has_bias: u32,
-  // conv2d_filter_grad: output lines (n, oy) per partial sum.
-  lines_per_chunk: u32,
-}
+// struct Params: generated from its declaration in src/engine/backend/webgpu/layouts.ts.
 
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> in0: array<f32>;

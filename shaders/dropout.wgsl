@@ -2,12 +2,7 @@
 // src/engine/random.ts, all u32 arithmetic wrapping mod 2^32, so CPU and GPU draw identical masks.
 // The step is read on the device from the counter, so a replayed step draws a fresh mask.
 
-struct Params {
-  size: u32,
-  seed: u32,
-  threshold: f32, // rate, rounded to f32 (as the CPU backend compares)
-  keep: f32, // 1 / (1 - rate)
-}
+// struct Params: generated from its declaration in src/engine/backend/webgpu/layouts.ts.
 
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> step: array<u32>; // the step counter (src/engine/counter.ts)

@@ -1,23 +1,7 @@
 // Element-wise kernels: unary math, broadcasting binary ops, activations and their gradients, fill, copy.
 // Shapes are collapsed on the host (adjacent axes that broadcast alike are merged), so rank is usually 1–3.
 
-struct MapParams {
-  size: u32,
-  op: u32,
-  value: f32,
-  _pad: u32,
-}
-
-// Broadcasting binary op over an output of up to 8 axes; a stride of 0 repeats an input along that axis.
-struct BinaryParams {
-  size: u32,
-  rank: u32,
-  op: u32,
-  _pad: u32,
-  shape: array<vec4u, 2>,
-  a_strides: array<vec4u, 2>,
-  b_strides: array<vec4u, 2>,
-}
+// structs MapParams, BinaryParams: generated from their declarations in src/engine/backend/webgpu/layouts.ts.
 
 @group(0) @binding(0) var<uniform> mp: MapParams;
 @group(0) @binding(0) var<uniform> bp: BinaryParams;

@@ -1,31 +1,7 @@
 // Kernels that move values: one strided copy serves transpose, slice, pad (after a zero fill) and each
 // part of a concat; plus row gathering and the trainer's per-step batch indices.
 
-// Iterates over `shape`; element c goes from src[src_start + Σ c_d·src_strides_d]
-// to dst[dst_start + Σ c_d·dst_strides_d].
-struct CopyParams {
-  size: u32,
-  rank: u32,
-  src_start: u32,
-  dst_start: u32,
-  shape: array<vec4u, 2>,
-  src_strides: array<vec4u, 2>,
-  dst_strides: array<vec4u, 2>,
-}
-
-struct GatherParams {
-  rows: u32, // indices
-  row_size: u32, // elements per row
-  source_rows: u32,
-  size: u32, // rows · row_size
-}
-
-struct BatchParams {
-  batch: u32,
-  order_size: u32,
-  _pad0: u32,
-  _pad1: u32,
-}
+// structs CopyParams, GatherParams, BatchParams: generated from their declarations in src/engine/backend/webgpu/layouts.ts.
 
 @group(0) @binding(0) var<uniform> cp: CopyParams;
 @group(0) @binding(0) var<uniform> gp: GatherParams;

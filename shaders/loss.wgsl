@@ -4,16 +4,7 @@
 // second pass. Clipping and the fromLogits paths follow the CPU backend (src/engine/backend/cpu/loss.ts);
 // the element-wise losses are in loss_terms.wgsl.
 
-struct Params {
-  kind: u32, // LOSS_CODES in kernels.ts
-  from_logits: u32,
-  size: u32, // elements of pred
-  rows: u32, // rows for the categorical kinds
-  classes: u32,
-  clip_low: f32,
-  clip_high: f32,
-  _pad: u32,
-}
+// struct Params: generated from its declaration in src/engine/backend/webgpu/layouts.ts.
 
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> pred: array<f32>;
@@ -33,9 +24,9 @@ fn row_loss(r: u32) -> f32 {
   let label = labels[r];
   if (sparse && (label < 0.0 || label >= f32(p.classes) || label != floor(label))) {
     // The CPU backend throws here; a kernel cannot, so the loss turns NaN where the caller will see it.
-    // (`| p._pad`, which is 0, keeps the NaN a runtime value: WGSL rejects NaN constants.)
+    // (`| p.zero`, which is 0, keeps the NaN a runtime value: WGSL rejects NaN constants.)
     for (var j = 0u; j < p.classes; j++) { grad[base + j] = 0.0; }
-    return bitcast<f32>(0x7fc00000u | p._pad);
+    return bitcast<f32>(0x7fc00000u | p.zero);
   }
   let lbl = u32(label);
   if (p.from_logits == 1u) {

@@ -11,16 +11,7 @@
 override TRANS_A: bool = false;
 override TRANS_B: bool = false;
 
-struct Params {
-  m: u32,
-  n: u32,
-  k: u32,
-  activation: u32,
-  has_bias: u32,
-  _pad0: u32,
-  _pad1: u32,
-  _pad2: u32,
-}
+// struct Params: generated from its declaration in src/engine/backend/webgpu/layouts.ts.
 
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> a: array<f32>;

@@ -4,13 +4,7 @@
 // `segments` table maps a thread's element to its parameter's L1/L2 coefficients.
 // The update rule itself is in update_rules.wgsl.
 
-struct Params {
-  size: u32, // elements in the arenas (padding included)
-  segment_count: u32,
-  _pad0: u32,
-  _pad1: u32,
-  rule: UpdateRule,
-}
+// struct Params: generated from its declaration in src/engine/backend/webgpu/layouts.ts.
 
 // Per parameter: [start element, end element, l1, l2] (l1 and l2 as f32 bits).
 @group(0) @binding(0) var<uniform> p: Params;

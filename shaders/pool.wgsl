@@ -1,24 +1,7 @@
 // Max and average pooling, NHWC. Padded positions are skipped (TensorFlow): max over the valid window
 // elements, average divided by the number of valid elements.
 
-struct Params {
-  batch: u32,
-  in_h: u32,
-  in_w: u32,
-  channels: u32,
-  out_h: u32,
-  out_w: u32,
-  ph: u32,
-  pw: u32,
-  sh: u32,
-  sw: u32,
-  pad_top: u32,
-  pad_left: u32,
-  is_max: u32,
-  size: u32,
-  _pad0: u32,
-  _pad1: u32,
-}
+// struct Params: generated from its declaration in src/engine/backend/webgpu/layouts.ts.
 
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> x: array<f32>;

@@ -5,20 +5,7 @@
 //   reduce_workgroup  one 64-thread workgroup per output and a tree in workgroup memory: a few long sums (a
 //                     loss mean, a conv layer's bias gradient), which too few threads would walk serially.
 
-struct Params {
-  out_size: u32,
-  reduce_size: u32,
-  op: u32, // 0 sum, 1 mean, 2 max
-  kept_rank: u32,
-  red_rank: u32, // the reduced axes but the innermost, which is walked with a plain stride:
-  inner_size: u32,
-  inner_stride: u32,
-  _pad0: u32,
-  kept_shape: array<vec4u, 2>,
-  kept_strides: array<vec4u, 2>,
-  red_shape: array<vec4u, 2>,
-  red_strides: array<vec4u, 2>,
-}
+// struct Params: generated from its declaration in src/engine/backend/webgpu/layouts.ts.
 
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> x: array<f32>;

@@ -1,11 +1,6 @@
 // Softmax over the last axis, one thread per row, subtracting the row maximum first (stable for any logits).
 
-struct Params {
-  rows: u32,
-  cols: u32,
-  _pad0: u32,
-  _pad1: u32,
-}
+// struct Params: generated from its declaration in src/engine/backend/webgpu/layouts.ts.
 
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> x: array<f32>;

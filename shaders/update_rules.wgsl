@@ -2,17 +2,7 @@
 // training step (dense_step.wgsl). Regularization is folded into the gradient first:
 // g += l1·sign(w) + 2·l2·w (Keras semantics, as the CPU backend in src/engine/backend/cpu/optimizer.ts).
 
-// Also a member of the kernels' parameter blocks (written by writeUpdateRule in nn-kernels.ts).
-struct UpdateRule {
-  kind: u32, // OPTIMIZER_CODES: 0 sgd, 1 rmsprop, 2 adam, 3 adagrad
-  nesterov: u32,
-  lr: f32,
-  momentum: f32,
-  rho: f32,
-  beta1: f32,
-  beta2: f32,
-  epsilon: f32,
-}
+// struct UpdateRule: generated from its declaration in src/engine/backend/webgpu/layouts.ts.
 
 // The updated [w, slot0, slot1] from w, its gradient and slots; `t` is the 1-based step (Adam's bias
 // correction). slot1 is Adam's second moment; other kinds return it unchanged.

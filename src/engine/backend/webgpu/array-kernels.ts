@@ -3,7 +3,8 @@ import type { ActivationKind, BinaryOp, ReduceOp, Shape, UnaryOp } from '../back
 import { broadcastShapes, checkConcatShapes, checkSliceRange, shapeSize, stridesOf } from '../../shape';
 import { Executor } from './executor';
 import { ACTIVATION_CODES, BINARY_CODES, UNARY_CODES } from './kernels';
-import { GpuTensor, ParamWriter, Storage } from './memory';
+import { batchParams, binaryParams, copyParams, gatherParams, mapParams, reduceParams, softmaxParams } from './layouts';
+import { GpuTensor, Storage } from './memory';
 
 const fmt = (shape: Shape): string => `[${shape.join(', ')}]`;
 const groups = Executor.groups1d;
@@ -16,14 +17,14 @@ function code<K extends string>(table: Record<K, number>, key: K, kernel: string
 
 export function unary(ex: Executor, op: UnaryOp, x: GpuTensor): GpuTensor {
   const out = ex.alloc(x.shape);
-  const params = new ParamWriter().u(x.size, code(UNARY_CODES, op, 'unary')).done();
+  const params = mapParams.write({ size: x.size, op: code(UNARY_CODES, op, 'unary'), value: 0 });
   ex.dispatch('unary', params, [x.storage, out.storage], groups(x.size));
   return out;
 }
 
 export function activation(ex: Executor, kind: ActivationKind, x: GpuTensor): GpuTensor {
   const out = ex.alloc(x.shape);
-  const params = new ParamWriter().u(x.size, code(ACTIVATION_CODES, kind, 'activation')).done();
+  const params = mapParams.write({ size: x.size, op: code(ACTIVATION_CODES, kind, 'activation'), value: 0 });
   ex.dispatch('activation', params, [x.storage, out.storage], groups(x.size));
   return out;
 }
@@ -36,7 +37,7 @@ export function activationGrad(ex: Executor, kind: ActivationKind, y: GpuTensor,
     if (x.size !== y.size) throw new Error(`${k}: x ${fmt(x.shape)} and y ${fmt(y.shape)} differ`);
   }
   const out = ex.alloc(y.shape);
-  const params = new ParamWriter().u(y.size, code(ACTIVATION_CODES, kind, 'activationGrad')).done();
+  const params = mapParams.write({ size: y.size, op: code(ACTIVATION_CODES, kind, 'activationGrad'), value: 0 });
   const kernel = kind === 'relu' ? 'activation_grad_relu' : 'activation_grad';
   ex.dispatch(kernel, params, [y.storage, dy.storage, (x ?? y).storage, out.storage], groups(y.size));
   return out;
@@ -49,7 +50,7 @@ export function fill(ex: Executor, shape: Shape, value: number): GpuTensor {
 }
 
 function fillStorage(ex: Executor, s: Storage, value: number): void {
-  ex.dispatch('fill', new ParamWriter().u(s.elements, 0).f(value).done(), [s], groups(s.elements));
+  ex.dispatch('fill', mapParams.write({ size: s.elements, op: 0, value }), [s], groups(s.elements));
 }
 
 /**
@@ -83,12 +84,14 @@ export function binary(ex: Executor, op: BinaryOp, a: GpuTensor, b: GpuTensor): 
   const shape = broadcastShapes(a.shape, b.shape, `binary ${op}`);
   const out = ex.alloc(shape);
   const c = collapse(shape, [broadcastStrides(a.shape, shape), broadcastStrides(b.shape, shape)]);
-  const params = new ParamWriter()
-    .u(out.size, c.shape.length, code(BINARY_CODES, op, 'binary'), 0)
-    .vec8(c.shape)
-    .vec8(c.strides[0])
-    .vec8(c.strides[1])
-    .done();
+  const params = binaryParams.write({
+    size: out.size,
+    rank: c.shape.length,
+    op: code(BINARY_CODES, op, 'binary'),
+    shape: c.shape,
+    a_strides: c.strides[0],
+    b_strides: c.strides[1],
+  });
   ex.dispatch('binary', params, [a.storage, b.storage, out.storage], groups(out.size));
   return out;
 }
@@ -98,7 +101,7 @@ export function softmax(ex: Executor, x: GpuTensor): GpuTensor {
   const cols = x.shape[x.shape.length - 1];
   const rows = cols === 0 ? 0 : x.size / cols;
   const out = ex.alloc(x.shape);
-  ex.dispatch('softmax', new ParamWriter().u(rows, cols).done(), [x.storage, out.storage], groups(rows));
+  ex.dispatch('softmax', softmaxParams.write({ rows, cols }), [x.storage, out.storage], groups(rows));
   return out;
 }
 
@@ -137,13 +140,19 @@ export function reduceInto(ex: Executor, opCode: number, src: Storage, shape: Sh
   // The innermost reduced axis is walked with its stride; the kernel indexes the outer ones through tables.
   const innerSize = red.shape.pop() ?? 1;
   const innerStride = red.strides[0].pop() ?? 0;
-  const params = new ParamWriter()
-    .u(outSize, reduceSize, opCode, kept.shape.length, red.shape.length, innerSize, innerStride, 0)
-    .vec8(kept.shape)
-    .vec8(kept.strides[0])
-    .vec8(red.shape)
-    .vec8(red.strides[0])
-    .done();
+  const params = reduceParams.write({
+    out_size: outSize,
+    reduce_size: reduceSize,
+    op: opCode,
+    kept_rank: kept.shape.length,
+    red_rank: red.shape.length,
+    inner_size: innerSize,
+    inner_stride: innerStride,
+    kept_shape: kept.shape,
+    kept_strides: kept.strides[0],
+    red_shape: red.shape,
+    red_strides: red.strides[0],
+  });
   if (outSize < WORKGROUP_REDUCE_OUTPUTS && reduceSize >= WORKGROUP_REDUCE_FROM) {
     const x = Math.min(outSize, 65535);
     ex.dispatch('reduce_workgroup', params, [src, dst], [Math.max(1, x), Math.max(1, Math.ceil(outSize / Math.max(1, x))), 1]);
@@ -166,12 +175,15 @@ export function stridedCopy(
   const size = shapeSize(shape);
   if (size === 0) return;
   const c = collapse(shape, [srcStrides, dstStrides]);
-  const params = new ParamWriter()
-    .u(size, c.shape.length, srcStart, dstStart)
-    .vec8(c.shape)
-    .vec8(c.strides[0])
-    .vec8(c.strides[1])
-    .done();
+  const params = copyParams.write({
+    size,
+    rank: c.shape.length,
+    src_start: srcStart,
+    dst_start: dstStart,
+    shape: c.shape,
+    src_strides: c.strides[0],
+    dst_strides: c.strides[1],
+  });
   ex.dispatch('strided_copy', params, [src, dst], groups(size));
 }
 
@@ -235,7 +247,7 @@ export function gatherRows(ex: Executor, x: GpuTensor, indices: GpuTensor): GpuT
   const rowSize = n === 0 ? 0 : x.size / n;
   const m = indices.size;
   const out = ex.alloc([m, ...x.shape.slice(1)]);
-  const params = new ParamWriter().u(m, rowSize, n, m * rowSize).done();
+  const params = gatherParams.write({ rows: m, row_size: rowSize, source_rows: n, size: m * rowSize });
   if (m * rowSize > 0) ex.dispatch('gather_rows', params, [x.storage, indices.storage, out.storage], groups(m * rowSize));
   return out;
 }
@@ -246,6 +258,6 @@ export function batchIndices(ex: Executor, order: GpuTensor, counter: GpuTensor,
   if (!Number.isInteger(batch) || batch < 1) throw new Error(`batchIndices: batch must be a positive integer, got ${batch}`);
   if (order.size > 65535) throw new Error(`batchIndices: at most 65,535 rows are supported, got ${order.size}`);
   const out = ex.alloc([batch]);
-  ex.dispatch('batch_indices', new ParamWriter().u(batch, order.size).done(), [order.storage, out.storage, counter.storage], [1, 1, 1]);
+  ex.dispatch('batch_indices', batchParams.write({ batch, order_size: order.size }), [order.storage, out.storage, counter.storage], [1, 1, 1]);
   return out;
 }

@@ -5,7 +5,9 @@
 // (the grid's, see grid-shader.ts) compile on first use instead, through the executor's cache.
 import type { ActivationKind, BinaryOp, LossKind, OptimizerKind, UnaryOp } from '../backend';
 import { stats } from '../../stats';
+import { FILE_LAYOUTS } from './layouts';
 import type { ShaderFile } from './shaders';
+import { structsWgsl } from './struct-layout';
 import { tableConstants } from './dense-table';
 
 export interface KernelSpec {
@@ -124,13 +126,14 @@ const INCLUDES: Partial<Record<ShaderFile, ShaderFile[]>> = {
   grid_loop: ['grid'],
 };
 
-/** The file's WGSL with its helpers prepended (WGSL has no includes). */
+/** The file's WGSL with its helpers and its parameter structs (layouts.ts) prepended (WGSL has no includes). */
 export function kernelSource(file: ShaderFile, shaders: Map<ShaderFile, string>): string {
   const parts = ['common' as const, ...(INCLUDES[file] ?? []), file].map((name) => {
     const text = shaders.get(name);
     if (text === undefined) throw new Error(`WebGPU: shader file shaders/${name}.wgsl is missing`);
     return text;
   });
+  parts.splice(1, 0, structsWgsl(FILE_LAYOUTS[file] ?? []));
   return parts.join('\n');
 }
 

@@ -6,6 +6,7 @@ import { CLIP_HIGH, CLIP_LOW } from '../cpu/loss';
 import { SLOT_COUNTS } from '../cpu/optimizer';
 import { Executor, type DispatchRecord } from './executor';
 import { ACTIVATION_CODES, LOSS_CODES, OPTIMIZER_CODES } from './kernels';
+import { convParams as convLayout, dropoutParams, lossParams, matmulParams, optimizerParams, poolParams, updateRule } from './layouts';
 import { f32Bits, GpuTensor, ParamWriter, Storage } from './memory';
 import { reduceInto } from './array-kernels';
 
@@ -37,7 +38,7 @@ export function matmul(
   if (act === undefined) throw new Error(`matmul: unknown activation "${activation}"; expected one of ${Object.keys(ACTIVATION_CODES).join(', ')}`);
   const out = ex.alloc([m, n]);
   if (m * n === 0) return out;
-  const params = new ParamWriter().u(m, n, k, act, bias ? 1 : 0).done();
+  const params = matmulParams.write({ m, n, k, activation: act, has_bias: bias ? 1 : 0 });
   const variant = `${transposeA ? 1 : 0}${transposeB ? 1 : 0}` as '00' | '01' | '10' | '11';
   const bindings = [a.storage, b.storage, bias?.storage ?? dummy, out.storage];
   if (m * n <= SMALL_MATMUL_OUTPUTS) {
@@ -76,10 +77,24 @@ function convGeometry(xShape: Shape, wShape: Shape, info: Conv2DInfo, kernel: st
 }
 
 function convParams(g: ConvGeometry, extra: { activation?: number; hasBias?: boolean; linesPerChunk?: number } = {}): Uint32Array {
-  return new ParamWriter()
-    .u(g.batch, g.inH, g.inW, g.inC, g.outH, g.outW, g.outC, g.kh, g.kw, g.info.strides[0], g.info.strides[1], g.padTop, g.padLeft)
-    .u(extra.activation ?? 0, extra.hasBias ? 1 : 0, extra.linesPerChunk ?? 0)
-    .done();
+  return convLayout.write({
+    batch: g.batch,
+    in_h: g.inH,
+    in_w: g.inW,
+    in_c: g.inC,
+    out_h: g.outH,
+    out_w: g.outW,
+    out_c: g.outC,
+    kh: g.kh,
+    kw: g.kw,
+    sh: g.info.strides[0],
+    sw: g.info.strides[1],
+    pad_top: g.padTop,
+    pad_left: g.padLeft,
+    activation: extra.activation ?? 0,
+    has_bias: extra.hasBias ? 1 : 0,
+    lines_per_chunk: extra.linesPerChunk ?? 0,
+  });
 }
 
 function checkDy(dy: GpuTensor, g: ConvGeometry, kernel: string): void {
@@ -162,10 +177,22 @@ function poolGeometry(shape: Shape, info: Pool2DInfo, kernel: string): { outShap
   return {
     outShape,
     params: (size) =>
-      new ParamWriter()
-        .u(shape[0], shape[1], shape[2], shape[3], rows.out, cols.out, ph, pw, info.strides[0], info.strides[1])
-        .u(rows.padBefore, cols.padBefore, info.type === 'max' ? 1 : 0, size)
-        .done(),
+      poolParams.write({
+        batch: shape[0],
+        in_h: shape[1],
+        in_w: shape[2],
+        channels: shape[3],
+        out_h: rows.out,
+        out_w: cols.out,
+        ph,
+        pw,
+        sh: info.strides[0],
+        sw: info.strides[1],
+        pad_top: rows.padBefore,
+        pad_left: cols.padBefore,
+        is_max: info.type === 'max' ? 1 : 0,
+        size,
+      }),
   };
 }
 
@@ -215,10 +242,16 @@ export function lossWithGrad(ex: Executor, info: LossInfo, pred: GpuTensor, targ
   }
   const loss = ex.alloc([]);
   const grad = ex.alloc(pred.shape);
-  const params = new ParamWriter()
-    .u(kindCode, info.fromLogits ? 1 : 0, pred.size, rows, classes)
-    .f(CLIP_LOW, CLIP_HIGH)
-    .done();
+  const params = lossParams.write({
+    kind: kindCode,
+    from_logits: info.fromLogits ? 1 : 0,
+    size: pred.size,
+    rows,
+    classes,
+    clip_low: CLIP_LOW,
+    clip_high: CLIP_HIGH,
+    zero: 0,
+  });
   ex.dispatch('loss_with_grad', params, [pred.storage, target.storage, loss.storage, grad.storage], [1, 1, 1]);
   return { loss, grad };
 }
@@ -229,7 +262,7 @@ export function dropoutMask(ex: Executor, shape: Shape, rate: number, seed: numb
   if (step.size !== 1) throw new Error(`dropoutMask: step must be a one-element counter, got ${fmt(step.shape)}`);
   const threshold = Math.fround(rate);
   const out = ex.alloc(shape);
-  const params = new ParamWriter().u(out.size, seed).f(threshold, 1 / (1 - threshold)).done();
+  const params = dropoutParams.write({ size: out.size, seed, threshold, keep: 1 / (1 - threshold) });
   ex.dispatch('dropout_mask', params, [step.storage, out.storage], groups(out.size));
   return out;
 }
@@ -243,11 +276,23 @@ export interface UpdatePart {
   l2: number;
 }
 
-/** The UpdateRule member of a parameter block (update_rules.wgsl), at a 16-byte aligned position. */
+/** The UpdateRule member of a parameter block (layouts.ts). */
+export function updateRuleValues(config: OptimizerConfig): Parameters<typeof updateRule.write>[0] {
+  return {
+    kind: OPTIMIZER_CODES[config.kind],
+    nesterov: config.nesterov ? 1 : 0,
+    lr: config.learningRate,
+    momentum: config.momentum,
+    rho: config.rho,
+    beta1: config.beta1,
+    beta2: config.beta2,
+    epsilon: config.epsilon,
+  };
+}
+
+/** Appends the UpdateRule to a ParamWriter block (for blocks not yet declared in layouts.ts), 16-byte aligned. */
 export function writeUpdateRule(w: ParamWriter, config: OptimizerConfig): ParamWriter {
-  return w
-    .u(OPTIMIZER_CODES[config.kind], config.nesterov ? 1 : 0)
-    .f(config.learningRate, config.momentum, config.rho, config.beta1, config.beta2, config.epsilon);
+  return w.u(...updateRule.write(updateRuleValues(config)));
 }
 
 /** Slots that fit the optimizer and the parameter, and (where given) a gradient of the parameter's shape. */
@@ -280,6 +325,6 @@ export function updateDispatch(
 ): DispatchRecord {
   const table = new Uint32Array(segments.length * 4);
   segments.forEach((s, i) => table.set([s.start, s.end, f32Bits(s.l1), f32Bits(s.l2)], i * 4));
-  const p = writeUpdateRule(new ParamWriter().u(size, segments.length, 0, 0), config).done();
+  const p = optimizerParams.write({ size, segment_count: segments.length, rule: updateRuleValues(config) });
   return { kernel: 'apply_updates', params: p, bindings: [{ table }, step, grads, params, slot0, slot1], groups: groups(size) };
 }

@@ -1,0 +1,146 @@
+// Every parameter block of the WGSL kernels, declared once: kernels.ts prepends each file's structs to its
+// WGSL (the .wgsl files only use them), and the launchers fill them by field name with `.write({...})`.
+import type { ShaderFile } from './shaders';
+import { struct, type Fields, type StructLayout } from './struct-layout';
+
+export const updateRule = struct('UpdateRule', {
+  kind: 'u32', // OPTIMIZER_CODES in kernels.ts
+  nesterov: 'u32',
+  lr: 'f32',
+  momentum: 'f32',
+  rho: 'f32',
+  beta1: 'f32',
+  beta2: 'f32',
+  epsilon: 'f32',
+});
+
+/** unary, activation, activation_grad and fill: `op` is a UNARY or ACTIVATION code, `value` fill's. */
+export const mapParams = struct('MapParams', { size: 'u32', op: 'u32', value: 'f32' });
+
+/** Broadcasting binary op over up to 8 axes; a stride of 0 repeats an input along that axis. */
+export const binaryParams = struct('BinaryParams', {
+  size: 'u32',
+  rank: 'u32',
+  op: 'u32', // BINARY_CODES
+  shape: 'vec8u',
+  a_strides: 'vec8u',
+  b_strides: 'vec8u',
+});
+
+export const matmulParams = struct('Params', { m: 'u32', n: 'u32', k: 'u32', activation: 'u32', has_bias: 'u32' });
+
+export const convParams = struct('Params', {
+  batch: 'u32',
+  in_h: 'u32',
+  in_w: 'u32',
+  in_c: 'u32',
+  out_h: 'u32',
+  out_w: 'u32',
+  out_c: 'u32',
+  kh: 'u32',
+  kw: 'u32',
+  sh: 'u32',
+  sw: 'u32',
+  pad_top: 'u32',
+  pad_left: 'u32',
+  activation: 'u32', // conv2d_forward's epilogue
+  has_bias: 'u32',
+  lines_per_chunk: 'u32', // conv2d_filter_grad: output lines (n, oy) per partial sum
+});
+
+export const poolParams = struct('Params', {
+  batch: 'u32',
+  in_h: 'u32',
+  in_w: 'u32',
+  channels: 'u32',
+  out_h: 'u32',
+  out_w: 'u32',
+  ph: 'u32',
+  pw: 'u32',
+  sh: 'u32',
+  sw: 'u32',
+  pad_top: 'u32',
+  pad_left: 'u32',
+  is_max: 'u32',
+  size: 'u32',
+});
+
+/**
+ * Kept axes index the output, reduced ones are summed over (each with its input strides); the innermost
+ * reduced axis is walked with a plain stride (inner_size, inner_stride) and is not in red_shape.
+ */
+export const reduceParams = struct('Params', {
+  out_size: 'u32',
+  reduce_size: 'u32',
+  op: 'u32', // 0 sum, 1 mean, 2 max
+  kept_rank: 'u32',
+  red_rank: 'u32',
+  inner_size: 'u32',
+  inner_stride: 'u32',
+  kept_shape: 'vec8u',
+  kept_strides: 'vec8u',
+  red_shape: 'vec8u',
+  red_strides: 'vec8u',
+});
+
+export const softmaxParams = struct('Params', { rows: 'u32', cols: 'u32' });
+
+export const lossParams = struct('Params', {
+  kind: 'u32', // LOSS_CODES
+  from_logits: 'u32',
+  size: 'u32', // elements of pred
+  rows: 'u32', // rows for the categorical kinds
+  classes: 'u32',
+  clip_low: 'f32',
+  clip_high: 'f32',
+  zero: 'u32', // always 0: `bits | zero` makes a NaN that WGSL does not reject as a constant
+});
+
+export const dropoutParams = struct('Params', {
+  size: 'u32',
+  seed: 'u32',
+  threshold: 'f32', // rate, rounded to f32 (as the CPU backend compares)
+  keep: 'f32', // 1 / (1 - rate)
+});
+
+export const optimizerParams = struct('Params', {
+  size: 'u32', // elements in the arenas (padding included)
+  segment_count: 'u32',
+  rule: updateRule,
+});
+
+/** Element c of `shape` goes from src[src_start + Σ c_d·src_strides_d] to dst[dst_start + Σ c_d·dst_strides_d]. */
+export const copyParams = struct('CopyParams', {
+  size: 'u32',
+  rank: 'u32',
+  src_start: 'u32',
+  dst_start: 'u32',
+  shape: 'vec8u',
+  src_strides: 'vec8u',
+  dst_strides: 'vec8u',
+});
+
+export const gatherParams = struct('GatherParams', {
+  rows: 'u32', // indices
+  row_size: 'u32', // elements per row
+  source_rows: 'u32',
+  size: 'u32', // rows · row_size
+});
+
+export const batchParams = struct('BatchParams', { batch: 'u32', order_size: 'u32' });
+
+/** The structs each shader file uses (nested ones are added by structsWgsl). */
+export const FILE_LAYOUTS: Partial<Record<ShaderFile, StructLayout<Fields>[]>> = {
+  elementwise: [mapParams, binaryParams],
+  matmul: [matmulParams],
+  conv2d: [convParams],
+  pool: [poolParams],
+  reduce: [reduceParams],
+  softmax: [softmaxParams],
+  loss: [lossParams],
+  dropout: [dropoutParams],
+  optimizer: [optimizerParams],
+  layout: [copyParams, gatherParams, batchParams],
+  // dense_step.wgsl declares its own Params, which nests the shared update rule.
+  dense_step: [updateRule],
+};
