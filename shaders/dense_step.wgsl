@@ -10,25 +10,7 @@
 // Memory: activations, deltas and gradients live in the `work` buffer (a workgroup may only have 16 KiB of
 // shared memory, too little for batch 100 × 10 layers × 32 neurons); on a GPU they stay in cache.
 
-struct Params {
-  layer_count: u32,
-  batch: u32,
-  rows: u32, // training-set rows (the order's length)
-  x_width: u32,
-  y_width: u32, // the last layer's units (a class index for SPARSE_CATEGORICAL: 1)
-  y_offset: u32, // where the targets start in `data` (x starts at 0)
-  order_offset: u32, // where the row order starts in `data`
-  loss_kind: u32, // LOSS_CODES: 0 mse, 1 mae, 2 huber, 3 binary crossentropy, CATEGORICAL, SPARSE_CATEGORICAL
-  from_logits: u32,
-  clip_low: f32,
-  clip_high: f32,
-  segment_count: u32,
-  grad_offset: u32, // gradients in `work`, laid out like the parameter arena
-  slot_stride: u32, // slot j of parameter element i is slots[j · slot_stride + i]
-  regularized: u32, // 1 when some parameter has an L1 or L2 penalty to add to the loss
-  _pad: u32,
-  rule: UpdateRule,
-}
+// struct Params (nesting UpdateRule): generated from its declaration in src/engine/backend/webgpu/layouts.ts.
 
 // table: per layer LAYER_WORDS words, then per parameter SEGMENT_WORDS, laid out and named in
 // src/engine/backend/webgpu/dense-table.ts (these override constants come from there). A layer's output

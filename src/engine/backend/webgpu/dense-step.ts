@@ -7,8 +7,9 @@ import { CLIP_HIGH, CLIP_LOW } from '../cpu/loss';
 import type { DispatchRecord, Executor } from './executor';
 import { denseTable, NO_BIAS } from './dense-table';
 import { ACTIVATION_CODES, LOSS_CODES, SOFTMAX_CODE } from './kernels';
-import { f32Bits, gpu, GpuTensor, ParamWriter, Storage } from './memory';
-import { checkUpdates, writeUpdateRule } from './nn-kernels';
+import { denseStepParams } from './layouts';
+import { f32Bits, gpu, GpuTensor, Storage } from './memory';
+import { checkUpdates, updateRuleValues } from './nn-kernels';
 import { arenaLayout } from './plan-recorder';
 
 /** Items (row × neuron, or weight) in a step's largest phase up to which a GPU runs the 32-thread variant. */
@@ -147,14 +148,24 @@ export function denseDispatch(d: DenseEntry, params: Storage, slots: Storage, em
   );
   const xSize = d.rows * d.xWidth;
   const regularized = d.parts.some((p) => p.l1 !== 0 || p.l2 !== 0) ? 1 : 0;
-  const uniform = writeUpdateRule(
-    new ParamWriter()
-      .u(d.layers.length, d.batch, d.rows, d.xWidth, d.yWidth, xSize, xSize + d.rows * d.yWidth)
-      .u(LOSS_CODES[d.loss.kind], d.loss.fromLogits ? 1 : 0)
-      .f(CLIP_LOW, CLIP_HIGH)
-      .u(d.parts.length, d.gradOffset, total, regularized, 0),
-    d.optimizer,
-  ).done();
+  const uniform = denseStepParams.write({
+    layer_count: d.layers.length,
+    batch: d.batch,
+    rows: d.rows,
+    x_width: d.xWidth,
+    y_width: d.yWidth,
+    y_offset: xSize,
+    order_offset: xSize + d.rows * d.yWidth,
+    loss_kind: LOSS_CODES[d.loss.kind],
+    from_logits: d.loss.fromLogits ? 1 : 0,
+    clip_low: CLIP_LOW,
+    clip_high: CLIP_HIGH,
+    segment_count: d.parts.length,
+    grad_offset: d.gradOffset,
+    slot_stride: total,
+    regularized,
+    rule: updateRuleValues(d.optimizer),
+  });
   const items = Math.max(...d.layers.map((l) => Math.max(d.batch * l.units, d.batch * l.inputs, (l.inputs + 1) * l.units)));
   return {
     kernel: emulated || items <= NARROW_ITEMS ? 'dense_step' : 'dense_step_wide',

@@ -9,7 +9,8 @@ import { copy, stridedCopy } from './array-kernels';
 import { Executor, MAX_GENERATED_PIPELINES, type Binding } from './executor';
 import { ACTIVATION_CODES, SOFTMAX_CODE, type GeneratedKernel } from './kernels';
 import { gridGroups, gridKernel, type GridArchitecture } from './grid-shader';
-import { GpuTensor, ParamWriter } from './memory';
+import { gridParams } from './layouts';
+import { GpuTensor } from './memory';
 import { loadShaders } from './shaders';
 
 export type { GridLayer, GridOptions } from '../../grid';
@@ -36,7 +37,7 @@ export async function evaluateGridKernel(ex: Executor, layers: GridLayer<GpuTens
   const neurons = shapes.reduce((s, l) => s + l.units, 0);
   const outputs = shapes[shapes.length - 1].units;
   const outputOnly = options.outputOnly === true;
-  const params = new ParamWriter().u(n).f(low, high).u(layers.length, options.features.length).done();
+  const params = gridParams.write({ n, low, high, layer_count: layers.length, feature_count: options.features.length });
   const weightCount = layers.reduce((s, l) => s + l.kernel.size + l.bias.size, 0);
   // Binding 0 is the parameter block, the last one the output.
   const packed = 2 * layers.length + 1 > ex.device.limits.maxStorageBuffersPerShaderStage;
