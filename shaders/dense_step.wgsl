@@ -263,25 +263,23 @@ fn dense_step(@builtin(local_invocation_index) lid: u32) {
   var loss_sum = 0.0;
   for (var l = 0u; l < p.layer_count; l++) {
     let L = layer(l);
-    if (l == last_index && by_row) {
-      // A row's outputs are coupled: one thread computes a whole row, then its loss (no extra barrier).
-      for (var r = lid; r < p.batch; r += THREADS) {
-        let row = row_of(first, r);
-        for (var j = 0u; j < L.units; j++) { forward_unit(L, l, r, row, j); }
-        loss_sum += row_loss(L, r, row, divisor);
-      }
-    } else {
-      for (var k = lid; k < p.batch * L.units; k += THREADS) {
-        let r = k / L.units;
-        let j = k % L.units;
-        let row = row_of(first, r);
+    // A coupled output layer (softmax, categorical cross-entropy) takes a whole row per item: one thread
+    // computes the row's units, then its loss (no extra barrier). Otherwise an item is one unit of a row.
+    let coupled = l == last_index && by_row;
+    let per_item = select(1u, L.units, coupled);
+    for (var k = lid; k < p.batch * L.units / per_item; k += THREADS) {
+      let r = k * per_item / L.units;
+      let row = row_of(first, r);
+      for (var u = 0u; u < per_item; u++) {
+        let j = (k * per_item + u) % L.units;
         let za = forward_unit(L, l, r, row, j);
-        if (l == last_index) {
+        if (l == last_index && !coupled) {
           let lg = element_loss(p.loss_kind, p.from_logits == 1u, p.clip_low, p.clip_high, za.y, data[p.y_offset + row * p.y_width + j]);
           loss_sum += lg.x;
-          work[L.delta + k] = lg.y / divisor * slope(L.activation, za.y, za.x);
+          work[L.delta + r * L.units + j] = lg.y / divisor * slope(L.activation, za.y, za.x);
         }
       }
+      if (coupled) { loss_sum += row_loss(L, r, row, divisor); }
     }
     loss_partial[lid] = loss_sum;
     phase_end();
