@@ -277,6 +277,22 @@ describe.skipIf(!available)('traced training plans on WebGPU', () => {
     });
   }
 
+  it('the fused step refuses class labels outside the output layer, naming the row', async () => {
+    if (typeof gpu === 'string') throw new Error(gpu);
+    useBackend(gpu);
+    const model = classifier('sgd', 'sparse_categorical_crossentropy', 'softmax', 3)();
+    const data = sectorData(12, 3, true);
+    data.y[5] = 3;
+    const training = model.getTrainStep();
+    // Nothing the refused trainer allocated stays behind.
+    const live = gpu.executor.live.size;
+    expect(() => compileTrainer({ ...training, data, batchSize: 4 })).toThrow(
+      'dense step: label 3 in row 5 is not a class index in [0, 3) (the last layer has 3 units)',
+    );
+    expect(gpu.executor.live.size).toBe(live);
+    model.dispose();
+  });
+
   it('networks the fused step does not take run as a traced plan, saying why', async () => {
     if (typeof gpu === 'string') throw new Error(gpu);
     useBackend(gpu);
