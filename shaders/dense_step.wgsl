@@ -253,7 +253,7 @@ fn dense_step(@builtin(local_invocation_index) lid: u32) {
   let output = layer(last_index);
   let count = p.batch * output.units;
   let categorical = p.loss_kind == CATEGORICAL || p.loss_kind == SPARSE_CATEGORICAL;
-  // Losses and an activation that couple a row's outputs take a phase of their own after the forward pass.
+  // Losses and an activation that couple a row's outputs are computed a whole row at a time (row_loss).
   let by_row = categorical || output.activation == SOFTMAX;
   // The loss is the mean over rows for the categorical kinds (Keras sums over classes), over every output
   // element for the others.

@@ -32,4 +32,16 @@ describe.skipIf(!available)('step counters on WebGPU', () => {
     expect(onGpu.masks[1]).not.toEqual(onGpu.masks[0]);
     expect(onGpu.masks[2]).not.toEqual(onGpu.masks[1]);
   });
+
+  it('assign copies a counter exactly, small counts (subnormal as f32 bits) too', async () => {
+    if (typeof gpu === 'string') throw new Error(gpu);
+    for (const value of [0, 5, 2 ** 23 - 1, 2 ** 24 + 7, 2 ** 32 - 1]) {
+      const c = gpu.createCounter(0);
+      const source = gpu.createCounter(value);
+      gpu.assign(c, source);
+      expect(counterValue(await gpu.read(c))).toBe(value);
+      gpu.dispose(c);
+      gpu.dispose(source);
+    }
+  });
 });
