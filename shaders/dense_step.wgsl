@@ -1,5 +1,5 @@
 // One whole training step of a small dense network (the playground's) in ONE dispatch of ONE workgroup:
-// batch gather, forward, element-wise loss, backward, optimizer update and both step counters.
+// batch gather, forward, loss, backward, optimizer update and both step counters.
 //
 // Why: a playground step is tiny (2→8→8→8→1, batch 10 is ~500 multiply-adds per pass), so the generic
 // plan's ~28 dispatches per step cost far more in dispatch overhead than in arithmetic (SwiftShader spends
@@ -10,38 +10,41 @@
 // Memory: activations, deltas and gradients live in the `work` buffer (a workgroup may only have 16 KiB of
 // shared memory, too little for batch 100 × 10 layers × 32 neurons); on a GPU they stay in cache.
 
-struct Params {
-  layer_count: u32,
-  batch: u32,
-  rows: u32, // training-set rows (the order's length)
-  x_width: u32,
-  y_width: u32, // = the last layer's units
-  y_offset: u32, // where the targets start in `data` (x starts at 0)
-  order_offset: u32, // where the row order starts in `data`
-  loss_kind: u32, // element-wise LOSS_CODES: 0 mse, 1 mae, 2 huber, 3 binary crossentropy
-  from_logits: u32,
-  clip_low: f32,
-  clip_high: f32,
-  segment_count: u32,
-  grad_offset: u32, // gradients in `work`, laid out like the parameter arena
-  slot_stride: u32, // slot j of parameter element i is slots[j · slot_stride + i]
-  regularized: u32, // 1 when some parameter has an L1 or L2 penalty to add to the loss
-  _pad: u32,
-  rule: UpdateRule,
-}
+// struct Params (nesting UpdateRule): generated from its declaration in src/engine/backend/webgpu/layouts.ts.
 
-// table: per layer 8 words [inputs, units, activation, kernel offset, bias offset (NO_BIAS: none),
-// input offset in work (the previous layer's a; the first layer reads `data`), output offset in work,
-// index of its kernel's parameter (its bias is the next)]; the outputs region holds z, then a, then δ = dL/dz,
-// each [batch, units]. Then per parameter 4 words [start, end, l1 bits, l2 bits] (arena elements).
+// table: per layer LAYER_WORDS words, then per parameter SEGMENT_WORDS, laid out and named in
+// src/engine/backend/webgpu/dense-table.ts (these override constants come from there). A layer's output
+// region in `work` holds z, then a, then δ = dL/dz, each [batch, units].
+override LAYER_WORDS: u32;
+override LAYER_INPUTS: u32;
+override LAYER_UNITS: u32;
+override LAYER_ACTIVATION: u32;
+override LAYER_KERNEL: u32;
+override LAYER_BIAS: u32;
+override LAYER_INPUT: u32;
+override LAYER_OUTPUT: u32;
+override LAYER_PARAM: u32;
+override SEGMENT_WORDS: u32;
+override SEGMENT_START: u32;
+override SEGMENT_END: u32;
+override SEGMENT_L1: u32;
+override SEGMENT_L2: u32;
+override NO_BIAS: u32; // a layer's bias offset when it has none
+// Codes from kernels.ts: the softmax activation (over a layer's units) and the losses that couple a row's
+// outputs.
+override SOFTMAX: u32;
+override CATEGORICAL: u32;
+override SPARSE_CATEGORICAL: u32;
+
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> table: array<u32>;
 @group(0) @binding(2) var<storage, read> data: array<f32>;
 @group(0) @binding(3) var<storage, read_write> params: array<f32>;
 @group(0) @binding(4) var<storage, read_write> slots: array<f32>;
 @group(0) @binding(5) var<storage, read_write> work: array<f32>;
-@group(0) @binding(6) var<storage, read_write> model_step: array<f32>;
-@group(0) @binding(7) var<storage, read_write> batch_step: array<f32>;
+// The counters are u32: an f32 stops counting at 2^24 steps (Adam's t and dropout masks would freeze).
+@group(0) @binding(6) var<storage, read_write> model_step: array<u32>;
+@group(0) @binding(7) var<storage, read_write> batch_step: array<u32>;
 @group(0) @binding(8) var<storage, read_write> loss: array<f32>;
 
 // Two variants (kernels.ts): 32 threads for networks whose phases have at most a few items per thread,
@@ -50,7 +53,6 @@ struct Params {
 // (measured on the playground network: 32 threads 3,650 steps/s, 64 → 3,200, 128 → 1,650); many for big
 // networks, because on a GPU the threads of one workgroup are all the parallelism a step has.
 override THREADS: u32;
-const NO_BIAS: u32 = 0xffffffffu;
 var<workgroup> loss_partial: array<f32, THREADS>;
 var<workgroup> penalty_partial: array<f32, THREADS>;
 
@@ -67,11 +69,19 @@ struct Layer {
 }
 
 fn layer(l: u32) -> Layer {
-  let b = l * 8u;
-  let units = table[b + 1u];
-  let out = table[b + 6u];
+  let b = l * LAYER_WORDS;
+  let units = table[b + LAYER_UNITS];
+  let out = table[b + LAYER_OUTPUT];
   let size = p.batch * units;
-  return Layer(table[b], units, table[b + 2u], table[b + 3u], table[b + 4u], table[b + 5u], out, out + size, out + 2u * size);
+  return Layer(
+    table[b + LAYER_INPUTS], units, table[b + LAYER_ACTIVATION], table[b + LAYER_KERNEL], table[b + LAYER_BIAS],
+    table[b + LAYER_INPUT], out, out + size, out + 2u * size,
+  );
+}
+
+// The segment index of layer l's kernel (its bias's is the next).
+fn kernel_segment(l: u32) -> u32 {
+  return table[l * LAYER_WORDS + LAYER_PARAM];
 }
 
 // Both barriers: phases hand values to each other through `work` (storage) and the partial sums (workgroup).
@@ -111,8 +121,8 @@ fn update_element(rule: UpdateRule, step: f32, i: u32, g: f32, l1: f32, l2: f32)
 
 // [first element, end, l1, l2] of parameter `segment` (see the table above).
 fn segment_of(segment: u32) -> vec4u {
-  let at = p.layer_count * 8u + segment * 4u;
-  return vec4u(table[at], table[at + 1u], table[at + 2u], table[at + 3u]);
+  let at = p.layer_count * LAYER_WORDS + segment * SEGMENT_WORDS;
+  return vec4u(table[at + SEGMENT_START], table[at + SEGMENT_END], table[at + SEGMENT_L1], table[at + SEGMENT_L2]);
 }
 
 // The update of one parameter from its gradients in `work`; returns its penalty.
@@ -128,8 +138,8 @@ fn update_segment(rule: UpdateRule, step: f32, lid: u32, segment: u32) -> f32 {
 // Update every parameter of layer l (its kernel, then its bias: consecutive segments).
 fn update_layer(rule: UpdateRule, step: f32, lid: u32, l: u32) -> f32 {
   let L = layer(l);
-  var penalty = update_segment(rule, step, lid, table[l * 8u + 7u]);
-  if (L.bias != NO_BIAS) { penalty += update_segment(rule, step, lid, table[l * 8u + 7u] + 1u); }
+  var penalty = update_segment(rule, step, lid, kernel_segment(l));
+  if (L.bias != NO_BIAS) { penalty += update_segment(rule, step, lid, kernel_segment(l) + 1u); }
   return penalty;
 }
 
@@ -137,6 +147,93 @@ fn update_layer(rule: UpdateRule, step: f32, lid: u32, l: u32) -> f32 {
 // batch_indices in layout.wgsl.
 fn row_of(first: u32, r: u32) -> u32 {
   return u32(data[p.order_offset + (first + r) % p.rows]);
+}
+
+// The target of output j for training row `row`: one-hot of the row's class index for SPARSE_CATEGORICAL
+// (the host checked the labels).
+fn target_of(row: u32, j: u32) -> f32 {
+  if (p.loss_kind == SPARSE_CATEGORICAL) { return select(0.0, 1.0, u32(data[p.y_offset + row]) == j); }
+  return data[p.y_offset + row * p.y_width + j];
+}
+
+// Row maximum and Σ e^(z−m) of batch row `base` of the output layer's z: softmax_j = e^(z_j−m) / s.
+fn softmax_sums(L: Layer, base: u32) -> vec2f {
+  var m = -3.4028234663852886e38;
+  for (var j = 0u; j < L.units; j++) { m = max_(m, work[L.z + base + j]); }
+  var s = 0.0;
+  for (var j = 0u; j < L.units; j++) { s += exp(work[L.z + base + j] - m); }
+  return vec2f(m, s);
+}
+
+// For a loss or an output activation that couples a row's outputs (categorical cross-entropy, softmax):
+// the loss of batch row r (training row `row`) summed over its outputs, and δ = dL/dz of each, the loss
+// being a mean over `divisor` terms. As the CPU's loss kernel (src/engine/backend/cpu/loss.ts) and softmax
+// gradient (ops.softmax: δ = a ⊙ (g − Σ g⊙a)).
+fn row_loss(L: Layer, r: u32, row: u32, divisor: f32) -> f32 {
+  let base = r * L.units;
+  let categorical = p.loss_kind == CATEGORICAL || p.loss_kind == SPARSE_CATEGORICAL;
+  var total = 0.0;
+  if (categorical && p.from_logits == 1u) {
+    // A softmax output folded into the loss: the layer's activation is linear, z are the logits.
+    let ms = softmax_sums(L, base);
+    let log_s = log(ms.y);
+    var y_sum = 0.0;
+    for (var j = 0u; j < L.units; j++) { y_sum += target_of(row, j); }
+    for (var j = 0u; j < L.units; j++) {
+      let term = logits_ce_term(work[L.z + base + j], target_of(row, j), ms.x, ms.y, log_s, y_sum);
+      total += term.x;
+      work[L.delta + base + j] = term.y / divisor;
+    }
+    return total;
+  }
+  let softmax = L.activation == SOFTMAX;
+  if (softmax) {
+    let ms = softmax_sums(L, base);
+    for (var j = 0u; j < L.units; j++) { work[L.a + base + j] = exp(work[L.z + base + j] - ms.x) / ms.y; }
+  }
+  // g = dL/da into δ first; Σ g⊙a for the softmax's Jacobian.
+  var dot = 0.0;
+  for (var j = 0u; j < L.units; j++) {
+    let a = work[L.a + base + j];
+    let y = target_of(row, j);
+    var term: vec2f;
+    if (categorical) {
+      term = probs_ce_term(a, y, p.clip_low);
+    } else {
+      term = element_loss(p.loss_kind, false, p.clip_low, p.clip_high, a, y);
+    }
+    // As the CPU: a sparse row's loss is its label's term alone (0 · log c is NaN where c is).
+    if (p.loss_kind != SPARSE_CATEGORICAL || y != 0.0) { total += term.x; }
+    let g = term.y / divisor;
+    work[L.delta + base + j] = g;
+    dot += g * a;
+  }
+  for (var j = 0u; j < L.units; j++) {
+    let k = base + j;
+    let a = work[L.a + k];
+    let g = work[L.delta + k];
+    work[L.delta + k] = select(g * slope(L.activation, a, work[L.z + k]), a * (g - dot), softmax);
+  }
+  return total;
+}
+
+// Unit j of layer l (index l, the first reads the training set) for batch row r (training row `row`):
+// z = a_prev · W + b and a = act(z), stored in `work` and returned as (z, a). A softmax layer's a is z here
+// (row_loss normalizes it).
+fn forward_unit(L: Layer, l: u32, r: u32, row: u32, j: u32) -> vec2f {
+  var z = 0.0;
+  if (L.bias != NO_BIAS) { z = params[L.bias + j]; }
+  if (l == 0u) {
+    let x = row * p.x_width;
+    for (var i = 0u; i < L.inputs; i++) { z += data[x + i] * params[L.kernel + i * L.units + j]; }
+  } else {
+    for (var i = 0u; i < L.inputs; i++) { z += work[L.input + r * L.inputs + i] * params[L.kernel + i * L.units + j]; }
+  }
+  let a = activate(L.activation, z);
+  let k = r * L.units + j;
+  work[L.z + k] = z;
+  work[L.a + k] = a;
+  return vec2f(z, a);
 }
 
 // Barriers: forward one per layer (the first layer reads the training set directly, the last computes the
@@ -147,36 +244,42 @@ fn row_of(first: u32, r: u32) -> u32 {
 @compute @workgroup_size(THREADS)
 fn dense_step(@builtin(local_invocation_index) lid: u32) {
   // Counters read before any barrier: thread 0 advances them after the last one.
-  let t = u32(batch_step[0]);
-  let step = model_step[0] + 1.0;
+  let t = batch_step[0];
+  let step = model_step[0] + 1u;
+  // Adam's bias correction: past 2^24 steps f32 rounds t, where β^t is long 0 anyway.
+  let t_rule = f32(step);
   let first = ((t % p.rows) * (p.batch % p.rows)) % p.rows;
   let last_index = p.layer_count - 1u;
-  let count = p.batch * layer(last_index).units;
+  let output = layer(last_index);
+  let count = p.batch * output.units;
+  let categorical = p.loss_kind == CATEGORICAL || p.loss_kind == SPARSE_CATEGORICAL;
+  // Losses and an activation that couple a row's outputs are computed a whole row at a time (row_loss).
+  let by_row = categorical || output.activation == SOFTMAX;
+  // The loss is the mean over rows for the categorical kinds (Keras sums over classes), over every output
+  // element for the others.
+  let divisor = f32(select(count, p.batch, categorical));
 
-  // Forward: z = a_prev · W + b, a = act(z); at the last layer, the loss (mean over batch × outputs) and δ.
+  // Forward: z = a_prev · W + b, a = act(z); at the last layer, the loss and δ.
   var loss_sum = 0.0;
   for (var l = 0u; l < p.layer_count; l++) {
     let L = layer(l);
-    for (var k = lid; k < p.batch * L.units; k += THREADS) {
-      let r = k / L.units;
-      let j = k % L.units;
-      var z = 0.0;
-      if (L.bias != NO_BIAS) { z = params[L.bias + j]; }
-      if (l == 0u) {
-        let x = row_of(first, r) * p.x_width;
-        for (var i = 0u; i < L.inputs; i++) { z += data[x + i] * params[L.kernel + i * L.units + j]; }
-      } else {
-        for (var i = 0u; i < L.inputs; i++) { z += work[L.input + r * L.inputs + i] * params[L.kernel + i * L.units + j]; }
+    // A coupled output layer (softmax, categorical cross-entropy) takes a whole row per item: one thread
+    // computes the row's units, then its loss (no extra barrier). Otherwise an item is one unit of a row.
+    let coupled = l == last_index && by_row;
+    let per_item = select(1u, L.units, coupled);
+    for (var k = lid; k < p.batch * L.units / per_item; k += THREADS) {
+      let r = k * per_item / L.units;
+      let row = row_of(first, r);
+      for (var u = 0u; u < per_item; u++) {
+        let j = (k * per_item + u) % L.units;
+        let za = forward_unit(L, l, r, row, j);
+        if (l == last_index && !coupled) {
+          let lg = element_loss(p.loss_kind, p.from_logits == 1u, p.clip_low, p.clip_high, za.y, data[p.y_offset + row * p.y_width + j]);
+          loss_sum += lg.x;
+          work[L.delta + r * L.units + j] = lg.y / divisor * slope(L.activation, za.y, za.x);
+        }
       }
-      let a = activate(L.activation, z);
-      work[L.z + k] = z;
-      work[L.a + k] = a;
-      if (l == last_index) {
-        let y_true = data[p.y_offset + row_of(first, r) * p.y_width + j];
-        let lg = element_loss(p.loss_kind, p.from_logits == 1u, p.clip_low, p.clip_high, a, y_true);
-        loss_sum += lg.x;
-        work[L.delta + k] = lg.y / f32(count) * slope(L.activation, a, z);
-      }
+      if (coupled) { loss_sum += row_loss(L, r, row, divisor); }
     }
     loss_partial[lid] = loss_sum;
     phase_end();
@@ -191,8 +294,8 @@ fn dense_step(@builtin(local_invocation_index) lid: u32) {
     let weights = L.inputs * L.units;
     var grads = weights;
     if (L.bias != NO_BIAS) { grads += L.units; }
-    let kernel_seg = segment_of(table[(l - 1u) * 8u + 7u]);
-    let bias_seg = segment_of(table[(l - 1u) * 8u + 7u] + 1u);
+    let kernel_seg = segment_of(kernel_segment(l - 1u));
+    let bias_seg = segment_of(kernel_segment(l - 1u) + 1u);
     for (var k = lid; k < grads; k += THREADS) {
       var g = 0.0;
       if (k < weights) {
@@ -201,7 +304,7 @@ fn dense_step(@builtin(local_invocation_index) lid: u32) {
         if (l == 1u) {
           for (var r = 0u; r < p.batch; r++) { g += data[row_of(first, r) * p.x_width + i] * work[L.delta + r * L.units + j]; }
           // The first layer's weights are read by no one in this phase: update them right away.
-          penalty += update_element(rule, step, L.kernel + k, g, bitcast<f32>(kernel_seg.z), bitcast<f32>(kernel_seg.w));
+          penalty += update_element(rule, t_rule, L.kernel + k, g, bitcast<f32>(kernel_seg.z), bitcast<f32>(kernel_seg.w));
         } else {
           for (var r = 0u; r < p.batch; r++) { g += work[L.input + r * L.inputs + i] * work[L.delta + r * L.units + j]; }
           work[p.grad_offset + L.kernel + k] = g;
@@ -210,13 +313,13 @@ fn dense_step(@builtin(local_invocation_index) lid: u32) {
         let j = k - weights;
         for (var r = 0u; r < p.batch; r++) { g += work[L.delta + r * L.units + j]; }
         if (l == 1u) {
-          penalty += update_element(rule, step, L.bias + j, g, bitcast<f32>(bias_seg.z), bitcast<f32>(bias_seg.w));
+          penalty += update_element(rule, t_rule, L.bias + j, g, bitcast<f32>(bias_seg.z), bitcast<f32>(bias_seg.w));
         } else {
           work[p.grad_offset + L.bias + j] = g;
         }
       }
     }
-    if (l < p.layer_count) { penalty += update_layer(rule, step, lid, l); }
+    if (l < p.layer_count) { penalty += update_layer(rule, t_rule, lid, l); }
     if (l > 1u) {
       let below = layer(l - 2u);
       for (var k = lid; k < p.batch * L.inputs; k += THREADS) {
@@ -233,12 +336,11 @@ fn dense_step(@builtin(local_invocation_index) lid: u32) {
   penalty_partial[lid] = penalty;
   if (p.regularized == 1u) { workgroupBarrier(); }
   if (lid == 0u) {
-    var total = sum_partials(&loss_partial) / f32(count);
+    var total = sum_partials(&loss_partial) / divisor;
     if (p.regularized == 1u) { total += sum_partials(&penalty_partial); }
     loss[0] = total;
     model_step[0] = step;
-    // Mod rows, as batch_indices keeps it: the row position is all it encodes, and an f32 stops counting
-    // at 2^24 (under 2 hours at the playground's steps per second).
-    batch_step[0] = f32((t + 1u) % p.rows);
+    // Mod rows, as batch_indices keeps it: the row position is all it encodes.
+    batch_step[0] = (t + 1u) % p.rows;
   }
 }

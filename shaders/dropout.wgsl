@@ -5,7 +5,7 @@
 // struct Params: generated from its declaration in src/engine/backend/webgpu/layouts.ts.
 
 @group(0) @binding(0) var<uniform> p: Params;
-@group(0) @binding(1) var<storage, read> step: array<f32>;
+@group(0) @binding(1) var<storage, read> step: array<u32>; // the step counter (src/engine/counter.ts)
 @group(0) @binding(2) var<storage, read_write> mask: array<f32>;
 
 // PCG hash (Jarzynski & Olano 2020).
@@ -24,5 +24,5 @@ fn hash_uniform(seed: u32, step: u32, index: u32) -> f32 {
 fn dropout_mask(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
   let i = flat_id(gid, groups);
   if (i >= p.size) { return; }
-  mask[i] = select(0.0, p.keep, hash_uniform(p.seed, u32(step[0]), i) >= p.threshold);
+  mask[i] = select(0.0, p.keep, hash_uniform(p.seed, step[0], i) >= p.threshold);
 }

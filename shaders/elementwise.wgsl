@@ -103,8 +103,9 @@ fn fill(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
   out[i] = mp.value;
 }
 
-// The step counter (one f32, exact up to 2^24 steps) += 1.
+// The step counter += 1: a u32 (src/engine/counter.ts), exact to 2^32 steps where an f32 stops at 2^24.
+@group(0) @binding(5) var<storage, read_write> counter: array<u32>;
 @compute @workgroup_size(1)
 fn increment() {
-  out[0] = out[0] + 1.0;
+  counter[0] = counter[0] + 1u;
 }

@@ -4,16 +4,7 @@
 // coordinates and the features' sine live here. Points are pixel
 // centers, row-major, the first row at the top (x2 = high), like src/app/grid.ts.
 
-struct GridParams {
-  n: u32,
-  low: f32,
-  high: f32,
-  layer_count: u32, // read by grid_loop.wgsl; a generated kernel knows its layers
-  feature_count: u32,
-  _pad0: u32,
-  _pad1: u32,
-  _pad2: u32,
-}
+// struct GridParams: generated from its declaration in src/engine/backend/webgpu/layouts.ts.
 
 @group(0) @binding(0) var<uniform> p: GridParams;
 

@@ -9,7 +9,7 @@
 @group(0) @binding(1) var<storage, read> src: array<f32>;
 @group(0) @binding(2) var<storage, read> indices: array<f32>;
 @group(0) @binding(3) var<storage, read_write> dst: array<f32>;
-@group(0) @binding(4) var<storage, read_write> counter: array<f32>;
+@group(0) @binding(4) var<storage, read_write> counter: array<u32>; // a step counter (src/engine/counter.ts)
 
 @compute @workgroup_size(64)
 fn strided_copy(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
@@ -45,12 +45,11 @@ fn gather_rows(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroup
 }
 
 // The trainer's batch for this step: dst[r] = order[(step·batch + r) mod order_size], then step += 1,
-// kept mod order_size (all the batch position depends on), so the f32 counter never reaches 2^24, where
-// adding 1 stops changing it. One workgroup, so every thread has read the counter before thread 0
-// advances it.
+// kept mod order_size (all the batch position depends on). One workgroup, so every thread has read the
+// counter before thread 0 advances it.
 @compute @workgroup_size(64)
 fn batch_indices(@builtin(local_invocation_index) lid: u32) {
-  let step = u32(counter[0]);
+  let step = counter[0];
   // Reduced before multiplying so the product stays in u32 for training sets up to 65,535 rows.
   let first = ((step % bp.order_size) * (bp.batch % bp.order_size)) % bp.order_size;
   for (var r = lid; r < bp.batch; r += 64u) {
@@ -58,5 +57,5 @@ fn batch_indices(@builtin(local_invocation_index) lid: u32) {
   }
   storageBarrier();
   workgroupBarrier();
-  if (lid == 0u) { counter[0] = f32((step + 1u) % bp.order_size); }
+  if (lid == 0u) { counter[0] = (step + 1u) % bp.order_size; }
 }

@@ -42,23 +42,21 @@ fn row_loss(r: u32) -> f32 {
       for (var j = 0u; j < p.classes; j++) { y_sum += labels[base + j]; }
     }
     for (var j = 0u; j < p.classes; j++) {
-      let z = pred[base + j];
       let yj = select(labels[base + j], select(0.0, 1.0, j == lbl), sparse);
-      total -= yj * (z - m - log_s);
-      grad[base + j] = (exp(z - m) / s * y_sum - yj) / n;
+      let term = logits_ce_term(pred[base + j], yj, m, s, log_s, y_sum);
+      total += term.x;
+      grad[base + j] = term.y / n;
     }
     return total;
   }
   var total = 0.0;
   for (var j = 0u; j < p.classes; j++) {
-    let v = pred[base + j];
     let yj = select(labels[base + j], select(0.0, 1.0, j == lbl), sparse);
-    let c = clamp_(v, p.clip_low, 1.0);
-    let clipped = v < p.clip_low || v > 1.0;
+    let term = probs_ce_term(pred[base + j], yj, p.clip_low);
     // As the CPU: every class of a one-hot row counts (0 · log c is NaN when c is), the label alone of a sparse one.
-    if (!sparse || yj != 0.0) { total -= yj * log_(c); }
+    if (!sparse || yj != 0.0) { total += term.x; }
     // A sparse row's other classes get 0, as the CPU leaves them (−0 / c would be NaN for a NaN c).
-    grad[base + j] = select(-yj / c / n, 0.0, clipped || (sparse && j != lbl));
+    grad[base + j] = select(term.y / n, 0.0, sparse && j != lbl);
   }
   return total;
 }

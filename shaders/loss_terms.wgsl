@@ -22,3 +22,15 @@ fn element_loss(kind: u32, from_logits: bool, clip_low: f32, clip_high: f32, q: 
     }
   }
 }
+
+// Categorical cross-entropy, one class j of a row at a time (the row's sums come from the caller):
+// [loss, dloss/dz_j] from the logits, with m the row's maximum, s = Σ e^(z−m), log_s = log s and
+// y_sum = Σ y (1 for one-hot rows): −y·log softmax(z)_j and softmax_j·Σy − y_j.
+fn logits_ce_term(z: f32, y: f32, m: f32, s: f32, log_s: f32, y_sum: f32) -> vec2f {
+  return vec2f(-y * (z - m - log_s), exp(z - m) / s * y_sum - y);
+}
+// [loss, dloss/dp_j] from a probability, clipped to [clip_low, 1] as Keras does: zero gradient where clipped.
+fn probs_ce_term(v: f32, y: f32, clip_low: f32) -> vec2f {
+  let c = clamp_(v, clip_low, 1.0);
+  return vec2f(-y * log_(c), select(-y / c, 0.0, v < clip_low || v > 1.0));
+}

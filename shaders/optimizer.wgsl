@@ -9,7 +9,7 @@
 // Per parameter: [start element, end element, l1, l2] (l1 and l2 as f32 bits).
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> segments: array<vec4u>;
-@group(0) @binding(2) var<storage, read> step: array<f32>;
+@group(0) @binding(2) var<storage, read> step: array<u32>; // the step counter (src/engine/counter.ts)
 @group(0) @binding(3) var<storage, read> grads: array<f32>;
 @group(0) @binding(4) var<storage, read_write> params: array<f32>;
 @group(0) @binding(5) var<storage, read_write> slot0: array<f32>;
@@ -39,7 +39,7 @@ fn apply_updates(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgro
   var s1 = 0.0;
   if (adam) { s1 = slot1[i]; }
   // Bias corrections with t = step + 1, from the device-side counter so replayed steps advance it.
-  let u = apply_rule(p.rule, step[0] + 1.0, params[i], grads[i], bitcast<f32>(s.z), bitcast<f32>(s.w), slot0[i], s1);
+  let u = apply_rule(p.rule, f32(step[0] + 1u), params[i], grads[i], bitcast<f32>(s.z), bitcast<f32>(s.w), slot0[i], s1);
   params[i] = u.x;
   slot0[i] = u.y;
   if (adam) { slot1[i] = u.z; }

@@ -31,7 +31,8 @@ export { parseTable, splitTable, standardize, takeRows, tableInputs, fetchTable,
 
 // Fast paths: a training step traced once and replayed many steps per submit, every neuron over a grid, counters.
 export { compileTrainer, type CompileTrainerOptions, type Trainer, type TrainerData } from './engine/plan';
-export { evaluateGrid, GRID_FEATURES, type GridFeature, type GridOptions, type GridLayer } from './engine/grid';
+export { evaluateGrid, GRID_FEATURES, type GridActivation, type GridFeature, type GridOptions, type GridLayer } from './engine/grid';
+export { counterValue } from './engine/counter';
 export { engineStats, resetEngineStats, statsDelta, type EngineStats } from './engine/stats';
 
 // Saving a lesson (its description, the model file and the preprocessing) as one versioned JSON file.

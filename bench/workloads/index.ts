@@ -4,6 +4,7 @@ import { heatmap } from './heatmap';
 import { matmul1024, matmul512 } from './matmul';
 import { mlpMnist } from './mlp-mnist';
 import { mlpPlayground } from './mlp-playground';
+import { mlpPlaygroundMulticlass } from './mlp-playground-multiclass';
 import type { Workload } from './workload';
 
-export const WORKLOADS: Workload[] = [mlpPlayground, heatmap, cnnMnist, mlpMnist, matmul512, matmul1024];
+export const WORKLOADS: Workload[] = [mlpPlayground, mlpPlaygroundMulticlass, heatmap, cnnMnist, mlpMnist, matmul512, matmul1024];

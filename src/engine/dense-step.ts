@@ -2,7 +2,7 @@
 // (the WebGPU backend's dense_step, shaders/dense_step.wgsl): the layers with their parameters, optimizer
 // slots and penalties, the loss and the optimizer. src/nn builds it for models that qualify
 // (src/nn/train-step.ts denseStepSpec); compileTrainer uses it where the backend can.
-import type { ActivationKind, LossInfo, LossKind, OptimizerConfig, Regularization, TensorHandle } from './backend/backend';
+import type { ActivationKind, LossInfo, OptimizerConfig, Regularization, TensorHandle } from './backend/backend';
 import type { Tensor } from './tensor';
 
 export interface DenseStepParam {
@@ -15,21 +15,21 @@ export interface DenseStepParam {
 export interface DenseStepLayer {
   kernel: DenseStepParam;
   bias: DenseStepParam | null;
-  /** The activation the step applies: 'linear' on the last layer when the loss takes logits. */
-  activation: ActivationKind;
+  /**
+   * The activation the step applies: 'linear' on the last layer when the loss takes logits; softmax (over
+   * the units) on the last layer only.
+   */
+  activation: ActivationKind | 'softmax';
 }
 
 export interface DenseStepSpec {
   layers: readonly DenseStepLayer[];
-  /** An element-wise loss (see DENSE_STEP_LOSSES). */
+  /** Any loss: element-wise ones per output, categorical ones per row. */
   loss: LossInfo;
   optimizer: OptimizerConfig;
   /** The model's step counter (Adam's bias correction), advanced by each step. */
   counter: Tensor;
 }
-
-/** Losses the fused step computes: those of one prediction element at a time. */
-export const DENSE_STEP_LOSSES: readonly LossKind[] = ['mse', 'mae', 'huber', 'binary_crossentropy'];
 
 /**
  * Multiply-adds of one forward pass (batch × Σ inputs·units) up to which the one-workgroup step is used:
@@ -55,7 +55,6 @@ export interface DenseStepData {
 
 /** Why `spec` cannot run as the fused step with this data and batch size, or null when it can. */
 export function denseStepObstacle(spec: DenseStepSpec, data: DenseStepData, batch: number): string | null {
-  if (!DENSE_STEP_LOSSES.includes(spec.loss.kind)) return `the loss ${spec.loss.kind} is not element-wise`;
   if (spec.layers.length === 0) return 'the model has no layers';
   if (data.rows > MAX_ROWS) return `${data.rows} training rows exceed ${MAX_ROWS}`;
   const macs = batch * spec.layers.reduce((sum, l) => sum + l.kernel.variable.size, 0);

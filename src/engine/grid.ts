@@ -46,11 +46,14 @@ export interface GridOptions {
   into?: Float32Array;
 }
 
+/** A grid layer's activation: element-wise, or softmax over the layer's units (a multi-class output). */
+export type GridActivation = ActivationKind | 'softmax';
+
 /** A dense layer: kernel [inputs, units], bias [units]. */
 export interface GridLayer<T> {
   kernel: T;
   bias: T;
-  activation: ActivationKind;
+  activation: GridActivation;
 }
 
 /** Largest layer (or feature count) the GPU kernel keeps in registers. */
@@ -106,7 +109,7 @@ export function evaluateGridCpu(layers: GridLayer<Float32Array>[], options: Grid
   let next = new Float64Array(widest * CPU_BLOCK);
   const cell = (high - low) / n;
   const featureFns = features.map((f) => FEATURE_FNS[f]);
-  const acts = layers.map((layer) => activationFn(layer.activation, 'evaluateGrid'));
+  const acts = layers.map((layer) => (layer.activation === 'softmax' ? null : activationFn(layer.activation, 'evaluateGrid')));
   for (let start = 0; start < points; start += CPU_BLOCK) {
     const count = Math.min(CPU_BLOCK, points - start);
     featureFns.forEach((fn, k) => {
@@ -127,14 +130,32 @@ export function evaluateGridCpu(layers: GridLayer<Float32Array>[], options: Grid
           const input = a.subarray(i * CPU_BLOCK, i * CPU_BLOCK + count);
           for (let p = 0; p < count; p++) row[p] += input[p] * w;
         }
-        for (let p = 0; p < count; p++) row[p] = act(row[p]);
-        if (neuron + j >= first) out.set(row, (neuron + j - first) * points + start);
+        if (act) for (let p = 0; p < count; p++) row[p] = act(row[p]);
+      }
+      if (!act) softmaxColumns(next, units, count);
+      for (let j = 0; j < units; j++) {
+        if (neuron + j >= first) out.set(next.subarray(j * CPU_BLOCK, j * CPU_BLOCK + count), (neuron + j - first) * points + start);
       }
       neuron += units;
       [a, next] = [next, a];
     });
   }
   return out;
+}
+
+/** Softmax over the `units` rows of a block [units, CPU_BLOCK], point by point (each column), the maximum first. */
+function softmaxColumns(block: Float64Array, units: number, count: number): void {
+  for (let p = 0; p < count; p++) {
+    let m = -Infinity;
+    for (let j = 0; j < units; j++) m = Math.max(m, block[j * CPU_BLOCK + p]);
+    let s = 0;
+    for (let j = 0; j < units; j++) {
+      const e = Math.exp(block[j * CPU_BLOCK + p] - m);
+      block[j * CPU_BLOCK + p] = e;
+      s += e;
+    }
+    for (let j = 0; j < units; j++) block[j * CPU_BLOCK + p] /= s;
+  }
 }
 
 interface GridBackend {

@@ -161,7 +161,14 @@ function gpuTrainer(backend: WebGPUBackend, options: CompileTrainerOptions, n: n
   const record = (): void => {
     ({ plan, loss } = recorder.record(order));
   };
-  record();
+  try {
+    record();
+  } catch (e) {
+    // Refused (bad data, say): nothing of the trainer stays allocated.
+    recorder.dispose();
+    counter.dispose();
+    throw e;
+  }
 
   let steps = 0;
   let pending: Promise<number> | null = null;

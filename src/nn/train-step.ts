@@ -1,7 +1,7 @@
 // One training step as one function of (x, y): forward, loss, gradients, parameter updates and the step
 // counter, with no host reads, so a backend can record it once into a replayable plan.
 import type { LossInfo, OptimizerConfig, TensorHandle } from '../engine/backend/backend';
-import { DENSE_STEP_LOSSES, type DenseStepLayer, type DenseStepSpec } from '../engine/dense-step';
+import type { DenseStepLayer, DenseStepSpec } from '../engine/dense-step';
 import * as ops from '../engine/ops';
 import { activeBackend } from '../engine/registry';
 import { grad, noGrad, type Tensor } from '../engine/tensor';
@@ -48,18 +48,17 @@ export function createTrainStep(state: TrainState): TrainStep {
 
 /**
  * The step as a dense network, for backends that fuse it into one kernel (src/engine/dense-step.ts):
- * null unless every layer is a trainable Dense (an input layer aside) with an element-wise activation
- * and the loss is element-wise.
+ * null unless every layer is a trainable Dense (an input layer aside) with an element-wise activation,
+ * or softmax on the last one.
  */
 export function denseStepSpec(state: TrainState): DenseStepSpec | null {
-  if (!DENSE_STEP_LOSSES.includes(state.loss.kind)) return null;
   const stack = state.layers.filter((l) => l.type !== 'InputLayer');
-  if (stack.length === 0 || stack.some((l) => l.type !== 'Dense' || !l.trainable || l.activation === 'softmax')) return null;
+  const last = stack.length - 1;
+  if (stack.length === 0 || stack.some((l, i) => l.type !== 'Dense' || !l.trainable || (l.activation === 'softmax' && i !== last))) return null;
   const param = (p: Param): DenseStepLayer['kernel'] => {
     const i = state.params.indexOf(p);
     return { variable: p.variable, slots: state.slots[i], regularization: p.regularization };
   };
-  const last = stack.length - 1;
   return {
     layers: stack.map((l, i) => ({
       kernel: param(l.params[0]),

@@ -15,7 +15,7 @@ import type {
 } from '../../src/engine/backend/backend';
 import { MAX_GENERATED_PIPELINES } from '../../src/engine/backend/webgpu/executor';
 import { WebGPUBackend } from '../../src/engine/backend/webgpu/webgpu-backend';
-import { evaluateGridCpu, GRID_FEATURES, GRID_MAX_WIDTH, type GridFeature } from '../../src/engine/grid';
+import { evaluateGridCpu, GRID_FEATURES, GRID_MAX_WIDTH, type GridActivation, type GridFeature } from '../../src/engine/grid';
 import { engineStats, statsDelta } from '../../src/engine/stats';
 import { cpu, gpuSuite, maxViolation, randomValues, webgpuBackend } from './setup';
 
@@ -370,7 +370,7 @@ interface GridCase {
   features: GridFeature[];
   /** Units per layer. */
   units: number[];
-  activations: ActivationKind[];
+  activations: GridActivation[];
   n: number;
   range?: [number, number];
 }
@@ -439,6 +439,17 @@ describe.skipIf(!available)(gpuSuite('grid evaluation (generated and loop kernel
     await gridAgrees(c, 800, false);
     await gridAgrees(c, 810, true);
     await gridAgrees(c, 820, false);
+  });
+
+  it('softmax layers (a multi-class output; a hidden one too), generated and loop kernels, every neuron and output only', async () => {
+    // 2→8→8→4 softmax, the multi-class playground's network; waitForCompile false answers from the loop kernel.
+    const multiclass: GridCase = { features: ['x', 'y'], units: [8, 8, 4], activations: ['tanh', 'relu', 'softmax'], n: 29 };
+    await gridAgrees(multiclass, 900, false);
+    await gridAgrees(multiclass, 910, true);
+    await gridAgrees({ features: ['x', 'y', 'sinX'], units: [5, 3, 6], activations: ['softmax', 'elu', 'softmax'], n: 17, range: [-9, 9] }, 920);
+    // One class: softmax is 1 everywhere. A network too big to generate keeps the loop kernel.
+    await gridAgrees({ features: ['x', 'y'], units: [3, 1], activations: ['sigmoid', 'softmax'], n: 8 }, 930);
+    await gridAgrees({ features: ['x', 'y'], units: [GRID_MAX_WIDTH, 6], activations: ['tanh', 'softmax'], n: 11 }, 940);
   });
 
   it('a 1×1 grid, and one larger than a dispatch covers at one point per thread', async () => {

@@ -5,6 +5,7 @@ import { Sequential, layers, useBackend } from '../../src/index';
 import type { OptimizerSpec } from '../../src/index';
 import type { Backend } from '../../src/engine/backend/backend';
 import { compileTrainer, type TrainerData, type TrainerPath } from '../../src/engine/plan';
+import { counterValue } from '../../src/engine/counter';
 import { engineStats, statsDelta } from '../../src/engine/stats';
 import { cpu, gpuSuite, maxViolation, randomValues, webgpuBackend } from './setup';
 
@@ -71,6 +72,39 @@ function dense(optimizer: OptimizerSpec, loss: string, acts: string[], extra: { 
   };
 }
 
+/** 2→8→8→classes with `output` on the last layer (a multi-class playground network), compiled with `loss`. */
+function classifier(optimizer: OptimizerSpec, loss: string, output: string, classes: number, hidden = ['tanh', 'relu']): () => Sequential {
+  return () => {
+    const model = new Sequential(
+      [
+        layers.input({ shape: [2] }),
+        ...hidden.map((activation) => layers.dense({ units: 8, activation: activation as 'tanh' })),
+        layers.dense({ units: classes, activation: output as 'softmax' }),
+      ],
+      { seed: 9 },
+    );
+    model.compile({ optimizer, loss });
+    return model;
+  };
+}
+
+/** Points of the plane labelled by angle into `classes` sectors: one-hot rows, or class indices when `sparse`. */
+const sectorData = (rows: number, classes: number, sparse = false): TrainerData => {
+  const x = randomValues(rows * 2, 13, 6);
+  const label = (i: number): number => Math.min(classes - 1, Math.floor(((Math.atan2(x[2 * i + 1], x[2 * i]) + Math.PI) / (2 * Math.PI)) * classes));
+  if (sparse) return { x, xShape: [rows, 2], y: Float32Array.from({ length: rows }, (_, i) => label(i)), yShape: [rows] };
+  const y = new Float32Array(rows * classes);
+  for (let i = 0; i < rows; i++) y[i * classes + label(i)] = 1;
+  return { x, xShape: [rows, 2], y, yShape: [rows, classes] };
+};
+
+/** Several regression outputs per row, in (-1, 1). */
+const multiOutputData = (rows: number, outputs: number): TrainerData => {
+  const x = randomValues(rows * 2, 17, 3);
+  const y = Float32Array.from({ length: rows * outputs }, (_, k) => Math.tanh(x[2 * Math.floor(k / outputs)] * (1 + (k % outputs)) - x[2 * Math.floor(k / outputs) + 1]));
+  return { x, xShape: [rows, 2], y, yShape: [rows, outputs] };
+};
+
 const imageData = (rows: number): TrainerData => ({
   x: randomValues(rows * 64, 9),
   xShape: [rows, 8, 8, 1],
@@ -78,7 +112,10 @@ const imageData = (rows: number): TrainerData => ({
   yShape: [rows],
 });
 
-/** Train `steps` steps with `make()` on `backend`, in the given replay chunks; the final weights, flattened. */
+/**
+ * Train `steps` steps with `make()` on `backend`, in the given replay chunks; the final weights, flattened.
+ * With `startStep` the model's step counter starts there, and must have advanced by every step.
+ */
 async function train(
   backend: Backend,
   make: () => Sequential,
@@ -86,13 +123,19 @@ async function train(
   batchSize: number,
   chunks: number[],
   expectPath?: TrainerPath,
+  startStep?: number,
 ): Promise<Float32Array> {
   useBackend(backend);
   const model = make();
-  const { step, dense } = model.getTrainStep();
+  const { step, dense, state } = model.getTrainStep();
+  if (startStep !== undefined) backend.assign(state.counter.handle, backend.createCounter(startStep));
   const trainer = compileTrainer({ step, dense, data, batchSize });
   if (expectPath) expect(trainer.path, String(trainer.unfusedReason)).toBe(expectPath);
   for (const k of chunks) trainer.run(k);
+  if (startStep !== undefined) {
+    const steps = chunks.reduce((a, b) => a + b, 0);
+    expect(counterValue(await backend.read(state.counter.handle))).toBe(startStep + steps);
+  }
   const weights = await model.getWeights();
   trainer.dispose();
   model.dispose();
@@ -122,6 +165,15 @@ describe.skipIf(!available)(gpuSuite('traced training plans on WebGPU', gpu), ()
     ['Adam, binary crossentropy from logits, L1 and L2', dense({ type: 'adam', learningRate: 0.02 }, 'binary_crossentropy', ['elu', 'swish', 'sigmoid'], { l1: 0.001, l2: 0.01 }), playgroundData(53, true), 7],
     ['RMSprop, Huber, leaky relu/softplus, a layer without bias', dense('rmsprop', 'huber', ['leaky_relu', 'softplus', 'tanh'], { useBias: false }), playgroundData(40, false), 16],
     ['Adagrad, MSE, sigmoid, batch larger than the set', dense({ type: 'adagrad', learningRate: 0.1 }, 'mse', ['sigmoid', 'linear']), playgroundData(9, false), 12],
+    // Multi-class: the loss couples a row's outputs, computed by row after the forward pass.
+    ['Adam, softmax with categorical crossentropy (2→8→8→4, the multi-class playground)', classifier({ type: 'adam', learningRate: 0.02 }, 'categorical_crossentropy', 'softmax', 4), sectorData(60, 4), 10],
+    ['SGD with momentum, softmax with sparse categorical crossentropy, 6 classes', classifier({ type: 'sgd', learningRate: 0.1, momentum: 0.9 }, 'sparse_categorical_crossentropy', 'softmax', 6, ['relu']), sectorData(45, 6, true), 8],
+    ['RMSprop, MSE on a softmax output (its Jacobian)', classifier('rmsprop', 'mse', 'softmax', 3, ['elu', 'tanh']), sectorData(40, 3), 5],
+    ['Adagrad, categorical crossentropy on sigmoid outputs (probabilities, clipped)', classifier({ type: 'adagrad', learningRate: 0.2 }, 'categorical_crossentropy', 'sigmoid', 3), sectorData(40, 3), 9],
+    ['Adam, sparse categorical crossentropy on sigmoid probabilities', classifier({ type: 'adam', learningRate: 0.05 }, 'sparse_categorical_crossentropy', 'sigmoid', 5), sectorData(33, 5, true), 7],
+    // Element-wise losses with several outputs per row: the mean over every output element.
+    ['Adam, MSE with three tanh outputs', classifier({ type: 'adam', learningRate: 0.01 }, 'mse', 'tanh', 3), multiOutputData(30, 3), 6],
+    ['SGD, binary crossentropy from logits, two sigmoid outputs', classifier({ type: 'sgd', learningRate: 0.3 }, 'binary_crossentropy', 'sigmoid', 2), sectorData(30, 2), 4],
   ];
   for (const [name, make, data, batch] of fusedCases) {
     it(`fused dense step, ${name}: one dispatch per step, the eager CPU weights`, async () => {
@@ -143,9 +195,28 @@ describe.skipIf(!available)(gpuSuite('traced training plans on WebGPU', gpu), ()
       const expected = await train(cpu, make, data, 64, [6], 'eager');
       const actual = await train(gpu, make, data, 64, [2, 4], 'fused');
       expect(maxViolation(actual, expected)).toBe(0);
+      // Softmax with cross-entropy, a batch of more rows than threads (one thread per row at the output).
+      const multiclass = classifier({ type: 'adam', learningRate: 0.01 }, 'categorical_crossentropy', 'softmax', 5);
+      const sectors = sectorData(400, 5);
+      expect(maxViolation(await train(gpu, multiclass, sectors, 300, [1, 3], 'fused'), await train(cpu, multiclass, sectors, 300, [4], 'eager'))).toBe(0);
     } finally {
       gpu.executor.emulated = emulated;
     }
+  });
+
+  // An f32 counter stops at 2^24 (1 + 2^24 rounds back), where dropout masks and Adam's t would freeze.
+  it('past 2^24 steps the step counter advances, fused and replayed, and the weights equal the CPU weights', async () => {
+    if (typeof gpu === 'string') throw new Error(gpu);
+    const start = 2 ** 24 - 3;
+    const fused = classifier({ type: 'adam', learningRate: 0.02 }, 'categorical_crossentropy', 'softmax', 4);
+    const data = sectorData(40, 4);
+    const expectedFused = await train(cpu, fused, data, 10, [7], 'eager', start);
+    expect(maxViolation(await train(gpu, fused, data, 10, [2, 5], 'fused', start), expectedFused)).toBe(0);
+    // Dropout draws its mask from the counter: a fresh one every step past 2^24 too.
+    const replayed = () => mlp({ type: 'adam', learningRate: 0.01 });
+    const playground = playgroundData(50, false);
+    const expectedPlan = await train(cpu, replayed, playground, 10, [7], 'eager', start);
+    expect(maxViolation(await train(gpu, replayed, playground, 10, [3, 4], 'plan', start), expectedPlan)).toBe(0);
   });
 
   it('a device that binds fewer bytes than the parameters take: the update splits per parameter, same weights; a tensor past it is refused', async () => {
@@ -178,32 +249,58 @@ describe.skipIf(!available)(gpuSuite('traced training plans on WebGPU', gpu), ()
     }
   });
 
-  it('the fused step reports the same loss as the eager step, and follows a new row order', async () => {
+  const lossCases: [string, () => Sequential, TrainerData][] = [
+    ['MSE with L2', dense({ type: 'adam', learningRate: 0.01 }, 'mse', ['tanh', 'tanh'], { l2: 0.01 }), playgroundData(30, false)],
+    ['softmax with categorical crossentropy (a mean over rows)', classifier({ type: 'adam', learningRate: 0.01 }, 'categorical_crossentropy', 'softmax', 4), sectorData(30, 4)],
+    ['sigmoid probabilities with sparse categorical crossentropy', classifier('sgd', 'sparse_categorical_crossentropy', 'sigmoid', 3), sectorData(30, 3, true)],
+  ];
+  for (const [name, make, data] of lossCases) {
+    it(`the fused step reports the same loss as the eager step, and follows a new row order: ${name}`, async () => {
+      if (typeof gpu === 'string') throw new Error(gpu);
+      const order = Array.from({ length: 30 }, (_, i) => (i * 7) % 30);
+      const run = async (backend: Backend): Promise<number[]> => {
+        useBackend(backend);
+        const model = make();
+        const { step, dense: spec } = model.getTrainStep();
+        const trainer = compileTrainer({ step, dense: spec, data, batchSize: 4 });
+        expect(trainer.path).toBe(backend === cpu ? 'eager' : 'fused');
+        trainer.run(3);
+        trainer.setOrder(order);
+        trainer.run(4);
+        const loss = await trainer.latestLoss();
+        const weights = (await model.getWeights()).flatMap((w) => Array.from(w.values));
+        trainer.dispose();
+        model.dispose();
+        return [loss, ...weights];
+      };
+      expect(maxViolation(Float32Array.from(await run(gpu)), Float32Array.from(await run(cpu)))).toBe(0);
+    });
+  }
+
+  it('the fused step refuses class labels outside the output layer, naming the row', async () => {
     if (typeof gpu === 'string') throw new Error(gpu);
-    const make = dense({ type: 'adam', learningRate: 0.01 }, 'mse', ['tanh', 'tanh'], { l2: 0.01 });
-    const data = playgroundData(30, false);
-    const order = Array.from({ length: 30 }, (_, i) => (i * 7) % 30);
-    const run = async (backend: Backend): Promise<number[]> => {
-      useBackend(backend);
-      const model = make();
-      const { step, dense: spec } = model.getTrainStep();
-      const trainer = compileTrainer({ step, dense: spec, data, batchSize: 4 });
-      trainer.run(3);
-      trainer.setOrder(order);
-      trainer.run(4);
-      const loss = await trainer.latestLoss();
-      const weights = (await model.getWeights()).flatMap((w) => Array.from(w.values));
-      trainer.dispose();
-      model.dispose();
-      return [loss, ...weights];
-    };
-    expect(maxViolation(Float32Array.from(await run(gpu)), Float32Array.from(await run(cpu)))).toBe(0);
+    useBackend(gpu);
+    const model = classifier('sgd', 'sparse_categorical_crossentropy', 'softmax', 3)();
+    const data = sectorData(12, 3, true);
+    data.y[5] = 3;
+    const training = model.getTrainStep();
+    // Nothing the refused trainer allocated stays behind.
+    const live = gpu.executor.live.size;
+    expect(() => compileTrainer({ ...training, data, batchSize: 4 })).toThrow(
+      'dense step: label 3 in row 5 is not a class index in [0, 3) (the last layer has 3 units)',
+    );
+    expect(gpu.executor.live.size).toBe(live);
+    model.dispose();
   });
 
   it('networks the fused step does not take run as a traced plan, saying why', async () => {
     if (typeof gpu === 'string') throw new Error(gpu);
     useBackend(gpu);
-    const softmax = new Sequential([layers.input({ shape: [2] }), layers.dense({ units: 3, activation: 'softmax' })], { seed: 1 });
+    // Softmax on a hidden layer: the fused step takes it on the output only.
+    const softmax = new Sequential(
+      [layers.input({ shape: [2] }), layers.dense({ units: 4, activation: 'softmax' }), layers.dense({ units: 3, activation: 'softmax' })],
+      { seed: 1 },
+    );
     softmax.compile({ optimizer: 'sgd', loss: 'sparse_categorical_crossentropy' });
     const labels: TrainerData = { ...playgroundData(20, true), y: Float32Array.from({ length: 20 }, (_, i) => i % 3), yShape: [20] };
     expect(softmax.getTrainStep().dense).toBeNull();

@@ -168,7 +168,10 @@ export interface Backend {
    * `step` is the counter's value before this update (Adam's bias correction uses step + 1).
    */
   applyUpdates(config: OptimizerConfig, updates: ParameterUpdate[], step: TensorHandle): void;
-  /** A one-element counter (starts at `value`) that kernels read on the device, so recorded steps can be replayed. */
+  /**
+   * A one-element counter (starts at `value`) that kernels read on the device, so recorded steps can be
+   * replayed. Its bytes hold a u32 (src/engine/counter.ts: read it with counterValue).
+   */
   createCounter(value: number): TensorHandle;
   /** counter += 1, on the device. */
   increment(counter: TensorHandle): void;

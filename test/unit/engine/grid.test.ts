@@ -1,10 +1,9 @@
 // The CPU grid reference (layer by layer over blocks of points) against a plain per-point evaluation.
 import { describe, expect, it } from 'vitest';
 import { activationFn } from '../../../src/engine/backend/cpu/elementwise';
-import type { ActivationKind } from '../../../src/engine/backend/backend';
-import { evaluateGridCpu, GRID_FEATURES, type GridLayer } from '../../../src/engine/grid';
+import { evaluateGridCpu, GRID_FEATURES, type GridActivation, type GridLayer } from '../../../src/engine/grid';
 
-function layer(inputs: number, units: number, activation: ActivationKind, seed: number): GridLayer<Float32Array> {
+function layer(inputs: number, units: number, activation: GridActivation, seed: number): GridLayer<Float32Array> {
   const values = (n: number, k: number) => Float32Array.from({ length: n }, (_, i) => Math.sin(seed * 7.1 + k * 3.3 + i * 1.7));
   return { kernel: values(inputs * units, 1), bias: values(units, 2), activation };
 }
@@ -15,11 +14,18 @@ function atPoint(layers: GridLayer<Float32Array>[], x1: number, x2: number): num
   const all: number[] = [];
   for (const l of layers) {
     const units = l.bias.length;
-    a = Array.from({ length: units }, (_, j) => {
+    const z = Array.from({ length: units }, (_, j) => {
       let s = l.bias[j];
       a.forEach((v, i) => (s += v * l.kernel[i * units + j]));
-      return activationFn(l.activation, 'test')(s);
+      return s;
     });
+    if (l.activation === 'softmax') {
+      const e = z.map((v) => Math.exp(v - Math.max(...z)));
+      const total = e.reduce((x, y) => x + y, 0);
+      a = e.map((v) => v / total);
+    } else {
+      a = z.map(activationFn(l.activation, 'test'));
+    }
     all.push(...a);
   }
   return all;
@@ -38,6 +44,22 @@ describe('evaluateGridCpu', () => {
       const x1 = -3 + ((point % n) + 0.5) * cell;
       const x2 = 3 - (Math.floor(point / n) + 0.5) * cell;
       atPoint(layers, x1, x2).forEach((v, neuron) => expect(out[neuron * points + point]).toBe(Math.fround(v)));
+    }
+  });
+
+  it('a softmax layer: the probabilities over the layer at each point, as a per-point evaluation', () => {
+    // A softmax hidden layer too: the grid evaluates any layer's softmax, not only the output's.
+    const layers = [layer(7, 4, 'softmax', 11), layer(4, 6, 'elu', 12), layer(6, 4, 'softmax', 13)];
+    const n = 35;
+    const out = evaluateGridCpu(layers, { n, range: [-5, 5], features: [...GRID_FEATURES] });
+    const points = n * n;
+    const cell = 10 / n;
+    for (let point = 0; point < points; point++) {
+      const x1 = -5 + ((point % n) + 0.5) * cell;
+      const x2 = 5 - (Math.floor(point / n) + 0.5) * cell;
+      atPoint(layers, x1, x2).forEach((v, neuron) => expect(out[neuron * points + point]).toBe(Math.fround(v)));
+      const probabilities = [10, 11, 12, 13].map((neuron) => out[neuron * points + point]);
+      expect(probabilities.reduce((x, y) => x + y, 0)).toBeCloseTo(1, 6);
     }
   });
 

@@ -25,14 +25,15 @@ import * as pool from './pool';
 import { dropoutMask } from './dropout';
 import { lossWithGrad } from './loss';
 import { applyUpdates } from './optimizer';
+import { counterBits, counterValue, incrementCounter } from '../../counter';
 
 export { CpuTensor } from './cpu-tensor';
 
-/** The value of a one-element step counter. */
-function counterValue(h: TensorHandle, kernel: string): number {
+/** The value of a one-element step counter (src/engine/counter.ts). */
+function stepOf(h: TensorHandle, kernel: string): number {
   const c = cpu(h, kernel, 'step');
   if (c.size !== 1) throw new Error(`${kernel}: step must be a one-element counter, got ${fmt(c.shape)}`);
-  return c.data[0];
+  return counterValue(c.data);
 }
 
 export class CpuBackend implements Backend {
@@ -171,7 +172,7 @@ export class CpuBackend implements Backend {
 
   dropoutMask(shape: Shape, rate: number, seed: number, step: TensorHandle): TensorHandle {
     checkShape(shape, 'dropoutMask');
-    return dropoutMask(shape, rate, seed, counterValue(step, 'dropoutMask'));
+    return dropoutMask(shape, rate, seed, stepOf(step, 'dropoutMask'));
   }
 
   lossWithGrad(info: LossInfo, pred: TensorHandle, target: TensorHandle): { loss: TensorHandle; grad: TensorHandle } {
@@ -180,17 +181,16 @@ export class CpuBackend implements Backend {
   }
 
   applyUpdates(config: OptimizerConfig, updates: ParameterUpdate[], step: TensorHandle): void {
-    applyUpdates(config, updates, counterValue(step, 'applyUpdates'));
+    applyUpdates(config, updates, stepOf(step, 'applyUpdates'));
   }
 
   createCounter(value: number): TensorHandle {
-    if (!Number.isInteger(value) || value < 0) throw new Error(`createCounter: value must be a non-negative integer, got ${value}`);
-    return new CpuTensor([], Float32Array.of(value));
+    return new CpuTensor([], counterBits(value));
   }
 
   increment(counter: TensorHandle): void {
     const c = cpu(counter, 'increment', 'counter');
     if (c.size !== 1) throw new Error(`increment: counter must have one element, got ${fmt(c.shape)}`);
-    c.data[0] += 1;
+    incrementCounter(c.data);
   }
 }

@@ -5,15 +5,15 @@ import type { LossInfo, OptimizerConfig } from '../backend';
 import type { DenseStepData, DenseStepParam, DenseStepSpec } from '../../dense-step';
 import { CLIP_HIGH, CLIP_LOW } from '../cpu/loss';
 import type { DispatchRecord, Executor } from './executor';
-import { ACTIVATION_CODES, LOSS_CODES } from './kernels';
-import { f32Bits, gpu, GpuTensor, ParamWriter, Storage } from './memory';
-import { checkUpdates, writeUpdateRule } from './nn-kernels';
+import { denseTable, NO_BIAS } from './dense-table';
+import { ACTIVATION_CODES, LOSS_CODES, SOFTMAX_CODE } from './kernels';
+import { denseStepParams } from './layouts';
+import { f32Bits, gpu, GpuTensor, Storage } from './memory';
+import { checkUpdates, updateRuleValues } from './nn-kernels';
 import { arenaLayout } from './plan-recorder';
 
-const NO_BIAS = 0xffffffff;
 /** Items (row × neuron, or weight) in a step's largest phase up to which a GPU runs the 32-thread variant. */
 const NARROW_ITEMS = 256;
-const LAYER_WORDS = 8;
 
 export interface DensePart {
   param: Storage;
@@ -78,13 +78,21 @@ export function recordDenseStep(
     const firstPart = parts.length;
     parts.push(part(l.kernel, `layer ${i} kernel`));
     if (l.bias) parts.push(part(l.bias, `layer ${i} bias`));
-    const layer = { inputs, units, activation: ACTIVATION_CODES[l.activation], bias: l.bias !== null, input, output: at, firstPart };
+    if (l.activation === 'softmax' && i !== spec.layers.length - 1) throw new Error(`${where}: softmax is only taken on the last layer, layer ${i} has it`);
+    const activation = l.activation === 'softmax' ? SOFTMAX_CODE : ACTIVATION_CODES[l.activation];
+    const layer = { inputs, units, activation, bias: l.bias !== null, input, output: at, firstPart };
     input = at + batch * units;
     at += 3 * batch * units;
     width = units;
     return layer;
   });
-  if (width !== yWidth) throw new Error(`${where}: the last layer has ${width} units but the targets have ${yWidth} per row`);
+  if (spec.loss.kind === 'sparse_categorical_crossentropy') {
+    if (yWidth !== 1) throw new Error(`${where}: sparse_categorical_crossentropy takes one class index per row, the targets have ${yWidth}`);
+    const bad = data.y.findIndex((v) => !Number.isInteger(v) || v < 0 || v >= width);
+    if (bad >= 0) throw new Error(`${where}: label ${data.y[bad]} in row ${bad} is not a class index in [0, ${width}) (the last layer has ${width} units)`);
+  } else if (width !== yWidth) {
+    throw new Error(`${where}: the last layer has ${width} units but the targets have ${yWidth} per row`);
+  }
 
   const packed = new Float32Array(data.x.length + data.y.length + data.order.length);
   packed.set(data.x);
@@ -125,22 +133,39 @@ export function recordDenseStep(
  */
 export function denseDispatch(d: DenseEntry, params: Storage, slots: Storage, emulated: boolean): DispatchRecord {
   const { offsets, total } = arenaLayout(d.parts.map((p) => p.param.elements));
-  const table = new Uint32Array(d.layers.length * LAYER_WORDS + d.parts.length * 4);
-  d.layers.forEach((l, i) => {
-    const bias = l.bias ? offsets[l.firstPart + 1] : NO_BIAS;
-    table.set([l.inputs, l.units, l.activation, offsets[l.firstPart], bias, l.input, l.output, l.firstPart], i * LAYER_WORDS);
-  });
-  d.parts.forEach((p, i) => table.set([offsets[i], offsets[i] + p.param.elements, f32Bits(p.l1), f32Bits(p.l2)], d.layers.length * LAYER_WORDS + i * 4));
+  const table = denseTable(
+    d.layers.map((l) => ({
+      inputs: l.inputs,
+      units: l.units,
+      activation: l.activation,
+      kernel: offsets[l.firstPart],
+      bias: l.bias ? offsets[l.firstPart + 1] : NO_BIAS,
+      input: l.input,
+      output: l.output,
+      param: l.firstPart,
+    })),
+    d.parts.map((p, i) => ({ start: offsets[i], end: offsets[i] + p.param.elements, l1: f32Bits(p.l1), l2: f32Bits(p.l2) })),
+  );
   const xSize = d.rows * d.xWidth;
   const regularized = d.parts.some((p) => p.l1 !== 0 || p.l2 !== 0) ? 1 : 0;
-  const uniform = writeUpdateRule(
-    new ParamWriter()
-      .u(d.layers.length, d.batch, d.rows, d.xWidth, d.yWidth, xSize, xSize + d.rows * d.yWidth)
-      .u(LOSS_CODES[d.loss.kind], d.loss.fromLogits ? 1 : 0)
-      .f(CLIP_LOW, CLIP_HIGH)
-      .u(d.parts.length, d.gradOffset, total, regularized, 0),
-    d.optimizer,
-  ).done();
+  const uniform = denseStepParams.write({
+    layer_count: d.layers.length,
+    batch: d.batch,
+    rows: d.rows,
+    x_width: d.xWidth,
+    y_width: d.yWidth,
+    y_offset: xSize,
+    order_offset: xSize + d.rows * d.yWidth,
+    loss_kind: LOSS_CODES[d.loss.kind],
+    from_logits: d.loss.fromLogits ? 1 : 0,
+    clip_low: CLIP_LOW,
+    clip_high: CLIP_HIGH,
+    segment_count: d.parts.length,
+    grad_offset: d.gradOffset,
+    slot_stride: total,
+    regularized,
+    rule: updateRuleValues(d.optimizer),
+  });
   const items = Math.max(...d.layers.map((l) => Math.max(d.batch * l.units, d.batch * l.inputs, (l.inputs + 1) * l.units)));
   return {
     kernel: emulated || items <= NARROW_ITEMS ? 'dense_step' : 'dense_step_wide',

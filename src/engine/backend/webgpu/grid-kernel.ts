@@ -7,9 +7,10 @@ import type { TensorHandle } from '../backend';
 import { GRID_FEATURES, gridSetup, type GridLayer, type GridOptions } from '../../grid';
 import { copy, stridedCopy } from './array-kernels';
 import { Executor, MAX_GENERATED_PIPELINES, type Binding } from './executor';
-import { ACTIVATION_CODES, type GeneratedKernel } from './kernels';
+import { ACTIVATION_CODES, SOFTMAX_CODE, type GeneratedKernel } from './kernels';
 import { gridGroups, gridKernel, type GridArchitecture } from './grid-shader';
-import { GpuTensor, ParamWriter } from './memory';
+import { gridParams } from './layouts';
+import { GpuTensor } from './memory';
 import { loadShaders } from './shaders';
 
 export type { GridLayer, GridOptions } from '../../grid';
@@ -26,7 +27,9 @@ export async function evaluateGridKernel(ex: Executor, layers: GridLayer<GpuTens
     if (l.kernel.shape.length !== 2 || l.bias.shape.length !== 1 || l.bias.shape[0] !== l.kernel.shape[1]) {
       throw new Error(`evaluateGrid: layer ${i} needs kernel [inputs, units] and bias [units], got [${l.kernel.shape}] and [${l.bias.shape}]`);
     }
-    if (ACTIVATION_CODES[l.activation] === undefined) throw new Error(`evaluateGrid: layer ${i} has unknown activation "${l.activation}"`);
+    if (l.activation !== 'softmax' && ACTIVATION_CODES[l.activation] === undefined) {
+      throw new Error(`evaluateGrid: layer ${i} has unknown activation "${l.activation}"; expected one of ${Object.keys(ACTIVATION_CODES).join(', ')}, softmax`);
+    }
     return { inputs: l.kernel.shape[0], units: l.kernel.shape[1], activation: l.activation };
   });
   const { low, high } = gridSetup(options, shapes);
@@ -34,7 +37,7 @@ export async function evaluateGridKernel(ex: Executor, layers: GridLayer<GpuTens
   const neurons = shapes.reduce((s, l) => s + l.units, 0);
   const outputs = shapes[shapes.length - 1].units;
   const outputOnly = options.outputOnly === true;
-  const params = new ParamWriter().u(n).f(low, high).u(layers.length, options.features.length).done();
+  const params = gridParams.write({ n, low, high, layer_count: layers.length, feature_count: options.features.length });
   const weightCount = layers.reduce((s, l) => s + l.kernel.size + l.bias.size, 0);
   // Binding 0 is the parameter block, the last one the output.
   const packed = 2 * layers.length + 1 > ex.device.limits.maxStorageBuffersPerShaderStage;
@@ -75,7 +78,7 @@ function loopKernel(
   const table = new Uint32Array(layers.length * 4);
   let offset = 0;
   shapes.forEach((l, i) => {
-    table.set([l.inputs, l.units, offset, ACTIVATION_CODES[l.activation]], i * 4);
+    table.set([l.inputs, l.units, offset, l.activation === 'softmax' ? SOFTMAX_CODE : ACTIVATION_CODES[l.activation]], i * 4);
     offset += (l.inputs + 1) * l.units;
   });
   const features = Uint32Array.from(options.features, (f) => GRID_FEATURES.indexOf(f));

@@ -3,14 +3,13 @@
 // (a register) and each weight a constant index: a generic kernel keeps activations in runtime-indexed
 // arrays, which SwiftShader spills to memory (68 ms per 200² grid of the 2→8→8→8→1 network; this, about 7
 // in Node/Dawn on an idle machine). Timings below are from that setup, kernel only.
-import type { ActivationKind } from '../backend';
-import type { GridFeature } from '../../grid';
+import type { GridActivation, GridFeature } from '../../grid';
 import { kernelSource, type GeneratedKernel } from './kernels';
 import type { ShaderFile } from './shaders';
 
 export interface GridArchitecture {
   features: readonly GridFeature[];
-  layers: readonly { inputs: number; units: number; activation: ActivationKind }[];
+  layers: readonly { inputs: number; units: number; activation: GridActivation }[];
   /**
    * One storage binding holding every layer's kernel then bias (when 2 per layer would exceed the
    * device's storage buffers per stage), instead of a kernel and a bias binding per layer.
@@ -85,16 +84,18 @@ export function gridKernel(arch: GridArchitecture, shaders: Map<ShaderFile, stri
   let neuron = 0;
   layers.forEach((layer, l) => {
     body.push(`// layer ${l}: ${layer.inputs} → ${layer.units}, ${layer.activation}`);
-    const outputs: string[] = [];
+    const outputs = Array.from({ length: layer.units }, (_, j) => `h${l}_${j}`);
+    const softmax = layer.activation === 'softmax';
     for (let j = 0; j < layer.units; j++) {
       const terms = [weight(`b${l}_${j}`, biasAt(l, j)), ...inputs.map((input, i) => `${input} * ${weight(`w${l}_${i}_${j}`, kernelAt(l, i, j))}`)];
-      const name = `h${l}_${j}`;
-      body.push(`let ${name} = ${layer.activation}_(${sum(terms)});`);
+      body.push(softmax ? `let z${l}_${j} = ${sum(terms)};` : `let ${outputs[j]} = ${layer.activation}_(${sum(terms)});`);
+    }
+    if (softmax) body.push(...softmaxLines(l, layer.units));
+    outputs.forEach((name, j) => {
       const stored = arch.outputOnly ? (l === layers.length - 1 ? j : -1) : neuron;
       if (stored >= 0) body.push(`out[${stored === 0 ? '' : `${stored}u * points + `}point] = ${name};`);
-      outputs.push(name);
       neuron++;
-    }
+    });
     inputs = outputs;
   });
 
@@ -122,6 +123,18 @@ ${indent(body, 2)}
 /** Workgroups for `points` grid points: POINTS_PER_THREAD each, fewer only past the dispatch limit. */
 export function gridGroups(points: number): [number, number, number] {
   return [Math.min(MAX_GROUPS, Math.max(1, Math.ceil(points / (WORKGROUP * POINTS_PER_THREAD)))), 1, 1];
+}
+
+/** Layer l's outputs h{l}_j as the softmax of its z{l}_j, the maximum subtracted first (as the CPU reference). */
+function softmaxLines(l: number, units: number): string[] {
+  const z = (j: number): string => `z${l}_${j}`;
+  let max = z(0);
+  for (let j = 1; j < units; j++) max = `max_(${max}, ${z(j)})`;
+  const lines = [`let m${l} = ${max};`];
+  for (let j = 0; j < units; j++) lines.push(`let e${l}_${j} = exp_(${z(j)} - m${l});`);
+  lines.push(`let s${l} = ${sum(Array.from({ length: units }, (_, j) => `e${l}_${j}`))};`);
+  for (let j = 0; j < units; j++) lines.push(`let h${l}_${j} = e${l}_${j} / s${l};`);
+  return lines;
 }
 
 /** `a + b + …`, left to right as the CPU reference adds, wrapped every few terms. */

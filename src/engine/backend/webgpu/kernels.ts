@@ -8,6 +8,7 @@ import { stats } from '../../stats';
 import { FILE_LAYOUTS } from './layouts';
 import type { ShaderFile } from './shaders';
 import { structsWgsl } from './struct-layout';
+import { tableConstants } from './dense-table';
 
 export interface KernelSpec {
   file: ShaderFile;
@@ -31,6 +32,12 @@ export const ACTIVATION_CODES: Record<ActivationKind, number> = {
   linear: 0, relu: 1, leaky_relu: 2, elu: 3, sigmoid: 4, tanh: 5, softplus: 6, swish: 7, step: 8,
 };
 
+/**
+ * Softmax over a layer's units, in the kernels that see a whole layer at once (the grid kernels, the fused
+ * dense step); not an element-wise kind, so `activate` never sees it.
+ */
+export const SOFTMAX_CODE = 100;
+
 /** A kernel with its activation fixed at pipeline creation (see ACTIVATION in common.wgsl). */
 const specialize = (spec: KernelSpec, activation: ActivationKind): KernelSpec => ({
   ...spec,
@@ -40,10 +47,20 @@ const specialize = (spec: KernelSpec, activation: ActivationKind): KernelSpec =>
 const conv2dForward: KernelSpec = { file: 'conv2d', entry: 'conv2d_forward', uniform: true, storage: [1, 2, 3, 4] };
 const activationGrad: KernelSpec = { file: 'elementwise', entry: 'activation_grad', uniform: true, storage: [1, 2, 3, 4] };
 
+export const LOSS_CODES: Record<LossKind, number> = {
+  mse: 0, mae: 1, huber: 2, binary_crossentropy: 3, categorical_crossentropy: 4, sparse_categorical_crossentropy: 5,
+};
+
 const denseStep = (threads: number): KernelSpec => ({
   file: 'dense_step',
   entry: 'dense_step',
-  constants: { THREADS: threads },
+  constants: {
+    THREADS: threads,
+    SOFTMAX: SOFTMAX_CODE,
+    CATEGORICAL: LOSS_CODES.categorical_crossentropy,
+    SPARSE_CATEGORICAL: LOSS_CODES.sparse_categorical_crossentropy,
+    ...tableConstants(),
+  },
   uniform: true,
   storage: [1, 2, 3, 4, 5, 6, 7, 8],
 });
@@ -55,7 +72,7 @@ export const KERNELS = {
   activation_grad: activationGrad,
   activation_grad_relu: specialize(activationGrad, 'relu'),
   fill: { file: 'elementwise', entry: 'fill', uniform: true, storage: [4] },
-  increment: { file: 'elementwise', entry: 'increment', uniform: false, storage: [4] },
+  increment: { file: 'elementwise', entry: 'increment', uniform: false, storage: [5] },
   matmul_small_00: matmul('matmul_small', 0, 0),
   matmul_small_01: matmul('matmul_small', 0, 1),
   matmul_small_10: matmul('matmul_small', 1, 0),
@@ -81,7 +98,7 @@ export const KERNELS = {
   strided_copy: { file: 'layout', entry: 'strided_copy', uniform: true, storage: [1, 3] },
   gather_rows: { file: 'layout', entry: 'gather_rows', uniform: true, storage: [1, 2, 3] },
   batch_indices: { file: 'layout', entry: 'batch_indices', uniform: true, storage: [1, 3, 4] },
-  evaluate_grid_loop: { file: 'grid_loop', entry: 'evaluate_grid_loop', uniform: true, storage: [1, 2, 3, 4] },
+  evaluate_grid_loop: { file: 'grid_loop', entry: 'evaluate_grid_loop', constants: { SOFTMAX: SOFTMAX_CODE }, uniform: true, storage: [1, 2, 3, 4] },
   dense_step: denseStep(32),
   dense_step_wide: denseStep(256),
 } satisfies Record<string, KernelSpec>;
@@ -98,9 +115,6 @@ export interface GeneratedKernel extends Pick<KernelSpec, 'entry' | 'uniform' | 
 export const UNARY_CODES: Record<UnaryOp, number> = { neg: 0, exp: 1, log: 2, sqrt: 3, abs: 4, sign: 5, square: 6, reciprocal: 7 };
 export const BINARY_CODES: Record<BinaryOp, number> = {
   add: 0, sub: 1, mul: 2, div: 3, pow: 4, maximum: 5, minimum: 6, equal: 7, greater: 8,
-};
-export const LOSS_CODES: Record<LossKind, number> = {
-  mse: 0, mae: 1, huber: 2, binary_crossentropy: 3, categorical_crossentropy: 4, sparse_categorical_crossentropy: 5,
 };
 export const OPTIMIZER_CODES: Record<OptimizerKind, number> = { sgd: 0, rmsprop: 1, adam: 2, adagrad: 3 };
 

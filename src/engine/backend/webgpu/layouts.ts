@@ -129,6 +129,35 @@ export const gatherParams = struct('GatherParams', {
 
 export const batchParams = struct('BatchParams', { batch: 'u32', order_size: 'u32' });
 
+/** The fused dense training step (dense_step.wgsl); its per-layer table is declared in dense-table.ts. */
+export const denseStepParams = struct('Params', {
+  layer_count: 'u32',
+  batch: 'u32',
+  rows: 'u32', // training-set rows (the order's length)
+  x_width: 'u32',
+  y_width: 'u32', // the last layer's units (a class index for SPARSE_CATEGORICAL: 1)
+  y_offset: 'u32', // where the targets start in `data` (x starts at 0)
+  order_offset: 'u32', // where the row order starts in `data`
+  loss_kind: 'u32', // LOSS_CODES
+  from_logits: 'u32',
+  clip_low: 'f32',
+  clip_high: 'f32',
+  segment_count: 'u32',
+  grad_offset: 'u32', // gradients in `work`, laid out like the parameter arena
+  slot_stride: 'u32', // slot j of parameter element i is slots[j · slot_stride + i]
+  regularized: 'u32', // 1 when some parameter has an L1 or L2 penalty to add to the loss
+  rule: updateRule,
+});
+
+/** The grid kernels (grid.wgsl: the generated one and grid_loop.wgsl). */
+export const gridParams = struct('GridParams', {
+  n: 'u32', // points per side
+  low: 'f32',
+  high: 'f32',
+  layer_count: 'u32', // read by grid_loop.wgsl; a generated kernel knows its layers
+  feature_count: 'u32',
+});
+
 /** The structs each shader file uses (nested ones are added by structsWgsl). */
 export const FILE_LAYOUTS: Partial<Record<ShaderFile, StructLayout<Fields>[]>> = {
   elementwise: [mapParams, binaryParams],
@@ -141,6 +170,8 @@ export const FILE_LAYOUTS: Partial<Record<ShaderFile, StructLayout<Fields>[]>> =
   dropout: [dropoutParams],
   optimizer: [optimizerParams],
   layout: [copyParams, gatherParams, batchParams],
-  // dense_step.wgsl declares its own Params, which nests the shared update rule.
-  dense_step: [updateRule],
+  dense_step: [denseStepParams],
+  // grid.wgsl heads the generated grid kernels and is included by grid_loop.wgsl.
+  grid: [gridParams],
+  grid_loop: [gridParams],
 };

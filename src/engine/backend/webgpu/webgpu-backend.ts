@@ -30,6 +30,7 @@ import { GpuPlan, Recording } from './plan-recorder';
 import { evaluateGridKernel, type GridLayer, type GridOptions } from './grid-kernel';
 import { recordDenseStep } from './dense-step';
 import type { DenseStepData, DenseStepSpec } from '../../dense-step';
+import { counterBits } from '../../counter';
 
 const fmt = (shape: Shape): string => `[${shape.join(', ')}]`;
 
@@ -236,8 +237,7 @@ export class WebGPUBackend implements Backend {
   }
 
   createCounter(value: number): TensorHandle {
-    if (!Number.isInteger(value) || value < 0) throw new Error(`createCounter: value must be a non-negative integer, got ${value}`);
-    return this.upload(Float32Array.of(value), []);
+    return this.upload(counterBits(value), []);
   }
 
   increment(counter: TensorHandle): void {
