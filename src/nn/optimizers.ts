@@ -4,6 +4,7 @@ import type { OptimizerConfig, OptimizerKind, TensorHandle } from '../engine/bac
 import { activeBackend } from '../engine/registry';
 import { formatShape } from './host-array';
 import type { WeightValue } from './serialization';
+import { counterBits, counterValue } from '../engine/counter';
 
 export interface OptimizerOptions {
   type: OptimizerKind;
@@ -85,7 +86,7 @@ export async function readOptimizerState(
   const b = activeBackend();
   const named = slots.flatMap((perParam, i) => perParam.map((h, j) => ({ name: `${paramNames[i]}/${SLOT_NAMES[kind][j]}`, h })));
   const values = await Promise.all(named.map(({ h }) => b.read(h)));
-  const [step] = await b.read(counter);
+  const step = counterValue(await b.read(counter));
   return { step, slots: named.map(({ name, h }, i) => ({ name, shape: h.shape.slice(), values: values[i] })) };
 }
 
@@ -117,5 +118,5 @@ export function writeOptimizerState(
     b.dispose(source);
   };
   expected.forEach((e, i) => assign(e.h, saved.slots[i].values));
-  assign(counter, Float32Array.of(saved.step));
+  assign(counter, counterBits(saved.step));
 }
