@@ -91,7 +91,7 @@ export interface ParameterUpdate {
 }
 
 export interface Backend {
-  readonly name: 'cpu' | 'webgpu';
+  readonly name: 'cpu' | 'wasm' | 'webgpu';
   /** Human-readable device, e.g. "CPU" or "WebGPU · swiftshader". */
   readonly description: string;
 
