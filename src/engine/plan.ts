@@ -24,6 +24,7 @@ import { activeBackend } from './registry';
 import { shapeSize } from './shape';
 import { Tensor } from './tensor';
 import { denseStepObstacle, type DenseStepSpec } from './dense-step';
+import { fusedDenseTrainer } from './backend/wasm/dense-trainer';
 
 export interface TrainerData {
   /** Inputs, row-major [n, ...]. */
@@ -98,6 +99,9 @@ function orderArray(order: ArrayLike<number> | undefined, n: number): Float32Arr
 export function compileTrainer(options: CompileTrainerOptions): Trainer {
   const n = checkOptions(options);
   const backend = activeBackend();
+  // Host backends that declare a fused dense step (the wasm backend) run a dense network as one loop.
+  const dense = options.dense;
+  if (dense && backend.capabilities?.fusedDenseStep) return fusedDenseTrainer({ ...options, dense }, (order) => orderArray(order, n));
   return isWebGPU(backend) ? gpuTrainer(backend, options, n) : eagerTrainer(options, n);
 }
 

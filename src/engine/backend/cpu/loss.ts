@@ -28,42 +28,72 @@ export function lossWithGrad(info: LossInfo, pred: CpuTensor, target: CpuTensor)
     if (kind === 'categorical_crossentropy') total = categorical(pred, target, fromLogits, g);
     else {
       const n = pred.size;
-      total = 0;
-      for (let i = 0; i < n; i++) {
-        const [l, d] = elementLoss(kind, fromLogits, p[i], y[i]);
-        total += l;
-        g[i] = d / n;
-      }
-      total /= n;
+      const sum = new Float64Array(1);
+      elementLosses(kind, fromLogits, p, y, g, n, sum);
+      total = sum[0] / n;
     }
   }
   return { loss: new CpuTensor([], Float32Array.of(total)), grad: new CpuTensor(pred.shape, g) };
 }
 
-/** [loss, dloss/dpred] of one element for the losses averaged over every element. */
-function elementLoss(kind: LossInfo['kind'], fromLogits: boolean, p: number, y: number): [number, number] {
+/**
+ * sum[0] = Σ over i < n of the loss of p[i] against y[i], for the losses averaged over every element, and
+ * grad[i] = dloss/dp[i] / n. One loop per kind, and the sum written rather than returned: the fused CPU
+ * dense step (backend/wasm/dense-step.ts) runs it every step, and V8 boxes a number passed to or returned
+ * from a call it does not inline (an allocation per call).
+ */
+export function elementLosses(
+  kind: LossInfo['kind'],
+  fromLogits: boolean,
+  p: Float32Array | Float64Array,
+  y: Float32Array | Float64Array,
+  grad: Float32Array | Float64Array,
+  n: number,
+  sum: Float64Array,
+): void {
+  let total = 0;
   switch (kind) {
     case 'mse':
-      return [(p - y) * (p - y), 2 * (p - y)];
-    case 'mae':
-      return [Math.abs(p - y), Math.sign(p - y)];
-    case 'huber': {
-      const d = p - y; // δ = 1
-      return Math.abs(d) <= 1 ? [0.5 * d * d, d] : [Math.abs(d) - 0.5, Math.sign(d)];
-    }
-    case 'binary_crossentropy': {
-      if (fromLogits) {
-        // −[y log σ(z) + (1−y) log(1−σ(z))] = max(z, 0) − z·y + log(1 + e^(−|z|)); derivative σ(z) − y.
-        return [Math.max(p, 0) - p * y + Math.log1p(Math.exp(-Math.abs(p))), sigmoid(p) - y];
+      for (let i = 0; i < n; i++) {
+        const d = p[i] - y[i];
+        total += d * d;
+        grad[i] = (2 * d) / n;
       }
-      const c = Math.min(Math.max(p, CLIP_LOW), CLIP_HIGH);
-      const l = -(y * Math.log(c) + (1 - y) * Math.log(1 - c));
-      const clipped = p < CLIP_LOW || p > CLIP_HIGH;
-      return [l, clipped ? 0 : (1 - y) / (1 - c) - y / c];
-    }
+      break;
+    case 'mae':
+      for (let i = 0; i < n; i++) {
+        const d = p[i] - y[i];
+        total += Math.abs(d);
+        grad[i] = Math.sign(d) / n;
+      }
+      break;
+    case 'huber':
+      for (let i = 0; i < n; i++) {
+        const d = p[i] - y[i]; // δ = 1
+        const inside = Math.abs(d) <= 1;
+        total += inside ? 0.5 * d * d : Math.abs(d) - 0.5;
+        grad[i] = (inside ? d : Math.sign(d)) / n;
+      }
+      break;
+    case 'binary_crossentropy':
+      for (let i = 0; i < n; i++) {
+        const z = p[i];
+        const t = y[i];
+        if (fromLogits) {
+          // −[y log σ(z) + (1−y) log(1−σ(z))] = max(z, 0) − z·y + log(1 + e^(−|z|)); derivative σ(z) − y.
+          total += Math.max(z, 0) - z * t + Math.log1p(Math.exp(-Math.abs(z)));
+          grad[i] = (sigmoid(z) - t) / n;
+        } else {
+          const c = Math.min(Math.max(z, CLIP_LOW), CLIP_HIGH);
+          total -= t * Math.log(c) + (1 - t) * Math.log(1 - c);
+          grad[i] = z < CLIP_LOW || z > CLIP_HIGH ? 0 : ((1 - t) / (1 - c) - t / c) / n;
+        }
+      }
+      break;
     default:
       throw new Error(`loss: unknown kind "${kind}"`);
   }
+  sum[0] = total;
 }
 
 /** Mean over rows (all axes but the last) of −Σ y·log p. */

@@ -1,5 +1,6 @@
 // The 'wasm' backend: the CPU reference backend with its compute-bound kernels (matmul, convolution)
-// moved to WebAssembly SIMD (assembly/kernels.ts) and a fused training step for small dense networks.
+// moved to WebAssembly SIMD (assembly/kernels.ts) and a fused training step for dense networks
+// (dense-step.ts, which compileTrainer runs through the `fusedDenseStep` capability).
 //
 // Tensors stay Float32Arrays (the CPU backend's CpuTensor) and operands are copied into linear memory per
 // kernel: the copy is O(size) against O(size^1.5) arithmetic for a matmul (under 3% at 512²), every other
@@ -18,6 +19,7 @@ import { loadWasmKernels, type WasmKernels } from './wasm-kernels';
 export class WasmBackend extends CpuBackend {
   override readonly name = 'wasm' as const;
   override readonly description: string;
+  readonly capabilities = { fusedDenseStep: true };
 
   constructor(readonly kernels: WasmKernels) {
     super();
