@@ -8,6 +8,7 @@ import type { OptimizerSpec } from '../../../src/index';
 import type { Backend } from '../../../src/engine/backend/backend';
 import { CpuBackend } from '../../../src/engine/backend/cpu/cpu-backend';
 import { createWasmBackend } from '../../../src/engine/backend/wasm/wasm-backend';
+import { HOST_DENSE_STEP_MAX_MACS } from '../../../src/engine/backend/wasm/dense-step';
 import { compileTrainer, type TrainerData, type TrainerPath } from '../../../src/engine/plan';
 import { maxViolation, randomValues } from '../../gpu/compare';
 
@@ -66,7 +67,7 @@ describe('fused dense step on the wasm backend', () => {
     ['Adam, binary crossentropy from logits (sigmoid output), elu/swish, L1 and L2', dense({ type: 'adam', learningRate: 0.02 }, 'binary_crossentropy', ['elu', 'swish', 'sigmoid'], { l1: 0.001, l2: 0.01 }), playgroundData(53, true), 7],
     ['RMSprop, Huber, leaky relu/softplus, a layer without bias', dense('rmsprop', 'huber', ['leaky_relu', 'softplus', 'tanh'], { useBias: false }), playgroundData(40, false), 16],
     ['Adagrad, MSE, sigmoid, batch larger than the set', dense({ type: 'adagrad', learningRate: 0.1 }, 'mse', ['sigmoid', 'linear']), playgroundData(9, false), 12],
-    ['Adam, MSE, wide layers of 32', dense({ type: 'adam', learningRate: 0.01 }, 'mse', ['relu', 'tanh', 'linear'], { units: 32, l2: 0.001 }), playgroundData(70, false), 30],
+    ['Adam, MSE, layers of 12 and 13, batch 30', dense({ type: 'adam', learningRate: 0.01 }, 'mse', ['relu', 'tanh', 'linear'], { units: 12, l2: 0.001 }), playgroundData(70, false), 30],
   ];
   for (const [name, make, data, batch] of cases) {
     it(`${name}: the eager CPU weights and loss`, async () => {
@@ -76,6 +77,20 @@ describe('fused dense step on the wasm backend', () => {
       expect(maxViolation(Float32Array.of(actual.loss), Float32Array.of(expected.loss))).toBe(0);
     });
   }
+
+  it(`past ${HOST_DENSE_STEP_MAX_MACS} multiply-adds a pass, steps run op by op on the WebAssembly matmuls: the eager CPU weights`, async () => {
+    const make = dense({ type: 'adam', learningRate: 0.01 }, 'mse', ['relu', 'tanh', 'linear'], { units: 32, l2: 0.001 });
+    const data = playgroundData(70, false);
+    const expected = await train(cpu, make, data, 30, [10], 'eager');
+    useBackend(wasm);
+    const model = make();
+    const { step, dense: spec } = model.getTrainStep();
+    const trainer = compileTrainer({ step, dense: spec, data, batchSize: 30 });
+    expect(trainer.unfusedReason).toMatch(/34590 multiply-adds per pass exceed 8192/);
+    model.dispose();
+    const actual = await train(wasm, make, data, 30, [3, 7], 'eager');
+    expect(maxViolation(actual.weights, expected.weights)).toBe(0);
+  });
 
   it('a step calls no backend kernel and creates no tensor after it is compiled', () => {
     useBackend(wasm);
