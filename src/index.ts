@@ -20,7 +20,7 @@ export { INITIALIZERS, type InitializerName } from './nn/initializers';
 export { auc, argmaxRows, computeMetrics, confusionMatrix, METRICS, type MetricName } from './nn/metrics';
 
 export { setBackend, getBackend, activeBackend, registerBackend, useBackend, type BackendName } from './engine/registry';
-export type { Backend } from './engine/backend/backend';
+export type { Backend, BackendCapabilities } from './engine/backend/backend';
 export { Tensor, disposeAll, grad, noGrad, tidy } from './engine/tensor';
 export * as ops from './engine/ops';
 export { createRng } from './engine/random';

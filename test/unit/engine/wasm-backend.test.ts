@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { ActivationKind, Conv2DInfo, TensorHandle } from '../../../src/engine/backend/backend';
 import { CpuBackend } from '../../../src/engine/backend/cpu/cpu-backend';
 import { createWasmBackend } from '../../../src/engine/backend/wasm/wasm-backend';
+import { getBackend, setBackend, useBackend } from '../../../src/index';
 import { maxViolation, randomValues } from '../../gpu/compare';
 
 const wasm = await createWasmBackend();
@@ -22,9 +23,15 @@ let seed = 1;
 const input = (shape: number[]) => ({ values: randomValues(shape.reduce((a, b) => a * b, 1), seed++), shape });
 
 describe('wasm backend', () => {
-  it('names itself and its SIMD flavour', () => {
+  it('names itself and its SIMD flavour, and setBackend("wasm") creates it', async () => {
     expect(wasm.name).toBe('wasm');
     expect(wasm.description).toMatch(/^CPU · WebAssembly SIMD/);
+    try {
+      expect((await setBackend('wasm')).name).toBe('wasm');
+      expect(getBackend()).toBe('wasm');
+    } finally {
+      useBackend(cpu);
+    }
   });
 
   const sizes: [number, number, number][] = [
