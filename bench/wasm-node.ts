@@ -148,3 +148,29 @@ best('matmul 1024², GFLOP/s', 'GFLOP/s', [['ours wasm', () => matmulEngine(wasm
     ['ours cpu (reference)', ourTrainer(cpu, make, x, [512, 784], y, [512, 10], 128, 128)],
   ]);
 }
+
+{
+  const data = imageBatches(8, 32, 28 * 28, 10);
+  const x = joined(data.x);
+  const y = joined(data.y);
+  const make = (): Sequential => {
+    const model = new Sequential(
+      [
+        layers.input({ shape: [28, 28, 1] }),
+        layers.conv2d({ filters: 16, kernelSize: 3, activation: 'relu' }),
+        layers.maxPooling2d({ poolSize: 2 }),
+        layers.conv2d({ filters: 32, kernelSize: 3, activation: 'relu' }),
+        layers.maxPooling2d({ poolSize: 2 }),
+        layers.flatten(),
+        layers.dense({ units: 10, activation: 'softmax' }),
+      ],
+      { seed: 1 },
+    );
+    model.compile({ optimizer: 'adam', loss: 'categorical_crossentropy' });
+    return model;
+  };
+  best('cnn-mnist conv16-pool-conv32-pool-dense10, Adam, batch 32, images/s', 'images/s', [
+    ['ours wasm (im2col + WASM GEMM)', ourTrainer(wasm, make, x, [256, 28, 28, 1], y, [256, 10], 32, 32)],
+    ['ours cpu (reference)', ourTrainer(cpu, make, x, [256, 28, 28, 1], y, [256, 10], 32, 32)],
+  ]);
+}
