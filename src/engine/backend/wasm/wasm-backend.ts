@@ -4,9 +4,8 @@
 //
 // Tensors stay Float32Arrays (the CPU backend's CpuTensor) and operands are copied into linear memory per
 // kernel: the copy is O(size) against O(size^1.5) arithmetic for a matmul (measured 2-8% of a 512² product,
-// best of 8, on a loaded 2-core machine), every other
-// op keeps the reference's code, and tensors are freed by the JavaScript GC with nothing to leak in a
-// hand-written allocator. Element-wise ops, reductions, losses and updates stay in TypeScript: they are
+// best of 8, on a loaded 2-core machine), every other op keeps the reference's code, and tensors are freed
+// by the JavaScript GC with nothing to leak in a hand-written allocator. Element-wise ops, reductions, losses and updates stay in TypeScript: they are
 // memory-bound, so copying their operands in and out would cost more than SIMD saves.
 import type { ActivationKind, Conv2DInfo, Shape, TensorHandle } from '../backend';
 import { CpuBackend } from '../cpu/cpu-backend';
