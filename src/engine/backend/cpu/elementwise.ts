@@ -114,8 +114,8 @@ const ACTIVATIONS: readonly ActivationKind[] = ['linear', 'relu', 'leaky_relu', 
 
 /**
  * kind(x) of one element. One function with a switch rather than a table of closures: a loop calling it
- * stays monomorphic, so V8 inlines it (the fused dense step runs 2x faster than through closures, and
- * allocates no boxed numbers).
+ * stays monomorphic, so V8 can inline it and pass numbers unboxed (the fused dense step through closures:
+ * 17.8k playground steps/s and a boxed number per call; through this: 20-28k, nothing allocated).
  */
 export function activate(kind: ActivationKind, x: number): number {
   switch (kind) {
