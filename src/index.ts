@@ -22,7 +22,7 @@ export { classificationReport, rocCurve, precisionRecallCurve, regressionMetrics
 export type { ClassScores, ClassificationReport, RocCurve, PrecisionRecallCurve, RegressionMetrics } from './nn/metrics';
 
 export { setBackend, createBackend, getBackend, activeBackend, registerBackend, releaseBackend, useBackend, type BackendName } from './engine/registry';
-export type { Backend } from './engine/backend/backend';
+export type { Backend, BackendCapabilities } from './engine/backend/backend';
 export { Tensor, disposeAll, grad, noGrad, tidy } from './engine/tensor';
 export * as ops from './engine/ops';
 export { createRng } from './engine/random';

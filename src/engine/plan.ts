@@ -24,6 +24,8 @@ import { activeBackend } from './registry';
 import { shapeSize } from './shape';
 import { Tensor } from './tensor';
 import { denseStepObstacle, type DenseStepSpec } from './dense-step';
+import { fusedDenseTrainer } from './backend/wasm/dense-trainer';
+import { hostDenseStepObstacle } from './backend/wasm/dense-step';
 
 export interface TrainerData {
   /** Inputs, row-major [n, ...]. */
@@ -98,6 +100,13 @@ function orderArray(order: ArrayLike<number> | undefined, n: number): Float32Arr
 export function compileTrainer(options: CompileTrainerOptions): Trainer {
   const n = checkOptions(options);
   const backend = activeBackend();
+  // Host backends that declare a fused dense step (the wasm backend) run a small dense network as one loop.
+  const dense = options.dense;
+  if (dense && backend.capabilities?.fusedDenseStep) {
+    const obstacle = hostDenseStepObstacle(dense, options.batchSize);
+    if (obstacle === null) return fusedDenseTrainer({ ...options, dense }, (order) => orderArray(order, n));
+    return eagerTrainer(options, n, obstacle);
+  }
   return isWebGPU(backend) ? gpuTrainer(backend, options, n) : eagerTrainer(options, n);
 }
 
@@ -228,7 +237,7 @@ function gpuTrainer(backend: WebGPUBackend, options: CompileTrainerOptions, n: n
   };
 }
 
-function eagerTrainer(options: CompileTrainerOptions, n: number): Trainer {
+function eagerTrainer(options: CompileTrainerOptions, n: number, unfusedReason = 'the CPU backend runs steps op by op'): Trainer {
   const { data, batchSize, step } = options;
   let order = orderArray(options.order, n);
   const x = tensor(data.x, data.xShape);
@@ -253,7 +262,7 @@ function eagerTrainer(options: CompileTrainerOptions, n: number): Trainer {
     },
     dispatchesPerStep: 0,
     path: 'eager',
-    unfusedReason: options.dense ? 'the CPU backend runs steps op by op' : null,
+    unfusedReason: options.dense ? unfusedReason : null,
     async latestLoss() {
       if (!loss) throw new Error('latestLoss: no step has run yet');
       return (await loss.data())[0];

@@ -3,13 +3,15 @@
 import type { Backend } from './backend/backend';
 import { CpuBackend } from './backend/cpu/cpu-backend';
 
-export type BackendName = 'cpu' | 'webgpu';
+export type BackendName = 'cpu' | 'wasm' | 'webgpu';
 
 let current: Backend = new CpuBackend();
 const factories = new Map<BackendName, () => Promise<Backend>>([
   ['cpu', async () => new CpuBackend()],
   // Imported on first use: compiles every WGSL pipeline before resolving (see webgpu-backend.ts).
   ['webgpu', async () => (await import('./backend/webgpu/webgpu-backend')).createWebGPUBackend()],
+  // The CPU backend with WebAssembly SIMD kernels; imported on first use like WebGPU.
+  ['wasm', async () => (await import('./backend/wasm/wasm-backend')).createWasmBackend()],
 ]);
 /** The instance of each backend created so far (a failed creation is forgotten, so it can be retried). */
 const instances = new Map<BackendName, Promise<Backend>>();

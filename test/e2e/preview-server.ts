@@ -10,7 +10,7 @@ let server: PreviewServer | undefined;
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const outDir = mkdtempSync(join(tmpdir(), 'e2e-dist-'));
-  const pages = { build: { outDir, emptyOutDir: true, rollupOptions: { input: { gpuKernels: 'test/e2e/pages/gpu-kernels.html' } } } };
+  const pages = { build: { outDir, emptyOutDir: true, rollupOptions: { input: { gpuKernels: 'test/e2e/pages/gpu-kernels.html', wasmWorker: 'test/e2e/pages/wasm-worker.html' } } } };
   await build({ ...pages, logLevel: 'warn' });
   server = await preview({ ...pages, preview: { port: 0, host: '127.0.0.1', strictPort: false }, logLevel: 'warn' });
   const address = server.resolvedUrls?.local[0];

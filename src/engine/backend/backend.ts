@@ -90,10 +90,20 @@ export interface ParameterUpdate {
   regularization: Regularization;
 }
 
+/** Abilities beyond this interface that a backend declares, so callers need not test for methods. */
+export interface BackendCapabilities {
+  /**
+   * compileTrainer may run a dense network's whole step as one host loop over this backend's tensors
+   * (backend/wasm/dense-step.ts); the tensors must be the CPU backend's.
+   */
+  fusedDenseStep: boolean;
+}
+
 export interface Backend {
-  readonly name: 'cpu' | 'webgpu';
+  readonly name: 'cpu' | 'wasm' | 'webgpu';
   /** Human-readable device, e.g. "CPU" or "WebGPU · swiftshader". */
   readonly description: string;
+  readonly capabilities?: Partial<BackendCapabilities>;
 
   // ---- memory ----
   upload(values: Float32Array, shape: Shape): TensorHandle;

@@ -23,7 +23,7 @@ export function axisGeometry(inSize: number, kernel: number, stride: number, pad
   };
 }
 
-interface ConvGeometry {
+export interface ConvGeometry {
   batch: number;
   inH: number;
   inW: number;
@@ -37,7 +37,7 @@ interface ConvGeometry {
   cols: AxisGeometry;
 }
 
-function geometry(xShape: Shape, wShape: Shape, info: Conv2DInfo, kernel: string): ConvGeometry {
+export function geometry(xShape: Shape, wShape: Shape, info: Conv2DInfo, kernel: string): ConvGeometry {
   if (xShape.length !== 4 || wShape.length !== 4) {
     throw new Error(`${kernel}: expected NHWC input and [kh, kw, inC, outC] kernel, got ${fmt(xShape)} and ${fmt(wShape)}`);
   }
@@ -98,7 +98,7 @@ export function conv2d(x: CpuTensor, w: CpuTensor, info: Conv2DInfo, bias?: CpuT
   return new CpuTensor([g.batch, g.rows.out, g.cols.out, outC], out);
 }
 
-function checkDy(dy: CpuTensor, g: ConvGeometry, kernel: string): void {
+export function checkDy(dy: CpuTensor, g: ConvGeometry, kernel: string): void {
   const expected = [g.batch, g.rows.out, g.cols.out, g.outC];
   if (!sameShape(dy.shape, expected)) throw new Error(`${kernel}: dy is ${fmt(dy.shape)}, expected the conv2d output shape ${fmt(expected)}`);
 }

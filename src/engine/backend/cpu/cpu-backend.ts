@@ -37,8 +37,9 @@ function stepOf(h: TensorHandle, kernel: string): number {
 }
 
 export class CpuBackend implements Backend {
-  readonly name = 'cpu' as const;
-  readonly description = 'CPU';
+  /** 'wasm' in the subclass that moves the heavy kernels to WebAssembly (backend/wasm). */
+  readonly name: 'cpu' | 'wasm' = 'cpu';
+  readonly description: string = 'CPU';
 
   // ---- memory ----
 

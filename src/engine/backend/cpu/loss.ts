@@ -28,42 +28,72 @@ export function lossWithGrad(info: LossInfo, pred: CpuTensor, target: CpuTensor)
     if (kind === 'categorical_crossentropy') total = categorical(pred, target, fromLogits, g);
     else {
       const n = pred.size;
-      total = 0;
-      for (let i = 0; i < n; i++) {
-        const [l, d] = elementLoss(kind, fromLogits, p[i], y[i]);
-        total += l;
-        g[i] = d / n;
-      }
-      total /= n;
+      const sum = new Float64Array(1);
+      elementLosses(kind, fromLogits, p, y, g, n, sum);
+      total = sum[0] / n;
     }
   }
   return { loss: new CpuTensor([], Float32Array.of(total)), grad: new CpuTensor(pred.shape, g) };
 }
 
-/** [loss, dloss/dpred] of one element for the losses averaged over every element. */
-function elementLoss(kind: LossInfo['kind'], fromLogits: boolean, p: number, y: number): [number, number] {
+/**
+ * sum[0] = Σ over i < n of the loss of p[i] against y[i], for the losses averaged over every element, and
+ * grad[i] = dloss/dp[i] / n. One loop per kind, and the sum written rather than returned: the fused CPU
+ * dense step (backend/wasm/dense-step.ts) runs it every step, and V8 boxes a number passed to or returned
+ * from a call it does not inline (an allocation per call).
+ */
+export function elementLosses(
+  kind: LossInfo['kind'],
+  fromLogits: boolean,
+  p: Float32Array | Float64Array,
+  y: Float32Array | Float64Array,
+  grad: Float32Array | Float64Array,
+  n: number,
+  sum: Float64Array,
+): void {
+  let total = 0;
   switch (kind) {
     case 'mse':
-      return [(p - y) * (p - y), 2 * (p - y)];
-    case 'mae':
-      return [Math.abs(p - y), Math.sign(p - y)];
-    case 'huber': {
-      const d = p - y; // δ = 1
-      return Math.abs(d) <= 1 ? [0.5 * d * d, d] : [Math.abs(d) - 0.5, Math.sign(d)];
-    }
-    case 'binary_crossentropy': {
-      if (fromLogits) {
-        // −[y log σ(z) + (1−y) log(1−σ(z))] = max(z, 0) − z·y + log(1 + e^(−|z|)); derivative σ(z) − y.
-        return [Math.max(p, 0) - p * y + Math.log1p(Math.exp(-Math.abs(p))), sigmoid(p) - y];
+      for (let i = 0; i < n; i++) {
+        const d = p[i] - y[i];
+        total += d * d;
+        grad[i] = (2 * d) / n;
       }
-      const c = Math.min(Math.max(p, CLIP_LOW), CLIP_HIGH);
-      const l = -(y * Math.log(c) + (1 - y) * Math.log(1 - c));
-      const clipped = p < CLIP_LOW || p > CLIP_HIGH;
-      return [l, clipped ? 0 : (1 - y) / (1 - c) - y / c];
-    }
+      break;
+    case 'mae':
+      for (let i = 0; i < n; i++) {
+        const d = p[i] - y[i];
+        total += Math.abs(d);
+        grad[i] = Math.sign(d) / n;
+      }
+      break;
+    case 'huber':
+      for (let i = 0; i < n; i++) {
+        const d = p[i] - y[i]; // δ = 1
+        const inside = Math.abs(d) <= 1;
+        total += inside ? 0.5 * d * d : Math.abs(d) - 0.5;
+        grad[i] = (inside ? d : Math.sign(d)) / n;
+      }
+      break;
+    case 'binary_crossentropy':
+      for (let i = 0; i < n; i++) {
+        const z = p[i];
+        const t = y[i];
+        if (fromLogits) {
+          // −[y log σ(z) + (1−y) log(1−σ(z))] = max(z, 0) − z·y + log(1 + e^(−|z|)); derivative σ(z) − y.
+          total += Math.max(z, 0) - z * t + Math.log1p(Math.exp(-Math.abs(z)));
+          grad[i] = (sigmoid(z) - t) / n;
+        } else {
+          const c = Math.min(Math.max(z, CLIP_LOW), CLIP_HIGH);
+          total -= t * Math.log(c) + (1 - t) * Math.log(1 - c);
+          grad[i] = z < CLIP_LOW || z > CLIP_HIGH ? 0 : ((1 - t) / (1 - c) - t / c) / n;
+        }
+      }
+      break;
     default:
       throw new Error(`loss: unknown kind "${kind}"`);
   }
+  sum[0] = total;
 }
 
 /** Mean over rows (all axes but the last) of −Σ y·log p. */
@@ -71,14 +101,33 @@ function categorical(pred: CpuTensor, target: CpuTensor, fromLogits: boolean, g:
   if (pred.shape.length === 0) throw new Error('loss categorical_crossentropy: prediction must have a class axis, got a scalar');
   const classes = pred.shape[pred.shape.length - 1];
   const rows = pred.size / Math.max(classes, 1);
-  const p = pred.data;
-  const y = target.data;
+  const sum = new Float64Array(1);
+  categoricalRows(fromLogits, pred.data, target.data, g, rows, classes, sum);
+  return sum[0] / rows;
+}
+
+/**
+ * sum[0] = Σ over rows of −Σ y·log p (p = softmax of the row when `fromLogits`), and grad = d(mean over
+ * rows)/dp. Allocates nothing: the fused CPU dense step (backend/wasm/dense-step.ts) runs it every step.
+ */
+export function categoricalRows(
+  fromLogits: boolean,
+  p: Float32Array | Float64Array,
+  y: Float32Array | Float64Array,
+  g: Float32Array | Float64Array,
+  rows: number,
+  classes: number,
+  sum: Float64Array,
+): void {
   let total = 0;
   for (let r = 0; r < rows; r++) {
     const base = r * classes;
     if (fromLogits) {
       // log softmax(z)_j = z_j − m − log Σ e^(z−m); d/dz_k = softmax_k · Σ y − y_k.
-      const { m, s } = softmaxRow(p, base, classes);
+      let m = -Infinity;
+      for (let j = 0; j < classes; j++) m = Math.max(m, p[base + j]);
+      let s = 0;
+      for (let j = 0; j < classes; j++) s += Math.exp(p[base + j] - m);
       const logS = Math.log(s);
       let ySum = 0;
       for (let j = 0; j < classes; j++) {
@@ -95,7 +144,7 @@ function categorical(pred: CpuTensor, target: CpuTensor, fromLogits: boolean, g:
       }
     }
   }
-  return total / rows;
+  sum[0] = total;
 }
 
 /** Categorical cross-entropy with integer labels ([batch] or [batch, 1]) instead of one-hot rows. */

@@ -3,6 +3,30 @@ import type { ActivationKind } from '../backend';
 import { activationFn } from './elementwise';
 import { CpuTensor, fmt } from './cpu-tensor';
 
+/** [m, k, n] of op(a)·op(b), or an Error naming the shapes; checks the bias against n. */
+export function matmulDims(
+  aShape: readonly number[],
+  bShape: readonly number[],
+  transposeA: boolean,
+  transposeB: boolean,
+  biasShape?: readonly number[],
+): [number, number, number] {
+  if (aShape.length !== 2 || bShape.length !== 2) {
+    throw new Error(`matmul: expected 2-D tensors, got a ${fmt(aShape)} and b ${fmt(bShape)}`);
+  }
+  const [m, k] = transposeA ? [aShape[1], aShape[0]] : [aShape[0], aShape[1]];
+  const [k2, n] = transposeB ? [bShape[1], bShape[0]] : [bShape[0], bShape[1]];
+  if (k !== k2) {
+    throw new Error(
+      `matmul: inner dimensions differ: a ${fmt(aShape)}${transposeA ? 'ᵀ' : ''} · b ${fmt(bShape)}${transposeB ? 'ᵀ' : ''}`,
+    );
+  }
+  if (biasShape && (biasShape.length !== 1 || biasShape[0] !== n)) {
+    throw new Error(`matmul: bias ${fmt(biasShape)} does not match ${n} output columns`);
+  }
+  return [m, k, n];
+}
+
 export function matmul(
   a: CpuTensor,
   b: CpuTensor,
@@ -11,19 +35,7 @@ export function matmul(
   bias?: CpuTensor,
   activation?: ActivationKind,
 ): CpuTensor {
-  if (a.shape.length !== 2 || b.shape.length !== 2) {
-    throw new Error(`matmul: expected 2-D tensors, got a ${fmt(a.shape)} and b ${fmt(b.shape)}`);
-  }
-  const [m, k] = transposeA ? [a.shape[1], a.shape[0]] : [a.shape[0], a.shape[1]];
-  const [k2, n] = transposeB ? [b.shape[1], b.shape[0]] : [b.shape[0], b.shape[1]];
-  if (k !== k2) {
-    throw new Error(
-      `matmul: inner dimensions differ: a ${fmt(a.shape)}${transposeA ? 'ᵀ' : ''} · b ${fmt(b.shape)}${transposeB ? 'ᵀ' : ''}`,
-    );
-  }
-  if (bias && (bias.shape.length !== 1 || bias.shape[0] !== n)) {
-    throw new Error(`matmul: bias ${fmt(bias.shape)} does not match ${n} output columns`);
-  }
+  const [m, k, n] = matmulDims(a.shape, b.shape, transposeA, transposeB, bias?.shape);
   const act = activationFn(activation ?? 'linear', 'matmul');
   // Element (i, p) of op(a) is ad[i*aRow + p*aCol]; element (p, j) of op(b) is bd[p*bRow + j*bCol].
   const aRow = transposeA ? 1 : k;

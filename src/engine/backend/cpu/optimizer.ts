@@ -6,7 +6,7 @@
 //   rmsprop  1: mean square s (zeros).
 //   adam     2: first moment m, second moment v (zeros).
 //   adagrad  1: accumulator a (filled with initialAccumulatorValue).
-import type { OptimizerConfig, OptimizerKind, ParameterUpdate } from '../backend';
+import type { OptimizerConfig, OptimizerKind, ParameterUpdate, Regularization } from '../backend';
 import { cpu, fmt, sameShape } from './cpu-tensor';
 
 export const SLOT_COUNTS: Record<OptimizerKind, number> = { sgd: 1, rmsprop: 1, adam: 2, adagrad: 1 };
@@ -15,11 +15,6 @@ export function applyUpdates(config: OptimizerConfig, updates: ParameterUpdate[]
   const kind = config.kind;
   const slotCount = SLOT_COUNTS[kind];
   if (slotCount === undefined) throw new Error(`applyUpdates: unknown optimizer "${kind}"`);
-  const { learningRate: lr, momentum, nesterov, rho, beta1, beta2, epsilon } = config;
-  // Adam's bias corrections use t = step + 1.
-  const t = step + 1;
-  const correction1 = 1 - Math.pow(beta1, t);
-  const correction2 = 1 - Math.pow(beta2, t);
   updates.forEach((u, k) => {
     const w = cpu(u.param, 'applyUpdates', `param ${k}`);
     const grad = cpu(u.grad, 'applyUpdates', `grad ${k}`);
@@ -30,40 +25,58 @@ export function applyUpdates(config: OptimizerConfig, updates: ParameterUpdate[]
       if (!sameShape(st.shape, w.shape)) throw new Error(`applyUpdates: slot ${j} ${fmt(st.shape)} of param ${k} ${fmt(w.shape)} differs`);
       return st.data;
     });
-    const { l1, l2 } = u.regularization;
-    const wd = w.data;
-    const gd = grad.data;
-    for (let i = 0; i < wd.length; i++) {
-      const wi = wd[i];
-      const g = gd[i] + l1 * Math.sign(wi) + 2 * l2 * wi;
-      switch (kind) {
-        case 'sgd': {
-          const v = momentum * slots[0][i] - lr * g;
-          slots[0][i] = v;
-          wd[i] = nesterov ? wi + momentum * v - lr * g : wi + v;
-          break;
-        }
-        case 'rmsprop': {
-          const s = rho * slots[0][i] + (1 - rho) * g * g;
-          slots[0][i] = s;
-          wd[i] = wi - (lr * g) / Math.sqrt(s + epsilon);
-          break;
-        }
-        case 'adam': {
-          const m = beta1 * slots[0][i] + (1 - beta1) * g;
-          const v = beta2 * slots[1][i] + (1 - beta2) * g * g;
-          slots[0][i] = m;
-          slots[1][i] = v;
-          wd[i] = wi - (lr * (m / correction1)) / (Math.sqrt(v / correction2) + epsilon);
-          break;
-        }
-        case 'adagrad': {
-          const a = slots[0][i] + g * g;
-          slots[0][i] = a;
-          wd[i] = wi - (lr * g) / Math.sqrt(a + epsilon);
-          break;
-        }
+    updateParameter(config, step, w.data, grad.data, slots[0], slots[1], u.regularization);
+  });
+}
+
+/**
+ * One parameter's update in place: weights `wd` and their slots (`s1` for Adam's second moment) from the
+ * gradient `gd`. Also the fused CPU dense step's update (backend/wasm/dense-step.ts), so it allocates nothing.
+ */
+export function updateParameter(
+  config: OptimizerConfig,
+  step: number,
+  wd: Float32Array,
+  gd: Float32Array | Float64Array,
+  s0: Float32Array,
+  s1: Float32Array | undefined,
+  { l1, l2 }: Regularization,
+): void {
+  const { kind, learningRate: lr, momentum, nesterov, rho, beta1, beta2, epsilon } = config;
+  // Adam's bias corrections use t = step + 1.
+  const t = step + 1;
+  const correction1 = 1 - Math.pow(beta1, t);
+  const correction2 = 1 - Math.pow(beta2, t);
+  for (let i = 0; i < wd.length; i++) {
+    const wi = wd[i];
+    const g = gd[i] + l1 * Math.sign(wi) + 2 * l2 * wi;
+    switch (kind) {
+      case 'sgd': {
+        const v = momentum * s0[i] - lr * g;
+        s0[i] = v;
+        wd[i] = nesterov ? wi + momentum * v - lr * g : wi + v;
+        break;
+      }
+      case 'rmsprop': {
+        const s = rho * s0[i] + (1 - rho) * g * g;
+        s0[i] = s;
+        wd[i] = wi - (lr * g) / Math.sqrt(s + epsilon);
+        break;
+      }
+      case 'adam': {
+        const m = beta1 * s0[i] + (1 - beta1) * g;
+        const v = beta2 * s1![i] + (1 - beta2) * g * g;
+        s0[i] = m;
+        s1![i] = v;
+        wd[i] = wi - (lr * (m / correction1)) / (Math.sqrt(v / correction2) + epsilon);
+        break;
+      }
+      case 'adagrad': {
+        const a = s0[i] + g * g;
+        s0[i] = a;
+        wd[i] = wi - (lr * g) / Math.sqrt(a + epsilon);
+        break;
       }
     }
-  });
+  }
 }
