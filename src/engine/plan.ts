@@ -24,6 +24,7 @@ import { activeBackend } from './registry';
 import { shapeSize } from './shape';
 import { Tensor } from './tensor';
 import { denseStepObstacle, type DenseStepSpec } from './dense-step';
+import { isWebGPU } from './batch-runner';
 
 export interface TrainerData {
   /** Inputs, row-major [n, ...]. */
@@ -70,10 +71,6 @@ export interface Trainer {
   /** Copy the step's state (parameters, optimizer slots, counters) to the host for device-loss recovery. */
   snapshot(): Promise<void>;
   dispose(): void;
-}
-
-function isWebGPU(b: unknown): b is WebGPUBackend {
-  return (b as { name?: string }).name === 'webgpu' && typeof (b as Partial<WebGPUBackend>).trace === 'function';
 }
 
 function checkOptions(o: CompileTrainerOptions): number {
