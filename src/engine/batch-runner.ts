@@ -165,25 +165,32 @@ function tracedRunner<T>(backend: WebGPUBackend, options: BatchRunnerOptions<T>,
   let tailPlan: Traced | null = null;
   /** The short last batch's result when it ran eagerly (freed at the next run). */
   let eagerTail: T | null = null;
+  // In a tidy: the plan frees the storages of the tensors disposed here when it is disposed (the result's
+  // once they are disposed too, see freePlan).
+  const trace = (batch: () => T): Traced => backend.trace(() => tidy(batch));
+  const freePlan = (traced: Traced | null): void => {
+    traced?.plan.dispose();
+    freeTensors(traced?.result);
+  };
   const record = (): void => {
     fullPlan =
       full > 0
-        ? backend.trace(() => {
+        ? trace(() => {
             const indices = new Tensor(backend.batchIndices(order.handle, counter.handle, batchSize));
             return fn(gatherRows(x, indices), y && gatherRows(y, indices), batchSize);
           })
         : null;
     try {
-      tailPlan = tailOrder ? backend.trace(() => fn(gatherRows(x, tailOrder), y && gatherRows(y, tailOrder), tail)) : null;
+      tailPlan = tailOrder ? trace(() => fn(gatherRows(x, tailOrder), y && gatherRows(y, tailOrder), tail)) : null;
     } catch (e) {
-      fullPlan?.plan.dispose();
+      freePlan(fullPlan);
       fullPlan = null;
       throw e;
     }
   };
   const release = (): void => {
-    fullPlan?.plan.dispose();
-    tailPlan?.plan.dispose();
+    freePlan(fullPlan);
+    freePlan(tailPlan);
     fullPlan = tailPlan = null;
     freeTensors(eagerTail);
     eagerTail = null;

@@ -22,7 +22,7 @@ import type { WebGPUBackend } from './backend/webgpu/webgpu-backend';
 import { gatherRows, tensor } from './ops';
 import { activeBackend } from './registry';
 import { shapeSize } from './shape';
-import { Tensor } from './tensor';
+import { Tensor, tidy } from './tensor';
 import { denseStepObstacle, type DenseStepSpec } from './dense-step';
 import { isWebGPU } from './batch-runner';
 
@@ -120,10 +120,13 @@ function tracedStepRecorder(backend: WebGPUBackend, options: CompileTrainerOptio
       const current = tensor(order, [order.length]);
       backend.keepSnapshot(current.handle, order);
       orderT = current;
-      const traced = backend.trace(() => {
-        const indices = new Tensor(backend.batchIndices(current.handle, counter.handle, batchSize));
-        return step(gatherRows(x, indices), gatherRows(y, indices));
-      });
+      // In a tidy, so the plan frees the step's temporaries when it is disposed.
+      const traced = backend.trace(() =>
+        tidy(() => {
+          const indices = new Tensor(backend.batchIndices(current.handle, counter.handle, batchSize));
+          return step(gatherRows(x, indices), gatherRows(y, indices));
+        }),
+      );
       old?.dispose();
       return { plan: traced.plan, loss: traced.result };
     },
@@ -157,6 +160,11 @@ function gpuTrainer(backend: WebGPUBackend, options: CompileTrainerOptions, n: n
   let loss: Tensor;
   const record = (): void => {
     ({ plan, loss } = recorder.record(order));
+  };
+  /** The plan and its loss output (freed once both are let go). */
+  const dropPlan = (): void => {
+    plan.dispose();
+    loss.dispose();
   };
   record();
 
@@ -201,17 +209,17 @@ function gpuTrainer(backend: WebGPUBackend, options: CompileTrainerOptions, n: n
     },
     setOrder(next) {
       order = orderArray(next, n);
-      plan.dispose();
+      dropPlan();
       record();
     },
     rebuild() {
-      plan.dispose();
+      dropPlan();
       record();
     },
     snapshot,
     dispose() {
       unsubscribe();
-      plan.dispose();
+      dropPlan();
       recorder.dispose();
       counter.dispose();
     },
