@@ -43,6 +43,11 @@ export interface BatchRunnerOptions<T> {
    * arenas of its own, so only one plan may update them: the short last batch then runs eagerly.
    */
   updatesParameters?: boolean;
+  /**
+   * Whether passes will be run many times (fit's epochs, its validation). A single pass of one or two
+   * batches runs eagerly: tracing it would create as many bind groups as running it, plus the index work.
+   */
+  repeated?: boolean;
 }
 
 export interface BatchRunner<T> {
@@ -77,6 +82,7 @@ export function createBatchRunner<T>(options: BatchRunnerOptions<T>): BatchRunne
   const backend = activeBackend();
   if (!isWebGPU(backend)) return eagerRunner(options, rows, null);
   if (rows > MAX_TRACED_ROWS) return eagerRunner(options, rows, `${rows} rows exceed the ${MAX_TRACED_ROWS} the batch-index kernel addresses`);
+  if (!options.repeated && shape(rows, batchSize).batches <= 2) return eagerRunner(options, rows, 'a single pass of at most two batches');
   return tracedRunner(backend, options, rows);
 }
 

@@ -64,16 +64,18 @@ export function predictionPass(model: InferenceModel, x: Tensor, chunk: number):
 
 /**
  * Mean loss (plus the regularization penalty, as Keras reports it) and metrics of `data`, `chunk` rows per
- * forward pass; without `withLoss`, the metrics only. Per batch only its mean loss and (for the metrics)
- * its predictions are read.
+ * forward pass; without `withLoss`, the metrics only; `repeated` when it will run more than once (see
+ * BatchRunnerOptions). Per batch only its mean loss and (for the metrics) its predictions are read.
  */
-export function scoringPass(model: ScoredModel, data: DeviceData, chunk: number, withLoss = true): RepeatedPass<Record<string, number>> {
+export function scoringPass(model: ScoredModel, data: DeviceData, chunk: number, options: { withLoss?: boolean; repeated?: boolean } = {}): RepeatedPass<Record<string, number>> {
+  const withLoss = options.withLoss ?? true;
   const needPredictions = model.metrics.length > 0;
   const rows = data.x.shape[0];
   const runner = createBatchRunner({
     x: data.x,
     y: data.y,
     batchSize: chunk,
+    repeated: options.repeated,
     fn: (xb, yb) =>
       noGrad(() => {
         const out = forward(model.layers, xb, { training: false, step: model.counter }, model.loss.fromLogits);

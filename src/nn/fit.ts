@@ -71,8 +71,8 @@ export async function runFit(host: FitHost, train: DeviceData, validation: Devic
   for (const c of callbacks) await c.onTrainBegin?.();
 
   const training = trainingPass(host, train, batchSize);
-  const trainScore = host.scored.metrics.length ? scoringPass(host.scored, train, SCORE_CHUNK, false) : null;
-  const valScore = validation && scoringPass(host.scored, validation, SCORE_CHUNK);
+  const trainScore = host.scored.metrics.length ? scoringPass(host.scored, train, SCORE_CHUNK, { withLoss: false, repeated: true }) : null;
+  const valScore = validation && scoringPass(host.scored, validation, SCORE_CHUNK, { repeated: true });
   try {
     for (let epoch = initialEpoch; epoch < epochs && !model.stopTraining && !options.signal?.aborted; epoch++) {
       await options.onEpochBegin?.(epoch);
@@ -156,6 +156,7 @@ function trainingPass(host: FitHost, train: DeviceData, batchSize: number): Trai
     y: train.y,
     batchSize,
     updatesParameters: true,
+    repeated: true,
     fn: (x, y, size) => {
       const loss = host.step(x, y as Tensor);
       noGrad(() => b.assign(sum.handle, ops.add(sum, ops.mul(loss, ops.fill([], size))).handle));

@@ -4,6 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import { callbacks, layers, Sequential, useBackend, type FitOptions, type History } from '../../src/index';
 import type { Backend } from '../../src/engine/backend/backend';
+import { createBatchRunner } from '../../src/engine/batch-runner';
+import * as ops from '../../src/engine/ops';
 import { engineStats, statsDelta } from '../../src/engine/stats';
 import { cpu, maxViolation, randomValues, webgpuBackend } from './setup';
 
@@ -193,5 +195,28 @@ describe.skipIf(typeof gpu === 'string')('model.fit on WebGPU', () => {
     expect(many.bindGroupsCreated).toBe(few.bindGroupsCreated);
     expect(gpu.executor.live.size).toBe(live);
     model.dispose();
+  });
+
+  it('a batch runner traces repeated passes and long ones; a one-off pass of one or two batches runs eagerly', async () => {
+    if (typeof gpu === 'string') throw new Error(gpu);
+    useBackend(gpu);
+    const x = ops.tensor(Float32Array.from({ length: 9 }, (_, i) => i), [9, 1]);
+    const runner = (batchSize: number, repeated: boolean) => createBatchRunner({ x, y: null, batchSize, repeated, fn: (xb) => ops.mul(xb, ops.fill([], 2)) });
+    const cases: [number, boolean, string][] = [
+      [5, false, 'eager'],
+      [5, true, 'plan'],
+      [3, false, 'plan'],
+    ];
+    for (const [batchSize, repeated, path] of cases) {
+      const r = runner(batchSize, repeated);
+      expect(r.path).toBe(path);
+      if (path === 'eager') expect(r.eagerReason).toBe('a single pass of at most two batches');
+      r.begin([8, 7, 6, 5, 4, 3, 2, 1, 0]);
+      const out: number[] = [];
+      for (let i = 0; i < r.batches; i++) out.push(...(await r.run(1).data()));
+      expect(out).toEqual([16, 14, 12, 10, 8, 6, 4, 2, 0]);
+      r.dispose();
+    }
+    x.dispose();
   });
 });
