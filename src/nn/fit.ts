@@ -151,6 +151,9 @@ function trainingPass(host: FitHost, train: DeviceData, batchSize: number): Trai
   const b = activeBackend();
   const sum = ops.zeros([]);
   const zero = ops.zeros([]);
+  // The batch sizes as tensors made once, so a replayed step does not fill them again.
+  const rows = train.x.shape[0];
+  const sizes = new Map([...new Set([batchSize, rows % batchSize || batchSize])].map((n) => [n, ops.fill([], n)]));
   const runner = createBatchRunner({
     x: train.x,
     y: train.y,
@@ -159,7 +162,7 @@ function trainingPass(host: FitHost, train: DeviceData, batchSize: number): Trai
     repeated: true,
     fn: (x, y, size) => {
       const loss = host.step(x, y as Tensor);
-      noGrad(() => b.assign(sum.handle, ops.add(sum, ops.mul(loss, ops.fill([], size))).handle));
+      noGrad(() => b.assign(sum.handle, ops.add(sum, ops.mul(loss, sizes.get(size) as Tensor)).handle));
       return loss;
     },
   });
@@ -185,8 +188,7 @@ function trainingPass(host: FitHost, train: DeviceData, batchSize: number): Trai
     },
     dispose() {
       runner.dispose();
-      sum.dispose();
-      zero.dispose();
+      for (const t of [sum, zero, ...sizes.values()]) t.dispose();
     },
   };
 }
