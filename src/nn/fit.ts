@@ -23,7 +23,10 @@ export interface FitOptions {
   onEpochBegin?: (epoch: number) => void | Promise<void>;
   onEpochEnd?: (epoch: number, logs: Logs) => void | Promise<void>;
   onBatchEnd?: (batch: number, logs: Logs) => void | Promise<void>;
-  /** Aborting stops before the next batch; the interrupted epoch is not recorded. */
+  /**
+   * Aborting stops before the next epoch (an epoch's batches are queued together), or before the next batch
+   * when batch callbacks make them run one at a time; an interrupted epoch is not recorded.
+   */
   signal?: AbortSignal;
   /** 1 prints one line per epoch (console.log); 0 (default) is silent. */
   verbose?: 0 | 1;
