@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { callbacks, layers, Sequential, useBackend, type FitOptions, type History } from '../../src/index';
 import type { Backend } from '../../src/engine/backend/backend';
 import { createBatchRunner } from '../../src/engine/batch-runner';
+import { compileTrainer } from '../../src/engine/plan';
 import * as ops from '../../src/engine/ops';
 import { engineStats, statsDelta } from '../../src/engine/stats';
 import { cpu, maxViolation, randomValues, webgpuBackend } from './setup';
@@ -218,5 +219,22 @@ describe.skipIf(typeof gpu === 'string')('model.fit on WebGPU', () => {
       r.dispose();
     }
     x.dispose();
+  });
+
+  it('compileTrainer leaves no storage behind after re-recording (a new order) and dispose', async () => {
+    if (typeof gpu === 'string') throw new Error(gpu);
+    useBackend(gpu);
+    const model = cnn();
+    const { step } = model.getTrainStep();
+    const { x, y } = images(12, 11);
+    const live = gpu.executor.live.size;
+    const trainer = compileTrainer({ step, data: { x: x.values, xShape: x.shape, y: Float32Array.from(y), yShape: [12] }, batchSize: 4 });
+    trainer.run(2);
+    trainer.setOrder([11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0]);
+    trainer.run(2);
+    await trainer.latestLoss();
+    trainer.dispose();
+    expect(gpu.executor.live.size).toBe(live);
+    model.dispose();
   });
 });
