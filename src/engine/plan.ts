@@ -22,10 +22,11 @@ import type { WebGPUBackend } from './backend/webgpu/webgpu-backend';
 import { gatherRows, tensor } from './ops';
 import { activeBackend } from './registry';
 import { shapeSize } from './shape';
-import { Tensor } from './tensor';
+import { Tensor, tidy } from './tensor';
 import { denseStepObstacle, type DenseStepSpec } from './dense-step';
 import { fusedDenseTrainer } from './backend/wasm/dense-trainer';
 import { hostDenseStepObstacle } from './backend/wasm/dense-step';
+import { isWebGPU } from './batch-runner';
 
 export interface TrainerData {
   /** Inputs, row-major [n, ...]. */
@@ -72,10 +73,6 @@ export interface Trainer {
   /** Copy the step's state (parameters, optimizer slots, counters) to the host for device-loss recovery. */
   snapshot(): Promise<void>;
   dispose(): void;
-}
-
-function isWebGPU(b: unknown): b is WebGPUBackend {
-  return (b as { name?: string }).name === 'webgpu' && typeof (b as Partial<WebGPUBackend>).trace === 'function';
 }
 
 function checkOptions(o: CompileTrainerOptions): number {
@@ -132,10 +129,13 @@ function tracedStepRecorder(backend: WebGPUBackend, options: CompileTrainerOptio
       const current = tensor(order, [order.length]);
       backend.keepSnapshot(current.handle, order);
       orderT = current;
-      const traced = backend.trace(() => {
-        const indices = new Tensor(backend.batchIndices(current.handle, counter.handle, batchSize));
-        return step(gatherRows(x, indices), gatherRows(y, indices));
-      });
+      // In a tidy, so the plan frees the step's temporaries when it is disposed.
+      const traced = backend.trace(() =>
+        tidy(() => {
+          const indices = new Tensor(backend.batchIndices(current.handle, counter.handle, batchSize));
+          return step(gatherRows(x, indices), gatherRows(y, indices));
+        }),
+      );
       old?.dispose();
       return { plan: traced.plan, loss: traced.result };
     },
@@ -169,6 +169,11 @@ function gpuTrainer(backend: WebGPUBackend, options: CompileTrainerOptions, n: n
   let loss: Tensor;
   const record = (): void => {
     ({ plan, loss } = recorder.record(order));
+  };
+  /** The plan and its loss output (freed once both are let go). */
+  const dropPlan = (): void => {
+    plan.dispose();
+    loss.dispose();
   };
   try {
     record();
@@ -220,17 +225,17 @@ function gpuTrainer(backend: WebGPUBackend, options: CompileTrainerOptions, n: n
     },
     setOrder(next) {
       order = orderArray(next, n);
-      plan.dispose();
+      dropPlan();
       record();
     },
     rebuild() {
-      plan.dispose();
+      dropPlan();
       record();
     },
     snapshot,
     dispose() {
       unsubscribe();
-      plan.dispose();
+      dropPlan();
       recorder.dispose();
       counter.dispose();
     },

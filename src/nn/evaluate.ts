@@ -1,7 +1,11 @@
-// Inference over device-resident data in chunks: predictions, and the loss and metrics of a compiled model.
+// Inference over device-resident data in batches: predictions, and the loss and metrics of a compiled model.
+// The forward pass goes through a batch runner (src/engine/batch-runner.ts): on WebGPU it is traced once
+// and replayed per batch, so a pass creates no buffers or bind groups; each batch's outputs are copied
+// out as soon as it ran, and the copies are awaited together at the end.
 import type { LossInfo, LossKind } from '../engine/backend/backend';
+import { createBatchRunner } from '../engine/batch-runner';
 import * as ops from '../engine/ops';
-import { noGrad, tidy, type Tensor } from '../engine/tensor';
+import { noGrad, type Tensor } from '../engine/tensor';
 import { applyActivation } from './activations';
 import { forward } from './forward';
 import type { HostArray } from './host-array';
@@ -21,73 +25,105 @@ export interface ScoredModel extends InferenceModel {
   metrics: readonly MetricName[];
 }
 
-/** Rows [begin, begin + size) of a device tensor whose first axis is the batch. */
-export function rowSlice(t: Tensor, begin: number, size: number): Tensor {
-  return ops.slice(t, [begin, ...t.shape.slice(1).map(() => 0)], [size, ...t.shape.slice(1)]);
+/** A data set on the device, with the host copy of its targets for the metrics. */
+export interface DeviceData {
+  x: Tensor;
+  y: Tensor;
+  yHost: HostArray;
 }
 
-/** The model's outputs for `x` ([N, ...]) read back to the host, `chunk` rows per forward pass. */
-export async function predictRows(model: InferenceModel, x: Tensor, chunk: number): Promise<HostArray> {
-  const rows = x.shape[0];
-  const outs = noGrad(() =>
-    tidy(() => {
-      const chunks: Tensor[] = [];
-      for (let start = 0; start < rows; start += chunk) {
-        chunks.push(forward(model.layers, rowSlice(x, start, Math.min(chunk, rows - start)), { training: false, step: model.counter }));
+/** A pass over fixed data that can be repeated (each epoch's validation, say) without tracing again. */
+export interface RepeatedPass<T> {
+  run(): Promise<T>;
+  dispose(): void;
+}
+
+/** The model's outputs for `x` ([N, ...]), read back to the host, `chunk` rows per forward pass. */
+export function predictionPass(model: InferenceModel, x: Tensor, chunk: number): RepeatedPass<HostArray> {
+  const runner = createBatchRunner({
+    x,
+    y: null,
+    batchSize: chunk,
+    fn: (xb) => noGrad(() => forward(model.layers, xb, { training: false, step: model.counter })),
+  });
+  return {
+    async run() {
+      runner.begin();
+      const parts: Promise<Float32Array>[] = [];
+      let outShape: readonly number[] = [];
+      for (let i = 0; i < runner.batches; i++) {
+        const out = runner.run(1);
+        outShape = out.shape.slice(1);
+        parts.push(out.data());
       }
-      return chunks;
-    }),
-  );
-  const values = await readAndDispose(outs);
-  return { shape: [rows, ...(outs[0]?.shape.slice(1) ?? [])], values: concatValues(values) };
+      return { shape: [x.shape[0], ...outShape], values: concatValues(await Promise.all(parts)) };
+    },
+    dispose: () => runner.dispose(),
+  };
 }
 
 /**
- * Mean loss (plus the regularization penalty, as Keras reports it) and metrics of `x` against targets `y`.
- * `yHost` is the host copy of `y` for the metrics. The loss is summed on the device and read once.
+ * Mean loss (plus the regularization penalty, as Keras reports it) and metrics of `data`, `chunk` rows per
+ * forward pass; without `withLoss`, the metrics only; `repeated` when it will run more than once (see
+ * BatchRunnerOptions). Per batch only its mean loss and (for the metrics) its predictions are read.
  */
-export async function scoreRows(
-  model: ScoredModel,
-  x: Tensor,
-  y: Tensor,
-  yHost: HostArray,
-  chunk: number,
-  withLoss = true,
-): Promise<Record<string, number>> {
-  const rows = x.shape[0];
+export function scoringPass(model: ScoredModel, data: DeviceData, chunk: number, options: { withLoss?: boolean; repeated?: boolean } = {}): RepeatedPass<Record<string, number>> {
+  const withLoss = options.withLoss ?? true;
   const needPredictions = model.metrics.length > 0;
-  const { lossSum, preds } = noGrad(() =>
-    tidy(() => {
-      let sum: Tensor | null = null;
-      const predictions: Tensor[] = [];
-      for (let start = 0; start < rows; start += chunk) {
-        const size = Math.min(chunk, rows - start);
-        const out = forward(model.layers, rowSlice(x, start, size), { training: false, step: model.counter }, model.loss.fromLogits);
-        if (withLoss) {
-          const batchLoss = ops.mul(ops.loss(model.loss, out, rowSlice(y, start, size)), ops.fill([], size));
-          sum = sum ? ops.add(sum, batchLoss) : batchLoss;
-        }
-        if (needPredictions) predictions.push(model.loss.fromLogits ? applyActivation(model.layers[model.layers.length - 1].activation, out) : out);
+  const rows = data.x.shape[0];
+  const runner = createBatchRunner({
+    x: data.x,
+    y: data.y,
+    batchSize: chunk,
+    repeated: options.repeated,
+    fn: (xb, yb) =>
+      noGrad(() => {
+        const out = forward(model.layers, xb, { training: false, step: model.counter }, model.loss.fromLogits);
+        return {
+          loss: withLoss ? ops.loss(model.loss, out, yb as Tensor) : null,
+          pred: needPredictions && model.loss.fromLogits ? applyActivation(model.layers[model.layers.length - 1].activation, out) : out,
+        };
+      }),
+  });
+  return {
+    async run() {
+      runner.begin();
+      const losses: Promise<Float32Array>[] = [];
+      const preds: Promise<Float32Array>[] = [];
+      let outShape: readonly number[] = [];
+      for (let i = 0; i < runner.batches; i++) {
+        const { loss, pred } = runner.run(1);
+        if (loss) losses.push(loss.data());
+        if (needPredictions) preds.push(pred.data());
+        outShape = pred.shape.slice(1);
       }
-      if (!sum) return { lossSum: null, preds: predictions };
-      const mean = ops.mul(sum, ops.fill([], 1 / rows));
-      const penalty = regularizationPenalty(model.params);
-      return { lossSum: penalty ? ops.add(mean, penalty) : mean, preds: predictions };
-    }),
-  );
-  const [lossValue, predValues] = await Promise.all([lossSum && readAndDispose([lossSum]).then((v) => v[0]), readAndDispose(preds)]);
-  const outShape = preds[0]?.shape.slice(1) ?? [];
-  const logs: Record<string, number> = {};
-  if (lossValue) logs.loss = lossValue[0];
-  if (needPredictions) {
-    Object.assign(logs, computeMetrics(model.metrics, yHost, { shape: [rows, ...outShape], values: concatValues(predValues) }, model.lossKind));
-  }
-  return logs;
+      const penalty = withLoss ? noGrad(() => regularizationPenalty(model.params)) : null;
+      const penaltyValue = penalty?.data().finally(() => penalty.dispose());
+      const logs: Record<string, number> = {};
+      if (withLoss) {
+        // Each batch's mean loss, weighted by its rows.
+        const means = await Promise.all(losses);
+        let sum = 0;
+        means.forEach((m, i) => (sum += m[0] * runner.batchRows(i)));
+        logs.loss = sum / rows + (penaltyValue ? (await penaltyValue)[0] : 0);
+      }
+      if (needPredictions) {
+        const values = concatValues(await Promise.all(preds));
+        Object.assign(logs, computeMetrics(model.metrics, data.yHost, { shape: [rows, ...outShape], values }, model.lossKind));
+      }
+      return logs;
+    },
+    dispose: () => runner.dispose(),
+  };
 }
 
-/** The tensors' values, each disposed once read. */
-function readAndDispose(tensors: Tensor[]): Promise<Float32Array[]> {
-  return Promise.all(tensors.map((t) => t.data().finally(() => t.dispose())));
+/** Runs a pass once and frees it. */
+export async function runOnce<T>(pass: RepeatedPass<T>): Promise<T> {
+  try {
+    return await pass.run();
+  } finally {
+    pass.dispose();
+  }
 }
 
 function concatValues(parts: Float32Array[]): Float32Array {

@@ -1,13 +1,15 @@
 // The fit loop: epochs of (shuffled) batches through the train step, epoch logs, validation and callbacks.
-// The data lives on the device; each epoch uploads one index permutation and cuts batches with gatherRows.
-// Host reads: the summed epoch loss once per epoch, a batch loss only when a batch callback wants it.
+// The data lives on the device, uploaded once; each epoch writes one row permutation that the batches
+// gather from. Host reads: the summed epoch loss once per epoch, a batch loss only when a batch callback
+// wants it.
+import type { OptimizerConfig } from '../engine/backend/backend';
+import { createBatchRunner } from '../engine/batch-runner';
 import * as ops from '../engine/ops';
 import type { Rng } from '../engine/random';
-import { noGrad, tidy, type Tensor } from '../engine/tensor';
+import { activeBackend } from '../engine/registry';
+import { noGrad, type Tensor } from '../engine/tensor';
 import type { Callback, CallbackModel, Logs } from './callbacks';
-import type { ScoredModel } from './evaluate';
-import { scoreRows } from './evaluate';
-import type { HostArray } from './host-array';
+import { scoringPass, type DeviceData, type ScoredModel } from './evaluate';
 import type { TrainStep } from './train-step';
 
 export interface FitOptions {
@@ -21,7 +23,10 @@ export interface FitOptions {
   onEpochBegin?: (epoch: number) => void | Promise<void>;
   onEpochEnd?: (epoch: number, logs: Logs) => void | Promise<void>;
   onBatchEnd?: (batch: number, logs: Logs) => void | Promise<void>;
-  /** Aborting stops before the next batch; the interrupted epoch is not recorded. */
+  /**
+   * Aborting stops before the next epoch (an epoch's batches are queued together), or before the next batch
+   * when batch callbacks make them run one at a time; an interrupted epoch is not recorded.
+   */
   signal?: AbortSignal;
   /** 1 prints one line per epoch (console.log); 0 (default) is silent. */
   verbose?: 0 | 1;
@@ -34,21 +39,21 @@ export interface History {
   history: Record<string, number[]>;
 }
 
-/** A data set on the device, with the host copy of its targets for the metrics. */
-export interface DeviceData {
-  x: Tensor;
-  y: Tensor;
-  yHost: HostArray;
-}
-
 export interface FitHost {
   /** What callbacks receive (setModel) and whose stopTraining flag ends the loop. */
   model: CallbackModel;
   scored: ScoredModel;
   step: TrainStep;
+  /** The optimizer settings the step reads: when a callback changes them, the recorded step is rebuilt. */
+  optimizer: OptimizerConfig;
   shuffleRng: Rng;
 }
 
+/**
+ * Epochs of training batches: each epoch one row permutation (seeded), then its batches queued together
+ * on the compiled path (src/engine/batch-runner.ts), and the epoch's summed loss read once. With batch
+ * callbacks the batches run one at a time so each callback sees its batch.
+ */
 export async function runFit(host: FitHost, train: DeviceData, validation: DeviceData | null, options: FitOptions): Promise<History> {
   const epochs = options.epochs ?? 1;
   const batchSize = options.batchSize ?? 32;
@@ -60,6 +65,7 @@ export async function runFit(host: FitHost, train: DeviceData, validation: Devic
   const rows = train.x.shape[0];
   const callbacks = options.callbacks ?? [];
   const wantBatchLoss = options.onBatchEnd !== undefined || callbacks.some((c) => c.onBatchEnd);
+  const perBatch = wantBatchLoss || callbacks.some((c) => c.onBatchBegin);
   const history: History = { epoch: [], history: {} };
 
   const model = host.model;
@@ -67,62 +73,125 @@ export async function runFit(host: FitHost, train: DeviceData, validation: Devic
   for (const c of callbacks) c.setModel?.(model);
   for (const c of callbacks) await c.onTrainBegin?.();
 
-  for (let epoch = initialEpoch; epoch < epochs && !model.stopTraining && !options.signal?.aborted; epoch++) {
-    await options.onEpochBegin?.(epoch);
-    for (const c of callbacks) await c.onEpochBegin?.(epoch);
-    const order = Array.from({ length: rows }, (_, i) => i);
-    if (shuffle) host.shuffleRng.shuffle(order);
-    const permutation = ops.tensor(order, [rows]);
-    let lossSum: Tensor | null = null;
-    let seen = 0;
-    let aborted = false;
-    for (let batch = 0, start = 0; start < rows; batch++, start += batchSize) {
-      if (options.signal?.aborted) {
+  const training = trainingPass(host, train, batchSize);
+  const trainScore = host.scored.metrics.length ? scoringPass(host.scored, train, SCORE_CHUNK, { withLoss: false, repeated: true }) : null;
+  const valScore = validation && scoringPass(host.scored, validation, SCORE_CHUNK, { repeated: true });
+  try {
+    for (let epoch = initialEpoch; epoch < epochs && !model.stopTraining && !options.signal?.aborted; epoch++) {
+      await options.onEpochBegin?.(epoch);
+      for (const c of callbacks) await c.onEpochBegin?.(epoch);
+      const order = Array.from({ length: rows }, (_, i) => i);
+      if (shuffle) host.shuffleRng.shuffle(order);
+      training.begin(order);
+      let seen = 0;
+      let aborted = false;
+      if (perBatch) {
+        for (let batch = 0; batch < training.batches; batch++) {
+          if (options.signal?.aborted) {
+            aborted = true;
+            break;
+          }
+          const size = training.batchRows(batch);
+          for (const c of callbacks) await c.onBatchBegin?.(batch, { batch, size });
+          const loss = training.run(1);
+          seen += size;
+          if (wantBatchLoss) {
+            const logs = { batch, size, loss: (await loss.data())[0] };
+            await options.onBatchEnd?.(batch, logs);
+            for (const c of callbacks) await c.onBatchEnd?.(batch, logs);
+          }
+          if (model.stopTraining) break;
+        }
+      } else if (options.signal?.aborted) {
         aborted = true;
-        break;
+      } else {
+        training.run(training.batches);
+        seen = rows;
       }
-      const size = Math.min(batchSize, rows - start);
-      for (const c of callbacks) await c.onBatchBegin?.(batch, { batch, size });
-      // One tidy per batch: its activations, gradients and temporaries are freed when it ends.
-      const previous: Tensor | null = lossSum;
-      const { loss, sum } = tidy((): { loss: Tensor; sum: Tensor } => {
-        const indices = ops.slice(permutation, [start], [size]);
-        const batchLoss = host.step(ops.gatherRows(train.x, indices), ops.gatherRows(train.y, indices));
-        const weighted = noGrad(() => ops.mul(batchLoss, ops.fill([], size)));
-        return { loss: batchLoss, sum: previous ? noGrad(() => ops.add(previous, weighted)) : weighted };
-      });
-      previous?.dispose();
-      lossSum = sum;
-      seen += size;
-      if (wantBatchLoss) {
-        const logs = { batch, size, loss: (await loss.data())[0] };
-        await options.onBatchEnd?.(batch, logs);
-        for (const c of callbacks) await c.onBatchEnd?.(batch, logs);
-      }
-      if (loss !== sum) loss.dispose();
-      if (model.stopTraining) break;
-    }
-    permutation.dispose();
-    if (aborted) break;
+      if (aborted) break;
 
-    const logs: Logs = {};
-    if (lossSum) {
-      logs.loss = (await lossSum.data())[0] / seen;
-      lossSum.dispose();
+      const logs: Logs = {};
+      if (seen > 0) logs.loss = (await training.lossSum()) / seen;
+      if (trainScore) Object.assign(logs, await trainScore.run());
+      if (valScore) {
+        const val = await valScore.run();
+        for (const [k, v] of Object.entries(val)) logs[`val_${k}`] = v;
+      }
+      history.epoch.push(epoch);
+      for (const [k, v] of Object.entries(logs)) (history.history[k] ??= []).push(v);
+      if (options.verbose === 1) {
+        console.log(`Epoch ${epoch + 1}/${epochs} - ${Object.entries(logs).map(([k, v]) => `${k}: ${v.toFixed(4)}`).join(' - ')}`);
+      }
+      await options.onEpochEnd?.(epoch, logs);
+      for (const c of callbacks) await c.onEpochEnd?.(epoch, logs);
     }
-    if (host.scored.metrics.length) Object.assign(logs, await scoreRows(host.scored, train.x, train.y, train.yHost, 1024, false));
-    if (validation) {
-      const val = await scoreRows(host.scored, validation.x, validation.y, validation.yHost, 1024);
-      for (const [k, v] of Object.entries(val)) logs[`val_${k}`] = v;
-    }
-    history.epoch.push(epoch);
-    for (const [k, v] of Object.entries(logs)) (history.history[k] ??= []).push(v);
-    if (options.verbose === 1) {
-      console.log(`Epoch ${epoch + 1}/${epochs} - ${Object.entries(logs).map(([k, v]) => `${k}: ${v.toFixed(4)}`).join(' - ')}`);
-    }
-    await options.onEpochEnd?.(epoch, logs);
-    for (const c of callbacks) await c.onEpochEnd?.(epoch, logs);
+  } finally {
+    training.dispose();
+    trainScore?.dispose();
+    valScore?.dispose();
   }
   for (const c of callbacks) await c.onTrainEnd?.();
   return history;
+}
+
+/** Rows per forward pass when fit scores the training metrics and the validation data. */
+const SCORE_CHUNK = 1024;
+
+/** The training batches of an epoch, with Σ size·loss over those run kept on the device. */
+interface TrainingPass {
+  readonly batches: number;
+  batchRows(i: number): number;
+  /** Start an epoch over the rows in `order`; the loss sum restarts at 0. */
+  begin(order: number[]): void;
+  /** Train the epoch's next `count` batches; returns the last one's loss (valid until the next run). */
+  run(count: number): Tensor;
+  /** Σ size·loss over the epoch's batches run so far (one read). */
+  lossSum(): Promise<number>;
+  dispose(): void;
+}
+
+function trainingPass(host: FitHost, train: DeviceData, batchSize: number): TrainingPass {
+  const b = activeBackend();
+  const sum = ops.zeros([]);
+  const zero = ops.zeros([]);
+  // The batch sizes as tensors made once, so a replayed step does not fill them again.
+  const rows = train.x.shape[0];
+  const sizes = new Map([...new Set([batchSize, rows % batchSize || batchSize])].map((n) => [n, ops.fill([], n)]));
+  const runner = createBatchRunner({
+    x: train.x,
+    y: train.y,
+    batchSize,
+    updatesParameters: true,
+    repeated: true,
+    fn: (x, y, size) => {
+      const loss = host.step(x, y as Tensor);
+      noGrad(() => b.assign(sum.handle, ops.add(sum, ops.mul(loss, sizes.get(size) as Tensor)).handle));
+      return loss;
+    },
+  });
+  // The recorded step bakes in the optimizer's settings (a learning-rate schedule may change them).
+  const settings = (): string => JSON.stringify(host.optimizer);
+  let recorded = settings();
+  return {
+    batches: runner.batches,
+    batchRows: (i) => runner.batchRows(i),
+    begin(order) {
+      runner.begin(order);
+      b.assign(sum.handle, zero.handle);
+    },
+    run(count) {
+      if (settings() !== recorded) {
+        runner.rebuild();
+        recorded = settings();
+      }
+      return runner.run(count);
+    },
+    async lossSum() {
+      return (await sum.data())[0];
+    },
+    dispose() {
+      runner.dispose();
+      for (const t of [sum, zero, ...sizes.values()]) t.dispose();
+    },
+  };
 }

@@ -6,8 +6,8 @@ import { createRng, type Rng } from '../engine/random';
 import { activeBackend } from '../engine/registry';
 import { Tensor, tidy } from '../engine/tensor';
 import type { CallbackModel, Logs, WeightSnapshot } from './callbacks';
-import { predictRows, scoreRows, type ScoredModel } from './evaluate';
-import { runFit, type DeviceData, type FitOptions, type History } from './fit';
+import { predictionPass, runOnce, scoringPass, type DeviceData, type ScoredModel } from './evaluate';
+import { runFit, type FitOptions, type History } from './fit';
 import { formatShape, sliceRows, toHostArray, type HostArray } from './host-array';
 import { inspect, layerOutputs, type Inspection, type LayerOutput } from './introspection';
 import { layerFromConfig } from './layers';
@@ -246,8 +246,8 @@ export class Sequential implements CallbackModel {
       train = { x: sliceRows(all.x, 0, at), y: sliceRows(all.y, 0, at) };
       validation = { x: sliceRows(all.x, at, rows), y: sliceRows(all.y, at, rows) };
     }
-    const { step } = this.getTrainStep();
-    const host = { model: this, scored: this.scored('fit'), step, shuffleRng: this.shuffleRng };
+    const { step, state } = this.getTrainStep();
+    const host = { model: this, scored: this.scored('fit'), step, optimizer: state.optimizer, shuffleRng: this.shuffleRng };
     const trainData = this.upload(train);
     const validationData = validation && this.upload(validation);
     try {
@@ -274,7 +274,7 @@ export class Sequential implements CallbackModel {
   async evaluate(x: unknown, y: unknown, options: PredictOptions = {}): Promise<Logs> {
     const data = this.upload(this.prepareXY(x, y));
     try {
-      return await scoreRows(this.scored('evaluate'), data.x, data.y, data.yHost, chunkSize(options, 'evaluate'));
+      return await runOnce(scoringPass(this.scored('evaluate'), data, chunkSize(options, 'evaluate')));
     } finally {
       release(data);
     }
@@ -285,7 +285,7 @@ export class Sequential implements CallbackModel {
     this.build();
     const input = ops.tensor(xs.values, xs.shape);
     try {
-      return await predictRows({ layers: this.stack, counter: this.counter as Tensor }, input, chunkSize(options, 'predict'));
+      return await runOnce(predictionPass({ layers: this.stack, counter: this.counter as Tensor }, input, chunkSize(options, 'predict')));
     } finally {
       input.dispose();
     }
