@@ -19,7 +19,7 @@ export { OPTIMIZER_DEFAULTS, type OptimizerOptions, type OptimizerSpec } from '.
 export { INITIALIZERS, type InitializerName } from './nn/initializers';
 export { auc, argmaxRows, computeMetrics, confusionMatrix, METRICS, type MetricName } from './nn/metrics';
 
-export { setBackend, getBackend, activeBackend, registerBackend, useBackend, type BackendName } from './engine/registry';
+export { setBackend, createBackend, getBackend, activeBackend, registerBackend, useBackend, type BackendName } from './engine/registry';
 export type { Backend } from './engine/backend/backend';
 export { Tensor, disposeAll, grad, noGrad, tidy } from './engine/tensor';
 export * as ops from './engine/ops';

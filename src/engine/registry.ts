@@ -17,10 +17,18 @@ export function registerBackend(name: BackendName, create: () => Promise<Backend
 }
 
 export async function setBackend(name: BackendName): Promise<Backend> {
-  const create = factories.get(name);
-  if (!create) throw new Error(`setBackend: unknown backend "${name}"; expected one of ${[...factories.keys()].join(', ')}`);
-  current = await create();
+  current = await createBackend(name, 'setBackend');
   return current;
+}
+
+/**
+ * A new backend that is not made active: a caller can keep training on the current one while this one
+ * starts (WebGPU compiling its pipelines), then switch with `useBackend`.
+ */
+export async function createBackend(name: BackendName, caller = 'createBackend'): Promise<Backend> {
+  const create = factories.get(name);
+  if (!create) throw new Error(`${caller}: unknown backend "${name}"; expected one of ${[...factories.keys()].join(', ')}`);
+  return create();
 }
 
 /** Use an already-created backend instance (tests, device-loss recovery). */

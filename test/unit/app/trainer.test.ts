@@ -74,7 +74,7 @@ describe('trainer on the CPU backend', () => {
     await trainer.idle();
     expect(store.getState().debug).toMatchObject({ path: 'eager', dispatchesPerStep: 0, stepsPerSecond: null });
     store.getState().play();
-    await frames.run(trainer, 40);
+    await frames.run(trainer, 80);
     const d = store.getState().debug!;
     expect(d.stepsPerSecond).toBeGreaterThan(0);
     expect(d.framesPerSecond).toBeGreaterThan(0);

@@ -1,0 +1,69 @@
+// How soon the page trains: from navigation to the first epoch drawn on screen (Play pressed as soon as the
+// button exists), with WebGPU available and without it. A figure written to test-results/startup.json, not
+// a timed assertion; what is asserted is that training starts on the CPU and moves to WebGPU without a
+// jump in the loss.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { ARTIFACTS, launchBrowser, screenshot, watchErrors } from './browser';
+
+let browser: Browser;
+const baseUrl = inject('baseUrl');
+const figures: Record<string, Record<string, number | string>> = {};
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  mkdirSync(ARTIFACTS, { recursive: true });
+  writeFileSync(`${ARTIFACTS}/startup.json`, JSON.stringify(figures, null, 2) + '\n');
+  console.log('time to first drawn epoch (ms since navigation):', JSON.stringify(figures));
+});
+
+/** Milliseconds since the page's navigation began, when `text` of `testId` first matches, checked every frame. */
+async function whenShown(page: Page, testId: string, pattern: RegExp, timeout = 120_000): Promise<number> {
+  const handle = await page.waitForFunction(
+    ({ testId, source }) => {
+      const text = document.querySelector(`[data-testid="${testId}"]`)?.textContent ?? '';
+      return new RegExp(source).test(text) ? performance.now() : false;
+    },
+    { testId, source: pattern.source },
+    { polling: 'raf', timeout },
+  );
+  return Math.round((await handle.jsonValue()) as number);
+}
+
+async function openAndPlay(page: Page): Promise<void> {
+  await page.goto(baseUrl);
+  await page.getByTestId('play-pause').click();
+}
+
+describe('startup', () => {
+  it('with WebGPU: trains on the CPU at once, then moves to WebGPU and keeps training', async () => {
+    const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
+    const errors = watchErrors(page);
+    await openAndPlay(page);
+    const firstEpoch = await whenShown(page, 'epoch', /[1-9]/);
+    const onWebGPU = await whenShown(page, 'backend', /WebGPU/);
+    figures.webgpu = { firstEpochMs: firstEpoch, backendOnWebGPUMs: onWebGPU, firstBackend: '' };
+    const epochAtSwitch = Number((await page.getByTestId('epoch').textContent())?.replace(/[^\d]/g, ''));
+    await expect.poll(async () => Number((await page.getByTestId('epoch').textContent())?.replace(/[^\d]/g, '')), { timeout: 30_000 }).toBeGreaterThan(epochAtSwitch + 10);
+    await screenshot(page, 'startup-webgpu');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('without WebGPU: trains on the CPU at once', async () => {
+    const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
+    await page.addInitScript(() => Object.defineProperty(Navigator.prototype, 'gpu', { get: () => undefined, configurable: true }));
+    const errors = watchErrors(page);
+    await openAndPlay(page);
+    const firstEpoch = await whenShown(page, 'epoch', /[1-9]/);
+    figures.cpu = { firstEpochMs: firstEpoch };
+    await expect.poll(() => page.getByTestId('backend').textContent()).toMatch(/CPU/);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
