@@ -176,20 +176,14 @@ class SequentialNetwork implements EngineNetwork {
     return { weights, biases };
   }
 
+  /** The inverse of getParams; setWeights checks every shape against the network's. */
   setParams({ weights, biases }: NetworkParams): void {
-    const values = this.model.layers.flatMap((layer, l) => {
-      const [fanIn, fanOut] = layer.params[0].variable.shape;
-      const kernel = weights[l];
-      const bias = biases[l + 1];
-      if (kernel?.length !== fanIn || kernel.some((row) => row.length !== fanOut) || bias?.length !== fanOut) {
-        throw new Error(`setParams: layer ${l} needs a ${fanIn}×${fanOut} kernel and ${fanOut} biases`);
-      }
-      return [
-        { shape: [fanIn, fanOut], values: Float32Array.from(kernel.flat()) },
-        { shape: [fanOut], values: Float32Array.from(bias) },
-      ];
-    });
-    this.model.setWeights(values);
+    this.model.setWeights(
+      weights.flatMap((kernel, l) => [
+        { shape: [kernel.length, kernel[0]?.length ?? 0], values: Float32Array.from(kernel.flat()) },
+        { shape: [biases[l + 1]?.length ?? 0], values: Float32Array.from(biases[l + 1] ?? []) },
+      ]),
+    );
   }
 
   async workDone(): Promise<void> {

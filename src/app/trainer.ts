@@ -217,19 +217,8 @@ export class Trainer implements TrainerPort {
       this.network?.dispose();
       this.network = null;
       this.snapshots.clear();
-      const spec = networkSpec(this.store.getState().settings);
-      const network = await this.engine.createNetwork(spec);
-      if (generation !== this.generation) {
-        network.dispose();
-        return;
-      }
-      this.network = network;
-      this.features = spec.features;
-      this.featureGrids = featureHeatmaps(spec.features, this.neuronResolution);
-      this.uploadData();
       this.epoch = 0;
-      this.budget.reset();
-      await this.publish(generation);
+      await this.rebuild(generation, null);
     });
   }
 
@@ -426,13 +415,14 @@ export class Trainer implements TrainerPort {
       this.store.getState().publishAlert(alert);
       return;
     }
-    this.network.setParams(snapshot.params);
+    // A new network, not only new weights: the optimizer's slots overflowed too.
+    this.network.dispose();
+    this.network = null;
     this.epoch = snapshot.epoch;
-    this.position = snapshot.position;
     state.publishAlert(alert);
     this.rollingBack = true;
     try {
-      await this.publish(generation);
+      await this.rebuild(generation, snapshot.params);
     } finally {
       this.rollingBack = false;
     }
@@ -476,6 +466,11 @@ export class Trainer implements TrainerPort {
     event.activate();
     if (!event.lost) for (const orphan of this.orphans.splice(0)) orphan.dispose();
     this.store.getState().publishBackend(event.info);
+    await this.rebuild(generation, params);
+  }
+
+  /** A new network on the active backend from the current settings, with these weights (or the seed's); then publish. */
+  private async rebuild(generation: number, params: NetworkParams | null): Promise<void> {
     const spec = networkSpec(this.store.getState().settings);
     const network = await this.engine.createNetwork(spec);
     if (generation !== this.generation) {

@@ -1,31 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { createSequentialEngine } from '../../../src/app/sequential-engine';
 import { createPlaygroundStore, type PlaygroundStore } from '../../../src/app/store';
-import { Trainer, type EngineAdapter, type FrameScheduler, type TrainerOptions } from '../../../src/app/trainer';
+import { Trainer, type EngineAdapter, type TrainerOptions } from '../../../src/app/trainer';
 import { defaultSettings, type Settings } from '../../../src/app/url-table';
-
-/** Frames run only when the test says so. */
-class ManualFrames implements FrameScheduler {
-  private pending: (() => void)[] = [];
-  /** Fake clock: each reading advances it by `msPerReading` (0: work is free and the budget never runs out). */
-  private time = 0;
-  constructor(private readonly msPerReading = 0) {}
-  now(): number {
-    this.time += this.msPerReading;
-    return this.time;
-  }
-  request(callback: () => void): void {
-    this.pending.push(callback);
-  }
-  async run(trainer: Trainer, frames: number): Promise<void> {
-    for (let i = 0; i < frames; i++) {
-      const callback = this.pending.shift();
-      if (!callback) return;
-      callback();
-      await trainer.idle();
-    }
-  }
-}
+import { ManualFrames } from './manual-frames';
 
 async function startTrainer(overrides: Partial<Settings> = {}, options: TrainerOptions = { outputResolution: 20, neuronResolution: 8 }, msPerReading = 0) {
   const store: PlaygroundStore = createPlaygroundStore({ settings: { ...defaultSettings(), seed: '0.35497', ...overrides } });
