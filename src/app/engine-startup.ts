@@ -40,6 +40,11 @@ export interface BackendStartup {
   first: BackendInfo;
   /** Lose the GPU device on purpose (the browser tests' hook); false when no GPU backend is running. */
   loseDevice(): boolean;
+  /**
+   * Whether a failure just seen comes from a lost GPU device (a read cut short): true once the loss is
+   * reported, which may come a moment after the failure; false after a second without one.
+   */
+  failedFromLoss(): Promise<boolean>;
   /** Stop listening to the GPU backend. */
   stop(): void;
 }
@@ -61,6 +66,9 @@ export async function startBackends(preferWebGPU: boolean, onEvent: (event: Back
   let gpu: (Backend & DeviceEvents) | null = null;
   let unsubscribe = (): void => {};
   let stopped = false;
+  /** Set from a device loss until training is back on the recreated device. */
+  let lost = false;
+  const lossWaiters = new Set<() => void>();
 
   const gpuInfo = (backend: Backend): BackendInfo => ({ name: 'webgpu', description: backend.description, fallbackReason: null, preparing: null });
 
@@ -68,9 +76,15 @@ export async function startBackends(preferWebGPU: boolean, onEvent: (event: Back
     unsubscribe = backend.onDeviceEvent((event) => {
       const reason = event.reason ?? event.message ?? 'unknown reason';
       if (event.type === 'lost') {
+        lost = true;
+        for (const wake of lossWaiters) wake();
         onEvent({ type: 'switch', info: cpuInfo(`the GPU device was lost (${reason}); recreating it`, 'webgpu'), activate: () => useBackend(cpu), lost: true });
       } else if (event.type === 'restored') {
-        onEvent({ type: 'switch', info: gpuInfo(backend), activate: () => useBackend(backend), lost: false });
+        const activate = (): void => {
+          lost = false;
+          useBackend(backend);
+        };
+        onEvent({ type: 'switch', info: gpuInfo(backend), activate, lost: false });
       } else if (event.type === 'failed') {
         onEvent({ type: 'status', info: cpuInfo(`the GPU device was lost and could not be recreated (${reason})`) });
       } else {
@@ -101,6 +115,22 @@ export async function startBackends(preferWebGPU: boolean, onEvent: (event: Back
       if (!gpu) return false;
       gpu.executor.simulateLoss();
       return true;
+    },
+    failedFromLoss() {
+      if (lost) return Promise.resolve(true);
+      if (!gpu) return Promise.resolve(false);
+      return new Promise((resolve) => {
+        const wake = (): void => {
+          clearTimeout(timer);
+          lossWaiters.delete(wake);
+          resolve(true);
+        };
+        const timer = setTimeout(() => {
+          lossWaiters.delete(wake);
+          resolve(false);
+        }, 1000);
+        lossWaiters.add(wake);
+      });
     },
     stop() {
       stopped = true;

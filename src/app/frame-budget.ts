@@ -1,9 +1,10 @@
 // How many training steps fit in one animation frame. The time that counts is when the work is finished,
 // not when it was queued: on WebGPU a call returns as soon as its steps are encoded, so the trainer
 // measures from the submit to the queue's completion (onSubmittedWorkDone), and the CPU's time is the
-// call itself. From those measurements the budget keeps an estimate of the cost of a step and sizes the
-// next frame's work to fit, so a frame never queues more than the device finishes in a frame, whatever the
-// network (a tiny MLP or a CNN on images).
+// call itself. A completion time is a latency floor (the submit, the completion notice crossing to the
+// page: 4–25 ms in Chromium on SwiftShader however little work there is) plus the work the steps add. The
+// budget is for that work: steps are sized so the work they add fits `budgetMs`, and a frame never queues
+// more than the device finishes in a frame, whatever the network (a tiny MLP or a CNN on images).
 
 export interface Clock {
   /** Milliseconds, monotonic. */
@@ -11,7 +12,7 @@ export interface Clock {
 }
 
 export interface FrameBudgetOptions {
-  /** Device time per frame the training may take, ms. */
+  /** Device work per frame the training steps may add, ms. */
   budgetMs: number;
   /** Never more steps per frame than this. */
   maxSteps?: number;
@@ -22,12 +23,24 @@ export interface StepTiming {
   finish(): void;
 }
 
+/** Measurements the latency floor is the lowest of (a few seconds of frames: it follows a changing load). */
+const FLOOR_WINDOW = 120;
+/** Frames a step count that overran stays barred (then it is tried again: the load may have changed). */
+const OVERRUN_MEMORY = 60;
+/** Growth per frame when a measurement shows no work above the floor (below the clock's resolution: 64). */
+const GROWTH = 2;
+const GROWTH_UNMEASURED = 64;
+
 export class FrameBudget {
   private readonly budgetMs: number;
   private readonly maxSteps: number;
-  /** Estimated milliseconds per step, including the per-call overhead spread over the call's steps; null until measured. */
-  private msPerStep: number | null = null;
-  /** The latest frame's completion time, ms (for the engine panel). */
+  /** Steps for the next frame; null until a measurement. */
+  private fit: number | null = null;
+  /** Recent completion times, for the latency floor. */
+  private recent: number[] = [];
+  /** The smallest step count that overran recently, and how many measurements ago. */
+  private overran: { steps: number; age: number } | null = null;
+  /** The latest completion time, ms (for the engine panel). */
   lastFrameMs: number | null = null;
 
   constructor(
@@ -41,20 +54,19 @@ export class FrameBudget {
 
   /** Whether a step has been timed yet (until then a frame runs one step and times it before going on). */
   get calibrated(): boolean {
-    return this.msPerStep !== null;
+    return this.fit !== null;
   }
 
   /**
-   * Steps for this frame, at most `limit` (e.g. what is left of the epoch), given `spentMs` already used
-   * in it; at least one while any budget is left. Before the first measurement: one.
+   * Steps for this frame, at most `limit` (e.g. what is left of the epoch), given `spentMs` of the
+   * budget already used in it; at least one unless the budget is spent. Before the first measurement: one.
    */
   steps(limit: number, spentMs = 0): number {
     if (limit <= 0) return 0;
-    if (this.msPerStep === null) return 1;
-    const left = this.budgetMs - spentMs;
-    if (left <= 0) return 0;
-    const fit = this.msPerStep > 0 ? Math.floor(left / this.msPerStep) : this.maxSteps;
-    return Math.max(1, Math.min(fit, limit, this.maxSteps));
+    if (this.fit === null) return 1;
+    const share = Math.max(0, this.budgetMs - spentMs) / this.budgetMs;
+    if (share === 0) return 0;
+    return Math.max(1, Math.min(Math.floor(this.fit * share), limit));
   }
 
   /** Start timing `steps` steps just submitted. */
@@ -64,20 +76,35 @@ export class FrameBudget {
   }
 
   /**
-   * One measurement. A frame that overran replaces the estimate at once (the next frame shrinks in one
-   * go); a faster one moves it halfway (no jumps from one lucky frame). Because the call overhead is spread
-   * over the steps, the step count settles where overhead + steps × cost meets the budget.
+   * One measurement. The work the steps added is the time above the latency floor (the lowest recent
+   * completion time). Over budget: the next frame shrinks in proportion at once, and this step count is
+   * barred for a while (one measurement cannot tell latency from work, so growth is found by trying).
+   * Within budget: it grows in proportion to the room left, at most twofold per frame.
    */
   record(steps: number, ms: number): void {
     if (steps <= 0) return;
     this.lastFrameMs = ms;
-    const sample = Math.max(0, ms) / steps;
-    this.msPerStep = this.msPerStep === null || sample > this.msPerStep ? sample : (this.msPerStep + sample) / 2;
+    this.recent.push(ms);
+    if (this.recent.length > FLOOR_WINDOW) this.recent.shift();
+    if (this.overran && ++this.overran.age > OVERRUN_MEMORY) this.overran = null;
+    const work = ms - Math.min(...this.recent);
+    let next: number;
+    if (work > this.budgetMs) {
+      next = Math.floor((steps * this.budgetMs) / work);
+      if (!this.overran || steps <= this.overran.steps) this.overran = { steps, age: 0 };
+    } else {
+      const growth = ms <= 0 ? GROWTH_UNMEASURED : work > 0 ? Math.min(GROWTH, this.budgetMs / work) : GROWTH;
+      next = Math.floor(steps * growth);
+      if (this.overran && next >= this.overran.steps) next = Math.max(steps, this.overran.steps - 1);
+    }
+    this.fit = Math.max(1, Math.min(next, this.maxSteps));
   }
 
-  /** Forget the estimate (a new network or backend costs differently). */
+  /** Forget the measurements (a new network or backend costs differently). */
   reset(): void {
-    this.msPerStep = null;
+    this.fit = null;
+    this.recent = [];
+    this.overran = null;
     this.lastFrameMs = null;
   }
 }

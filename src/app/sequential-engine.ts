@@ -230,5 +230,6 @@ export function createSequentialEngine({ prefer = ['webgpu', 'cpu'] }: Sequentia
     },
     createNetwork: (spec) => SequentialNetwork.create(spec),
     loseDevice: () => backends?.loseDevice() ?? false,
+    failedFromLoss: () => backends?.failedFromLoss() ?? Promise.resolve(false),
   };
 }

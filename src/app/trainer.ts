@@ -98,6 +98,8 @@ export interface EngineAdapter {
   createNetwork(spec: NetworkSpec): Promise<EngineNetwork>;
   /** Lose the GPU device on purpose (the browser tests' hook); false when there is none. */
   loseDevice?(): boolean;
+  /** Whether a failure comes from a lost GPU device, which the engine recovers from (see engine-startup.ts). */
+  failedFromLoss?(): Promise<boolean>;
 }
 
 /** When to run the next frame and what time it is: requestAnimationFrame in the browser, a manual pump in tests. */
@@ -310,7 +312,6 @@ export class Trainer implements TrainerPort {
       spent = this.scheduler.now() - started;
     }
     const steps = this.budget.steps(left, spent);
-    let done: Promise<void> = Promise.resolve();
     if (steps > 0) {
       const timing = this.budget.start(steps);
       for (let n = steps; n > 0 && this.network === network; ) {
@@ -318,10 +319,10 @@ export class Trainer implements TrainerPort {
         await this.trainBatches(count);
         n -= count;
       }
-      done = network.workDone().then(() => timing.finish());
+      // Not awaited: the publish's readbacks arrive after these steps anyway, and a lost device may never answer.
+      void network.workDone().then(() => timing.finish(), () => {});
     }
     await this.publish(generation);
-    await done;
   }
 
   private batchesPerEpoch(): number {
@@ -488,7 +489,9 @@ export class Trainer implements TrainerPort {
 
   /** Run work after everything queued before it; a failure pauses training and is shown, and the queue goes on. */
   private enqueue(work: () => Promise<void>): Promise<void> {
-    this.queue = this.queue.then(work).catch((error: unknown) => {
+    this.queue = this.queue.then(work).catch(async (error: unknown) => {
+      // Work cut short by a lost device: the network moves to the last snapshot, nothing is wrong to show.
+      if (await this.engine.failedFromLoss?.()) return;
       const state = this.store.getState();
       state.pause();
       state.publishError(error instanceof Error ? error.message : String(error));

@@ -10,6 +10,10 @@ export class ManualFrames implements FrameScheduler {
     this.time += this.msPerReading;
     return this.time;
   }
+  /** Move the clock on (work that takes time). */
+  advance(ms: number): void {
+    this.time += ms;
+  }
   request(callback: () => void): void {
     this.pending.push(callback);
   }

@@ -80,13 +80,30 @@ describe('trainer on the CPU backend', () => {
     expect(other.store.getState().network).not.toEqual(initial);
   });
 
-  it('an epoch longer than the frame budget spreads over frames, one engine call per frame', async () => {
-    // Every clock reading costs 20 ms against a 10 ms budget: each frame makes one call, and calls shrink to one batch.
-    const { store, frames, trainer } = await startTrainer({}, { outputResolution: 4, neuronResolution: 2, frameBudgetMs: 10 }, 20);
+  it('an epoch longer than the frame budget spreads over frames', async () => {
+    // Each training step takes 20 ms on the fake clock, against a 10 ms budget.
+    const frames = new ManualFrames();
+    const inner = createSequentialEngine({ prefer: ['cpu'] });
+    const slowSteps: EngineAdapter = {
+      start: () => inner.start(),
+      createNetwork: async (spec) => {
+        const network = await inner.createNetwork(spec);
+        const trainBatches = network.trainBatches.bind(network);
+        network.trainBatches = async (count) => {
+          frames.advance(count * 20);
+          await trainBatches(count);
+        };
+        return network;
+      },
+    };
+    const store = createPlaygroundStore({ settings: { ...defaultSettings(), seed: '0.35497' } });
+    const trainer = new Trainer(store, slowSteps, frames, { outputResolution: 4, neuronResolution: 2, frameBudgetMs: 10 });
+    await trainer.start();
     store.getState().play();
-    await frames.run(trainer, 24);
+    // 25 steps per epoch, at most two per frame.
+    await frames.run(trainer, 12);
     expect(store.getState().epoch).toBe(0);
-    await frames.run(trainer, 1);
+    await frames.run(trainer, 20);
     expect(store.getState().epoch).toBe(1);
   });
 
