@@ -25,11 +25,15 @@ export interface StepTiming {
 
 /** Measurements the latency floor is the lowest of (a few seconds of frames: it follows a changing load). */
 const FLOOR_WINDOW = 120;
-/** Frames a step count that overran stays barred (then it is tried again: the load may have changed). */
+/** Frames a step count that overran stays barred (then one step more is allowed: the load may have changed). */
 const OVERRUN_MEMORY = 60;
 /** Growth per frame when a measurement shows no work above the floor (below the clock's resolution: 64). */
 const GROWTH = 2;
 const GROWTH_UNMEASURED = 64;
+/** Work past this share of the budget bars its step count for a while (less is only shrunk). */
+const OVERRUN = 1.25;
+/** Frames whose lowest per-step work is taken as the cost of a step. */
+const RATE_WINDOW = 3;
 
 export class FrameBudget {
   private readonly budgetMs: number;
@@ -38,6 +42,8 @@ export class FrameBudget {
   private fit: number | null = null;
   /** Recent completion times, for the latency floor. */
   private recent: number[] = [];
+  /** The last frames' step counts and work per step. */
+  private lastRates: { steps: number; rate: number }[] = [];
   /** The smallest step count that overran recently, and how many measurements ago. */
   private overran: { steps: number; age: number } | null = null;
   /** The latest completion time, ms (for the engine panel). */
@@ -77,25 +83,33 @@ export class FrameBudget {
 
   /**
    * One measurement. The work the steps added is the time above the latency floor (the lowest recent
-   * completion time). Over budget: the next frame shrinks in proportion at once, and this step count is
-   * barred for a while (one measurement cannot tell latency from work, so growth is found by trying).
-   * Within budget: it grows in proportion to the room left, at most twofold per frame.
+   * completion time). The completion notice is noisy (tens of ms on a loaded machine), so the cost of a
+   * step is the lowest per-step work of the last few frames: one slow notice does not shrink the next
+   * frame, an overrun that persists does, in proportion and at once, and that step count is barred (one
+   * measurement cannot tell latency from work, so growth is found by trying, and a failed try is not
+   * repeated every few frames). Within budget
+   * the steps grow in proportion to the room left, at most twofold per frame.
    */
   record(steps: number, ms: number): void {
     if (steps <= 0) return;
     this.lastFrameMs = ms;
     this.recent.push(ms);
     if (this.recent.length > FLOOR_WINDOW) this.recent.shift();
-    if (this.overran && ++this.overran.age > OVERRUN_MEMORY) this.overran = null;
-    const work = ms - Math.min(...this.recent);
+    // An old bar is raised by one step, so a network that got cheaper (or a load that went) is found again.
+    if (this.overran && ++this.overran.age > OVERRUN_MEMORY) this.overran = { steps: this.overran.steps + 1, age: 0 };
+    const floor = Math.min(...this.recent);
+    this.lastRates.push({ steps, rate: Math.max(0, ms - floor) / steps });
+    if (this.lastRates.length > RATE_WINDOW) this.lastRates.shift();
+    const perStep = Math.min(...this.lastRates.map((r) => r.rate));
     let next: number;
-    if (work > this.budgetMs) {
-      next = Math.floor((steps * this.budgetMs) / work);
-      if (!this.overran || steps <= this.overran.steps) this.overran = { steps, age: 0 };
+    if (perStep * steps > this.budgetMs) {
+      next = Math.floor(this.budgetMs / perStep);
+      const clearly = perStep * steps > OVERRUN * this.budgetMs;
+      if (clearly && (!this.overran || steps <= this.overran.steps)) this.overran = { steps, age: 0 };
     } else {
-      const growth = ms <= 0 ? GROWTH_UNMEASURED : work > 0 ? Math.min(GROWTH, this.budgetMs / work) : GROWTH;
+      const growth = ms <= 0 ? GROWTH_UNMEASURED : perStep > 0 ? Math.min(GROWTH, this.budgetMs / (perStep * steps)) : GROWTH;
       next = Math.floor(steps * growth);
-      if (this.overran && next >= this.overran.steps) next = Math.max(steps, this.overran.steps - 1);
+      if (this.overran && next >= this.overran.steps) next = Math.max(Math.min(steps, this.overran.steps - 1), 1);
     }
     this.fit = Math.max(1, Math.min(next, this.maxSteps));
   }
@@ -104,6 +118,7 @@ export class FrameBudget {
   reset(): void {
     this.fit = null;
     this.recent = [];
+    this.lastRates = [];
     this.overran = null;
     this.lastFrameMs = null;
   }

@@ -100,10 +100,10 @@ describe('trainer on the CPU backend', () => {
     const trainer = new Trainer(store, slowSteps, frames, { outputResolution: 4, neuronResolution: 2, frameBudgetMs: 10 });
     await trainer.start();
     store.getState().play();
-    // 25 steps per epoch, at most two per frame.
-    await frames.run(trainer, 12);
+    // 25 steps per epoch: a few frames find that one step fills the budget, then one per frame.
+    await frames.run(trainer, 3);
     expect(store.getState().epoch).toBe(0);
-    await frames.run(trainer, 20);
+    await frames.run(trainer, 24);
     expect(store.getState().epoch).toBe(1);
   });
 
