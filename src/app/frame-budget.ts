@@ -25,8 +25,8 @@ export interface StepTiming {
 
 /** Measurements the latency floor is the lowest of (a few seconds of frames: it follows a changing load). */
 const FLOOR_WINDOW = 120;
-/** Frames a step count that overran stays barred (then one step more is allowed: the load may have changed). */
-const OVERRUN_MEMORY = 60;
+/** Frames a step count that overran stays barred (then twice as many are allowed: the load may have changed). */
+const OVERRUN_MEMORY = 20;
 /** Growth per frame when a measurement shows no work above the floor (below the clock's resolution: 64). */
 const GROWTH = 2;
 const GROWTH_UNMEASURED = 64;
@@ -95,8 +95,8 @@ export class FrameBudget {
     this.lastFrameMs = ms;
     this.recent.push(ms);
     if (this.recent.length > FLOOR_WINDOW) this.recent.shift();
-    // An old bar is raised by one step, so a network that got cheaper (or a load that went) is found again.
-    if (this.overran && ++this.overran.age > OVERRUN_MEMORY) this.overran = { steps: this.overran.steps + 1, age: 0 };
+    // An old bar is doubled, so a network that got cheaper (or a load that went) is found again quickly.
+    if (this.overran && ++this.overran.age > OVERRUN_MEMORY) this.overran = { steps: 2 * this.overran.steps, age: 0 };
     const floor = Math.min(...this.recent);
     this.lastRates.push({ steps, rate: Math.max(0, ms - floor) / steps });
     if (this.lastRates.length > RATE_WINDOW) this.lastRates.shift();

@@ -22,22 +22,36 @@ export function findNonFinite({ trainLoss, testLoss, params }: Pick<Snapshot, 't
   return weightsOk ? null : 'weights';
 }
 
+/** Finite snapshots kept: a divergence can grow through finite but huge values for a few frames first. */
+const KEPT = 16;
+
 export class SnapshotKeeper {
-  private latest: Snapshot | null = null;
+  private kept: Snapshot[] = [];
 
   /** Keep `snapshot` if every number in it is finite; says what was not otherwise. */
   offer(snapshot: Snapshot): NonFinite {
     const problem = findNonFinite(snapshot);
-    if (problem === null) this.latest = snapshot;
+    if (problem === null) {
+      this.kept.push(snapshot);
+      if (this.kept.length > KEPT) this.kept.shift();
+    }
     return problem;
   }
 
+  /** The latest finite state (what a lost device gets back). */
   last(): Snapshot | null {
-    return this.latest;
+    return this.kept.at(-1) ?? null;
+  }
+
+  /** Where a divergence goes back to: of the recent finite states, the one with the lowest training loss (the latest of equals). */
+  rollbackPoint(): Snapshot | null {
+    let best: Snapshot | null = null;
+    for (const s of this.kept) if (!best || s.trainLoss <= best.trainLoss) best = s;
+    return best;
   }
 
   /** A new network: the old one's state must not come back. */
   clear(): void {
-    this.latest = null;
+    this.kept = [];
   }
 }

@@ -4,7 +4,7 @@
 import { createStore, useStore, type StoreApi } from 'zustand';
 import { generateDataset, splitTrainTest, type Point2D } from '../data/playground-datasets';
 import { FEATURE_IDS, type FeatureId } from '../data/features';
-import { appendLoss, emptyLossHistory, type LossHistory } from './loss-history';
+import { appendLoss, emptyLossHistory, truncateLoss, type LossHistory } from './loss-history';
 import { randomSeed, seedNumber } from './seed';
 import { checkSetting, type IgnoredEntry } from './url-codec';
 import { MAX_HIDDEN_LAYERS, MAX_NEURONS, defaultSettings, type SettingKey, type Settings } from './url-table';
@@ -360,12 +360,14 @@ export function createPlaygroundStore({ settings, locale = 'en', random = Math.r
       },
       publishResults: ({ epoch, trainLoss, testLoss, network, heatmaps }) => {
         const state = get();
+        // An earlier epoch than the chart's last is a rollback (divergence): the later points go.
+        const history = truncateLoss(state.lossHistory, epoch);
         set({
           epoch,
           trainLoss,
           testLoss,
           // Republishing the same epoch (after a weight edit, say) updates the numbers but adds no point.
-          lossHistory: state.lossHistory.epochs.at(-1) === epoch ? state.lossHistory : appendLoss(state.lossHistory, epoch, trainLoss, testLoss),
+          lossHistory: history.epochs.at(-1) === epoch ? history : appendLoss(history, epoch, trainLoss, testLoss),
           network: network ?? state.network,
           heatmaps: heatmaps ?? state.heatmaps,
         });

@@ -408,7 +408,7 @@ export class Trainer implements TrainerPort {
     const state = this.store.getState();
     state.pause();
     // A snapshot that diverges again as soon as it is restored is no rollback point: start over instead.
-    const snapshot = this.rollingBack ? null : this.snapshots.last();
+    const snapshot = this.rollingBack ? null : this.snapshots.rollbackPoint();
     const alert = { kind: 'diverged' as const, epoch: this.epoch, restoredEpoch: snapshot?.epoch ?? 0, what, learningRate: state.settings.learningRate };
     if (!snapshot || !this.network) {
       // Nothing finite to go back to (the very first results): start the run again.
