@@ -26,7 +26,7 @@ export interface StepTiming {
 /** Measurements the latency floor is the lowest of (a few seconds of frames: it follows a changing load). */
 const FLOOR_WINDOW = 120;
 /** Frames a step count that overran stays barred (then twice as many are allowed: the load may have changed). */
-const OVERRUN_MEMORY = 20;
+const OVERRUN_MEMORY = 8;
 /** Growth per frame when a measurement shows no work above the floor (below the clock's resolution: 64). */
 const GROWTH = 2;
 const GROWTH_UNMEASURED = 64;

@@ -220,6 +220,8 @@ export class Trainer implements TrainerPort {
       this.network = null;
       this.snapshots.clear();
       this.epoch = 0;
+      // Another architecture costs differently per step.
+      this.budget.reset();
       await this.rebuild(generation, null);
     });
   }
@@ -465,6 +467,7 @@ export class Trainer implements TrainerPort {
       }
     }
     event.activate();
+    this.budget.reset();
     if (!event.lost) for (const orphan of this.orphans.splice(0)) orphan.dispose();
     this.store.getState().publishBackend(event.info);
     await this.rebuild(generation, params);
@@ -483,7 +486,6 @@ export class Trainer implements TrainerPort {
     this.features = spec.features;
     this.featureGrids = featureHeatmaps(spec.features, this.neuronResolution);
     this.uploadData();
-    this.budget.reset();
     await this.publish(generation);
   }
 

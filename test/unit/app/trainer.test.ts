@@ -100,11 +100,13 @@ describe('trainer on the CPU backend', () => {
     const trainer = new Trainer(store, slowSteps, frames, { outputResolution: 4, neuronResolution: 2, frameBudgetMs: 10 });
     await trainer.start();
     store.getState().play();
-    // 25 steps per epoch: a few frames find that one step fills the budget, then one per frame.
+    // 25 steps per epoch: a few frames find that one step fills the budget, then one or two per frame
+    // (a whole epoch per frame would be 30 epochs).
     await frames.run(trainer, 3);
     expect(store.getState().epoch).toBe(0);
-    await frames.run(trainer, 24);
-    expect(store.getState().epoch).toBe(1);
+    await frames.run(trainer, 27);
+    expect(store.getState().epoch).toBeGreaterThanOrEqual(1);
+    expect(store.getState().epoch).toBeLessThanOrEqual(2);
   });
 
   it('a step given while the backend is still starting is kept, not lost', async () => {
