@@ -22,36 +22,37 @@ export function findNonFinite({ trainLoss, testLoss, params }: Pick<Snapshot, 't
   return weightsOk ? null : 'weights';
 }
 
-/** Finite snapshots kept: a divergence can grow through finite but huge values for a few frames first. */
-const KEPT = 16;
-
 export class SnapshotKeeper {
-  private kept: Snapshot[] = [];
+  private latest: Snapshot | null = null;
+  private best: Snapshot | null = null;
 
   /** Keep `snapshot` if every number in it is finite; says what was not otherwise. */
   offer(snapshot: Snapshot): NonFinite {
     const problem = findNonFinite(snapshot);
     if (problem === null) {
-      this.kept.push(snapshot);
-      if (this.kept.length > KEPT) this.kept.shift();
+      this.latest = snapshot;
+      if (!this.best || snapshot.trainLoss <= this.best.trainLoss) this.best = snapshot;
     }
     return problem;
   }
 
   /** The latest finite state (what a lost device gets back). */
   last(): Snapshot | null {
-    return this.kept.at(-1) ?? null;
+    return this.latest;
   }
 
-  /** Where a divergence goes back to: of the recent finite states, the one with the lowest training loss (the latest of equals). */
+  /**
+   * Where a divergence goes back to: the finite state with the lowest training loss since the network
+   * or its data last changed. A run that diverges grows through finite but huge values first, for as
+   * many frames as it takes; the state before that is the one worth training on from.
+   */
   rollbackPoint(): Snapshot | null {
-    let best: Snapshot | null = null;
-    for (const s of this.kept) if (!best || s.trainLoss <= best.trainLoss) best = s;
-    return best;
+    return this.best;
   }
 
-  /** A new network: the old one's state must not come back. */
+  /** A new network or new data: the old states must not come back (nor their losses compete). */
   clear(): void {
-    this.kept = [];
+    this.latest = null;
+    this.best = null;
   }
 }

@@ -230,6 +230,7 @@ export class Trainer implements TrainerPort {
     const generation = this.generation;
     this.enqueue(async () => {
       if (!this.network) return;
+      this.snapshots.clear();
       this.uploadData();
       await this.publish(generation);
     });

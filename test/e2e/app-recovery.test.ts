@@ -56,12 +56,16 @@ describe('recovery', () => {
     await expect.poll(async () => (await results(page)).epoch, { timeout: 60_000 }).toBeGreaterThan(60);
     const before = await results(page);
     expect(await page.evaluate(() => window.__playground!.loseDevice())).toBe(true);
-    // Back on WebGPU after the device was recreated, still training, with no error shown.
+    // Training moves to the CPU at once, with the reason in the badge, then back to WebGPU once the device
+    // is recreated, with no error shown.
+    await expect.poll(() => page.getByTestId('backend').textContent(), { timeout: 30_000 }).toMatch(/^CPU fallback · the GPU device was lost .*; recreating it$/);
+    await screenshot(page, 'device-lost');
     await expect.poll(async () => (await results(page)).backend.name, { timeout: 120_000 }).toBe('webgpu');
     await expect.poll(async () => (await results(page)).epoch, { timeout: 60_000 }).toBeGreaterThan(before.epoch + 20);
     const after = await results(page);
-    expect(after.playing).toBe(true);
     expect(after.error).toBeNull();
+    expect(after.alert).toBeNull();
+    expect(after.playing).toBe(true);
     expect(after.allFinite).toBe(true);
     // Zeroed weights would put the loss back near its start (about 0.5 and more); it stays near where it was.
     expect(after.trainLoss!).toBeLessThan(before.trainLoss! * 1.5 + 0.02);

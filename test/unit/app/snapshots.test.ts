@@ -28,11 +28,11 @@ describe('snapshots', () => {
     expect(keeper.rollbackPoint()).toBeNull();
   });
 
-  it('keeps a bounded number of states', () => {
+  it('goes back past a long run of huge finite losses', () => {
     const keeper = new SnapshotKeeper();
-    keeper.offer(snapshot(0, 0.01));
-    for (let e = 1; e <= 100; e++) keeper.offer(snapshot(e, 1));
-    // The early low loss has left the window: the latest of the equal ones is the rollback point.
-    expect(keeper.rollbackPoint()?.epoch).toBe(100);
+    keeper.offer(snapshot(0, 0.3));
+    for (let e = 1; e <= 100; e++) keeper.offer(snapshot(e, 10 ** (e / 3)));
+    expect(keeper.rollbackPoint()?.epoch).toBe(0);
+    expect(keeper.last()?.epoch).toBe(100);
   });
 });
