@@ -4,7 +4,8 @@
 // call itself. A completion time is a latency floor (the submit, the completion notice crossing to the
 // page: 4–25 ms in Chromium on SwiftShader however little work there is) plus the work the steps add. The
 // budget is for that work: steps are sized so the work they add fits `budgetMs`, and a frame never queues
-// more than the device finishes in a frame, whatever the network (a tiny MLP or a CNN on images).
+// more than the device finishes in a frame, whatever the network (a tiny MLP or a CNN on images). Where
+// frames are slow anyway, the budget grows to half a frame.
 
 export interface Clock {
   /** Milliseconds, monotonic. */
@@ -32,6 +33,8 @@ const GROWTH = 2;
 const GROWTH_UNMEASURED = 64;
 /** Work past this share of the budget bars its step count for a while (less is only shrunk). */
 const OVERRUN = 1.25;
+/** Of a frame that is slow anyway, the share training may take. */
+const FRAME_SHARE = 0.5;
 /** Frames whose lowest per-step work is taken as the cost of a step. */
 const RATE_WINDOW = 3;
 
@@ -48,6 +51,8 @@ export class FrameBudget {
   private overran: { steps: number; age: number } | null = null;
   /** The latest completion time, ms (for the engine panel). */
   lastFrameMs: number | null = null;
+  /** The latest whole frame's duration, ms (see frameTook). */
+  private frameMs = 0;
 
   constructor(
     private readonly clock: Clock,
@@ -102,16 +107,30 @@ export class FrameBudget {
     if (this.lastRates.length > RATE_WINDOW) this.lastRates.shift();
     const perStep = Math.min(...this.lastRates.map((r) => r.rate));
     let next: number;
-    if (perStep * steps > this.budgetMs) {
-      next = Math.floor(this.budgetMs / perStep);
-      const clearly = perStep * steps > OVERRUN * this.budgetMs;
+    const budget = this.effectiveBudget();
+    if (perStep * steps > budget) {
+      next = Math.floor(budget / perStep);
+      const clearly = perStep * steps > OVERRUN * budget;
       if (clearly && (!this.overran || steps <= this.overran.steps)) this.overran = { steps, age: 0 };
     } else {
-      const growth = ms <= 0 ? GROWTH_UNMEASURED : perStep > 0 ? Math.min(GROWTH, this.budgetMs / (perStep * steps)) : GROWTH;
+      const growth = ms <= 0 ? GROWTH_UNMEASURED : perStep > 0 ? Math.min(GROWTH, budget / (perStep * steps)) : GROWTH;
       next = Math.floor(steps * growth);
       if (this.overran && next >= this.overran.steps) next = Math.max(Math.min(steps, this.overran.steps - 1), 1);
     }
     this.fit = Math.max(1, Math.min(next, this.maxSteps));
+  }
+
+  /**
+   * How long the latest frame took, start to drawn (its publish included). Where frames are slow for
+   * other reasons (a loaded machine, big heatmaps to read back), training may take a share of that time
+   * without making them slower still.
+   */
+  frameTook(ms: number): void {
+    this.frameMs = ms;
+  }
+
+  private effectiveBudget(): number {
+    return Math.max(this.budgetMs, FRAME_SHARE * this.frameMs);
   }
 
   /** Forget the measurements (a new network or backend costs differently). */

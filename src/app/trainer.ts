@@ -302,6 +302,7 @@ export class Trainer implements TrainerPort {
     const network = this.network;
     if (!network) return;
     const generation = this.generation;
+    const frameStarted = this.scheduler.now();
     this.framesRun++;
     let left = this.epochsPerFrame * this.batchesPerEpoch();
     let spent = 0;
@@ -326,6 +327,7 @@ export class Trainer implements TrainerPort {
       void network.workDone().then(() => timing.finish(), () => {});
     }
     await this.publish(generation);
+    this.budget.frameTook(this.scheduler.now() - frameStarted);
   }
 
   private batchesPerEpoch(): number {

@@ -51,9 +51,9 @@ function results(page: Page) {
 describe('recovery', () => {
   it('a GPU device lost mid-training: training goes on from the loss it had, and returns to WebGPU', async () => {
     const { page, errors } = await open();
-    await expect.poll(() => page.getByTestId('backend').textContent(), { timeout: 120_000 }).toMatch(/WebGPU/);
+    await expect.poll(() => page.getByTestId('backend').textContent(), { timeout: 120_000 }).toMatch(/^WebGPU/);
     await page.getByTestId('play-pause').click();
-    await expect.poll(async () => (await results(page)).epoch, { timeout: 60_000 }).toBeGreaterThan(60);
+    await expect.poll(async () => (await results(page)).epoch, { timeout: 120_000 }).toBeGreaterThan(30);
     const before = await results(page);
     expect(await page.evaluate(() => window.__playground!.loseDevice())).toBe(true);
     // Training moves to the CPU at once, with the reason in the badge, then back to WebGPU once the device
@@ -61,7 +61,7 @@ describe('recovery', () => {
     await expect.poll(() => page.getByTestId('backend').textContent(), { timeout: 30_000 }).toMatch(/^CPU fallback · the GPU device was lost .*; recreating it$/);
     await screenshot(page, 'device-lost');
     await expect.poll(async () => (await results(page)).backend.name, { timeout: 120_000 }).toBe('webgpu');
-    await expect.poll(async () => (await results(page)).epoch, { timeout: 60_000 }).toBeGreaterThan(before.epoch + 20);
+    await expect.poll(async () => (await results(page)).epoch, { timeout: 120_000 }).toBeGreaterThan(before.epoch + 10);
     const after = await results(page);
     expect(after.error).toBeNull();
     expect(after.alert).toBeNull();
@@ -106,7 +106,7 @@ describe('recovery', () => {
       await page.getByTestId('training-alert-dismiss').click();
       const epoch = r.epoch;
       await page.getByTestId('play-pause').click();
-      await expect.poll(async () => (await results(page)).epoch, { timeout: 60_000 }).toBeGreaterThan(epoch + 5);
+      await expect.poll(async () => (await results(page)).epoch, { timeout: 120_000 }).toBeGreaterThan(epoch + 5);
       expect((await results(page)).alert).toBeNull();
       expect(errors).toEqual([]);
       await page.close();

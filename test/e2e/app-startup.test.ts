@@ -51,7 +51,7 @@ describe('startup', () => {
     await openAndPlay(page);
     const firstEpoch = await whenShown(page, 'epoch', /[1-9]/);
     const firstBackend = (await page.getByTestId('backend').textContent()) ?? '';
-    const onWebGPU = await whenShown(page, 'backend', /WebGPU/);
+    const onWebGPU = await whenShown(page, 'backend', /^WebGPU/);
     figures.webgpu = { firstEpochMs: firstEpoch, firstBackend, onWebGPUMs: onWebGPU };
     // The move keeps the run: the epoch counter and the loss chart go on from where the CPU left them.
     const atSwitch = await page.evaluate(() => {

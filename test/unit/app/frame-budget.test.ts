@@ -82,6 +82,18 @@ describe('frame budget', () => {
     expect(budget.steps(100_000)).toBeGreaterThan(90);
   });
 
+  it('where frames are slow anyway, training takes up to half of each', () => {
+    const clock = new FakeClock();
+    const budget = new FrameBudget(clock, { budgetMs: 10 });
+    for (let i = 0; i < 30; i++) {
+      frame(budget, clock, 100_000, 0.1);
+      // 100 ms frames (a loaded machine): 50 ms of training work fits.
+      budget.frameTook(100);
+    }
+    expect(budget.steps(100_000)).toBeGreaterThan(450);
+    expect(budget.steps(100_000)).toBeLessThanOrEqual(510);
+  });
+
   it('never exceeds the limit it is given, nor its maximum, and leaves frames whose budget is spent', () => {
     const clock = new FakeClock();
     const budget = new FrameBudget(clock, { budgetMs: 10, maxSteps: 32 });
