@@ -231,5 +231,6 @@ export function createSequentialEngine({ prefer = ['webgpu', 'cpu'] }: Sequentia
     createNetwork: (spec) => SequentialNetwork.create(spec),
     loseDevice: () => backends?.loseDevice() ?? false,
     failedFromLoss: () => backends?.failedFromLoss() ?? Promise.resolve(false),
+    stop: () => backends?.stop(),
   };
 }

@@ -100,6 +100,8 @@ export interface EngineAdapter {
   loseDevice?(): boolean;
   /** Whether a failure comes from a lost GPU device, which the engine recovers from (see engine-startup.ts). */
   failedFromLoss?(): Promise<boolean>;
+  /** Send no more events (the trainer stopped). */
+  stop?(): void;
 }
 
 /** When to run the next frame and what time it is: requestAnimationFrame in the browser, a manual pump in tests. */
@@ -199,6 +201,7 @@ export class Trainer implements TrainerPort {
   stop(): void {
     this.disconnect?.();
     this.disconnect = null;
+    this.engine.stop?.();
     this.generation++;
     this.enqueue(async () => {
       this.network?.dispose();
