@@ -158,7 +158,7 @@ export class Trainer implements TrainerPort {
   private position = 0;
   /** Steps per frame, sized from the measured completion time of earlier frames' steps. */
   private readonly budget: FrameBudget;
-  /** The last finite state, for rolling back a divergence and restoring after a lost device. */
+  /** Finite states: the best to roll a divergence back to, the latest to restore after a lost device. */
   private readonly snapshots = new SnapshotKeeper();
   /** Networks on a lost GPU device: disposed once the device is recreated (their buffers are gone until then). */
   private orphans: EngineNetwork[] = [];
