@@ -34,3 +34,10 @@ export function appendLoss(history: LossHistory, epoch: number, train: number, t
   }
   return { epochs, train: trainOut, test: testOut, stride, offered };
 }
+
+/** The history up to `epoch` (a rollback: later samples are dropped). Returns the input when nothing is later. */
+export function truncateLoss(history: LossHistory, epoch: number): LossHistory {
+  const keep = history.epochs.findIndex((e) => e > epoch);
+  if (keep < 0) return history;
+  return { ...history, epochs: history.epochs.slice(0, keep), train: history.train.slice(0, keep), test: history.test.slice(0, keep) };
+}

@@ -1,7 +1,7 @@
 // The trainer's engine adapter on the public model API: a seeded Sequential, trained through the engine's
 // compiled trainer (many steps per submit on WebGPU, eager on the CPU) and drawn with the engine's grid
 // kernel (every neuron over the plane in one dispatch on WebGPU, the CPU reference otherwise).
-import { Sequential, getBackend, layers, setBackend, type BackendName } from '../index';
+import { Sequential, activeBackend, layers, type BackendName } from '../index';
 import type { ActivationKind } from '../engine/backend/backend';
 import { evaluateGrid, type GridLayer } from '../engine/grid';
 import { compileTrainer, type Trainer as CompiledTrainer } from '../engine/plan';
@@ -9,6 +9,7 @@ import type { Tensor } from '../engine/tensor';
 import type { BackendInfo, NetworkParams } from './store';
 import type { DataSet, EngineAdapter, EngineInfo, EngineNetwork, Hyperparameters, NetworkSpec } from './trainer';
 import { engineStats } from '../engine/stats';
+import { startBackends, type BackendStartup } from './engine-startup';
 
 function buildModel(spec: NetworkSpec, hyper: Hyperparameters): Sequential {
   const kernelRegularizer = hyper.regularization ?? undefined;
@@ -57,6 +58,8 @@ class SequentialNetwork implements EngineNetwork {
   private compiled: CompiledTrainer | null = null;
   private readonly neuronGrids = new AlternatingArrays();
   private readonly outputGrids = new AlternatingArrays();
+  /** The backend its tensors live on (the active one may change while it is still being disposed). */
+  private readonly backend = activeBackend();
 
   private constructor(private readonly spec: NetworkSpec) {
     this.hyper = spec.hyper;
@@ -113,7 +116,7 @@ class SequentialNetwork implements EngineNetwork {
   engineInfo(): EngineInfo {
     const compiled = this.compiled;
     return {
-      path: compiled?.path ?? (getBackend() === 'cpu' ? 'eager' : 'plan'),
+      path: compiled?.path ?? (this.backend.name === 'cpu' ? 'eager' : 'plan'),
       dispatchesPerStep: compiled?.dispatchesPerStep ?? 0,
       counters: engineStats(),
     };
@@ -173,6 +176,21 @@ class SequentialNetwork implements EngineNetwork {
     return { weights, biases };
   }
 
+  /** The inverse of getParams; setWeights checks every shape against the network's. */
+  setParams({ weights, biases }: NetworkParams): void {
+    this.model.setWeights(
+      weights.flatMap((kernel, l) => [
+        { shape: [kernel.length, kernel[0]?.length ?? 0], values: Float32Array.from(kernel.flat()) },
+        { shape: [biases[l + 1]?.length ?? 0], values: Float32Array.from(biases[l + 1] ?? []) },
+      ]),
+    );
+  }
+
+  async workDone(): Promise<void> {
+    // WebGPU's `ready` resolves when the queue has finished everything submitted so far.
+    await (this.backend as { ready?: () => Promise<void> }).ready?.();
+  }
+
   async setWeight(column: number, from: number, to: number, value: number): Promise<void> {
     const fanOut = [...this.spec.hidden, 1][column];
     await this.editParameter(2 * column, from * fanOut + to, value, `setWeight: no link from node ${from} of column ${column} to node ${to}`);
@@ -197,35 +215,22 @@ class SequentialNetwork implements EngineNetwork {
   }
 }
 
-/** Why WebGPU cannot be tried in this environment, or null when it can. */
-function webgpuMissingReason(): string | null {
-  if (typeof navigator === 'undefined' || !('gpu' in navigator) || !navigator.gpu) return 'this browser has no WebGPU (navigator.gpu is missing)';
-  return null;
-}
-
 export interface SequentialEngineOptions {
   /** Backends to try, in order (default: WebGPU, then CPU). */
   prefer?: BackendName[];
 }
 
 export function createSequentialEngine({ prefer = ['webgpu', 'cpu'] }: SequentialEngineOptions = {}): EngineAdapter {
+  let backends: BackendStartup | null = null;
   return {
-    async start(): Promise<BackendInfo> {
-      let fallbackReason: string | null = null;
-      if (prefer.includes('webgpu')) {
-        fallbackReason = webgpuMissingReason();
-        if (fallbackReason === null) {
-          try {
-            const backend = await setBackend('webgpu');
-            return { name: 'webgpu', description: backend.description, fallbackReason: null };
-          } catch (error) {
-            fallbackReason = error instanceof Error ? error.message : String(error);
-          }
-        }
-      }
-      const backend = await setBackend('cpu');
-      return { name: 'cpu', description: backend.description, fallbackReason };
+    async start(onEvent = () => {}): Promise<BackendInfo> {
+      backends?.stop();
+      backends = await startBackends(prefer.includes('webgpu'), onEvent);
+      return backends.first;
     },
     createNetwork: (spec) => SequentialNetwork.create(spec),
+    loseDevice: () => backends?.loseDevice() ?? false,
+    failedFromLoss: () => backends?.failedFromLoss() ?? Promise.resolve(false),
+    stop: () => backends?.stop(),
   };
 }

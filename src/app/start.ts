@@ -5,6 +5,7 @@ import { createSequentialEngine } from './sequential-engine';
 import { playgroundStore, type PlaygroundStore } from './store';
 import { Trainer, animationFrameScheduler, type EngineAdapter } from './trainer';
 import { startUrlSync } from './url-sync';
+import { exposeTestHook } from './test-hook';
 
 export interface StartOptions {
   store?: PlaygroundStore;
@@ -15,9 +16,11 @@ export function startPlayground({ store = playgroundStore, engine = createSequen
   store.getState().setLocale(pickLocale(navigator.languages ?? [navigator.language]));
   const stopUrlSync = startUrlSync(store);
   const trainer = new Trainer(store, engine, animationFrameScheduler);
+  const removeTestHook = exposeTestHook(store, engine);
   trainer.start().catch((error: unknown) => store.getState().publishError(error instanceof Error ? error.message : String(error)));
   return () => {
     trainer.stop();
     stopUrlSync();
+    removeTestHook();
   };
 }

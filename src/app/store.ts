@@ -4,7 +4,7 @@
 import { createStore, useStore, type StoreApi } from 'zustand';
 import { generateDataset, splitTrainTest, type Point2D } from '../data/playground-datasets';
 import { FEATURE_IDS, type FeatureId } from '../data/features';
-import { appendLoss, emptyLossHistory, type LossHistory } from './loss-history';
+import { appendLoss, emptyLossHistory, truncateLoss, type LossHistory } from './loss-history';
 import { randomSeed, seedNumber } from './seed';
 import { checkSetting, type IgnoredEntry } from './url-codec';
 import { MAX_HIDDEN_LAYERS, MAX_NEURONS, defaultSettings, type SettingKey, type Settings } from './url-table';
@@ -27,6 +27,19 @@ export interface BackendInfo {
   description: string;
   /** Why WebGPU is not in use (null when it is, or while pending). */
   fallbackReason: string | null;
+  /** A backend being prepared to take over (WebGPU compiling its pipelines, or a lost device being recreated). */
+  preparing?: 'webgpu' | null;
+}
+
+/** Training stopped itself: the numbers overflowed, so it paused and rolled back (see snapshots.ts). */
+export interface TrainingAlert {
+  kind: 'diverged';
+  /** The epoch at which a loss or weight stopped being a finite number. */
+  epoch: number;
+  /** The epoch it rolled back to. */
+  restoredEpoch: number;
+  what: 'loss' | 'weights';
+  learningRate: number;
 }
 
 /** Values of every node over the input plane [−6, 6]², row-major, first row at the top (x₂ = +6). */
@@ -82,6 +95,8 @@ export interface EngineDebug {
   bytesReadBackPerSecond: number | null;
   /** Since the page started. */
   pipelinesCompiled: number;
+  /** Time from a frame's submit to its training steps being finished (on the GPU, or the CPU), ms. */
+  msPerFrame?: number | null;
 }
 
 export interface TrainingResults {
@@ -109,6 +124,8 @@ export interface PlaygroundState {
   locale: Locale;
   /** A training failure to show (e.g. the GPU device was lost); null when all is well. */
   error: string | null;
+  /** Training paused itself and says why (divergence); null when all is well. */
+  alert: TrainingAlert | null;
   /** The engine panel (opened from the backend badge) and its latest figures. */
   debugOpen: boolean;
   debug: EngineDebug | null;
@@ -146,6 +163,7 @@ export interface PlaygroundState {
   publishResults(results: TrainingResults): void;
   publishBackend(backend: BackendInfo): void;
   publishError(message: string | null): void;
+  publishAlert(alert: TrainingAlert | null): void;
   publishDebug(debug: EngineDebug): void;
 }
 
@@ -210,7 +228,7 @@ export function createPlaygroundStore({ settings, locale = 'en', random = Math.r
 
   return createStore<PlaygroundState>()((set, get) => {
     /** Clear training results (the trainer publishes new ones after it rebuilds). */
-    const clearRun = () => set({ epoch: 0, trainLoss: null, testLoss: null, lossHistory: emptyLossHistory(), error: null });
+    const clearRun = () => set({ epoch: 0, trainLoss: null, testLoss: null, lossHistory: emptyLossHistory(), error: null, alert: null });
 
     const changeSettings = (next: Settings) => {
       const prev = get().settings;
@@ -244,6 +262,7 @@ export function createPlaygroundStore({ settings, locale = 'en', random = Math.r
       hovered: null,
       locale,
       error: null,
+      alert: null,
       debugOpen: false,
       debug: null,
 
@@ -341,18 +360,21 @@ export function createPlaygroundStore({ settings, locale = 'en', random = Math.r
       },
       publishResults: ({ epoch, trainLoss, testLoss, network, heatmaps }) => {
         const state = get();
+        // An earlier epoch than the chart's last is a rollback (divergence): the later points go.
+        const history = truncateLoss(state.lossHistory, epoch);
         set({
           epoch,
           trainLoss,
           testLoss,
           // Republishing the same epoch (after a weight edit, say) updates the numbers but adds no point.
-          lossHistory: state.lossHistory.epochs.at(-1) === epoch ? state.lossHistory : appendLoss(state.lossHistory, epoch, trainLoss, testLoss),
+          lossHistory: history.epochs.at(-1) === epoch ? history : appendLoss(history, epoch, trainLoss, testLoss),
           network: network ?? state.network,
           heatmaps: heatmaps ?? state.heatmaps,
         });
       },
       publishBackend: (backend) => set({ backend }),
       publishError: (message) => set({ error: message }),
+      publishAlert: (alert) => set({ alert }),
       publishDebug: (debug) => set({ debug }),
       toggleDebug: () => {
         const open = !get().debugOpen;

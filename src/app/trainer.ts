@@ -14,6 +14,9 @@ import { statsDelta, type EngineStats } from '../engine/stats';
 import type { Point2D } from '../data/playground-datasets';
 import { featureMatrix } from '../data/features';
 import { featureHeatmaps } from './grid';
+import type { BackendEvent } from './engine-startup';
+import { FrameBudget } from './frame-budget';
+import { SnapshotKeeper, type NonFinite } from './snapshots';
 import { seedNumber } from './seed';
 import { enabledFeatures, type BackendInfo, type NetworkParams, type PlaygroundStore, type TrainerPort } from './store';
 import type { Activation, Settings } from './url-table';
@@ -77,15 +80,28 @@ export interface EngineNetwork {
   /** The output node alone over a resolution² grid (the big plot, finer than the per-node grids). */
   evaluateOutput(resolution: number): Promise<Float32Array>;
   getParams(): Promise<NetworkParams>;
+  /** Overwrite every weight and bias (getParams' layout): a snapshot restored, or a move between backends. */
+  setParams(params: NetworkParams): void;
+  /** Resolves when the device has finished every step queued so far (at once on the CPU). */
+  workDone(): Promise<void>;
   setWeight(column: number, from: number, to: number, value: number): Promise<void>;
   setBias(column: number, index: number, value: number): Promise<void>;
   dispose(): void;
 }
 
 export interface EngineAdapter {
-  /** Pick and start a backend; says which and, if it is not WebGPU, why. */
-  start(): Promise<BackendInfo>;
+  /**
+   * Pick and start a backend; says which and, if it is not WebGPU, why. Later changes (a faster backend
+   * ready, a lost device, an engine error) come through `onEvent`.
+   */
+  start(onEvent?: (event: BackendEvent) => void): Promise<BackendInfo>;
   createNetwork(spec: NetworkSpec): Promise<EngineNetwork>;
+  /** Lose the GPU device on purpose (the browser tests' hook); false when there is none. */
+  loseDevice?(): boolean;
+  /** Whether a failure comes from a lost GPU device, which the engine recovers from (see engine-startup.ts). */
+  failedFromLoss?(): Promise<boolean>;
+  /** Send no more events (the trainer stopped). */
+  stop?(): void;
 }
 
 /** When to run the next frame and what time it is: requestAnimationFrame in the browser, a manual pump in tests. */
@@ -107,7 +123,7 @@ export interface TrainerOptions {
   neuronResolution?: number;
   /** Epochs per animation frame at most (TensorFlow Playground: 1). */
   epochsPerFrame?: number;
-  /** Training time per frame before it yields to the page, ms; a longer epoch spreads over frames. */
+  /** Device time per frame the training steps may take, ms (see frame-budget.ts); a longer epoch spreads over frames. */
   frameBudgetMs?: number;
 }
 
@@ -140,8 +156,13 @@ export class Trainer implements TrainerPort {
   private epoch = 0;
   /** Next batch of the current epoch (a frame may end mid-epoch when an epoch outlasts the budget). */
   private position = 0;
-  /** Batches per engine call, adapted so one call takes about half the frame budget. */
-  private chunk = 1;
+  /** Steps per frame, sized from the measured completion time of earlier frames' steps. */
+  private readonly budget: FrameBudget;
+  /** Finite states: the best to roll a divergence back to, the latest to restore after a lost device. */
+  private readonly snapshots = new SnapshotKeeper();
+  /** Networks on a lost GPU device: disposed once the device is recreated (their buffers are gone until then). */
+  private orphans: EngineNetwork[] = [];
+  private rollingBack = false;
   /** Bumped on every reset, so work queued for an older network publishes nothing. */
   private generation = 0;
   private queue: Promise<void> = Promise.resolve();
@@ -150,7 +171,6 @@ export class Trainer implements TrainerPort {
   private readonly outputResolution: number;
   private readonly neuronResolution: number;
   private readonly epochsPerFrame: number;
-  private readonly frameBudgetMs: number;
   /** Totals since start, and the engine panel's last sample of them (rates are measured over ≥ 1 s). */
   private stepsRun = 0;
   private framesRun = 0;
@@ -165,14 +185,14 @@ export class Trainer implements TrainerPort {
     this.outputResolution = outputResolution;
     this.neuronResolution = neuronResolution;
     this.epochsPerFrame = epochsPerFrame;
-    this.frameBudgetMs = frameBudgetMs;
+    this.budget = new FrameBudget(scheduler, { budgetMs: frameBudgetMs });
   }
 
   /** Start the backend, build the first network and listen to the store. Resolves when the first results are published. */
   async start(): Promise<void> {
     // Listen at once: commands given while the backend starts (a click on Step, say) queue behind it.
     this.disconnect = this.store.getState().connectTrainer(this);
-    this.enqueue(async () => this.store.getState().publishBackend(await this.engine.start()));
+    this.enqueue(async () => this.store.getState().publishBackend(await this.engine.start((event) => this.backendEvent(event))));
     this.reset();
     if (this.store.getState().playing) this.requestFrame();
     await this.idle();
@@ -181,6 +201,7 @@ export class Trainer implements TrainerPort {
   stop(): void {
     this.disconnect?.();
     this.disconnect = null;
+    this.engine.stop?.();
     this.generation++;
     this.enqueue(async () => {
       this.network?.dispose();
@@ -200,19 +221,11 @@ export class Trainer implements TrainerPort {
     this.enqueue(async () => {
       this.network?.dispose();
       this.network = null;
-      const spec = networkSpec(this.store.getState().settings);
-      const network = await this.engine.createNetwork(spec);
-      if (generation !== this.generation) {
-        network.dispose();
-        return;
-      }
-      this.network = network;
-      this.features = spec.features;
-      this.featureGrids = featureHeatmaps(spec.features, this.neuronResolution);
-      this.uploadData();
+      this.snapshots.clear();
       this.epoch = 0;
-      this.chunk = 1;
-      await this.publish(generation);
+      // Another architecture costs differently per step.
+      this.budget.reset();
+      await this.rebuild(generation, null);
     });
   }
 
@@ -220,6 +233,7 @@ export class Trainer implements TrainerPort {
     const generation = this.generation;
     this.enqueue(async () => {
       if (!this.network) return;
+      this.snapshots.clear();
       this.uploadData();
       await this.publish(generation);
     });
@@ -282,25 +296,41 @@ export class Trainer implements TrainerPort {
     });
   }
 
-  /** Up to epochsPerFrame epochs, in chunks, stopping early when the budget is spent; then publish. */
+  /**
+   * As many steps as the frame budget fits (at most epochsPerFrame epochs), queued at once and timed to
+   * their completion on the device; then publish. Until a step has been timed, the frame first runs one
+   * to completion.
+   */
   private async frame(): Promise<void> {
-    if (!this.network) return;
+    const network = this.network;
+    if (!network) return;
     const generation = this.generation;
-    const started = this.scheduler.now();
+    const frameStarted = this.scheduler.now();
     this.framesRun++;
     let left = this.epochsPerFrame * this.batchesPerEpoch();
-    while (left > 0) {
-      const count = Math.min(this.chunk, left, this.batchesPerEpoch() - this.position);
-      const t0 = this.scheduler.now();
-      await this.trainBatches(count);
-      const took = this.scheduler.now() - t0;
-      left -= count;
-      // Aim for calls of about half the budget: fewer calls (and GPU submits) without overrunning the frame.
-      if (took > this.frameBudgetMs / 2) this.chunk = Math.max(1, this.chunk >> 1);
-      else if (count === this.chunk) this.chunk = Math.min(this.chunk * 2, 1 << 16);
-      if (this.scheduler.now() - started >= this.frameBudgetMs) break;
+    let spent = 0;
+    if (!this.budget.calibrated) {
+      const started = this.scheduler.now();
+      const timing = this.budget.start(1);
+      await this.trainBatches(1);
+      await network.workDone();
+      timing.finish();
+      left -= 1;
+      spent = this.scheduler.now() - started;
+    }
+    const steps = this.budget.steps(left, spent);
+    if (steps > 0) {
+      const timing = this.budget.start(steps);
+      for (let n = steps; n > 0 && this.network === network; ) {
+        const count = Math.min(n, this.batchesPerEpoch() - this.position);
+        await this.trainBatches(count);
+        n -= count;
+      }
+      // Not awaited: the publish's readbacks arrive after these steps anyway, and a lost device may never answer.
+      void network.workDone().then(() => timing.finish(), () => {});
     }
     await this.publish(generation);
+    this.budget.frameTook(this.scheduler.now() - frameStarted);
   }
 
   private batchesPerEpoch(): number {
@@ -338,6 +368,8 @@ export class Trainer implements TrainerPort {
       network.evaluateOutput(this.outputResolution),
     ]);
     if (generation !== this.generation) return;
+    const diverged = this.snapshots.offer({ epoch: this.epoch, position: this.position, trainLoss: train, testLoss: test, params });
+    if (diverged !== null) return this.rollBack(diverged, generation);
     this.store.getState().publishResults({
       epoch: this.epoch,
       trainLoss: train,
@@ -375,12 +407,99 @@ export class Trainer implements TrainerPort {
       buffersPerSecond: rate(delta?.buffersCreated),
       bytesReadBackPerSecond: rate(delta?.bytesReadBack),
       pipelinesCompiled: info.counters.pipelinesCompiled,
+      msPerFrame: this.budget.lastFrameMs,
     });
+  }
+
+  /** A loss or weight stopped being a finite number: pause, go back to the last finite state and say so. */
+  private async rollBack(what: NonFinite & string, generation: number): Promise<void> {
+    const state = this.store.getState();
+    state.pause();
+    // A snapshot that diverges again as soon as it is restored is no rollback point: start over instead.
+    const snapshot = this.rollingBack ? null : this.snapshots.rollbackPoint();
+    const alert = { kind: 'diverged' as const, epoch: this.epoch, restoredEpoch: snapshot?.epoch ?? 0, what, learningRate: state.settings.learningRate };
+    if (!snapshot || !this.network) {
+      // Nothing finite to go back to (the very first results): start the run again.
+      state.reset();
+      this.store.getState().publishAlert(alert);
+      return;
+    }
+    // A new network, not only new weights: the optimizer's slots overflowed too.
+    this.network.dispose();
+    this.network = null;
+    this.epoch = snapshot.epoch;
+    state.publishAlert(alert);
+    this.rollingBack = true;
+    try {
+      await this.rebuild(generation, snapshot.params);
+    } finally {
+      this.rollingBack = false;
+    }
+  }
+
+  /** The engine changed backends or reported an error (see engine-startup.ts). */
+  private backendEvent(event: BackendEvent): void {
+    const state = this.store.getState();
+    if (event.type === 'error') {
+      state.publishError(event.message);
+    } else if (event.type === 'status') {
+      // A lost device that could not be recreated: its networks' buffers never come back.
+      if (event.info.preparing == null) this.orphans = [];
+      state.publishBackend(event.info);
+    } else {
+      if (event.lost && this.network) {
+        // Work queued on the lost device publishes nothing; the network is rebuilt from the last snapshot.
+        this.generation++;
+        this.orphans.push(this.network);
+        this.network = null;
+      }
+      this.enqueue(() => this.moveNetwork(event));
+    }
+  }
+
+  /** Build the network again on the event's backend, with the same weights (or the last snapshot's, when the old backend was lost). */
+  private async moveNetwork(event: Extract<BackendEvent, { type: 'switch' }>): Promise<void> {
+    const generation = this.generation;
+    let params: NetworkParams | null = null;
+    if (this.network) {
+      params = await this.network.getParams();
+      this.network.dispose();
+      this.network = null;
+    } else {
+      const snapshot = this.snapshots.last();
+      if (snapshot) {
+        params = snapshot.params;
+        this.epoch = snapshot.epoch;
+      }
+    }
+    event.activate();
+    this.budget.reset();
+    if (!event.lost) for (const orphan of this.orphans.splice(0)) orphan.dispose();
+    this.store.getState().publishBackend(event.info);
+    await this.rebuild(generation, params);
+  }
+
+  /** A new network on the active backend from the current settings, with these weights (or the seed's); then publish. */
+  private async rebuild(generation: number, params: NetworkParams | null): Promise<void> {
+    const spec = networkSpec(this.store.getState().settings);
+    const network = await this.engine.createNetwork(spec);
+    if (generation !== this.generation) {
+      network.dispose();
+      return;
+    }
+    if (params) network.setParams(params);
+    this.network = network;
+    this.features = spec.features;
+    this.featureGrids = featureHeatmaps(spec.features, this.neuronResolution);
+    this.uploadData();
+    await this.publish(generation);
   }
 
   /** Run work after everything queued before it; a failure pauses training and is shown, and the queue goes on. */
   private enqueue(work: () => Promise<void>): Promise<void> {
-    this.queue = this.queue.then(work).catch((error: unknown) => {
+    this.queue = this.queue.then(work).catch(async (error: unknown) => {
+      // Work cut short by a lost device: the network moves to the last snapshot, nothing is wrong to show.
+      if (await this.engine.failedFromLoss?.()) return;
       const state = this.store.getState();
       state.pause();
       state.publishError(error instanceof Error ? error.message : String(error));

@@ -73,8 +73,9 @@ describe('playground', () => {
 
   it('the backend badge opens the engine panel: a fused step per dispatch, and live rates while training', async () => {
     const { page, errors } = await open();
-    await expect.poll(() => page.getByTestId('backend').textContent(), { timeout: 30_000 }).toMatch(/WebGPU|CPU/);
-    const onGpu = /WebGPU/.test((await page.getByTestId('backend').textContent()) ?? '');
+    // Settled: training moved to WebGPU, or stays on the CPU for a reason.
+    await expect.poll(() => page.getByTestId('backend').textContent(), { timeout: 60_000 }).toMatch(/^WebGPU|^CPU fallback/);
+    const onGpu = /^WebGPU/.test((await page.getByTestId('backend').textContent()) ?? '');
     if (process.env.REQUIRE_WEBGPU === '1') expect(onGpu).toBe(true);
     await page.getByTestId('backend').click();
     await expect.poll(() => page.getByTestId('engine-path').textContent(), { timeout: 30_000 }).toMatch(onGpu ? /^Fused training step: 1 GPU dispatch per step$/ : /^CPU/);

@@ -123,6 +123,12 @@ export const en = {
   'imageClass.fashion7': 'Sneaker',
   'imageClass.fashion8': 'Bag',
   'imageClass.fashion9': 'Ankle boot',
+  'backend.cpuWhileStarting': 'CPU · starting WebGPU…',
+  'engine.gpuMsPerFrame': 'GPU milliseconds per frame (training)',
+  'engine.cpuMsPerFrame': 'CPU milliseconds per frame (training)',
+  'alert.divergedLoss': 'Training diverged at epoch {epoch}: the loss grew beyond what a number can hold. Training paused and went back to epoch {restored}, the last state with finite values.',
+  'alert.divergedWeights': 'Training diverged at epoch {epoch}: the weights grew beyond what a number can hold. Training paused and went back to epoch {restored}, the last state with finite values.',
+  'alert.tryLowerRate': 'The learning rate ({rate}) is too large for this network: each step overshoots. Try a lower one, such as {suggested}, then press Run again.',
 } as const;
 
 export type MessageKey = keyof typeof en;

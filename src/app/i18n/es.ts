@@ -124,4 +124,10 @@ export const es: Record<MessageKey, string> = {
   'imageClass.fashion7': 'Zapatilla',
   'imageClass.fashion8': 'Bolso',
   'imageClass.fashion9': 'Botín',
+  'backend.cpuWhileStarting': 'CPU · iniciando WebGPU…',
+  'engine.gpuMsPerFrame': 'Milisegundos de GPU por fotograma (entrenamiento)',
+  'engine.cpuMsPerFrame': 'Milisegundos de CPU por fotograma (entrenamiento)',
+  'alert.divergedLoss': 'El entrenamiento divergió en la época {epoch}: la pérdida creció más de lo que un número puede representar. Se pausó y volvió a la época {restored}, el último estado con valores finitos.',
+  'alert.divergedWeights': 'El entrenamiento divergió en la época {epoch}: los pesos crecieron más de lo que un número puede representar. Se pausó y volvió a la época {restored}, el último estado con valores finitos.',
+  'alert.tryLowerRate': 'La tasa de aprendizaje ({rate}) es demasiado grande para esta red: cada paso se pasa de largo. Prueba una menor, como {suggested}, y pulsa Entrenar de nuevo.',
 };

@@ -12,6 +12,7 @@ export function BackendBadge() {
   let detail: string | undefined;
   if (backend.name === 'pending') text = t('backend.pending');
   else if (backend.name === 'webgpu') text = backend.description;
+  else if (backend.preparing && !backend.fallbackReason) text = t('backend.cpuWhileStarting');
   else {
     text = t('backend.cpuFallback');
     if (backend.fallbackReason) {

@@ -30,6 +30,7 @@ export function EnginePanel() {
         ['engine.buffersPerSecond', rate(debug.buffersPerSecond)],
         ['engine.readBackPerSecond', rate(debug.bytesReadBackPerSecond === null ? null : debug.bytesReadBackPerSecond / 1024)],
         ['engine.pipelinesCompiled', String(debug.pipelinesCompiled)],
+        [debug.path === 'eager' ? 'engine.cpuMsPerFrame' : 'engine.gpuMsPerFrame', rate(debug.msPerFrame ?? null)],
       ]
     : [];
   return (

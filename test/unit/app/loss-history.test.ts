@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { appendLoss, emptyLossHistory } from '../../../src/app/loss-history';
+import { appendLoss, emptyLossHistory, truncateLoss } from '../../../src/app/loss-history';
 
 describe('loss history', () => {
   it('keeps every sample until full, then halves its resolution and keeps the whole span', () => {
@@ -20,5 +20,17 @@ describe('loss history', () => {
     const next = appendLoss(h, 0, 1, 1);
     expect(h.epochs).toEqual([]);
     expect(next.epochs).toEqual([0]);
+  });
+});
+
+describe('truncateLoss', () => {
+  it('drops the samples after an epoch, and returns the same history when there are none', () => {
+    let h = emptyLossHistory();
+    for (let e = 0; e < 5; e++) h = appendLoss(h, e, e / 10, e / 5);
+    const cut = truncateLoss(h, 2);
+    expect(cut.epochs).toEqual([0, 1, 2]);
+    expect(cut.train).toEqual([0, 0.1, 0.2]);
+    expect(cut.test).toEqual([0, 0.2, 0.4]);
+    expect(truncateLoss(h, 4)).toBe(h);
   });
 });

@@ -1,31 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { createSequentialEngine } from '../../../src/app/sequential-engine';
 import { createPlaygroundStore, type PlaygroundStore } from '../../../src/app/store';
-import { Trainer, type EngineAdapter, type FrameScheduler, type TrainerOptions } from '../../../src/app/trainer';
+import { Trainer, type EngineAdapter, type TrainerOptions } from '../../../src/app/trainer';
 import { defaultSettings, type Settings } from '../../../src/app/url-table';
-
-/** Frames run only when the test says so. */
-class ManualFrames implements FrameScheduler {
-  private pending: (() => void)[] = [];
-  /** Fake clock: each reading advances it by `msPerReading` (0: work is free and the budget never runs out). */
-  private time = 0;
-  constructor(private readonly msPerReading = 0) {}
-  now(): number {
-    this.time += this.msPerReading;
-    return this.time;
-  }
-  request(callback: () => void): void {
-    this.pending.push(callback);
-  }
-  async run(trainer: Trainer, frames: number): Promise<void> {
-    for (let i = 0; i < frames; i++) {
-      const callback = this.pending.shift();
-      if (!callback) return;
-      callback();
-      await trainer.idle();
-    }
-  }
-}
+import { ManualFrames } from './manual-frames';
 
 async function startTrainer(overrides: Partial<Settings> = {}, options: TrainerOptions = { outputResolution: 20, neuronResolution: 8 }, msPerReading = 0) {
   const store: PlaygroundStore = createPlaygroundStore({ settings: { ...defaultSettings(), seed: '0.35497', ...overrides } });
@@ -74,7 +52,7 @@ describe('trainer on the CPU backend', () => {
     await trainer.idle();
     expect(store.getState().debug).toMatchObject({ path: 'eager', dispatchesPerStep: 0, stepsPerSecond: null });
     store.getState().play();
-    await frames.run(trainer, 40);
+    await frames.run(trainer, 80);
     const d = store.getState().debug!;
     expect(d.stepsPerSecond).toBeGreaterThan(0);
     expect(d.framesPerSecond).toBeGreaterThan(0);
@@ -102,14 +80,33 @@ describe('trainer on the CPU backend', () => {
     expect(other.store.getState().network).not.toEqual(initial);
   });
 
-  it('an epoch longer than the frame budget spreads over frames, one engine call per frame', async () => {
-    // Every clock reading costs 20 ms against a 10 ms budget: each frame makes one call, and calls shrink to one batch.
-    const { store, frames, trainer } = await startTrainer({}, { outputResolution: 4, neuronResolution: 2, frameBudgetMs: 10 }, 20);
+  it('an epoch longer than the frame budget spreads over frames', async () => {
+    // Each training step takes 20 ms on the fake clock, against a 10 ms budget.
+    const frames = new ManualFrames();
+    const inner = createSequentialEngine({ prefer: ['cpu'] });
+    const slowSteps: EngineAdapter = {
+      start: () => inner.start(),
+      createNetwork: async (spec) => {
+        const network = await inner.createNetwork(spec);
+        const trainBatches = network.trainBatches.bind(network);
+        network.trainBatches = async (count) => {
+          frames.advance(count * 20);
+          await trainBatches(count);
+        };
+        return network;
+      },
+    };
+    const store = createPlaygroundStore({ settings: { ...defaultSettings(), seed: '0.35497' } });
+    const trainer = new Trainer(store, slowSteps, frames, { outputResolution: 4, neuronResolution: 2, frameBudgetMs: 10 });
+    await trainer.start();
     store.getState().play();
-    await frames.run(trainer, 24);
+    // 25 steps per epoch: a few frames find that one step fills the budget, then one or two per frame
+    // (a whole epoch per frame would be 30 epochs).
+    await frames.run(trainer, 3);
     expect(store.getState().epoch).toBe(0);
-    await frames.run(trainer, 1);
-    expect(store.getState().epoch).toBe(1);
+    await frames.run(trainer, 27);
+    expect(store.getState().epoch).toBeGreaterThanOrEqual(1);
+    expect(store.getState().epoch).toBeLessThanOrEqual(2);
   });
 
   it('a step given while the backend is still starting is kept, not lost', async () => {
