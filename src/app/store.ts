@@ -2,10 +2,13 @@
 // Views read it and call actions; the trainer connects through `connectTrainer` and writes results back
 // with `publish*`. No view talks to the engine.
 import { createStore, useStore, type StoreApi } from 'zustand';
-import { generateDataset, splitTrainTest, type Point2D } from '../data/playground-datasets';
+import type { CourseTable } from '../data/course-tables';
+import type { Table } from '../data/tables';
 import { FEATURE_IDS, type FeatureId } from '../data/features';
+import { describeLesson, type Lesson } from './lesson';
+import { fetchCourseTable, lessonData, type LessonData } from './lesson-data';
 import { appendLoss, emptyLossHistory, type LossHistory } from './loss-history';
-import { randomSeed, seedNumber } from './seed';
+import { randomSeed } from './seed';
 import { checkSetting, type IgnoredEntry } from './url-codec';
 import { MAX_HIDDEN_LAYERS, MAX_NEURONS, defaultSettings, type SettingKey, type Settings } from './url-table';
 import type { Locale } from './i18n';
@@ -29,11 +32,14 @@ export interface BackendInfo {
   fallbackReason: string | null;
 }
 
-/** Values of every node over the input plane [−6, 6]², row-major, first row at the top (x₂ = +6). */
+/** Values of every node over the plot's plane (grid.ts's GridPlane), row-major, first row at the top. */
 export interface Heatmaps {
-  /** The network's output at high resolution (the big plot). */
+  /** The network's output at high resolution (the big plot): [outputUnits, outputResolution²]. */
   outputResolution: number;
   output: Float32Array;
+  outputUnits: number;
+  /** Half the side of the plotted square, in input units. */
+  radius: number;
   /** Every node's own grid, `columns[column][index]`, each neuronResolution² values (inputs included). */
   neuronResolution: number;
   columns: Float32Array[][];
@@ -47,10 +53,8 @@ export interface NetworkParams {
   biases: number[][];
 }
 
-export interface PlaygroundData {
-  train: Point2D[];
-  test: Point2D[];
-}
+export type PlaygroundData = LessonData;
+export { makeData } from './lesson-data';
 
 /** What the trainer must do when the store changes; the store calls these after updating its state. */
 export interface TrainerPort {
@@ -60,6 +64,8 @@ export interface TrainerPort {
   dataChanged(): void;
   /** learningRate / batchSize / regularizationRate changed: apply from the next step on. */
   hyperparametersChanged(): void;
+  /** What the plots show changed (slice axes): draw the grids again. */
+  viewChanged(): void;
   /** Play/pause flipped: start or stop the frame loop. */
   playingChanged(playing: boolean): void;
   /** Train one epoch (when paused). */
@@ -87,19 +93,29 @@ export interface EngineDebug {
 export interface TrainingResults {
   epoch: number;
   trainLoss: number;
+  /** NaN when the lesson has no test part. */
   testLoss: number;
+  /** Classification only: the share of examples classified right, in [0, 1]. */
+  trainAccuracy?: number | null;
+  testAccuracy?: number | null;
   network?: NetworkParams;
   heatmaps?: Heatmaps;
 }
 
 export interface PlaygroundState {
   settings: Settings;
+  /** What the settings describe (derived; replaced with them). */
+  lesson: Lesson;
   playing: boolean;
   /** Completed passes over the training set since the last reset. */
   epoch: number;
   trainLoss: number | null;
   testLoss: number | null;
+  trainAccuracy: number | null;
+  testAccuracy: number | null;
   lossHistory: LossHistory;
+  /** The epoch early stopping ended training at (marked on the loss chart), or null. */
+  stoppedEpoch: number | null;
   backend: BackendInfo;
   notices: Notice[];
   heatmaps: Heatmaps | null;
@@ -147,18 +163,31 @@ export interface PlaygroundState {
   publishBackend(backend: BackendInfo): void;
   publishError(message: string | null): void;
   publishDebug(debug: EngineDebug): void;
+  /** Early stopping ended training after `epoch`. */
+  publishStopped(epoch: number): void;
 }
 
 export type PlaygroundStore = StoreApi<PlaygroundState>;
 
-/** How a setting's change reaches the trainer (TensorFlow Playground's behaviour). */
-export type SettingEffect = 'network' | 'data' | 'live' | 'view';
+/** How a setting's change reaches the trainer (TensorFlow Playground's behaviour; `grid`: the plots' axes). */
+export type SettingEffect = 'network' | 'data' | 'live' | 'grid' | 'view';
 
 export function settingEffect(key: SettingKey): SettingEffect {
   switch (key) {
     case 'learningRate':
     case 'batchSize':
     case 'regularizationRate':
+    case 'momentum':
+    case 'rho':
+    case 'beta1':
+    case 'beta2':
+    case 'epsilon':
+    case 'fullBatch':
+    case 'earlyStopping':
+    case 'monitor':
+    case 'patience':
+    case 'minDelta':
+    case 'restoreBestWeights':
       return 'live';
     case 'dataset':
     case 'regDataset':
@@ -166,12 +195,23 @@ export function settingEffect(key: SettingKey): SettingEffect {
     case 'percTrainData':
     case 'seed':
     case 'problem':
+    case 'classes':
+    case 'validationSplit':
       return 'data';
     case 'activation':
     case 'regularization':
     case 'networkShape':
     case 'initZero':
+    case 'outputActivation':
+    case 'loss':
+    case 'optimizer':
+    case 'layerActivations':
+    case 'dropout':
+    case 'layerRegularization':
       return 'network';
+    case 'sliceX':
+    case 'sliceY':
+      return 'grid';
     default:
       return (FEATURE_IDS as readonly string[]).includes(key) ? 'network' : 'view';
   }
@@ -180,13 +220,6 @@ export function settingEffect(key: SettingKey): SettingEffect {
 /** The enabled input features, in FEATURE_IDS order: the network's input columns. */
 export function enabledFeatures(settings: Settings): FeatureId[] {
   return FEATURE_IDS.filter((id) => settings[id]);
-}
-
-/** The train/test points the settings describe (dataset by problem type, noise, split, seed). */
-export function makeData(settings: Settings): PlaygroundData {
-  const name = settings.problem === 'classification' ? settings.dataset : settings.regDataset;
-  const points = generateDataset(name, { noise: settings.noise, seed: seedNumber(settings.seed, 'data') });
-  return splitTrainTest(points, settings.percTrainData, seedNumber(settings.seed, 'split'));
 }
 
 const SETTING_KEYS = Object.keys(defaultSettings()) as SettingKey[];
@@ -201,46 +234,59 @@ export interface StoreOptions {
   locale?: Locale;
   /** For `regenerate`; tests pass a seeded one. */
   random?: () => number;
+  /** Reads a course table (default: from the page's data/ folder). */
+  loadTable?: (name: CourseTable) => Promise<Table>;
 }
 
-export function createPlaygroundStore({ settings, locale = 'en', random = Math.random }: StoreOptions = {}): PlaygroundStore {
+export function createPlaygroundStore({ settings, locale = 'en', random = Math.random, loadTable = fetchCourseTable }: StoreOptions = {}): PlaygroundStore {
   const initial = settings ?? { ...defaultSettings(), seed: randomSeed(random) };
+  const initialLesson = describeLesson(initial);
   let port: TrainerPort | null = null;
   let nextNoticeId = 1;
+  const tables = new Map<CourseTable, Table>();
+  const loading = new Set<CourseTable>();
 
-  return createStore<PlaygroundState>()((set, get) => {
+  const store = createStore<PlaygroundState>()((set, get) => {
     /** Clear training results (the trainer publishes new ones after it rebuilds). */
-    const clearRun = () => set({ epoch: 0, trainLoss: null, testLoss: null, lossHistory: emptyLossHistory(), error: null });
+    const clearRun = () =>
+      set({ epoch: 0, trainLoss: null, testLoss: null, trainAccuracy: null, testAccuracy: null, lossHistory: emptyLossHistory(), stoppedEpoch: null, error: null });
 
     const changeSettings = (next: Settings) => {
       const prev = get().settings;
       const changed = SETTING_KEYS.filter((k) => !sameValue(prev[k], next[k]));
       if (changed.length === 0) return;
       const effects = new Set(changed.map(settingEffect));
-      const data = effects.has('data') ? makeData(next) : get().data;
-      set({ settings: next, data });
+      const lesson = describeLesson(next);
+      const data = effects.has('data') ? lessonData(lesson, tables) : get().data;
+      set({ settings: next, lesson, data });
+      if (data.loading) requestTable(data.loading);
       if (effects.has('data') || effects.has('network')) {
         clearRun();
         port?.reset();
       } else if (effects.has('live')) {
         port?.hyperparametersChanged();
       }
+      if (effects.has('grid')) port?.viewChanged();
     };
 
     const setShape = (shape: number[]) => get().setSetting('networkShape', shape);
 
     return {
       settings: initial,
+      lesson: initialLesson,
       playing: false,
       epoch: 0,
       trainLoss: null,
       testLoss: null,
+      trainAccuracy: null,
+      testAccuracy: null,
       lossHistory: emptyLossHistory(),
+      stoppedEpoch: null,
       backend: { name: 'pending', description: '', fallbackReason: null },
       notices: [],
       heatmaps: null,
       network: null,
-      data: makeData(initial),
+      data: lessonData(initialLesson, tables),
       hovered: null,
       locale,
       error: null,
@@ -303,7 +349,8 @@ export function createPlaygroundStore({ settings, locale = 'en', random = Math.r
       },
       regenerate: () => {
         const settings = { ...get().settings, seed: randomSeed(random) };
-        set({ settings, data: makeData(settings) });
+        const lesson = describeLesson(settings);
+        set({ settings, lesson, data: lessonData(lesson, tables) });
         port?.dataChanged();
       },
       setWeight: (column, from, to, value) => {
@@ -339,12 +386,14 @@ export function createPlaygroundStore({ settings, locale = 'en', random = Math.r
           if (port === trainer) port = null;
         };
       },
-      publishResults: ({ epoch, trainLoss, testLoss, network, heatmaps }) => {
+      publishResults: ({ epoch, trainLoss, testLoss, trainAccuracy = null, testAccuracy = null, network, heatmaps }) => {
         const state = get();
         set({
           epoch,
           trainLoss,
           testLoss,
+          trainAccuracy,
+          testAccuracy,
           // Republishing the same epoch (after a weight edit, say) updates the numbers but adds no point.
           lossHistory: state.lossHistory.epochs.at(-1) === epoch ? state.lossHistory : appendLoss(state.lossHistory, epoch, trainLoss, testLoss),
           network: network ?? state.network,
@@ -354,6 +403,7 @@ export function createPlaygroundStore({ settings, locale = 'en', random = Math.r
       publishBackend: (backend) => set({ backend }),
       publishError: (message) => set({ error: message }),
       publishDebug: (debug) => set({ debug }),
+      publishStopped: (epoch) => set({ stoppedEpoch: epoch }),
       toggleDebug: () => {
         const open = !get().debugOpen;
         set({ debugOpen: open, debug: null });
@@ -361,6 +411,30 @@ export function createPlaygroundStore({ settings, locale = 'en', random = Math.r
       },
     };
   });
+
+  /** Load a course table once; when it arrives and the lesson still wants it, its data replaces the placeholder. */
+  function requestTable(name: CourseTable): void {
+    if (tables.has(name) || loading.has(name)) return;
+    loading.add(name);
+    loadTable(name).then(
+      (table) => {
+        loading.delete(name);
+        tables.set(name, table);
+        const state = store.getState();
+        if (state.data.loading !== name) return;
+        store.setState({ data: lessonData(state.lesson, tables), epoch: 0, trainLoss: null, testLoss: null, trainAccuracy: null, testAccuracy: null, lossHistory: emptyLossHistory(), stoppedEpoch: null });
+        port?.reset();
+      },
+      (error: unknown) => {
+        loading.delete(name);
+        store.getState().publishError(`${name}: ${error instanceof Error ? error.message : String(error)}`);
+      },
+    );
+  }
+
+  const first = store.getState().data.loading;
+  if (first) requestTable(first);
+  return store;
 }
 
 /** The app's store. Its seed is random until the URL sync applies the page's hash. */

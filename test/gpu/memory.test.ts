@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { createSequentialEngine } from '../../src/app/sequential-engine';
 import { createPlaygroundStore } from '../../src/app/store';
+import { gridPlane } from '../../src/app/grid';
 import { dataSet, networkSpec } from '../../src/app/trainer';
 import { defaultSettings } from '../../src/app/url-table';
 import { Sequential, layers, useBackend } from '../../src/index';
@@ -19,16 +20,16 @@ describe.skipIf(typeof gpu === 'string')('device memory on WebGPU', () => {
     useBackend(gpu); // the app picks WebGPU through navigator.gpu; in Node the shared Dawn backend stands in
     const settings = { ...defaultSettings(), seed: '0.3' };
     const store = createPlaygroundStore({ settings });
-    const spec = networkSpec(settings);
-    const network = await engine.createNetwork(spec);
-    const { train, test } = store.getState().data;
-    network.setData(dataSet(train, spec.features), dataSet(test, spec.features));
+    const { lesson, data } = store.getState();
+    const network = await engine.createNetwork(networkSpec(lesson, data.train.length));
+    network.setData(dataSet(lesson, data.train), dataSet(lesson, data.validation), dataSet(lesson, data.test));
+    const plane = gridPlane(lesson, data);
     const frame = async (): Promise<Float32Array[]> => {
       await network.trainBatches(25);
-      await network.losses();
+      await network.evaluate();
       await network.getParams();
-      const neurons = await network.evaluateGrid(64);
-      const output = await network.evaluateOutput(200);
+      const neurons = await network.evaluateGrid(64, plane);
+      const output = await network.evaluateOutput(200, plane);
       return [neurons[0][0], output];
     };
     for (let i = 0; i < 5; i++) await frame();

@@ -9,12 +9,14 @@ export interface LossChartProps {
   train: ArrayLike<number>;
   test: ArrayLike<number>;
   height?: number;
-  labels: { train: string; test: string; epoch: string };
+  /** The epoch early stopping ended at: marked with a line. */
+  stoppedEpoch?: number | null;
+  labels: { train: string; test: string; epoch: string; stopped?: string };
 }
 
 const MARGIN = { top: 6, right: 8, bottom: 6, left: 8 };
 
-export function LossChart({ epochs, train, test, height = 90, labels }: LossChartProps) {
+export function LossChart({ epochs, train, test, height = 90, labels, stoppedEpoch = null }: LossChartProps) {
   const [ref, width] = useElementWidth<HTMLDivElement>();
   const [hover, setHover] = useState<number | null>(null);
   const n = Math.min(epochs.length, train.length, test.length);
@@ -51,6 +53,11 @@ export function LossChart({ epochs, train, test, height = 90, labels }: LossChar
   return (
     <div className="loss-chart" ref={ref} data-testid="loss-chart">
       <svg width={width} height={height} onPointerMove={onMove} onPointerLeave={() => setHover(null)}>
+        {stoppedEpoch !== null && (
+          <line className="loss-stopped" data-testid="loss-stopped" x1={x(stoppedEpoch)} x2={x(stoppedEpoch)} y1={MARGIN.top} y2={height - MARGIN.bottom}>
+            <title>{labels.stopped}</title>
+          </line>
+        )}
         <path className="loss-line test" d={testPath} />
         <path className="loss-line train" d={trainPath} />
         {h !== null && (
