@@ -173,6 +173,7 @@ export const en = {
   'network.layerDropout': 'Dropout of hidden layer {layer}',
   'network.layerRegularization': 'Regularization of hidden layer {layer}',
   'layer.global': 'As all',
+  'controls.dropout': 'Dropout',
   'layer.noDropout': 'No dropout',
   'training.title': 'Model and training',
 } as const;

@@ -174,6 +174,7 @@ export const es: Record<MessageKey, string> = {
   'network.layerDropout': 'Dropout de la capa oculta {layer}',
   'network.layerRegularization': 'Regularización de la capa oculta {layer}',
   'layer.global': 'Como todas',
+  'controls.dropout': 'Dropout',
   'layer.noDropout': 'Sin dropout',
   'training.title': 'Modelo y entrenamiento',
 };

@@ -21,3 +21,17 @@ export function featureGrids(resolution: number): ReadonlyMap<FeatureId, Float32
   }
   return grids;
 }
+
+const normalized = new WeakMap<Float32Array, Float32Array>();
+
+/** A grid scaled by its largest magnitude into [−1, 1] (kept per array: inputs' grids change only with the plane). */
+export function normalizedGrid(grid: Float32Array): Float32Array {
+  let out = normalized.get(grid);
+  if (!out) {
+    let peak = 0;
+    for (const v of grid) peak = Math.max(peak, Math.abs(v));
+    out = peak > 0 ? grid.map((v) => v / peak) : grid;
+    normalized.set(grid, out);
+  }
+  return out;
+}
