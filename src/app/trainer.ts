@@ -365,7 +365,8 @@ export class Trainer implements TrainerPort {
     if (!network || !lesson || !data || !plane) return;
     let scores = await network.evaluate();
     if (generation !== this.generation) return;
-    if (await this.judgeEpoch(scores)) scores = await network.evaluate();
+    const verdict = this.judgeEpoch(scores);
+    if (verdict.restored) scores = await network.evaluate();
     // Issued together: their kernels queue back to back and their readbacks overlap, instead of one
     // round trip to the GPU after another.
     const [params, nodes, output] = await Promise.all([
@@ -374,6 +375,8 @@ export class Trainer implements TrainerPort {
       network.evaluateOutput(this.outputResolution, plane),
     ]);
     if (generation !== this.generation) return;
+    // The stop is shown with the results it ends on.
+    if (verdict.stoppedAt !== null) this.store.getState().publishStopped(verdict.stoppedAt);
     const classify = isClassification(lesson);
     const score = (samples: readonly Sample[], e: SetEvaluation | null) => (classify && e ? accuracy(lesson, samples, e.outputs) : null);
     this.store.getState().publishResults({
@@ -397,11 +400,12 @@ export class Trainer implements TrainerPort {
 
   /**
    * Early stopping's verdict on the epochs completed since it last looked (Keras's logs: loss, accuracy and
-   * their val_ forms). True when it stopped training and put back the best weights (the scores are stale).
+   * their val_ forms): the epoch it stopped at, and whether it put back the best weights (the scores are stale).
    */
-  private async judgeEpoch(scores: Awaited<ReturnType<EngineNetwork['evaluate']>>): Promise<boolean> {
+  private judgeEpoch(scores: Awaited<ReturnType<EngineNetwork['evaluate']>>): { stoppedAt: number | null; restored: boolean } {
+    const none = { stoppedAt: null, restored: false };
     const es = this.earlyStopping;
-    if (!es || !this.lesson || !this.data || this.epoch <= this.checkedEpoch) return false;
+    if (!es || !this.lesson || !this.data || this.epoch <= this.checkedEpoch) return none;
     this.checkedEpoch = this.epoch;
     const logs: Record<string, number> = { loss: scores.train?.loss ?? Number.NaN };
     const validation = scores.validation ?? scores.test;
@@ -413,13 +417,11 @@ export class Trainer implements TrainerPort {
     // Keras counts epochs from 0.
     es.onEpochEnd(this.epoch - 1, logs);
     const model = this.network!.callbackModel();
-    if (!model.stopTraining) return false;
+    if (!model.stopTraining) return none;
     model.stopTraining = false;
     this.earlyStopping = null;
-    const state = this.store.getState();
-    state.pause();
-    state.publishStopped(this.epoch);
-    return es.restoreBestWeights && es.bestEpoch >= 0;
+    this.store.getState().pause();
+    return { stoppedAt: this.epoch, restored: es.restoreBestWeights && es.bestEpoch >= 0 };
   }
 
   /** While the engine panel is open: how the engine trains, and rates over about the last second. */

@@ -10,13 +10,14 @@ import { useTranslate } from '../app/use-translate';
 import { HeatmapCanvas } from '../heatmap/HeatmapCanvas';
 import { valueColor } from '../heatmap/color-scale';
 import { unitMode } from '../heatmap/node-mode';
-import { featureGrids, normalizedGrid } from './feature-grids';
+import { featureGrids, scaledGrid } from './feature-grids';
 import { layoutNetwork, linkPath, linkWidth, type NodeBox } from './geometry';
 import { LayerOptions, LAYER_OPTIONS_HEIGHT } from './LayerOptions';
 import { LinkEditor } from './LinkEditor';
 
-/** Room left of the input nodes for their labels. */
+/** Room left of the input nodes for their labels: feature symbols, or a table's column names. */
 const LABEL_GUTTER = 76;
+const COLUMN_LABEL_GUTTER = 150;
 /** Band above the nodes for the per-layer neuron buttons: side by side, or stacked when columns are close. */
 const LAYER_BAND = 64;
 const COMPACT_LAYER_BAND = 96;
@@ -54,10 +55,11 @@ export function NetworkColumn() {
   const columnNames = plane ? [] : inputNames(lesson.data);
   const outputUnits = lesson.model[lesson.model.length - 1].units;
   const inputCount = plane ? shownFeatures.length : columnNames.length;
-  const layout = layoutNetwork({ counts: [inputCount, ...shape, outputUnits], width: Math.max(200, width - LABEL_GUTTER), height: baseHeight(width), maxNodeSize: 52 });
+  const labelGutter = plane ? LABEL_GUTTER : COLUMN_LABEL_GUTTER;
+  const layout = layoutNetwork({ counts: [inputCount, ...shape, outputUnits], width: Math.max(200, width - labelGutter), height: baseHeight(width), maxNodeSize: 52 });
   const compact = layout.columnX.length > 1 && layout.columnX[1] - layout.columnX[0] < COMPACT_COLUMN_SPACING;
   const band = compact ? COMPACT_LAYER_BAND : LAYER_BAND;
-  const place = (box: NodeBox): NodeBox => ({ ...box, x: box.x + LABEL_GUTTER, y: box.y + band });
+  const place = (box: NodeBox): NodeBox => ({ ...box, x: box.x + labelGutter, y: box.y + band });
   const columns = layout.columns.map((col) => col.map(place));
   /** Node boxes of the network's columns: column 0 is the enabled features only, in FEATURE_IDS order. */
   const netColumns: NodeBox[][] = [plane ? enabled.map((id) => columns[0][shownFeatures.indexOf(id)]) : columns[0], ...columns.slice(1)];
@@ -205,7 +207,7 @@ export function NetworkColumn() {
           const grid = heatmaps?.columns[0]?.[row];
           return (
             <div key={name}>
-              <span className="feature-label" style={{ right: `calc(100% - ${box.x - 10}px)`, top: box.y + box.size / 2 }}>
+              <span className={`feature-label${columnNames.length > 8 ? ' small' : ''}`} style={{ right: `calc(100% - ${box.x - 8}px)`, top: box.y + box.size / 2 }}>
                 {name}
               </span>
               <div
@@ -215,7 +217,7 @@ export function NetworkColumn() {
                 title={name}
                 onPointerEnter={() => hover({ column: 0, index: row })}
               >
-                <HeatmapCanvas grid={grid && normalizedGrid(grid)} resolution={heatmaps?.neuronResolution ?? 1} label={name} />
+                <HeatmapCanvas grid={grid && scaledGrid(grid, heatmaps?.radius ?? 1)} resolution={heatmaps?.neuronResolution ?? 1} label={name} />
               </div>
             </div>
           );

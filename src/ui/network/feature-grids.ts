@@ -22,16 +22,13 @@ export function featureGrids(resolution: number): ReadonlyMap<FeatureId, Float32
   return grids;
 }
 
-const normalized = new WeakMap<Float32Array, Float32Array>();
+const scaled = new WeakMap<Float32Array, { scale: number; grid: Float32Array }>();
 
-/** A grid scaled by its largest magnitude into [−1, 1] (kept per array: inputs' grids change only with the plane). */
-export function normalizedGrid(grid: Float32Array): Float32Array {
-  let out = normalized.get(grid);
-  if (!out) {
-    let peak = 0;
-    for (const v of grid) peak = Math.max(peak, Math.abs(v));
-    out = peak > 0 ? grid.map((v) => v / peak) : grid;
-    normalized.set(grid, out);
-  }
+/** A grid divided by `scale` (an input's grid over a slice, by the plot's half-width), kept per array. */
+export function scaledGrid(grid: Float32Array, scale: number): Float32Array {
+  const kept = scaled.get(grid);
+  if (kept?.scale === scale) return kept.grid;
+  const out = grid.map((v) => v / scale);
+  scaled.set(grid, { scale, grid: out });
   return out;
 }

@@ -161,7 +161,7 @@ export function OutputColumn() {
           )}
         </div>
       )}
-      {classify && (classNames.length > 2 || typeof shown.mode === 'object') ? (
+      {classify && (classNames.length > 2 || lesson.data.kind === 'table') && (
         <ul className="class-legend" data-testid="class-legend">
           {classNames.map((name, i) => (
             <li key={name}>
@@ -170,14 +170,15 @@ export function OutputColumn() {
             </li>
           ))}
         </ul>
-      ) : (
+      )}
+      {typeof shown.mode !== 'object' && (
         <div className="color-legend">
           <span>{shown.mode === 'probability' ? 0 : -1}</span>
           <span className="bar" />
           <span>1</span>
         </div>
       )}
-      <p className="legend-hint">{t(classNames.length > 2 ? 'output.classColorsHint' : 'output.colorsHint')}</p>
+      <p className="legend-hint">{t(typeof shown.mode === 'object' ? 'output.classColorsHint' : 'output.colorsHint')}</p>
       {!hideShowTest && hasTest && (
         <label className="checkbox">
           <input type="checkbox" data-testid="show-test-data" checked={settings.showTestData} onChange={(e) => setSetting('showTestData', e.target.checked)} />
