@@ -2,6 +2,7 @@
 // label (a class index, or the value to fit), split into training, validation and test parts. The network's
 // input matrix and targets are made from them by `encodeInputs` / `encodeTargets` (lesson.ts).
 import { COURSE_TABLE_INFO, parseCourseTable, prepareCourseTable, type CourseTable } from '../data/course-tables';
+import { decodeDrawnPoints } from '../data/drawn-points';
 import { featureMatrix } from '../data/features';
 import { generateDataset, splitTrainTest } from '../data/playground-datasets';
 import type { Table } from '../data/tables';
@@ -33,7 +34,8 @@ const EMPTY: Omit<LessonData, 'loading'> = { train: [], validation: [], test: []
 /** The data a lesson describes (tables from `tables`; a table not loaded yet gives empty parts and `loading`). */
 export function lessonData(lesson: Lesson, tables: TableCache, validationSplit = lesson.training.validationSplit): LessonData {
   const { train, test } = splitSource(lesson.data, tables);
-  if (train === null) return { ...EMPTY, loading: lesson.data.kind === 'table' ? lesson.data.table : null };
+  // Nothing to train on: a table still loading, or too few points drawn yet.
+  if (train === null) return { ...EMPTY, loading: lesson.data.kind === 'table' && !tables.has(lesson.data.table) ? lesson.data.table : null };
   const at = Math.max(1, Math.floor(train.length * (1 - validationSplit)));
   return { train: train.slice(0, at), validation: train.slice(at), test, loading: null };
 }
@@ -45,10 +47,14 @@ export function makeData(settings: Settings, tables: TableCache = new Map()): Le
 
 function splitSource(source: DataSource, tables: TableCache): { train: Sample[] | null; test: Sample[] } {
   if (source.kind === 'plane') {
-    const points = generateDataset(source.dataset, { noise: source.noise, seed: seedNumber(source.seed, 'data'), classes: source.classes || undefined });
+    const points =
+      source.dataset === 'drawn'
+        ? decodeDrawnPoints(source.points).filter((p) => p.label < source.classes)
+        : generateDataset(source.dataset, { noise: source.noise, seed: seedNumber(source.seed, 'data'), classes: source.classes || undefined });
     // TensorFlow Playground's two-class labels are ±1: class 1 is +1 (blue), class 0 is −1 (orange).
     const twoClass = source.tfp && source.classes === 2;
     const { train, test } = splitTrainTest(points, source.percTrain, seedNumber(source.seed, 'split'));
+    if (train.length === 0) return { train: null, test: [] };
     const sample = (p: { x: number; y: number; label: number }): Sample => ({ values: [p.x, p.y], label: twoClass ? (p.label > 0 ? 1 : 0) : p.label });
     return { train: train.map(sample), test: test.map(sample) };
   }

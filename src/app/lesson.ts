@@ -22,7 +22,10 @@ export type LossName = Exclude<LossSetting, 'auto'>;
 export type DataSource =
   | {
       kind: 'plane';
-      dataset: DatasetName;
+      /** A generator, or the user's own points (`drawn`). */
+      dataset: DatasetName | 'drawn';
+      /** Drawn points in their link form (data/drawn-points.ts); empty otherwise. */
+      points: string;
       /** 0 for regression. */
       classes: number;
       noise: number;
@@ -101,14 +104,25 @@ function isCourseTable(name: string): name is CourseTable {
 function dataSource(s: Settings): DataSource {
   const features = FEATURE_IDS.filter((id) => s[id]);
   if (s.problem === 'regression') {
-    return { kind: 'plane', dataset: s.regDataset, classes: 0, noise: s.noise, percTrain: s.percTrainData, seed: s.seed, features, tfp: true };
+    return { kind: 'plane', dataset: s.regDataset, points: '', classes: 0, noise: s.noise, percTrain: s.percTrainData, seed: s.seed, features, tfp: true };
   }
   if (isCourseTable(s.dataset)) {
     const info = COURSE_TABLE_INFO[s.dataset];
     return { kind: 'table', table: s.dataset, classes: info.classNames.length, percTrain: s.percTrainData, seed: s.seed, inputNames: info.inputNames, classNames: info.classNames };
   }
-  const classes = MULTICLASS.has(s.dataset) ? s.classes : 2;
-  return { kind: 'plane', dataset: s.dataset as DatasetName, classes, noise: s.noise, percTrain: s.percTrainData, seed: s.seed, features, tfp: TFP_DATASETS.has(s.dataset) };
+  const drawn = s.dataset === 'drawn';
+  const classes = MULTICLASS.has(s.dataset) || drawn ? s.classes : 2;
+  return {
+    kind: 'plane',
+    dataset: s.dataset as DatasetName | 'drawn',
+    points: drawn ? s.points : '',
+    classes,
+    noise: s.noise,
+    percTrain: s.percTrainData,
+    seed: s.seed,
+    features,
+    tfp: TFP_DATASETS.has(s.dataset),
+  };
 }
 
 /** How many inputs the network takes. */

@@ -197,6 +197,7 @@ export function settingEffect(key: SettingKey): SettingEffect {
     case 'problem':
     case 'classes':
     case 'validationSplit':
+    case 'points':
       return 'data';
     case 'activation':
     case 'regularization':

@@ -34,8 +34,11 @@ function parseValue(row: Row, raw: string): Checked {
       return row.values.includes(raw) ? { ok: true, value: raw } : { ok: false, reason: `expected one of ${row.values.join(', ')}` };
     case 'boolean':
       return raw === 'true' || raw === 'false' ? { ok: true, value: raw === 'true' } : { ok: false, reason: 'expected true or false' };
-    case 'string':
-      return row.pattern.test(raw) ? { ok: true, value: raw } : { ok: false, reason: 'expected 1–32 letters, digits, ".", "_" or "-"' };
+    case 'string': {
+      if (!row.pattern.test(raw)) return { ok: false, reason: `expected ${row.expected}` };
+      const problem = row.validate?.(raw) ?? null;
+      return problem === null ? { ok: true, value: raw } : { ok: false, reason: problem };
+    }
     case 'choice': {
       const n = parseNumber(raw);
       return n !== null && row.values.includes(n) ? { ok: true, value: n } : { ok: false, reason: `expected one of ${row.values.join(', ')}` };
@@ -116,8 +119,9 @@ export function parseHash(hash: string, options: { seed?: string } = {}): ParseR
       ignored.push({ key, value: echo(value), reason: 'given twice: the first is kept' });
       continue;
     }
-    if (value.length > MAX_VALUE_LENGTH) {
-      ignored.push({ key, value: echo(value), reason: `longer than ${MAX_VALUE_LENGTH} characters` });
+    const maxLength = (row.type === 'string' && row.maxLength) || MAX_VALUE_LENGTH;
+    if (value.length > maxLength) {
+      ignored.push({ key, value: echo(value), reason: `longer than ${maxLength} characters` });
       continue;
     }
     const parsed = parseValue(row, value);

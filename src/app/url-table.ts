@@ -6,6 +6,7 @@ import {
   CLASSIFICATION_DATASETS, MAX_CLASSES, MIN_CLASSES, MULTICLASS_DATASETS, REGRESSION_DATASETS, type RegressionDataset,
 } from '../data/playground-datasets';
 import { COURSE_TABLES } from '../data/course-tables';
+import { DRAWN_PATTERN, MAX_LINK_POINTS, decodeDrawnPoints } from '../data/drawn-points';
 import { FEATURE_IDS, type FeatureId } from '../data/features';
 
 /** TensorFlow Playground's four, then the engine's others. */
@@ -23,7 +24,7 @@ export const MAX_NEURONS = 32;
 export const MAX_BATCH_SIZE = 1000;
 
 /** Every classification data source the `dataset` key names: TensorFlow Playground's, then the course's. */
-export const DATASETS = [...CLASSIFICATION_DATASETS, ...MULTICLASS_DATASETS, ...COURSE_TABLES] as const;
+export const DATASETS = [...CLASSIFICATION_DATASETS, ...MULTICLASS_DATASETS, ...COURSE_TABLES, 'drawn'] as const;
 export type Dataset = (typeof DATASETS)[number];
 /** The output layer's activation; `auto` takes the course's choice for the data (see lesson.ts). */
 export const OUTPUT_ACTIVATIONS = ['auto', 'linear', 'tanh', 'sigmoid', 'softmax'] as const;
@@ -92,6 +93,7 @@ export type Settings = {
   patience: number;
   minDelta: number;
   restoreBestWeights: boolean;
+  points: string;
   sliceX: number;
   sliceY: number;
 } & { [K in FeatureId]: boolean } & { [K in HideKey]: boolean };
@@ -106,7 +108,8 @@ export type Row = RowBase &
     | { type: 'choice'; values: readonly number[]; default: number }
     | { type: 'number'; min: number; max: number; integer: boolean; default: number }
     | { type: 'boolean'; default: boolean }
-    | { type: 'string'; pattern: RegExp; default: string }
+    /** `expected` says what the pattern accepts; `maxLength` raises the codec's 256-character limit. */
+    | { type: 'string'; pattern: RegExp; expected: string; maxLength?: number; /** A further check: the problem, or null. */ validate?: (raw: string) => string | null; default: string }
     /** Comma list of numbers in [min, max] (integers only when `integer`), at most maxLength items (empty allowed). */
     | { type: 'array'; min: number; max: number; integer: boolean; maxLength: number; default: readonly number[] }
     /** Comma list of names from `values`, at most maxLength items (empty allowed). */
@@ -131,7 +134,7 @@ export const URL_TABLE: readonly Row[] = [
     { key: 'noise', type: 'number', min: 0, max: 50, integer: false, default: 0 },
     { key: 'networkShape', type: 'array', min: 1, max: MAX_NEURONS, integer: true, maxLength: MAX_HIDDEN_LAYERS, default: [4, 2] },
     // TensorFlow Playground writes Math.random().toFixed(5); accept any short token so hand-made links work too.
-    { key: 'seed', type: 'string', pattern: /^[0-9A-Za-z._-]{1,32}$/, default: '0.00000' },
+    { key: 'seed', type: 'string', pattern: /^[0-9A-Za-z._-]{1,32}$/, expected: '1–32 letters, digits, ".", "_" or "-"', default: '0.00000' },
     { key: 'showTestData', type: 'boolean', default: false },
     { key: 'discretize', type: 'boolean', default: false },
     { key: 'percTrainData', type: 'number', min: 10, max: 90, integer: false, default: 50 },
@@ -161,9 +164,20 @@ export const URL_TABLE: readonly Row[] = [
   { key: 'patience', type: 'number', min: 0, max: 1000, integer: true, default: 10 },
   { key: 'minDelta', type: 'number', min: 0, max: 10, integer: false, default: 0 },
   { key: 'restoreBestWeights', type: 'boolean', default: false },
+  // Points drawn on the plane (dataset=drawn), packed by data/drawn-points.ts.
+  { key: 'points', type: 'string', pattern: DRAWN_PATTERN, expected: 'drawn points (groups of three base64url characters)', maxLength: 3 * MAX_LINK_POINTS, validate: drawnPointsProblem, default: '' },
   { key: 'sliceX', type: 'number', min: 0, max: MAX_INPUTS - 1, integer: true, default: 0 },
   { key: 'sliceY', type: 'number', min: 0, max: MAX_INPUTS - 1, integer: true, default: 1 },
 ];
+
+function drawnPointsProblem(raw: string): string | null {
+  try {
+    decodeDrawnPoints(raw);
+    return null;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+}
 
 /** Keys TensorFlow Playground writes that this app has no use for: accepted without a notice, not written back. */
 export const SILENTLY_ACCEPTED_KEYS: readonly string[] = ['cosX', 'cosY', 'collectStats', 'tutorial'];

@@ -111,7 +111,6 @@ export const en = {
   'dataset.breast-cancer': 'Breast cancer',
   'dataset.weight-height': 'Weight and height (Alice, Bob, Charlie, Diana)',
   'dataset.xor-table': 'XOR truth table',
-  'data.tables': 'The course\'s tables',
   'data.tableInfo': '{rows} rows, {inputs} inputs, {classes} classes. Standardized with the training part’s mean and deviation.',
   'data.trainOnAll': 'So few rows that the network trains on all of them: there is no test part.',
   'data.loading': 'Loading the table…',
@@ -175,6 +174,12 @@ export const en = {
   'layer.global': 'As all',
   'controls.dropout': 'Dropout',
   'layer.noDropout': 'No dropout',
+  'dataset.drawn': 'Draw your own points',
+  'data.ownAndTables': "Your own points, and the course's tables",
+  'draw.palette': 'Class of the next point',
+  'draw.hint': '{count} points. Click to add a point of the chosen class; drag to erase.',
+  'draw.clear': 'Clear',
+  'draw.download': 'Download CSV',
   'training.title': 'Model and training',
 } as const;
 

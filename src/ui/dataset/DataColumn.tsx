@@ -24,7 +24,7 @@ export function DataColumn() {
   const hideBatch = useHidden('batchSize');
   const regression = settings.problem === 'regression';
   const source = lesson.data;
-  const multiclass = source.kind === 'plane' && (MULTICLASS_DATASETS as readonly string[]).includes(source.dataset);
+  const multiclass = source.kind === 'plane' && ((MULTICLASS_DATASETS as readonly string[]).includes(source.dataset) || source.dataset === 'drawn');
   const table = source.kind === 'table' ? source : null;
 
   return (
@@ -46,8 +46,11 @@ export function DataColumn() {
           </div>
           {!regression && (
             <>
-              <p className="column-hint">{t('data.tables')}</p>
+              <p className="column-hint">{t('data.ownAndTables')}</p>
               <div className="table-list">
+                <button type="button" className="table-button" aria-pressed={settings.dataset === 'drawn'} data-testid="dataset-drawn" onClick={() => setSetting('dataset', 'drawn')}>
+                  {t('dataset.drawn')}
+                </button>
                 {COURSE_TABLES.map((name) => (
                   <button key={name} type="button" className="table-button" aria-pressed={settings.dataset === name} data-testid={`dataset-${name}`} onClick={() => setSetting('dataset', name)}>
                     {t(`dataset.${name}`)}

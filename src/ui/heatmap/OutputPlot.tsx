@@ -1,6 +1,6 @@
 // The big plot: a heatmap over the plot's plane [−radius, radius]² with the data points and axes drawn over
 // it in SVG. Axis names are shown when the axes are input columns (a slice) rather than x₁ and x₂.
-import { useMemo, type ReactNode } from 'react';
+import { useMemo, type PointerEvent, type ReactNode } from 'react';
 import { scaleLinear } from 'd3';
 
 export interface PlotPoint {
@@ -19,6 +19,8 @@ export interface OutputPlotProps {
   test: readonly PlotPoint[] | null;
   /** Names of the horizontal and vertical axes, or null for the plane's x₁ and x₂ (unlabelled, as TensorFlow Playground). */
   axisNames?: [string, string] | null;
+  /** Drawing: pointer events at plane coordinates (`pressed`: a button is down). */
+  onPlanePointer?: (kind: 'down' | 'move' | 'up', x: number, y: number, pressed: boolean) => void;
 }
 
 const AXIS_SPACE = { right: 28, bottom: 24 };
@@ -30,20 +32,39 @@ function ticks(radius: number): number[] {
   return out;
 }
 
-export function OutputPlot({ size, radius, children, train, test, axisNames = null }: OutputPlotProps) {
+export function OutputPlot({ size, radius, children, train, test, axisNames = null, onPlanePointer }: OutputPlotProps) {
   const scale = useMemo(() => scaleLinear().domain([-radius, radius]).range([0, size]), [size, radius]);
   const inside = (p: PlotPoint) => Math.abs(p.x) <= radius && Math.abs(p.y) <= radius;
   const point = (p: PlotPoint, i: number, kind: 'train' | 'test') =>
     inside(p) && <circle key={i} className={kind} cx={scale(p.x)} cy={size - scale(p.y)} r={size > 280 ? 3.5 : 3} fill={p.color} />;
   const marks = ticks(radius);
+  const at = (e: PointerEvent<SVGRectElement>, kind: 'down' | 'move' | 'up') => {
+    const box = e.currentTarget.getBoundingClientRect();
+    onPlanePointer?.(kind, scale.invert(e.clientX - box.left), scale.invert(size - (e.clientY - box.top)), e.buttons !== 0);
+  };
   const bottom = AXIS_SPACE.bottom + (axisNames ? 18 : 0);
 
   return (
     <div className="output-plot" style={{ height: size + bottom }} data-testid="output-plot">
       {children}
       <svg width={size + AXIS_SPACE.right} height={size + bottom} aria-hidden="true">
-        <g>{train.map((p, i) => point(p, i, 'train'))}</g>
-        {test && <g>{test.map((p, i) => point(p, i, 'test'))}</g>}
+        {onPlanePointer && (
+          <rect
+            className="draw-surface"
+            data-testid="draw-surface"
+            width={size}
+            height={size}
+            fill="transparent"
+            onPointerDown={(e) => {
+              e.currentTarget.setPointerCapture(e.pointerId);
+              at(e, 'down');
+            }}
+            onPointerMove={(e) => at(e, 'move')}
+            onPointerUp={(e) => at(e, 'up')}
+          />
+        )}
+        <g style={{ pointerEvents: 'none' }}>{train.map((p, i) => point(p, i, 'train'))}</g>
+        {test && <g style={{ pointerEvents: 'none' }}>{test.map((p, i) => point(p, i, 'test'))}</g>}
         <g className="axis" transform={`translate(0,${size})`}>
           <line x1={0} x2={size} y1={0} y2={0} />
           {marks.map((v) => (

@@ -16,6 +16,7 @@ import { useHidden } from '../app/use-hidden';
 import { useTranslate, type Translate } from '../app/use-translate';
 import { featureGrids } from '../network/feature-grids';
 import { SelectControl } from '../controls/SelectControl';
+import { useDrawing } from './DrawingTools';
 import type { Heatmaps, NodeRef } from '../../app/store';
 import type { Settings } from '../../app/url-table';
 
@@ -104,6 +105,8 @@ export function OutputColumn() {
   const view = lesson.view;
   const names = inputNames(lesson.data);
   const radius = heatmaps?.radius ?? (view.kind === 'plane' ? view.radius : PLANE_RADIUS);
+  const drawing = useDrawing();
+  const drawn = lesson.data.kind === 'plane' && lesson.data.dataset === 'drawn';
   const classNames = lesson.data.kind === 'table' ? lesson.data.classNames : Array.from({ length: lesson.data.classes }, (_, i) => t('output.className', { index: i + 1 }));
 
   return (
@@ -136,6 +139,7 @@ export function OutputColumn() {
         train={plotPoints(data.train, lesson)}
         test={settings.showTestData ? plotPoints(data.test, lesson) : null}
         axisNames={view.kind === 'slice' ? [names[view.axes[0]], names[view.axes[1]]] : null}
+        onPlanePointer={drawn ? drawing.onPlanePointer : undefined}
       >
         <HeatmapCanvas
           grid={shown.grid}
@@ -147,6 +151,7 @@ export function OutputColumn() {
           style={{ width: plotSize, height: plotSize }}
         />
       </OutputPlot>
+      {drawn && drawing.tools}
       <p className="output-caption" data-testid="output-caption">
         {shown.caption}
       </p>

@@ -19,8 +19,10 @@ function randomValue(row: Row, rng: Rng): unknown {
       return rng.next() < 0.5;
     case 'number':
       return row.integer ? row.min + rng.int(Math.min(row.max - row.min + 1, 100)) : Math.min(row.max, Math.round(rng.uniform(row.min, row.max) * 10) / 10);
-    case 'string':
-      return rng.next().toFixed(5);
+    case 'string': {
+      const token = rng.next().toFixed(5);
+      return row.pattern.test(token) ? token : row.default;
+    }
     case 'array':
       return Array.from({ length: rng.int(row.maxLength + 1) }, () =>
         row.integer ? row.min + rng.int(row.max - row.min + 1) : Math.min(row.max, Math.round(rng.uniform(row.min, row.max) * 10) / 10),
