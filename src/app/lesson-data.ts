@@ -1,7 +1,7 @@
 // The examples a lesson trains on, whatever their source, in one shape: each example's raw inputs and its
 // label (a class index, or the value to fit), split into training, validation and test parts. The network's
 // input matrix and targets are made from them by `encodeInputs` / `encodeTargets` (lesson.ts).
-import { COURSE_TABLE_INFO, parseCourseTable, prepareCourseTable, type CourseTable } from '../data/course-tables';
+import { COURSE_TABLE_INFO, parseCourseTable, prepareTable, type CourseTable } from '../data/course-tables';
 import { decodeDrawnPoints } from '../data/drawn-points';
 import { featureMatrix } from '../data/features';
 import { generateDataset, splitTrainTest } from '../data/playground-datasets';
@@ -26,8 +26,8 @@ export interface LessonData {
   loading: CourseTable | null;
 }
 
-/** Loaded course tables, by name. */
-export type TableCache = ReadonlyMap<CourseTable, Table>;
+/** Loaded tables, by name: the course's, and `upload` for the user's CSV. */
+export type TableCache = ReadonlyMap<CourseTable | 'upload', Table>;
 
 const EMPTY: Omit<LessonData, 'loading'> = { train: [], validation: [], test: [] };
 
@@ -35,7 +35,8 @@ const EMPTY: Omit<LessonData, 'loading'> = { train: [], validation: [], test: []
 export function lessonData(lesson: Lesson, tables: TableCache, validationSplit = lesson.training.validationSplit): LessonData {
   const { train, test } = splitSource(lesson.data, tables);
   // Nothing to train on: a table still loading, or too few points drawn yet.
-  if (train === null) return { ...EMPTY, loading: lesson.data.kind === 'table' && !tables.has(lesson.data.table) ? lesson.data.table : null };
+  const source = lesson.data;
+  if (train === null) return { ...EMPTY, loading: source.kind === 'table' && source.table !== 'upload' && !tables.has(source.table) ? source.table : null };
   const at = Math.max(1, Math.floor(train.length * (1 - validationSplit)));
   return { train: train.slice(0, at), validation: train.slice(at), test, loading: null };
 }
@@ -60,7 +61,7 @@ function splitSource(source: DataSource, tables: TableCache): { train: Sample[] 
   }
   const table = tables.get(source.table);
   if (!table) return { train: null, test: [] };
-  const prepared = prepareCourseTable(source.table, table, source.percTrain, seedNumber(source.seed, 'split'));
+  const prepared = prepareTable(table, source.percTrain, seedNumber(source.seed, 'split'), source.trainOnAll);
   return { train: tableSamples(prepared.train), test: tableSamples(prepared.test) };
 }
 

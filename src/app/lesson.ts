@@ -8,6 +8,7 @@
 // Choices left at `auto` take the course's pairing (linear/tanh → MSE, sigmoid → binary cross-entropy,
 // softmax → categorical cross-entropy).
 import { COURSE_TABLE_INFO, COURSE_TABLES, type CourseTable } from '../data/course-tables';
+import type { Table } from '../data/tables';
 import { FEATURE_IDS, featureById, type FeatureId } from '../data/features';
 import { CLASSIFICATION_DATASETS, MULTICLASS_DATASETS, PLANE_RADIUS, type DatasetName } from '../data/playground-datasets';
 import { seedNumber } from './seed';
@@ -36,7 +37,28 @@ export type DataSource =
       /** TensorFlow Playground's own problem (its rules apply unless Keras names were chosen). */
       tfp: boolean;
     }
-  | { kind: 'table'; table: CourseTable; classes: number; percTrain: number; seed: string; inputNames: readonly string[]; classNames: readonly string[] };
+  | {
+      kind: 'table';
+      /** A course table, or the user's CSV. */
+      table: CourseTable | 'upload';
+      classes: number;
+      percTrain: number;
+      seed: string;
+      inputNames: readonly string[];
+      classNames: readonly string[];
+      /** So few rows that the network trains on all of them (no test part). */
+      trainOnAll: boolean;
+    };
+
+/** A user's CSV, read and encoded (data/csv.ts): its inputs' names and the rows as a table of classes. */
+export interface UploadedTable {
+  name: string;
+  inputNames: readonly string[];
+  table: Table;
+}
+
+/** Fewer rows than this and an uploaded table trains on all of them, as the course does with its tiny tables. */
+const MIN_ROWS_TO_SPLIT = 10;
 
 export interface LayerSpec {
   units: number;
@@ -101,14 +123,27 @@ function isCourseTable(name: string): name is CourseTable {
   return (COURSE_TABLES as readonly string[]).includes(name);
 }
 
-function dataSource(s: Settings): DataSource {
+function dataSource(s: Settings, upload: UploadedTable | null): DataSource {
   const features = FEATURE_IDS.filter((id) => s[id]);
   if (s.problem === 'regression') {
     return { kind: 'plane', dataset: s.regDataset, points: '', classes: 0, noise: s.noise, percTrain: s.percTrainData, seed: s.seed, features, tfp: true };
   }
   if (isCourseTable(s.dataset)) {
     const info = COURSE_TABLE_INFO[s.dataset];
-    return { kind: 'table', table: s.dataset, classes: info.classNames.length, percTrain: s.percTrainData, seed: s.seed, inputNames: info.inputNames, classNames: info.classNames };
+    return { kind: 'table', table: s.dataset, classes: info.classNames.length, percTrain: s.percTrainData, seed: s.seed, inputNames: info.inputNames, classNames: info.classNames, trainOnAll: info.trainOnAll ?? false };
+  }
+  if (s.dataset === 'upload') {
+    const classNames = upload?.table.classNames ?? [];
+    return {
+      kind: 'table',
+      table: 'upload',
+      classes: Math.max(2, classNames.length),
+      percTrain: s.percTrainData,
+      seed: s.seed,
+      inputNames: upload?.inputNames ?? [],
+      classNames,
+      trainOnAll: (upload?.table.count ?? 0) < MIN_ROWS_TO_SPLIT,
+    };
   }
   const drawn = s.dataset === 'drawn';
   const classes = MULTICLASS.has(s.dataset) || drawn ? s.classes : 2;
@@ -166,8 +201,9 @@ export function outputUnits(source: DataSource, output: OutputActivation): numbe
   return source.classes > 2 || output === 'softmax' ? source.classes : 1;
 }
 
-export function describeLesson(s: Settings): Lesson {
-  const data = dataSource(s);
+/** The lesson the settings describe (with the user's CSV when `dataset` is `upload`). */
+export function describeLesson(s: Settings, upload: UploadedTable | null = null): Lesson {
+  const data = dataSource(s, upload);
   const outputActivation = s.outputActivation === 'auto' ? courseOutputActivation(data) : s.outputActivation;
   const loss = s.loss === 'auto' ? courseLoss(outputActivation) : s.loss;
   // TensorFlow Playground's rules hold for its own problems as long as nothing was chosen by a Keras name.
@@ -216,6 +252,7 @@ export function describeLesson(s: Settings): Lesson {
 
 /** Two distinct input columns within range: the asked ones where possible. */
 function sliceAxes(x: number, y: number, inputs: number): [number, number] {
+  if (inputs < 2) return [0, 0];
   const first = Math.min(x, inputs - 1);
   let second = Math.min(y, inputs - 1);
   if (second === first) second = first === 0 ? Math.min(1, inputs - 1) : 0;

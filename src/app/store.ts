@@ -5,7 +5,7 @@ import { createStore, useStore, type StoreApi } from 'zustand';
 import type { CourseTable } from '../data/course-tables';
 import type { Table } from '../data/tables';
 import { FEATURE_IDS, type FeatureId } from '../data/features';
-import { describeLesson, type Lesson } from './lesson';
+import { describeLesson, type Lesson, type UploadedTable } from './lesson';
 import { fetchCourseTable, lessonData, type LessonData } from './lesson-data';
 import { appendLoss, emptyLossHistory, type LossHistory } from './loss-history';
 import { randomSeed } from './seed';
@@ -106,6 +106,8 @@ export interface PlaygroundState {
   settings: Settings;
   /** What the settings describe (derived; replaced with them). */
   lesson: Lesson;
+  /** The CSV the user opened (kept in the page only; `dataset=upload` trains on it). */
+  upload: UploadedTable | null;
   playing: boolean;
   /** Completed passes over the training set since the last reset. */
   epoch: number;
@@ -134,6 +136,8 @@ export interface PlaygroundState {
   /** Replace all settings at once (hash change); resets the network when anything but view/live settings changed. */
   applySettings(settings: Settings): void;
   toggleFeature(id: FeatureId): void;
+  /** Train on a user's CSV from now on (the previous lesson is replaced only once the file has been read without error). */
+  openUpload(upload: UploadedTable): void;
   addLayer(): void;
   removeLayer(): void;
   /** `layer` counts hidden layers from 0. */
@@ -244,7 +248,8 @@ export function createPlaygroundStore({ settings, locale = 'en', random = Math.r
   const initialLesson = describeLesson(initial);
   let port: TrainerPort | null = null;
   let nextNoticeId = 1;
-  const tables = new Map<CourseTable, Table>();
+  const tables = new Map<CourseTable | 'upload', Table>();
+  let upload: UploadedTable | null = null;
   const loading = new Set<CourseTable>();
 
   const store = createStore<PlaygroundState>()((set, get) => {
@@ -257,7 +262,7 @@ export function createPlaygroundStore({ settings, locale = 'en', random = Math.r
       const changed = SETTING_KEYS.filter((k) => !sameValue(prev[k], next[k]));
       if (changed.length === 0) return;
       const effects = new Set(changed.map(settingEffect));
-      const lesson = describeLesson(next);
+      const lesson = describeLesson(next, upload);
       const data = effects.has('data') ? lessonData(lesson, tables) : get().data;
       set({ settings: next, lesson, data });
       if (data.loading) requestTable(data.loading);
@@ -275,6 +280,7 @@ export function createPlaygroundStore({ settings, locale = 'en', random = Math.r
     return {
       settings: initial,
       lesson: initialLesson,
+      upload: null,
       playing: false,
       epoch: 0,
       trainLoss: null,
@@ -313,6 +319,15 @@ export function createPlaygroundStore({ settings, locale = 'en', random = Math.r
         if (settings[id] && enabledFeatures(settings).length === 1) return;
         get().setSetting(id, !settings[id]);
       },
+      openUpload: (next) => {
+        upload = next;
+        tables.set('upload', next.table);
+        const settings: Settings = { ...get().settings, dataset: 'upload', problem: 'classification' };
+        const lesson = describeLesson(settings, upload);
+        set({ upload: next, settings, lesson, data: lessonData(lesson, tables) });
+        clearRun();
+        port?.reset();
+      },
       addLayer: () => {
         const shape = get().settings.networkShape;
         if (shape.length < MAX_HIDDEN_LAYERS) setShape([...shape, shape.length > 0 ? shape[shape.length - 1] : 2]);
@@ -350,7 +365,7 @@ export function createPlaygroundStore({ settings, locale = 'en', random = Math.r
       },
       regenerate: () => {
         const settings = { ...get().settings, seed: randomSeed(random) };
-        const lesson = describeLesson(settings);
+        const lesson = describeLesson(settings, upload);
         set({ settings, lesson, data: lessonData(lesson, tables) });
         port?.dataChanged();
       },

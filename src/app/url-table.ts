@@ -24,7 +24,8 @@ export const MAX_NEURONS = 32;
 export const MAX_BATCH_SIZE = 1000;
 
 /** Every classification data source the `dataset` key names: TensorFlow Playground's, then the course's. */
-export const DATASETS = [...CLASSIFICATION_DATASETS, ...MULTICLASS_DATASETS, ...COURSE_TABLES, 'drawn'] as const;
+/** `drawn`: points drawn on the plane; `upload`: the CSV file the user opened (never in the link itself). */
+export const DATASETS = [...CLASSIFICATION_DATASETS, ...MULTICLASS_DATASETS, ...COURSE_TABLES, 'drawn', 'upload'] as const;
 export type Dataset = (typeof DATASETS)[number];
 /** The output layer's activation; `auto` takes the course's choice for the data (see lesson.ts). */
 export const OUTPUT_ACTIVATIONS = ['auto', 'linear', 'tanh', 'sigmoid', 'softmax'] as const;

@@ -109,9 +109,12 @@ export interface PreparedTable {
   std: Float64Array;
 }
 
-/** Seeded stratified split (`percTrain`% for training), then standardization fitted on the training part. */
-export function prepareCourseTable(name: CourseTable, table: Table, percTrain: number, seed: number): PreparedTable {
-  const whole = COURSE_TABLE_INFO[name].trainOnAll;
+/**
+ * Seeded stratified split (`percTrain`% for training; all of it with `trainOnAll`), then standardization
+ * fitted on the training part. Serves the course's tables and a user's CSV alike.
+ */
+export function prepareTable(table: Table, percTrain: number, seed: number, trainOnAll = false): PreparedTable {
+  const whole = trainOnAll;
   const parts = whole ? { train: table, test: { ...table, x: new Float32Array(0), y: new Int32Array(0), count: 0 } } : splitTable(table, { testFraction: 1 - percTrain / 100, seed });
   const { mean, std, tables } = standardize(parts.train, parts.train, parts.test);
   return { train: tables[0], test: tables[1], mean, std };

@@ -1,10 +1,11 @@
 // DATA: dataset thumbnails (TensorFlow Playground's, then the multi-class sets), the course's tables, classes,
 // ratio of training to test data, noise, batch size, regenerate.
 import { usePlayground } from '../../app/store';
-import { COURSE_TABLES, COURSE_TABLE_INFO } from '../../data/course-tables';
+import { COURSE_TABLES } from '../../data/course-tables';
 import { CLASSIFICATION_DATASETS, MAX_CLASSES, MIN_CLASSES, MULTICLASS_DATASETS, REGRESSION_DATASETS } from '../../data/playground-datasets';
 import { useHidden } from '../app/use-hidden';
 import { useTranslate } from '../app/use-translate';
+import { CsvUpload } from './CsvUpload';
 import { DatasetThumbnail } from './DatasetThumbnail';
 import { Slider } from './Slider';
 
@@ -16,6 +17,7 @@ export function DataColumn() {
   const settings = usePlayground((s) => s.settings);
   const lesson = usePlayground((s) => s.lesson);
   const data = usePlayground((s) => s.data);
+  const upload = usePlayground((s) => s.upload);
   const setSetting = usePlayground((s) => s.setSetting);
   const regenerate = usePlayground((s) => s.regenerate);
   const hideDataset = useHidden('dataset');
@@ -51,26 +53,33 @@ export function DataColumn() {
                 <button type="button" className="table-button" aria-pressed={settings.dataset === 'drawn'} data-testid="dataset-drawn" onClick={() => setSetting('dataset', 'drawn')}>
                   {t('dataset.drawn')}
                 </button>
+                {upload && (
+                  <button type="button" className="table-button" aria-pressed={settings.dataset === 'upload'} data-testid="dataset-upload" onClick={() => setSetting('dataset', 'upload')}>
+                    {t('dataset.upload')}: {upload.name}
+                  </button>
+                )}
                 {COURSE_TABLES.map((name) => (
                   <button key={name} type="button" className="table-button" aria-pressed={settings.dataset === name} data-testid={`dataset-${name}`} onClick={() => setSetting('dataset', name)}>
                     {t(`dataset.${name}`)}
                   </button>
                 ))}
               </div>
+              <CsvUpload />
             </>
           )}
         </>
       )}
-      {table && (
+      {table?.table === 'upload' && table.inputNames.length === 0 && <p className="column-hint">{t('data.noUpload')}</p>}
+      {table && table.inputNames.length > 0 && (
         <p className="column-hint" data-testid="table-info">
           {t('data.tableInfo', { rows: data.train.length + data.validation.length + data.test.length, inputs: table.inputNames.length, classes: table.classes })}
-          {COURSE_TABLE_INFO[table.table].trainOnAll && ` ${t('data.trainOnAll')}`}
+          {table.trainOnAll && ` ${t('data.trainOnAll')}`}
         </p>
       )}
       {multiclass && (
         <Slider label={t('controls.classes')} testId="classes" value={settings.classes} min={MIN_CLASSES} max={MAX_CLASSES} step={1} onChange={(v) => setSetting('classes', v)} />
       )}
-      {!hidePerc && !(table && COURSE_TABLE_INFO[table.table].trainOnAll) && (
+      {!hidePerc && !table?.trainOnAll && (
         <Slider
           label={t('controls.percTrainData')}
           testId="perc-train"

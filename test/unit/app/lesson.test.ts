@@ -177,3 +177,26 @@ describe('URL rows of the lesson keys', () => {
     }
   });
 });
+
+describe("a user's CSV", () => {
+  it('opened into the store: its columns become the inputs, split and standardized like a course table, the trainer resets', async () => {
+    const { readCsv, csvDataset, csvTable } = await import('../../../src/data/csv');
+    const rows = Array.from({ length: 40 }, (_, i) => `${(i % 2 ? 5 : 1) + (i % 7) / 10};${i % 3 === 0 ? 'rojo' : 'azul'};${i % 2 ? 'grande' : 'pequeño'}`.replace('.', ','));
+    const file = readCsv(['tamaño;color;clase', ...rows].join('\n'), 'plantas.csv');
+    const dataset = csvDataset(file, { target: 'clase' });
+    const store = createPlaygroundStore({ settings: settings({ dataset: 'iris' }), loadTable: async (name) => readTable(name) });
+    const calls: string[] = [];
+    store.getState().connectTrainer({ reset: () => calls.push('reset') } as unknown as TrainerPort);
+    store.getState().openUpload({ name: 'plantas.csv', inputNames: dataset.featureNames, table: csvTable(dataset) });
+    const { lesson, data, settings: s } = store.getState();
+    expect(s.dataset).toBe('upload');
+    expect(lesson.data).toMatchObject({ kind: 'table', table: 'upload', inputNames: ['tamaño', 'color=rojo', 'color=azul'], classNames: ['pequeño', 'grande'] });
+    expect(lesson.model.at(-1)).toMatchObject({ units: 1, activation: 'sigmoid' });
+    expect([data.train.length, data.test.length]).toEqual([20, 20]);
+    for (const m of trainingMeans(lesson, data)) expect(Math.abs(m)).toBeLessThan(1e-5);
+    expect(calls).toEqual(['reset']);
+    // Its link says dataset=upload; a page opened from it asks for the file.
+    const fresh = lessonData(describeLesson(s), new Map());
+    expect(fresh).toMatchObject({ train: [], loading: null });
+  });
+});
