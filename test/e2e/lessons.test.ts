@@ -145,4 +145,66 @@ describe('lessons', () => {
     expect(errors).toEqual([]);
     await page.close();
   });
+
+  it('draws its own points: click adds in the chosen class, drag erases, the link keeps them, and they train', async () => {
+    const { page, errors } = await open('#dataset=drawn&classes=3&networkShape=6&optimizer=adam&learningRate=0.03&percTrainData=80');
+    const surface = await page.getByTestId('draw-surface').boundingBox();
+    if (!surface) throw new Error('no drawing surface');
+    const at = (x: number, y: number) => [surface.x + ((x + 6) / 12) * surface.width, surface.y + ((6 - y) / 12) * surface.height] as const;
+    const clusters: [number, number, number][] = [[0, -3, 3], [1, 3, 3], [2, 0, -3]];
+    for (const [c, cx, cy] of clusters) {
+      await page.getByTestId(`draw-class-${c}`).click();
+      for (const [dx, dy] of [[0, 0], [0.8, 0], [0, 0.8], [-0.8, 0], [0, -0.8]]) await page.mouse.click(...at(cx + dx, cy + dy));
+    }
+    await expect.poll(() => page.getByTestId('drawing-tools').textContent()).toMatch(/15/);
+    const hash = await page.evaluate(() => location.hash);
+    expect(hash).toMatch(/points=[A-Za-z0-9_-]{45}(&|$)/);
+    // A drag across the third cluster's centre erases points there.
+    await page.mouse.move(...at(-0.5, -3));
+    await page.mouse.down();
+    await page.mouse.move(...at(0, -3), { steps: 4 });
+    await page.mouse.move(...at(0.5, -3), { steps: 4 });
+    await page.mouse.up();
+    await expect.poll(async () => Number(((await page.getByTestId('drawing-tools').textContent()) ?? '').match(/\d+/)?.[0])).toBeLessThan(15);
+    const kept = await page.evaluate(() => location.hash);
+    await page.reload();
+    await page.getByTestId('play-pause').waitFor();
+    expect(await page.evaluate(() => location.hash)).toBe(kept);
+    await expect.poll(() => page.getByTestId('train-loss').textContent(), { timeout: 60_000 }).toMatch(/\d/);
+    await trainUntil(page, async () => (await percent(page, 'train-accuracy')) >= 99);
+    await screenshot(page, 'lesson-drawn');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('a CSV with semicolons and decimal commas trains; a broken one leaves the running lesson untouched', async () => {
+    const { page, errors } = await open('#dataset=circle');
+    await page.getByTestId('play-pause').click();
+    const epoch = async () => Number((await page.getByTestId('epoch').textContent())?.replace(/[^\d]/g, ''));
+    await expect.poll(epoch, { timeout: 60_000 }).toBeGreaterThan(2);
+    await page.getByTestId('csv-input').setInputFiles({ name: 'roto.csv', mimeType: 'text/csv', buffer: Buffer.from('alto;ancho;clase\n1,5;2,0;a\n2,5;3,1\n') });
+    await expect.poll(() => page.getByTestId('csv-error').textContent()).toMatch(/line 3.*2 fields.*expected 3/);
+    expect(await page.getByTestId('dataset-circle').getAttribute('aria-pressed')).toBe('true');
+    const before = await epoch();
+    await expect.poll(epoch, { timeout: 60_000 }).toBeGreaterThan(before);
+    await page.getByTestId('play-pause').click();
+
+    const rows = Array.from({ length: 60 }, (_, i) => {
+      const big = i % 2 === 1;
+      return `${(big ? 6 : 2) + (i % 5) * 0.3};${(big ? 4 : 1) + (i % 3) * 0.2};${big ? 'grande' : 'pequeña'}`.replace(/\./g, ',');
+    });
+    await page.getByTestId('csv-input').setInputFiles({ name: 'plantas.csv', mimeType: 'text/csv', buffer: Buffer.from(['alto;ancho;clase', ...rows].join('\n')) });
+    await expect.poll(() => page.getByTestId('csv-preview').count()).toBe(1);
+    expect(await page.getByTestId('csv-preview').textContent()).toMatch(/60/);
+    expect(await page.getByTestId('csv-target').inputValue()).toBe('2');
+    await screenshot(page, 'lesson-csv-preview');
+    await page.getByTestId('csv-train').click();
+    expect(await page.getByTestId('dataset-upload').getAttribute('aria-pressed')).toBe('true');
+    expect(await page.evaluate(() => location.hash)).toContain('dataset=upload');
+    await expect.poll(() => page.getByTestId('input-1').count(), { timeout: 60_000 }).toBe(1);
+    await trainUntil(page, async () => (await percent(page, 'test-accuracy')) >= 95);
+    await screenshot(page, 'lesson-csv');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
 });

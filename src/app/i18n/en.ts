@@ -204,6 +204,13 @@ export const en = {
   'csv.noFeatures': '{source}: no input columns are left; expected at least one column besides the one to predict.',
   'dataset.upload': 'Your CSV file',
   'data.noUpload': 'Open a CSV file to train on it.',
+  'preset.blobsSoftmax': 'Four classes: softmax and categorical cross-entropy',
+  'preset.spiralArms': 'Three spiral arms with Adam',
+  'preset.iris': 'Iris: four measurements, three species',
+  'preset.breastCancer': 'Breast cancer with early stopping',
+  'preset.weightHeight': 'Backpropagation: Alice, Bob, Charlie and Diana',
+  'preset.xorTable': 'The XOR truth table needs a hidden layer',
+  'preset.fullBatch': 'Full batch: one step per epoch (compare with batch 1)',
   'training.title': 'Model and training',
 } as const;
 

@@ -205,5 +205,12 @@ export const es: Record<MessageKey, string> = {
   'csv.noFeatures': '{source}: no quedan columnas de entrada; se esperaba al menos una columna además de la que se predice.',
   'dataset.upload': 'Tu archivo CSV',
   'data.noUpload': 'Abre un archivo CSV para entrenar con él.',
+  'preset.blobsSoftmax': 'Cuatro clases: softmax y entropía cruzada categórica',
+  'preset.spiralArms': 'Tres brazos de espiral con Adam',
+  'preset.iris': 'Iris: cuatro medidas, tres especies',
+  'preset.breastCancer': 'Cáncer de mama con parada temprana',
+  'preset.weightHeight': 'Retropropagación: Alice, Bob, Charlie y Diana',
+  'preset.xorTable': 'La tabla de verdad XOR necesita una capa oculta',
+  'preset.fullBatch': 'Lote completo: un paso por época (compara con lote 1)',
   'training.title': 'Modelo y entrenamiento',
 };
