@@ -95,7 +95,7 @@ class SequentialNetwork implements EngineNetwork {
   private readonly outputGrids = new AlternatingArrays();
 
   private constructor(private spec: NetworkSpec) {
-    this.keras = kerasTraining(spec.training, spec.layers, spec.batchRows);
+    this.keras = kerasTraining(spec.training, spec.layers);
     this.model = buildModel(spec, this.keras);
   }
 
@@ -131,7 +131,7 @@ class SequentialNetwork implements EngineNetwork {
   }
 
   async setTraining(training: TrainingSpec, batchRows: number): Promise<void> {
-    const keras = kerasTraining(training, this.spec.layers, batchRows);
+    const keras = kerasTraining(training, this.spec.layers);
     const { learningRate: _new, ...optimizer } = keras.optimizer;
     const { learningRate: _old, ...previous } = this.keras.optimizer;
     const sameLayers = JSON.stringify(keras.kernelRegularizers) === JSON.stringify(this.keras.kernelRegularizers);
