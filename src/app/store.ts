@@ -95,6 +95,8 @@ export interface TrainingResults {
   trainLoss: number;
   /** NaN when the lesson has no test part. */
   testLoss: number;
+  /** NaN when the lesson holds no validation part. */
+  validationLoss?: number;
   /** Classification only: the share of examples classified right, in [0, 1]. */
   trainAccuracy?: number | null;
   testAccuracy?: number | null;
@@ -113,6 +115,7 @@ export interface PlaygroundState {
   epoch: number;
   trainLoss: number | null;
   testLoss: number | null;
+  validationLoss: number | null;
   trainAccuracy: number | null;
   testAccuracy: number | null;
   lossHistory: LossHistory;
@@ -255,7 +258,7 @@ export function createPlaygroundStore({ settings, locale = 'en', random = Math.r
   const store = createStore<PlaygroundState>()((set, get) => {
     /** Clear training results (the trainer publishes new ones after it rebuilds). */
     const clearRun = () =>
-      set({ epoch: 0, trainLoss: null, testLoss: null, trainAccuracy: null, testAccuracy: null, lossHistory: emptyLossHistory(), stoppedEpoch: null, error: null });
+      set({ epoch: 0, trainLoss: null, testLoss: null, validationLoss: null, trainAccuracy: null, testAccuracy: null, lossHistory: emptyLossHistory(), stoppedEpoch: null, error: null });
 
     const changeSettings = (next: Settings) => {
       const prev = get().settings;
@@ -285,6 +288,7 @@ export function createPlaygroundStore({ settings, locale = 'en', random = Math.r
       epoch: 0,
       trainLoss: null,
       testLoss: null,
+      validationLoss: null,
       trainAccuracy: null,
       testAccuracy: null,
       lossHistory: emptyLossHistory(),
@@ -402,16 +406,17 @@ export function createPlaygroundStore({ settings, locale = 'en', random = Math.r
           if (port === trainer) port = null;
         };
       },
-      publishResults: ({ epoch, trainLoss, testLoss, trainAccuracy = null, testAccuracy = null, network, heatmaps }) => {
+      publishResults: ({ epoch, trainLoss, testLoss, validationLoss = Number.NaN, trainAccuracy = null, testAccuracy = null, network, heatmaps }) => {
         const state = get();
         set({
           epoch,
           trainLoss,
           testLoss,
+          validationLoss,
           trainAccuracy,
           testAccuracy,
           // Republishing the same epoch (after a weight edit, say) updates the numbers but adds no point.
-          lossHistory: state.lossHistory.epochs.at(-1) === epoch ? state.lossHistory : appendLoss(state.lossHistory, epoch, trainLoss, testLoss),
+          lossHistory: state.lossHistory.epochs.at(-1) === epoch ? state.lossHistory : appendLoss(state.lossHistory, epoch, trainLoss, testLoss, undefined, validationLoss),
           network: network ?? state.network,
           heatmaps: heatmaps ?? state.heatmaps,
         });
@@ -438,7 +443,7 @@ export function createPlaygroundStore({ settings, locale = 'en', random = Math.r
         tables.set(name, table);
         const state = store.getState();
         if (state.data.loading !== name) return;
-        store.setState({ data: lessonData(state.lesson, tables), epoch: 0, trainLoss: null, testLoss: null, trainAccuracy: null, testAccuracy: null, lossHistory: emptyLossHistory(), stoppedEpoch: null });
+        store.setState({ data: lessonData(state.lesson, tables), epoch: 0, trainLoss: null, testLoss: null, validationLoss: null, trainAccuracy: null, testAccuracy: null, lossHistory: emptyLossHistory(), stoppedEpoch: null });
         port?.reset();
       },
       (error: unknown) => {

@@ -383,6 +383,7 @@ export class Trainer implements TrainerPort {
       epoch: this.epoch,
       trainLoss: scores.train?.loss ?? Number.NaN,
       testLoss: scores.test?.loss ?? Number.NaN,
+      validationLoss: scores.validation?.loss ?? Number.NaN,
       trainAccuracy: score(data.train, scores.train),
       testAccuracy: score(data.test, scores.test),
       network: params,

@@ -211,6 +211,7 @@ export const en = {
   'preset.weightHeight': 'Backpropagation: Alice, Bob, Charlie and Diana',
   'preset.xorTable': 'The XOR truth table needs a hidden layer',
   'preset.fullBatch': 'Full batch: one step per epoch (compare with batch 1)',
+  'output.validationLoss': 'Validation loss',
   'training.title': 'Model and training',
 } as const;
 

@@ -212,5 +212,6 @@ export const es: Record<MessageKey, string> = {
   'preset.weightHeight': 'Retropropagación: Alice, Bob, Charlie y Diana',
   'preset.xorTable': 'La tabla de verdad XOR necesita una capa oculta',
   'preset.fullBatch': 'Lote completo: un paso por época (compara con lote 1)',
+  'output.validationLoss': 'Pérdida de validación',
   'training.title': 'Modelo y entrenamiento',
 };

@@ -239,6 +239,10 @@ describe('trainer on the course tables (CPU)', () => {
     expect(s.stoppedEpoch).not.toBeNull();
     expect(s.stoppedEpoch).toBeLessThan(300);
     expect(s.epoch).toBe(s.stoppedEpoch);
+    // The validation part's loss is published and kept in the history beside train and test.
+    expect(Number.isFinite(s.validationLoss)).toBe(true);
+    expect(s.lossHistory.validation.every(Number.isFinite)).toBe(true);
+    expect(s.lossHistory.validation).toHaveLength(s.lossHistory.epochs.length);
   });
 });
 
