@@ -212,6 +212,8 @@ export const en = {
   'preset.xorTable': 'The XOR truth table needs a hidden layer',
   'preset.fullBatch': 'Full batch: one step per epoch (compare with batch 1)',
   'output.validationLoss': 'Validation loss',
+  'csv.regression': 'Column "{name}" holds numbers to fit (regression); from a CSV the playground trains classes for now: choose a column of classes.',
+  'csv.tooManyClasses': 'Column "{name}" has {count} different classes; the playground tells apart at most {limit}.',
   'training.title': 'Model and training',
 } as const;
 

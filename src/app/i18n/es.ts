@@ -213,5 +213,7 @@ export const es: Record<MessageKey, string> = {
   'preset.xorTable': 'La tabla de verdad XOR necesita una capa oculta',
   'preset.fullBatch': 'Lote completo: un paso por época (compara con lote 1)',
   'output.validationLoss': 'Pérdida de validación',
+  'csv.regression': 'La columna «{name}» tiene números que ajustar (regresión); desde un CSV el playground entrena clases por ahora: elige una columna de clases.',
+  'csv.tooManyClasses': 'La columna «{name}» tiene {count} clases distintas; el playground distingue como mucho {limit}.',
   'training.title': 'Modelo y entrenamiento',
 };
