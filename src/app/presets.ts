@@ -32,6 +32,18 @@ export const PRESETS: readonly Preset[] = [
     title: 'preset.regularization',
     settings: { ...ONLY_XY, dataset: 'spiral', noise: 35, percTrainData: 20, networkShape: [8, 8, 8], activation: 'relu', showTestData: true, regularization: 'L2', regularizationRate: 0.003 },
   },
+  // The course's lessons beyond TensorFlow Playground.
+  { id: 'blobs-softmax', title: 'preset.blobsSoftmax', settings: { ...ONLY_XY, dataset: 'blobs', classes: 4, networkShape: [6], optimizer: 'adam', learningRate: 0.01, showTestData: true } },
+  { id: 'spiral-arms', title: 'preset.spiralArms', settings: { ...ONLY_XY, dataset: 'spiral3', classes: 3, networkShape: [8, 8], activation: 'relu', optimizer: 'adam', learningRate: 0.01 } },
+  { id: 'iris', title: 'preset.iris', settings: { dataset: 'iris', percTrainData: 80, networkShape: [8], optimizer: 'adam', learningRate: 0.01, showTestData: true, sliceX: 2, sliceY: 3 } },
+  {
+    id: 'breast-cancer-early-stopping',
+    title: 'preset.breastCancer',
+    settings: { dataset: 'breast-cancer', percTrainData: 80, networkShape: [16, 16], activation: 'relu', optimizer: 'adam', learningRate: 0.01, validationSplit: 0.2, earlyStopping: true, patience: 5, restoreBestWeights: true },
+  },
+  { id: 'weight-height', title: 'preset.weightHeight', settings: { dataset: 'weight-height', networkShape: [2], activation: 'sigmoid', learningRate: 1 } },
+  { id: 'xor-table', title: 'preset.xorTable', settings: { dataset: 'xor-table', networkShape: [2], activation: 'tanh', optimizer: 'adam', learningRate: 0.1 } },
+  { id: 'batch-regimes', title: 'preset.fullBatch', settings: { ...ONLY_XY, dataset: 'blobs', classes: 3, noise: 20, networkShape: [4], optimizer: 'sgd', learningRate: 0.1, fullBatch: true } },
 ];
 
 /** The full settings a preset gives: defaults, the current seed, then the preset's own values. */

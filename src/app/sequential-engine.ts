@@ -1,34 +1,50 @@
-// The trainer's engine adapter on the public model API: a seeded Sequential, trained through the engine's
-// compiled trainer (many steps per submit on WebGPU, eager on the CPU) and drawn with the engine's grid
-// kernel (every neuron over the plane in one dispatch on WebGPU, the CPU reference otherwise).
-import { Sequential, activeBackend, layers, type BackendName } from '../index';
+// The trainer's engine adapter on the public model API: a seeded Sequential built from the lesson's layers,
+// trained through the engine's compiled trainer (many steps per submit on WebGPU, eager on the CPU) and
+// drawn with the engine's grid kernel (every neuron over the plane in one dispatch on WebGPU, the CPU
+// reference otherwise).
+import {
+  Sequential, activeBackend, createRng, engineStats, evaluateGrid, layers, ops, compileTrainer,
+  type BackendName, type CallbackModel, type GridLayer, type Layer, type Tensor, type Trainer as CompiledTrainer,
+} from '../index';
 import type { ActivationKind } from '../engine/backend/backend';
-import { evaluateGrid, type GridLayer } from '../engine/grid';
-import { compileTrainer, type Trainer as CompiledTrainer } from '../engine/plan';
-import type { Tensor } from '../engine/tensor';
+import type { GridPlane } from './grid';
+import { kerasTraining, type KerasTraining } from './keras-training';
+import type { TrainingSpec } from './lesson';
 import type { BackendInfo, NetworkParams } from './store';
-import type { DataSet, EngineAdapter, EngineInfo, EngineNetwork, Hyperparameters, NetworkSpec } from './trainer';
-import { engineStats } from '../engine/stats';
+import type { DataSet, EngineAdapter, EngineInfo, EngineNetwork, NetworkSpec, SetEvaluation } from './trainer';
 import { startBackends, type BackendStartup } from './engine-startup';
 
-function buildModel(spec: NetworkSpec, hyper: Hyperparameters): Sequential {
-  const kernelRegularizer = hyper.regularization ?? undefined;
+function buildModel(spec: NetworkSpec, keras: KerasTraining): Sequential {
   const model = new Sequential(
     [
-      layers.input({ shape: [spec.features.length] }),
-      ...spec.hidden.map((units) => layers.dense({ units, activation: spec.activation, kernelRegularizer })),
-      layers.dense({ units: 1, activation: spec.outputActivation, kernelRegularizer }),
+      layers.input({ shape: [spec.inputs] }),
+      ...spec.layers.flatMap((layer, i) => [
+        layers.dense({ units: layer.units, activation: layer.activation, kernelRegularizer: keras.kernelRegularizers[i] }),
+        ...(layer.dropout > 0 ? [layers.dropout({ rate: layer.dropout })] : []),
+      ]),
     ],
-    { seed: spec.seed },
+    { seed: spec.training.seed },
   );
-  model.compile({ optimizer: { type: 'sgd', learningRate: hyper.learningRate }, loss: 'mse' });
+  model.compile({ optimizer: keras.optimizer, loss: keras.loss });
   return model;
 }
 
-function meanSquaredError(pred: Float32Array, target: Float32Array): number {
-  let sum = 0;
-  for (let i = 0; i < target.length; i++) sum += (pred[i] - target[i]) ** 2;
-  return target.length === 0 ? 0 : sum / target.length;
+/** TensorFlow Playground's initialization (uniform kernels, constant biases), or zero kernels; seeded. */
+async function initialize(model: Sequential, keras: KerasTraining, spec: NetworkSpec): Promise<void> {
+  const init = keras.initialization;
+  if (init === 'keras' && !spec.training.initZero) return;
+  const rng = createRng(spec.training.seed);
+  const weights = await model.getWeights();
+  model.setWeights(
+    weights.map((w) => {
+      const kernel = w.shape.length === 2;
+      const values = new Float32Array(w.values.length);
+      if (init === 'keras') values.set(kernel ? values : w.values);
+      else if (kernel && !spec.training.initZero) for (let i = 0; i < values.length; i++) values[i] = rng.uniform(-init.kernelLimit, init.kernelLimit);
+      else if (!kernel) values.fill(init.bias);
+      return { shape: w.shape, values };
+    }),
+  );
 }
 
 const EMPTY: DataSet = { x: new Float32Array(0), y: new Float32Array(0), rows: 0 };
@@ -50,10 +66,30 @@ class AlternatingArrays {
   }
 }
 
+/**
+ * Softmax over the last `units` neurons of a neuron-major grid ([neurons, points]), in place. The grid kernel
+ * draws element-wise activations only, so a softmax output is evaluated as logits and finished here; when the
+ * engine's grid kernel gains softmax this is the one place to drop.
+ */
+export function softmaxGridOutputs(values: Float32Array, units: number, points: number): void {
+  const first = values.length / points - units;
+  for (let p = 0; p < points; p++) {
+    let peak = -Infinity;
+    for (let j = 0; j < units; j++) peak = Math.max(peak, values[(first + j) * points + p]);
+    let sum = 0;
+    for (let j = 0; j < units; j++) sum += Math.exp(values[(first + j) * points + p] - peak);
+    for (let j = 0; j < units; j++) {
+      const at = (first + j) * points + p;
+      values[at] = Math.exp(values[at] - peak) / sum;
+    }
+  }
+}
+
 class SequentialNetwork implements EngineNetwork {
   private model: Sequential;
-  private hyper: Hyperparameters;
+  private keras: KerasTraining;
   private train = EMPTY;
+  private validation = EMPTY;
   private test = EMPTY;
   private compiled: CompiledTrainer | null = null;
   private readonly neuronGrids = new AlternatingArrays();
@@ -61,22 +97,24 @@ class SequentialNetwork implements EngineNetwork {
   /** The backend its tensors live on (the active one may change while it is still being disposed). */
   private readonly backend = activeBackend();
 
-  private constructor(private readonly spec: NetworkSpec) {
-    this.hyper = spec.hyper;
-    this.model = buildModel(spec, spec.hyper);
+  private constructor(private spec: NetworkSpec) {
+    this.keras = kerasTraining(spec.training, spec.layers);
+    this.model = buildModel(spec, this.keras);
   }
 
   static async create(spec: NetworkSpec): Promise<SequentialNetwork> {
     const network = new SequentialNetwork(spec);
-    if (spec.initZero) {
-      const weights = await network.model.getWeights();
-      network.model.setWeights(weights.map((w) => ({ shape: w.shape, values: new Float32Array(w.values.length) })));
-    }
+    await initialize(network.model, network.keras, spec);
     return network;
   }
 
-  setData(train: DataSet, test: DataSet): void {
+  private get outputUnits(): number {
+    return this.spec.layers[this.spec.layers.length - 1].units;
+  }
+
+  setData(train: DataSet, validation: DataSet, test: DataSet): void {
     this.train = train;
+    this.validation = validation;
     this.test = test;
     this.recompile();
   }
@@ -86,30 +124,33 @@ class SequentialNetwork implements EngineNetwork {
     this.compiled?.dispose();
     this.compiled = null;
     if (this.train.rows === 0) return;
-    const width = this.spec.features.length;
     const { step, dense } = this.model.getTrainStep();
     this.compiled = compileTrainer({
       step,
       dense,
-      data: { x: this.train.x, xShape: [this.train.rows, width], y: this.train.y, yShape: [this.train.rows, 1] },
-      batchSize: this.hyper.batchSize,
+      data: { x: this.train.x, xShape: [this.train.rows, this.spec.inputs], y: this.train.y, yShape: [this.train.rows, this.outputUnits] },
+      batchSize: this.spec.batchRows,
     });
   }
 
-  async setHyperparameters(hyper: Hyperparameters): Promise<void> {
-    const sameRegularizer = JSON.stringify(hyper.regularization) === JSON.stringify(this.hyper.regularization);
-    if (!sameRegularizer) {
-      // Regularizers belong to the layers: rebuild them around the same weights.
+  async setTraining(training: TrainingSpec, batchRows: number): Promise<void> {
+    const keras = kerasTraining(training, this.spec.layers);
+    const { learningRate: _new, ...optimizer } = keras.optimizer;
+    const { learningRate: _old, ...previous } = this.keras.optimizer;
+    const sameLayers = JSON.stringify(keras.kernelRegularizers) === JSON.stringify(this.keras.kernelRegularizers);
+    this.spec = { ...this.spec, training, batchRows };
+    if (!sameLayers || JSON.stringify(optimizer) !== JSON.stringify(previous)) {
+      // Regularizers belong to the layers and the optimizer to compile: rebuild around the same weights.
       const weights = await this.model.getWeights();
       this.compiled?.dispose();
       this.compiled = null;
       this.model.dispose();
-      this.model = buildModel(this.spec, hyper);
+      this.model = buildModel(this.spec, keras);
       this.model.setWeights(weights);
     } else {
-      this.model.setLearningRate(hyper.learningRate);
+      this.model.setLearningRate(keras.optimizer.learningRate ?? 0);
     }
-    this.hyper = hyper;
+    this.keras = keras;
     this.recompile();
   }
 
@@ -123,43 +164,84 @@ class SequentialNetwork implements EngineNetwork {
   }
 
   async trainBatches(count: number): Promise<void> {
-    // Queued without waiting: on WebGPU one submit; results are read back by losses() and the grids.
+    // Queued without waiting: on WebGPU one submit; results are read back by evaluate() and the grids.
     this.compiled?.run(count);
   }
 
-  async losses(): Promise<{ train: number; test: number }> {
-    const [train, test] = await Promise.all([this.loss(this.train), this.loss(this.test)]);
-    return { train, test };
+  async evaluate(): Promise<{ train: SetEvaluation | null; validation: SetEvaluation | null; test: SetEvaluation | null }> {
+    const [train, validation, test] = await Promise.all([this.train, this.validation, this.test].map((set) => this.evaluateSet(set)));
+    return { train, validation, test };
   }
 
-  private async loss({ x, y, rows }: DataSet): Promise<number> {
-    if (rows === 0) return 0;
-    const pred = await this.model.predict({ shape: [rows, this.spec.features.length], values: x });
-    return meanSquaredError(pred.values, y);
+  /** The outputs, and the loss the lesson displays (the engine's loss kernel on them, scaled; no penalty). */
+  private async evaluateSet({ x, y, rows }: DataSet): Promise<SetEvaluation | null> {
+    if (rows === 0) return null;
+    const pred = await this.model.predict({ shape: [rows, this.spec.inputs], values: x });
+    const p = ops.tensor(pred.values, pred.shape);
+    const t = ops.tensor(y, pred.shape);
+    const loss = ops.loss({ kind: this.keras.loss, fromLogits: false }, p, t);
+    try {
+      return { loss: (await loss.data())[0] * this.keras.lossScale, outputs: pred.values };
+    } finally {
+      for (const tensor of [p, t, loss]) tensor.dispose();
+    }
   }
 
-  private gridLayers(): GridLayer<Tensor>[] {
-    return this.model.layers.map((layer) => ({
+  private denseLayers(): Layer[] {
+    return this.model.layers.filter((layer) => layer.type === 'Dense');
+  }
+
+  /**
+   * The grid kernel's layers for the plane. A slice's first layer keeps the rows of its two axis inputs and
+   * folds every held input into the bias (b + Σ held·W): the same pre-activations over the slice. The tensors
+   * it creates are returned for disposal. A softmax output is evaluated as logits (see softmaxGridOutputs).
+   */
+  private async gridLayers(plane: GridPlane): Promise<{ layers: GridLayer<Tensor>[]; created: Tensor[] }> {
+    const dense = this.denseLayers();
+    const last = dense.length - 1;
+    const grid = dense.map((layer, i) => ({
       kernel: layer.params[0].variable,
       bias: layer.params[1].variable,
-      activation: layer.activation as ActivationKind,
+      activation: (i === last && layer.activation === 'softmax' ? 'linear' : layer.activation) as ActivationKind,
     }));
+    if (plane.kind === 'features') return { layers: grid, created: [] };
+    const [kernel, bias] = await Promise.all([grid[0].kernel.data(), grid[0].bias.data()]);
+    const units = bias.length;
+    const sliced = new Float32Array(2 * units);
+    const folded = Float32Array.from(bias);
+    plane.held.forEach((held, input) => {
+      const row = kernel.subarray(input * units, (input + 1) * units);
+      const axis = plane.axes.indexOf(input);
+      if (axis >= 0) sliced.set(row, axis * units);
+      else for (let j = 0; j < units; j++) folded[j] += held * row[j];
+    });
+    const first = { kernel: ops.tensor(sliced, [2, units]), bias: ops.tensor(folded, [units]) };
+    return { layers: [{ ...grid[0], ...first }, ...grid.slice(1)], created: [first.kernel, first.bias] };
   }
 
-  async evaluateGrid(resolution: number): Promise<Float32Array[][]> {
+  private async grid(resolution: number, plane: GridPlane, outputOnly: boolean, into: Float32Array): Promise<Float32Array> {
+    const { layers: gridLayers, created } = await this.gridLayers(plane);
+    try {
+      const features = plane.kind === 'features' ? plane.features : (['x', 'y'] as const);
+      const values = await evaluateGrid(gridLayers, { n: resolution, features, range: [-plane.radius, plane.radius], outputOnly, into });
+      if (this.spec.layers[this.spec.layers.length - 1].activation === 'softmax') softmaxGridOutputs(values, this.outputUnits, resolution * resolution);
+      return values;
+    } finally {
+      for (const t of created) t.dispose();
+    }
+  }
+
+  async evaluateGrid(resolution: number, plane: GridPlane): Promise<Float32Array[][]> {
     const points = resolution * resolution;
-    const neurons = this.spec.hidden.reduce((s, units) => s + units, 1);
-    const into = this.neuronGrids.take(neurons * points);
-    const values = await evaluateGrid(this.gridLayers(), { n: resolution, features: this.spec.features, into });
+    const units = this.spec.layers.map((l) => l.units);
+    const neurons = units.reduce((s, u) => s + u, 0);
+    const values = await this.grid(resolution, plane, false, this.neuronGrids.take(neurons * points));
     let neuron = 0;
-    return [...this.spec.hidden, 1].map((units) =>
-      Array.from({ length: units }, () => values.subarray(points * neuron, points * ++neuron)),
-    );
+    return units.map((count) => Array.from({ length: count }, () => values.subarray(points * neuron, points * ++neuron)));
   }
 
-  async evaluateOutput(resolution: number): Promise<Float32Array> {
-    const into = this.outputGrids.take(resolution * resolution);
-    return evaluateGrid(this.gridLayers(), { n: resolution, features: this.spec.features, outputOnly: true, into });
+  async evaluateOutput(resolution: number, plane: GridPlane): Promise<Float32Array> {
+    return this.grid(resolution, plane, true, this.outputGrids.take(this.outputUnits * resolution * resolution));
   }
 
   async getParams(): Promise<NetworkParams> {
@@ -192,7 +274,7 @@ class SequentialNetwork implements EngineNetwork {
   }
 
   async setWeight(column: number, from: number, to: number, value: number): Promise<void> {
-    const fanOut = [...this.spec.hidden, 1][column];
+    const fanOut = this.spec.layers[column]?.units ?? 0;
     await this.editParameter(2 * column, from * fanOut + to, value, `setWeight: no link from node ${from} of column ${column} to node ${to}`);
   }
 
@@ -207,6 +289,10 @@ class SequentialNetwork implements EngineNetwork {
     target.values[offset] = value;
     this.model.setWeights(weights);
     // The compiled step reads the weights in place, so no rebuild is needed.
+  }
+
+  callbackModel(): CallbackModel {
+    return this.model;
   }
 
   dispose(): void {

@@ -8,7 +8,8 @@ export interface Snapshot {
   /** Batches into that epoch. */
   position: number;
   trainLoss: number;
-  testLoss: number;
+  /** Null when the lesson has no test part (a table small enough to train on whole). */
+  testLoss: number | null;
   params: NetworkParams;
 }
 
@@ -16,7 +17,7 @@ export interface Snapshot {
 export type NonFinite = 'loss' | 'weights' | null;
 
 export function findNonFinite({ trainLoss, testLoss, params }: Pick<Snapshot, 'trainLoss' | 'testLoss' | 'params'>): NonFinite {
-  if (!Number.isFinite(trainLoss) || !Number.isFinite(testLoss)) return 'loss';
+  if (!Number.isFinite(trainLoss) || (testLoss !== null && !Number.isFinite(testLoss))) return 'loss';
   const finite = (v: number): boolean => Number.isFinite(v);
   const weightsOk = params.weights.every((w) => w.every((row) => row.every(finite))) && params.biases.every((b) => b.every(finite));
   return weightsOk ? null : 'weights';

@@ -2,10 +2,13 @@
 // Views read it and call actions; the trainer connects through `connectTrainer` and writes results back
 // with `publish*`. No view talks to the engine.
 import { createStore, useStore, type StoreApi } from 'zustand';
-import { generateDataset, splitTrainTest, type Point2D } from '../data/playground-datasets';
+import type { CourseTable } from '../data/course-tables';
+import type { Table } from '../data/tables';
 import { FEATURE_IDS, type FeatureId } from '../data/features';
+import { describeLesson, type Lesson, type UploadedTable } from './lesson';
+import { fetchCourseTable, lessonData, type LessonData } from './lesson-data';
 import { appendLoss, emptyLossHistory, truncateLoss, type LossHistory } from './loss-history';
-import { randomSeed, seedNumber } from './seed';
+import { randomSeed } from './seed';
 import { checkSetting, type IgnoredEntry } from './url-codec';
 import { MAX_HIDDEN_LAYERS, MAX_NEURONS, defaultSettings, type SettingKey, type Settings } from './url-table';
 import type { Locale } from './i18n';
@@ -42,11 +45,14 @@ export interface TrainingAlert {
   learningRate: number;
 }
 
-/** Values of every node over the input plane [−6, 6]², row-major, first row at the top (x₂ = +6). */
+/** Values of every node over the plot's plane (grid.ts's GridPlane), row-major, first row at the top. */
 export interface Heatmaps {
-  /** The network's output at high resolution (the big plot). */
+  /** The network's output at high resolution (the big plot): [outputUnits, outputResolution²]. */
   outputResolution: number;
   output: Float32Array;
+  outputUnits: number;
+  /** Half the side of the plotted square, in input units. */
+  radius: number;
   /** Every node's own grid, `columns[column][index]`, each neuronResolution² values (inputs included). */
   neuronResolution: number;
   columns: Float32Array[][];
@@ -60,10 +66,8 @@ export interface NetworkParams {
   biases: number[][];
 }
 
-export interface PlaygroundData {
-  train: Point2D[];
-  test: Point2D[];
-}
+export type PlaygroundData = LessonData;
+export { makeData } from './lesson-data';
 
 /** What the trainer must do when the store changes; the store calls these after updating its state. */
 export interface TrainerPort {
@@ -73,6 +77,8 @@ export interface TrainerPort {
   dataChanged(): void;
   /** learningRate / batchSize / regularizationRate changed: apply from the next step on. */
   hyperparametersChanged(): void;
+  /** What the plots show changed (slice axes): draw the grids again. */
+  viewChanged(): void;
   /** Play/pause flipped: start or stop the frame loop. */
   playingChanged(playing: boolean): void;
   /** Train one epoch (when paused). */
@@ -102,19 +108,34 @@ export interface EngineDebug {
 export interface TrainingResults {
   epoch: number;
   trainLoss: number;
+  /** NaN when the lesson has no test part. */
   testLoss: number;
+  /** NaN when the lesson holds no validation part. */
+  validationLoss?: number;
+  /** Classification only: the share of examples classified right, in [0, 1]. */
+  trainAccuracy?: number | null;
+  testAccuracy?: number | null;
   network?: NetworkParams;
   heatmaps?: Heatmaps;
 }
 
 export interface PlaygroundState {
   settings: Settings;
+  /** What the settings describe (derived; replaced with them). */
+  lesson: Lesson;
+  /** The CSV the user opened (kept in the page only; `dataset=upload` trains on it). */
+  upload: UploadedTable | null;
   playing: boolean;
   /** Completed passes over the training set since the last reset. */
   epoch: number;
   trainLoss: number | null;
   testLoss: number | null;
+  validationLoss: number | null;
+  trainAccuracy: number | null;
+  testAccuracy: number | null;
   lossHistory: LossHistory;
+  /** The epoch early stopping ended training at (marked on the loss chart), or null. */
+  stoppedEpoch: number | null;
   backend: BackendInfo;
   notices: Notice[];
   heatmaps: Heatmaps | null;
@@ -135,6 +156,8 @@ export interface PlaygroundState {
   /** Replace all settings at once (hash change); resets the network when anything but view/live settings changed. */
   applySettings(settings: Settings): void;
   toggleFeature(id: FeatureId): void;
+  /** Train on a user's CSV from now on (the previous lesson is replaced only once the file has been read without error). */
+  openUpload(upload: UploadedTable): void;
   addLayer(): void;
   removeLayer(): void;
   /** `layer` counts hidden layers from 0. */
@@ -165,18 +188,31 @@ export interface PlaygroundState {
   publishError(message: string | null): void;
   publishAlert(alert: TrainingAlert | null): void;
   publishDebug(debug: EngineDebug): void;
+  /** Early stopping ended training after `epoch`. */
+  publishStopped(epoch: number): void;
 }
 
 export type PlaygroundStore = StoreApi<PlaygroundState>;
 
-/** How a setting's change reaches the trainer (TensorFlow Playground's behaviour). */
-export type SettingEffect = 'network' | 'data' | 'live' | 'view';
+/** How a setting's change reaches the trainer (TensorFlow Playground's behaviour; `grid`: the plots' axes). */
+export type SettingEffect = 'network' | 'data' | 'live' | 'grid' | 'view';
 
 export function settingEffect(key: SettingKey): SettingEffect {
   switch (key) {
     case 'learningRate':
     case 'batchSize':
     case 'regularizationRate':
+    case 'momentum':
+    case 'rho':
+    case 'beta1':
+    case 'beta2':
+    case 'epsilon':
+    case 'fullBatch':
+    case 'earlyStopping':
+    case 'monitor':
+    case 'patience':
+    case 'minDelta':
+    case 'restoreBestWeights':
       return 'live';
     case 'dataset':
     case 'regDataset':
@@ -184,12 +220,24 @@ export function settingEffect(key: SettingKey): SettingEffect {
     case 'percTrainData':
     case 'seed':
     case 'problem':
+    case 'classes':
+    case 'validationSplit':
+    case 'points':
       return 'data';
     case 'activation':
     case 'regularization':
     case 'networkShape':
     case 'initZero':
+    case 'outputActivation':
+    case 'loss':
+    case 'optimizer':
+    case 'layerActivations':
+    case 'dropout':
+    case 'layerRegularization':
       return 'network';
+    case 'sliceX':
+    case 'sliceY':
+      return 'grid';
     default:
       return (FEATURE_IDS as readonly string[]).includes(key) ? 'network' : 'view';
   }
@@ -198,13 +246,6 @@ export function settingEffect(key: SettingKey): SettingEffect {
 /** The enabled input features, in FEATURE_IDS order: the network's input columns. */
 export function enabledFeatures(settings: Settings): FeatureId[] {
   return FEATURE_IDS.filter((id) => settings[id]);
-}
-
-/** The train/test points the settings describe (dataset by problem type, noise, split, seed). */
-export function makeData(settings: Settings): PlaygroundData {
-  const name = settings.problem === 'classification' ? settings.dataset : settings.regDataset;
-  const points = generateDataset(name, { noise: settings.noise, seed: seedNumber(settings.seed, 'data') });
-  return splitTrainTest(points, settings.percTrainData, seedNumber(settings.seed, 'split'));
 }
 
 const SETTING_KEYS = Object.keys(defaultSettings()) as SettingKey[];
@@ -219,46 +260,62 @@ export interface StoreOptions {
   locale?: Locale;
   /** For `regenerate`; tests pass a seeded one. */
   random?: () => number;
+  /** Reads a course table (default: from the page's data/ folder). */
+  loadTable?: (name: CourseTable) => Promise<Table>;
 }
 
-export function createPlaygroundStore({ settings, locale = 'en', random = Math.random }: StoreOptions = {}): PlaygroundStore {
+export function createPlaygroundStore({ settings, locale = 'en', random = Math.random, loadTable = fetchCourseTable }: StoreOptions = {}): PlaygroundStore {
   const initial = settings ?? { ...defaultSettings(), seed: randomSeed(random) };
+  const initialLesson = describeLesson(initial);
   let port: TrainerPort | null = null;
   let nextNoticeId = 1;
+  const tables = new Map<CourseTable | 'upload', Table>();
+  let upload: UploadedTable | null = null;
+  const loading = new Set<CourseTable>();
 
-  return createStore<PlaygroundState>()((set, get) => {
+  const store = createStore<PlaygroundState>()((set, get) => {
     /** Clear training results (the trainer publishes new ones after it rebuilds). */
-    const clearRun = () => set({ epoch: 0, trainLoss: null, testLoss: null, lossHistory: emptyLossHistory(), error: null, alert: null });
+    const clearRun = () =>
+      set({ epoch: 0, trainLoss: null, testLoss: null, validationLoss: null, trainAccuracy: null, testAccuracy: null, lossHistory: emptyLossHistory(), stoppedEpoch: null, error: null, alert: null });
 
     const changeSettings = (next: Settings) => {
       const prev = get().settings;
       const changed = SETTING_KEYS.filter((k) => !sameValue(prev[k], next[k]));
       if (changed.length === 0) return;
       const effects = new Set(changed.map(settingEffect));
-      const data = effects.has('data') ? makeData(next) : get().data;
-      set({ settings: next, data });
+      const lesson = describeLesson(next, upload);
+      const data = effects.has('data') ? lessonData(lesson, tables) : get().data;
+      set({ settings: next, lesson, data });
+      if (data.loading) requestTable(data.loading);
       if (effects.has('data') || effects.has('network')) {
         clearRun();
         port?.reset();
       } else if (effects.has('live')) {
         port?.hyperparametersChanged();
       }
+      if (effects.has('grid')) port?.viewChanged();
     };
 
     const setShape = (shape: number[]) => get().setSetting('networkShape', shape);
 
     return {
       settings: initial,
+      lesson: initialLesson,
+      upload: null,
       playing: false,
       epoch: 0,
       trainLoss: null,
       testLoss: null,
+      validationLoss: null,
+      trainAccuracy: null,
+      testAccuracy: null,
       lossHistory: emptyLossHistory(),
+      stoppedEpoch: null,
       backend: { name: 'pending', description: '', fallbackReason: null },
       notices: [],
       heatmaps: null,
       network: null,
-      data: makeData(initial),
+      data: lessonData(initialLesson, tables),
       hovered: null,
       locale,
       error: null,
@@ -284,6 +341,15 @@ export function createPlaygroundStore({ settings, locale = 'en', random = Math.r
         // The last enabled input stays: a network needs one.
         if (settings[id] && enabledFeatures(settings).length === 1) return;
         get().setSetting(id, !settings[id]);
+      },
+      openUpload: (next) => {
+        upload = next;
+        tables.set('upload', next.table);
+        const settings: Settings = { ...get().settings, dataset: 'upload', problem: 'classification' };
+        const lesson = describeLesson(settings, upload);
+        set({ upload: next, settings, lesson, data: lessonData(lesson, tables) });
+        clearRun();
+        port?.reset();
       },
       addLayer: () => {
         const shape = get().settings.networkShape;
@@ -322,7 +388,8 @@ export function createPlaygroundStore({ settings, locale = 'en', random = Math.r
       },
       regenerate: () => {
         const settings = { ...get().settings, seed: randomSeed(random) };
-        set({ settings, data: makeData(settings) });
+        const lesson = describeLesson(settings, upload);
+        set({ settings, lesson, data: lessonData(lesson, tables) });
         port?.dataChanged();
       },
       setWeight: (column, from, to, value) => {
@@ -358,7 +425,7 @@ export function createPlaygroundStore({ settings, locale = 'en', random = Math.r
           if (port === trainer) port = null;
         };
       },
-      publishResults: ({ epoch, trainLoss, testLoss, network, heatmaps }) => {
+      publishResults: ({ epoch, trainLoss, testLoss, validationLoss = Number.NaN, trainAccuracy = null, testAccuracy = null, network, heatmaps }) => {
         const state = get();
         // An earlier epoch than the chart's last is a rollback (divergence): the later points go.
         const history = truncateLoss(state.lossHistory, epoch);
@@ -366,8 +433,11 @@ export function createPlaygroundStore({ settings, locale = 'en', random = Math.r
           epoch,
           trainLoss,
           testLoss,
+          validationLoss,
+          trainAccuracy,
+          testAccuracy,
           // Republishing the same epoch (after a weight edit, say) updates the numbers but adds no point.
-          lossHistory: history.epochs.at(-1) === epoch ? history : appendLoss(history, epoch, trainLoss, testLoss),
+          lossHistory: history.epochs.at(-1) === epoch ? history : appendLoss(history, epoch, trainLoss, testLoss, undefined, validationLoss),
           network: network ?? state.network,
           heatmaps: heatmaps ?? state.heatmaps,
         });
@@ -376,6 +446,7 @@ export function createPlaygroundStore({ settings, locale = 'en', random = Math.r
       publishError: (message) => set({ error: message }),
       publishAlert: (alert) => set({ alert }),
       publishDebug: (debug) => set({ debug }),
+      publishStopped: (epoch) => set({ stoppedEpoch: epoch }),
       toggleDebug: () => {
         const open = !get().debugOpen;
         set({ debugOpen: open, debug: null });
@@ -383,6 +454,30 @@ export function createPlaygroundStore({ settings, locale = 'en', random = Math.r
       },
     };
   });
+
+  /** Load a course table once; when it arrives and the lesson still wants it, its data replaces the placeholder. */
+  function requestTable(name: CourseTable): void {
+    if (tables.has(name) || loading.has(name)) return;
+    loading.add(name);
+    loadTable(name).then(
+      (table) => {
+        loading.delete(name);
+        tables.set(name, table);
+        const state = store.getState();
+        if (state.data.loading !== name) return;
+        store.setState({ data: lessonData(state.lesson, tables), epoch: 0, trainLoss: null, testLoss: null, validationLoss: null, trainAccuracy: null, testAccuracy: null, lossHistory: emptyLossHistory(), stoppedEpoch: null });
+        port?.reset();
+      },
+      (error: unknown) => {
+        loading.delete(name);
+        store.getState().publishError(`${name}: ${error instanceof Error ? error.message : String(error)}`);
+      },
+    );
+  }
+
+  const first = store.getState().data.loading;
+  if (first) requestTable(first);
+  return store;
 }
 
 /** The app's store. Its seed is random until the URL sync applies the page's hash. */

@@ -1,50 +1,42 @@
-// Drives the engine from the store: builds the network the settings describe, trains it a frame at a time,
-// and publishes losses, parameters and heatmaps back. Every engine call goes through `EngineAdapter`, so a
-// faster engine (WebGPU grid kernel, many steps per submit) replaces one object, not this loop.
+// Drives the engine from the store: builds the network the lesson describes, trains it a frame at a time,
+// and publishes losses, accuracies, parameters and heatmaps back. Every engine call goes through
+// `EngineAdapter`, so a faster engine replaces one object, not this loop. The trainer knows lessons, not
+// planes: inputs and targets come from lesson-data.ts, the grids' inputs from grid.ts.
 //
-// Semantics (TensorFlow Playground's unless stated): one epoch = ⌈rows / batchSize⌉ SGD steps walking the
-// training set in order (the engine's compiled trainer walks it cyclically, so when batchSize does not divide
-// the set a batch wraps around instead of coming up short); output tanh for classification (labels ±1), linear for
-// regression. Loss is Keras's `mse` (mean of (o − t)²), which is twice TensorFlow Playground's ½(o − t), so
-// its numbers are twice as large; L1/L2 use Keras's kernelRegularizer (rate·Σ|w|, rate·Σw²; biases free).
-// Initialization is Keras's (Glorot uniform, zero biases), seeded from the URL seed so reset repeats a run.
-import type { FeatureId } from '../data/features';
+// One epoch = ⌈rows / batch⌉ steps walking the training set in order (the engine's compiled trainer walks
+// it cyclically, so when the batch does not divide the set a batch wraps around instead of coming up short).
+// The rules (TensorFlow Playground's or Keras's) are the lesson's `training.semantics`, see keras-training.ts.
+import { EarlyStopping, type CallbackModel } from '../index';
 import type { TrainerPath } from '../engine/plan';
 import { statsDelta, type EngineStats } from '../engine/stats';
-import type { Point2D } from '../data/playground-datasets';
-import { featureMatrix } from '../data/features';
-import { featureHeatmaps } from './grid';
 import type { BackendEvent } from './engine-startup';
 import { FrameBudget } from './frame-budget';
+import { gridPlane, inputHeatmaps, type GridPlane } from './grid';
+import { batchRows, decodeClasses, encodeTargets, inputCount, isClassification, type LayerSpec, type Lesson, type TrainingSpec } from './lesson';
+import { encodeInputs, type LessonData, type Sample } from './lesson-data';
 import { SnapshotKeeper, type NonFinite } from './snapshots';
-import { seedNumber } from './seed';
-import { enabledFeatures, type BackendInfo, type NetworkParams, type PlaygroundStore, type TrainerPort } from './store';
-import type { Activation, Settings } from './url-table';
+import type { BackendInfo, NetworkParams, PlaygroundStore, TrainerPort } from './store';
 
 export interface NetworkSpec {
-  /** Input columns, in this order. */
-  features: FeatureId[];
-  hidden: number[];
-  activation: Activation;
-  outputActivation: 'tanh' | 'linear';
-  /** Seed for the initial weights. */
-  seed: number;
-  /** All weights zero (TensorFlow Playground's initZero); biases are zero anyway. */
-  initZero: boolean;
-  hyper: Hyperparameters;
+  inputs: number;
+  /** Hidden layers, then the output layer. */
+  layers: readonly LayerSpec[];
+  training: TrainingSpec;
+  /** Rows per training step. */
+  batchRows: number;
 }
 
-export interface Hyperparameters {
-  learningRate: number;
-  batchSize: number;
-  regularization: { l1: number } | { l2: number } | null;
-}
-
-/** Rows of inputs (row-major [rows, features]) and one target per row. */
+/** Rows of inputs (row-major [rows, inputs]) and their targets (row-major [rows, output units]). */
 export interface DataSet {
   x: Float32Array;
   y: Float32Array;
   rows: number;
+}
+
+/** A set's mean loss (as the lesson displays it, without the regularization penalty) and the network's outputs [rows, units]. */
+export interface SetEvaluation {
+  loss: number;
+  outputs: Float32Array;
 }
 
 /** How the engine trains, for the engine panel. */
@@ -58,27 +50,28 @@ export interface EngineInfo {
 
 /**
  * A built network on some backend. Training and changes are issued one at a time (the trainer awaits
- * each); the reads that publish results (losses, getParams, the grids) are issued together.
+ * each); the reads that publish results (evaluate, getParams, the grids) are issued together.
  */
 export interface EngineNetwork {
   engineInfo(): EngineInfo;
-  setData(train: DataSet, test: DataSet): void;
-  setHyperparameters(hyper: Hyperparameters): Promise<void>;
+  /** `validation` and `test` may be empty (rows 0). */
+  setData(train: DataSet, validation: DataSet, test: DataSet): void;
+  /** Learning rate, batch, regularization rates or optimizer parameters changed: apply from the next step, keeping the weights. */
+  setTraining(training: TrainingSpec, batchRows: number): Promise<void>;
   /**
-   * The next `count` SGD steps. Steps walk the training set in order, cyclically, batchSize rows each
-   * (the engine's compiled trainer), restarting at row 0 after setData or setHyperparameters.
-   * An epoch is ⌈rows / batchSize⌉ steps.
+   * The next `count` training steps. Steps walk the training set in order, cyclically, batchRows rows each
+   * (the engine's compiled trainer), restarting at row 0 after setData or setTraining.
    */
   trainBatches(count: number): Promise<void>;
-  /** Mean loss (Keras mse, without the regularization term) over each set. */
-  losses(): Promise<{ train: number; test: number }>;
+  /** Each non-empty set's loss and outputs (null for an empty one). */
+  evaluate(): Promise<{ train: SetEvaluation | null; validation: SetEvaluation | null; test: SetEvaluation | null }>;
   /**
-   * Every hidden and output node over a resolution² grid of the input plane (layout of grid.ts):
-   * result[l][j] is node j of layer l (hidden layers then the output).
+   * Every hidden and output node over a resolution² grid of the plane (layout of grid.ts): result[l][j] is
+   * node j of layer l (hidden layers then the output; a softmax output as probabilities).
    */
-  evaluateGrid(resolution: number): Promise<Float32Array[][]>;
-  /** The output node alone over a resolution² grid (the big plot, finer than the per-node grids). */
-  evaluateOutput(resolution: number): Promise<Float32Array>;
+  evaluateGrid(resolution: number, plane: GridPlane): Promise<Float32Array[][]>;
+  /** The output nodes alone, [units, resolution²] (the big plot, finer than the per-node grids). */
+  evaluateOutput(resolution: number, plane: GridPlane): Promise<Float32Array>;
   getParams(): Promise<NetworkParams>;
   /** Overwrite every weight and bias (getParams' layout): a snapshot restored, or a move between backends. */
   setParams(params: NetworkParams): void;
@@ -86,6 +79,8 @@ export interface EngineNetwork {
   workDone(): Promise<void>;
   setWeight(column: number, from: number, to: number, value: number): Promise<void>;
   setBias(column: number, index: number, value: number): Promise<void>;
+  /** What a Keras callback (early stopping) may touch. */
+  callbackModel(): CallbackModel;
   dispose(): void;
 }
 
@@ -127,32 +122,33 @@ export interface TrainerOptions {
   frameBudgetMs?: number;
 }
 
-export function networkSpec(settings: Settings): NetworkSpec {
-  return {
-    features: enabledFeatures(settings),
-    hidden: [...settings.networkShape],
-    activation: settings.activation,
-    outputActivation: settings.problem === 'classification' ? 'tanh' : 'linear',
-    seed: seedNumber(settings.seed, 'init'),
-    initZero: settings.initZero,
-    hyper: hyperparameters(settings),
-  };
+export function networkSpec(lesson: Lesson, trainRows: number): NetworkSpec {
+  return { inputs: inputCount(lesson.data), layers: lesson.model, training: lesson.training, batchRows: batchRows(lesson.training, trainRows) };
 }
 
-export function hyperparameters(settings: Settings): Hyperparameters {
-  const rate = settings.regularizationRate;
-  const regularization = settings.regularization === 'L1' ? { l1: rate } : settings.regularization === 'L2' ? { l2: rate } : null;
-  return { learningRate: settings.learningRate, batchSize: settings.batchSize, regularization };
+/** A part of the lesson's data as the network's input matrix and targets. */
+export function dataSet(lesson: Lesson, samples: readonly Sample[]): DataSet {
+  return { x: encodeInputs(lesson, samples), y: encodeTargets(lesson, samples.map((s) => s.label)), rows: samples.length };
 }
 
-export function dataSet(points: readonly Point2D[], features: readonly FeatureId[]): DataSet {
-  return { x: featureMatrix(points, features), y: Float32Array.from(points, (p) => p.label), rows: points.length };
+/** Share of samples whose predicted class is their label. */
+function accuracy(lesson: Lesson, samples: readonly Sample[], outputs: Float32Array): number {
+  const predicted = decodeClasses(lesson, outputs, samples.length);
+  let right = 0;
+  samples.forEach((s, i) => (right += predicted[i] === s.label ? 1 : 0));
+  return samples.length ? right / samples.length : 0;
 }
 
 export class Trainer implements TrainerPort {
   private network: EngineNetwork | null = null;
-  private features: FeatureId[] = [];
-  private featureGrids: Float32Array[] = [];
+  /** The lesson and data the network was built for. */
+  private lesson: Lesson | null = null;
+  private data: LessonData | null = null;
+  private plane: GridPlane | null = null;
+  private inputGrids: Float32Array[] = [];
+  private earlyStopping: EarlyStopping | null = null;
+  /** The last epoch early stopping has seen. */
+  private checkedEpoch = 0;
   private epoch = 0;
   /** Next batch of the current epoch (a frame may end mid-epoch when an epoch outlasts the budget). */
   private position = 0;
@@ -223,6 +219,7 @@ export class Trainer implements TrainerPort {
       this.network = null;
       this.snapshots.clear();
       this.epoch = 0;
+      this.earlyStopping = null;
       // Another architecture costs differently per step.
       this.budget.reset();
       await this.rebuild(generation, null);
@@ -242,9 +239,22 @@ export class Trainer implements TrainerPort {
   hyperparametersChanged(): void {
     this.enqueue(async () => {
       if (!this.network) return;
-      await this.network.setHyperparameters(hyperparameters(this.store.getState().settings));
+      const { lesson, data } = this.store.getState();
+      this.lesson = lesson;
+      await this.network.setTraining(lesson.training, batchRows(lesson.training, data.train.length));
+      this.startEarlyStopping();
       // Batch boundaries moved: the pass in progress starts over.
       this.position = 0;
+    });
+  }
+
+  viewChanged(): void {
+    const generation = this.generation;
+    this.enqueue(async () => {
+      if (!this.network) return;
+      this.lesson = this.store.getState().lesson;
+      this.updatePlane();
+      await this.publish(generation);
     });
   }
 
@@ -297,9 +307,9 @@ export class Trainer implements TrainerPort {
   }
 
   /**
-   * As many steps as the frame budget fits (at most epochsPerFrame epochs), queued at once and timed to
-   * their completion on the device; then publish. Until a step has been timed, the frame first runs one
-   * to completion.
+   * As many steps as the frame budget fits (at most epochsPerFrame epochs; with early stopping, up to the
+   * epoch's end, which it judges), queued at once and timed to their completion on the device; then publish.
+   * Until a step has been timed, the frame first runs one to completion.
    */
   private async frame(): Promise<void> {
     const network = this.network;
@@ -307,7 +317,7 @@ export class Trainer implements TrainerPort {
     const generation = this.generation;
     const frameStarted = this.scheduler.now();
     this.framesRun++;
-    let left = this.epochsPerFrame * this.batchesPerEpoch();
+    let left = this.earlyStopping ? this.batchesPerEpoch() - this.position : this.epochsPerFrame * this.batchesPerEpoch();
     let spent = 0;
     if (!this.budget.calibrated) {
       const started = this.scheduler.now();
@@ -334,8 +344,24 @@ export class Trainer implements TrainerPort {
   }
 
   private batchesPerEpoch(): number {
-    const rows = this.store.getState().data.train.length;
-    return Math.max(1, Math.ceil(rows / this.store.getState().settings.batchSize));
+    const { data, lesson } = this.store.getState();
+    return Math.max(1, Math.ceil(data.train.length / batchRows(lesson.training, data.train.length)));
+  }
+
+  /** A fresh early-stopping callback on the current network (or none), as Keras's EarlyStopping at fit's start. */
+  private startEarlyStopping(): void {
+    const spec = this.lesson?.training.earlyStopping;
+    this.earlyStopping = spec && this.network ? new EarlyStopping(spec) : null;
+    this.earlyStopping?.setModel(this.network!.callbackModel());
+    this.earlyStopping?.onTrainBegin();
+    this.checkedEpoch = this.epoch;
+  }
+
+  /** The grids' plane for the current lesson and data, and the inputs' own heatmaps over it. */
+  private updatePlane(): void {
+    if (!this.lesson || !this.data) return;
+    this.plane = gridPlane(this.lesson, this.data);
+    this.inputGrids = inputHeatmaps(this.plane, this.neuronResolution);
   }
 
   private async trainBatches(count: number): Promise<void> {
@@ -350,39 +376,87 @@ export class Trainer implements TrainerPort {
   }
 
   private uploadData(): void {
-    const { train, test } = this.store.getState().data;
-    this.network?.setData(dataSet(train, this.features), dataSet(test, this.features));
+    const { data, lesson } = this.store.getState();
+    this.lesson = lesson;
+    this.data = data;
+    this.network?.setData(dataSet(lesson, data.train), dataSet(lesson, data.validation), dataSet(lesson, data.test));
+    this.updatePlane();
     this.position = 0;
   }
 
   /** Read losses, parameters and grids (asynchronously) and hand them to the store, unless a reset came since. */
   private async publish(generation: number): Promise<void> {
     const network = this.network;
-    if (!network) return;
+    const { lesson, data, plane } = this;
+    if (!network || !lesson || !data || !plane) return;
+    let scores = await network.evaluate();
+    if (generation !== this.generation) return;
+    const verdict = this.judgeEpoch(scores);
+    if (verdict.restored) scores = await network.evaluate();
     // Issued together: their kernels queue back to back and their readbacks overlap, instead of one
     // round trip to the GPU after another.
-    const [{ train, test }, params, nodes, output] = await Promise.all([
-      network.losses(),
+    const [params, nodes, output] = await Promise.all([
       network.getParams(),
-      network.evaluateGrid(this.neuronResolution),
-      network.evaluateOutput(this.outputResolution),
+      network.evaluateGrid(this.neuronResolution, plane),
+      network.evaluateOutput(this.outputResolution, plane),
     ]);
     if (generation !== this.generation) return;
-    const diverged = this.snapshots.offer({ epoch: this.epoch, position: this.position, trainLoss: train, testLoss: test, params });
+    const diverged = this.snapshots.offer({
+      epoch: this.epoch,
+      position: this.position,
+      trainLoss: scores.train?.loss ?? Number.NaN,
+      testLoss: scores.test?.loss ?? null,
+      params,
+    });
     if (diverged !== null) return this.rollBack(diverged, generation);
+    // The stop is shown with the results it ends on.
+    if (verdict.stoppedAt !== null) this.store.getState().publishStopped(verdict.stoppedAt);
+    const classify = isClassification(lesson);
+    const score = (samples: readonly Sample[], e: SetEvaluation | null) => (classify && e ? accuracy(lesson, samples, e.outputs) : null);
     this.store.getState().publishResults({
       epoch: this.epoch,
-      trainLoss: train,
-      testLoss: test,
+      trainLoss: scores.train?.loss ?? Number.NaN,
+      testLoss: scores.test?.loss ?? Number.NaN,
+      validationLoss: scores.validation?.loss ?? Number.NaN,
+      trainAccuracy: score(data.train, scores.train),
+      testAccuracy: score(data.test, scores.test),
       network: params,
       heatmaps: {
         outputResolution: this.outputResolution,
         output,
+        outputUnits: lesson.model[lesson.model.length - 1].units,
+        radius: plane.radius,
         neuronResolution: this.neuronResolution,
-        columns: [this.featureGrids, ...nodes],
+        columns: [this.inputGrids, ...nodes],
       },
     });
     this.publishDebug();
+  }
+
+  /**
+   * Early stopping's verdict on the epochs completed since it last looked (Keras's logs: loss, accuracy and
+   * their val_ forms): the epoch it stopped at, and whether it put back the best weights (the scores are stale).
+   */
+  private judgeEpoch(scores: Awaited<ReturnType<EngineNetwork['evaluate']>>): { stoppedAt: number | null; restored: boolean } {
+    const none = { stoppedAt: null, restored: false };
+    const es = this.earlyStopping;
+    if (!es || !this.lesson || !this.data || this.epoch <= this.checkedEpoch) return none;
+    this.checkedEpoch = this.epoch;
+    const logs: Record<string, number> = { loss: scores.train?.loss ?? Number.NaN };
+    const validation = scores.validation ?? scores.test;
+    if (validation) logs.val_loss = validation.loss;
+    if (isClassification(this.lesson)) {
+      if (scores.train) logs.accuracy = accuracy(this.lesson, this.data.train, scores.train.outputs);
+      if (validation) logs.val_accuracy = accuracy(this.lesson, scores.validation ? this.data.validation : this.data.test, validation.outputs);
+    }
+    // Keras counts epochs from 0.
+    es.onEpochEnd(this.epoch - 1, logs);
+    const model = this.network!.callbackModel();
+    if (!model.stopTraining) return none;
+    model.stopTraining = false;
+    this.earlyStopping = null;
+    this.store.getState().pause();
+    return { stoppedAt: this.epoch, restored: es.restoreBestWeights && es.bestEpoch >= 0 };
   }
 
   /** While the engine panel is open: how the engine trains, and rates over about the last second. */
@@ -417,7 +491,8 @@ export class Trainer implements TrainerPort {
     state.pause();
     // A snapshot that diverges again as soon as it is restored is no rollback point: start over instead.
     const snapshot = this.rollingBack ? null : this.snapshots.rollbackPoint();
-    const alert = { kind: 'diverged' as const, epoch: this.epoch, restoredEpoch: snapshot?.epoch ?? 0, what, learningRate: state.settings.learningRate };
+    const learningRate = state.lesson.training.optimizer.learningRate;
+    const alert = { kind: 'diverged' as const, epoch: this.epoch, restoredEpoch: snapshot?.epoch ?? 0, what, learningRate };
     if (!snapshot || !this.network) {
       // Nothing finite to go back to (the very first results): start the run again.
       state.reset();
@@ -479,19 +554,26 @@ export class Trainer implements TrainerPort {
     await this.rebuild(generation, params);
   }
 
-  /** A new network on the active backend from the current settings, with these weights (or the seed's); then publish. */
+  /**
+   * A new network on the active backend for the current lesson, with these weights (or the seed's); then
+   * publish. Early stopping keeps watching across a rebuild with weights (a move or a rollback) and starts
+   * afresh otherwise.
+   */
   private async rebuild(generation: number, params: NetworkParams | null): Promise<void> {
-    const spec = networkSpec(this.store.getState().settings);
-    const network = await this.engine.createNetwork(spec);
+    const { lesson, data } = this.store.getState();
+    // A table still loading: the store resets again when it arrives.
+    if (data.train.length === 0) return;
+    const network = await this.engine.createNetwork(networkSpec(lesson, data.train.length));
     if (generation !== this.generation) {
       network.dispose();
       return;
     }
     if (params) network.setParams(params);
     this.network = network;
-    this.features = spec.features;
-    this.featureGrids = featureHeatmaps(spec.features, this.neuronResolution);
+    this.lesson = lesson;
     this.uploadData();
+    if (params && this.earlyStopping) this.earlyStopping.setModel(network.callbackModel());
+    else this.startEarlyStopping();
     await this.publish(generation);
   }
 

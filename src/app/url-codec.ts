@@ -34,8 +34,11 @@ function parseValue(row: Row, raw: string): Checked {
       return row.values.includes(raw) ? { ok: true, value: raw } : { ok: false, reason: `expected one of ${row.values.join(', ')}` };
     case 'boolean':
       return raw === 'true' || raw === 'false' ? { ok: true, value: raw === 'true' } : { ok: false, reason: 'expected true or false' };
-    case 'string':
-      return row.pattern.test(raw) ? { ok: true, value: raw } : { ok: false, reason: 'expected 1–32 letters, digits, ".", "_" or "-"' };
+    case 'string': {
+      if (!row.pattern.test(raw)) return { ok: false, reason: `expected ${row.expected}` };
+      const problem = row.validate?.(raw) ?? null;
+      return problem === null ? { ok: true, value: raw } : { ok: false, reason: problem };
+    }
     case 'choice': {
       const n = parseNumber(raw);
       return n !== null && row.values.includes(n) ? { ok: true, value: n } : { ok: false, reason: `expected one of ${row.values.join(', ')}` };
@@ -46,13 +49,20 @@ function parseValue(row: Row, raw: string): Checked {
       return ok ? { ok: true, value: n } : { ok: false, reason: `expected ${row.integer ? 'an integer' : 'a number'} in [${row.min}, ${row.max}]` };
     }
     case 'array': {
-      const reason = `expected up to ${row.maxLength} comma-separated integers in [${row.min}, ${row.max}]`;
+      const reason = `expected up to ${row.maxLength} comma-separated ${row.integer ? 'integers' : 'numbers'} in [${row.min}, ${row.max}]`;
       if (raw === '') return { ok: true, value: [] };
       const parts = raw.split(',');
       if (parts.length > row.maxLength) return { ok: false, reason };
       const values = parts.map(parseNumber);
-      const ok = values.every((n) => n !== null && Number.isInteger(n) && n >= row.min && n <= row.max);
+      const ok = values.every((n) => n !== null && (!row.integer || Number.isInteger(n)) && n >= row.min && n <= row.max);
       return ok ? { ok: true, value: values } : { ok: false, reason };
+    }
+    case 'list': {
+      const reason = `expected up to ${row.maxLength} comma-separated names from ${row.values.join(', ')}`;
+      if (raw === '') return { ok: true, value: [] };
+      const parts = raw.split(',');
+      const ok = parts.length <= row.maxLength && parts.every((p) => row.values.includes(p));
+      return ok ? { ok: true, value: parts } : { ok: false, reason };
     }
   }
 }
@@ -73,7 +83,7 @@ export function checkSetting(key: SettingKey, value: unknown): string | null {
 }
 
 function formatValue(row: Row, value: unknown): string {
-  if (row.type === 'array') return Array.isArray(value) ? value.join(',') : String(value);
+  if (row.type === 'array' || row.type === 'list') return Array.isArray(value) ? value.join(',') : String(value);
   return String(value);
 }
 
@@ -109,8 +119,9 @@ export function parseHash(hash: string, options: { seed?: string } = {}): ParseR
       ignored.push({ key, value: echo(value), reason: 'given twice: the first is kept' });
       continue;
     }
-    if (value.length > MAX_VALUE_LENGTH) {
-      ignored.push({ key, value: echo(value), reason: `longer than ${MAX_VALUE_LENGTH} characters` });
+    const maxLength = (row.type === 'string' && row.maxLength) || MAX_VALUE_LENGTH;
+    if (value.length > maxLength) {
+      ignored.push({ key, value: echo(value), reason: `longer than ${maxLength} characters` });
       continue;
     }
     const parsed = parseValue(row, value);
@@ -137,10 +148,16 @@ function decode(text: string): string | null {
   }
 }
 
-/** Canonical hash (with "#") listing every setting in table order. */
+/**
+ * Canonical hash (with "#") in table order: every TensorFlow Playground key (as it writes them all), then
+ * the lesson keys whose value differs from the default.
+ */
 export function serializeHash(settings: Settings): string {
   const values = settings as Record<SettingKey, unknown>;
-  const parts = URL_TABLE.map((row) => `${row.key}=${encodeValue(formatValue(row, values[row.key]))}`);
+  const parts = URL_TABLE.flatMap((row) => {
+    const text = formatValue(row, values[row.key]);
+    return row.tfp || text !== formatValue(row, row.default) ? [`${row.key}=${encodeValue(text)}`] : [];
+  });
   return `#${parts.join('&')}`;
 }
 

@@ -1,12 +1,18 @@
 // The 2-D datasets of TensorFlow Playground, same semantics (written from their description, seeded):
 // points in [−6, 6]², classification labels ±1, regression labels in [−1, 1], noise 0–50 (a percentage).
+// Then the course's multi-class sets (blobs, spiral3): labels are class indices 0 … classes − 1.
 import { createRng, type Rng } from '../engine/random';
 
 export const CLASSIFICATION_DATASETS = ['circle', 'xor', 'gauss', 'spiral'] as const;
 export const REGRESSION_DATASETS = ['reg-plane', 'reg-gauss'] as const;
 export type ClassificationDataset = (typeof CLASSIFICATION_DATASETS)[number];
 export type RegressionDataset = (typeof REGRESSION_DATASETS)[number];
-export type DatasetName = ClassificationDataset | RegressionDataset;
+/** 2-D sets with 2–6 classes (`classes` option); labels are class indices. */
+export const MULTICLASS_DATASETS = ['blobs', 'spiral3'] as const;
+export type MulticlassDataset = (typeof MULTICLASS_DATASETS)[number];
+export type DatasetName = ClassificationDataset | RegressionDataset | MulticlassDataset;
+export const MIN_CLASSES = 2;
+export const MAX_CLASSES = 6;
 
 /** TensorFlow Playground's sample counts. */
 export const NUM_SAMPLES_CLASSIFY = 500;
@@ -20,7 +26,7 @@ export interface Point2D {
   label: number;
 }
 
-type Generator = (rng: Rng, numSamples: number, noise: number) => Point2D[];
+type Generator = (rng: Rng, numSamples: number, noise: number, classes: number) => Point2D[];
 
 const distance = (x: number, y: number, cx: number, cy: number) => Math.hypot(x - cx, y - cy);
 
@@ -135,8 +141,45 @@ const regGauss: Generator = (rng, n, noise) => {
   return regressionPoints(rng, n, noise, labelAt);
 };
 
+// One gaussian blob per class, centres evenly on a circle of radius 3.5; noise widens them (σ 0.6 → 2.1).
+// Draws outside the plane are drawn again, as in gauss.
+const blobs: Generator = (rng, n, noise, classes) => {
+  const std = 0.6 + noise * 3;
+  const points: Point2D[] = [];
+  for (let c = 0; c < classes; c++) {
+    const angle = (2 * Math.PI * c) / classes + Math.PI / 4;
+    const cx = 3.5 * Math.cos(angle);
+    const cy = 3.5 * Math.sin(angle);
+    for (let i = 0; i < Math.floor(n / classes); i++) {
+      let x: number;
+      let y: number;
+      do {
+        x = rng.normal(cx, std);
+        y = rng.normal(cy, std);
+      } while (Math.abs(x) > PLANE_RADIUS || Math.abs(y) > PLANE_RADIUS);
+      points.push({ x, y, label: c });
+    }
+  }
+  return points;
+};
+
+// One arm per class, 1.25 turns out to radius 5, arms evenly turned; noise jitters the points (as spiral).
+const spiralArms: Generator = (rng, n, noise, classes) => {
+  const perArm = Math.floor(n / classes);
+  const points: Point2D[] = [];
+  for (let c = 0; c < classes; c++) {
+    for (let i = 0; i < perArm; i++) {
+      const r = (i / perArm) * 5 + 0.2;
+      const t = ((1.25 * i) / perArm) * 2 * Math.PI + (2 * Math.PI * c) / classes;
+      const clamp = (v: number) => Math.max(-PLANE_RADIUS, Math.min(PLANE_RADIUS, v));
+      points.push({ x: clamp(r * Math.sin(t) + rng.uniform(-1, 1) * noise), y: clamp(r * Math.cos(t) + rng.uniform(-1, 1) * noise), label: c });
+    }
+  }
+  return points;
+};
+
 const GENERATORS: Readonly<Record<DatasetName, Generator>> = {
-  circle, xor, gauss, spiral, 'reg-plane': regPlane, 'reg-gauss': regGauss,
+  circle, xor, gauss, spiral, 'reg-plane': regPlane, 'reg-gauss': regGauss, blobs, spiral3: spiralArms,
 };
 
 export function isRegressionDataset(name: DatasetName): name is RegressionDataset {
@@ -149,17 +192,22 @@ export interface GenerateOptions {
   seed: number;
   /** Defaults: 500 for classification, 1,200 for regression. */
   numSamples?: number;
+  /** Classes of a multi-class set (2–6, default 3); the two-class sets ignore it. */
+  classes?: number;
 }
 
 /** The dataset's points in generation order (classes in blocks; `splitTrainTest` shuffles). */
-export function generateDataset(name: DatasetName, { noise, seed, numSamples }: GenerateOptions): Point2D[] {
+export function generateDataset(name: DatasetName, { noise, seed, numSamples, classes = 3 }: GenerateOptions): Point2D[] {
   if (!Object.hasOwn(GENERATORS, name)) {
     throw new Error(`generateDataset: unknown dataset "${name}", expected one of ${Object.keys(GENERATORS).join(', ')}`);
   }
   if (!(Number.isFinite(noise) && noise >= 0 && noise <= 50)) throw new Error(`generateDataset: noise must be in [0, 50], got ${noise}`);
   const n = numSamples ?? (isRegressionDataset(name) ? NUM_SAMPLES_REGRESS : NUM_SAMPLES_CLASSIFY);
   if (!(Number.isInteger(n) && n >= 2)) throw new Error(`generateDataset: numSamples must be an integer ≥ 2, got ${numSamples}`);
-  return GENERATORS[name](createRng(seed), n, noise / 100);
+  if (!(Number.isInteger(classes) && classes >= MIN_CLASSES && classes <= MAX_CLASSES)) {
+    throw new Error(`generateDataset: classes must be an integer in [${MIN_CLASSES}, ${MAX_CLASSES}], got ${classes}`);
+  }
+  return GENERATORS[name](createRng(seed), n, noise / 100, classes);
 }
 
 export interface TrainTestSplit {

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { createSequentialEngine } from '../../src/app/sequential-engine';
 import { createPlaygroundStore } from '../../src/app/store';
+import { gridPlane } from '../../src/app/grid';
 import { dataSet, networkSpec } from '../../src/app/trainer';
 import { defaultSettings } from '../../src/app/url-table';
 import { ACTIVATIONS, LOSSES, Sequential, grad, layers, ops, tidy, useBackend, type Activation, type Tensor } from '../../src/index';
@@ -19,16 +20,16 @@ describe.skipIf(typeof gpu === 'string')(gpuSuite('device memory on WebGPU', gpu
     useBackend(gpu); // the app picks WebGPU through navigator.gpu; in Node the shared Dawn backend stands in
     const settings = { ...defaultSettings(), seed: '0.3' };
     const store = createPlaygroundStore({ settings });
-    const spec = networkSpec(settings);
-    const network = await engine.createNetwork(spec);
-    const { train, test } = store.getState().data;
-    network.setData(dataSet(train, spec.features), dataSet(test, spec.features));
+    const { lesson, data } = store.getState();
+    const network = await engine.createNetwork(networkSpec(lesson, data.train.length));
+    network.setData(dataSet(lesson, data.train), dataSet(lesson, data.validation), dataSet(lesson, data.test));
+    const plane = gridPlane(lesson, data);
     const frame = async (): Promise<Float32Array[]> => {
       await network.trainBatches(25);
-      await network.losses();
+      await network.evaluate();
       await network.getParams();
-      const neurons = await network.evaluateGrid(64);
-      const output = await network.evaluateOutput(200);
+      const neurons = await network.evaluateGrid(64, plane);
+      const output = await network.evaluateOutput(200, plane);
       return [neurons[0][0], output];
     };
     for (let i = 0; i < 5; i++) await frame();
@@ -45,6 +46,37 @@ describe.skipIf(typeof gpu === 'string')(gpuSuite('device memory on WebGPU', gpu
         expect(grid.buffer).toBe(frames[i - 2][k].buffer);
       });
     }
+    network.dispose();
+  });
+
+  it('a lesson frame with softmax, dropout and a slice through a table creates no buffer and leaves no storage behind', async () => {
+    if (typeof gpu === 'string') throw new Error(gpu);
+    const engine = createSequentialEngine({ prefer: ['cpu'] });
+    await engine.start();
+    useBackend(gpu);
+    const { readFileSync } = await import('node:fs');
+    const { COURSE_TABLE_INFO, parseCourseTable } = await import('../../src/data/course-tables');
+    const { lessonData } = await import('../../src/app/lesson-data');
+    const { describeLesson } = await import('../../src/app/lesson');
+    const iris = parseCourseTable('iris', readFileSync(`public/data/${COURSE_TABLE_INFO.iris.file}`, 'utf8'));
+    const lesson = describeLesson({ ...defaultSettings(), seed: '0.3', dataset: 'iris', networkShape: [8, 6], dropout: [0.2], optimizer: 'adam', validationSplit: 0.2, sliceX: 2, sliceY: 3 });
+    const data = lessonData(lesson, new Map([['iris', iris]]));
+    const network = await engine.createNetwork(networkSpec(lesson, data.train.length));
+    network.setData(dataSet(lesson, data.train), dataSet(lesson, data.validation), dataSet(lesson, data.test));
+    const plane = gridPlane(lesson, data);
+    const frame = async (): Promise<void> => {
+      await network.trainBatches(10);
+      await network.evaluate();
+      await network.getParams();
+      await network.evaluateGrid(32, plane);
+      await network.evaluateOutput(100, plane);
+    };
+    for (let i = 0; i < 5; i++) await frame();
+    const live = gpu.executor.live.size;
+    const before = engineStats();
+    for (let i = 0; i < 10; i++) await frame();
+    expect(statsDelta(before, engineStats()).buffersCreated).toBe(0);
+    expect(gpu.executor.live.size).toBe(live);
     network.dispose();
   });
 

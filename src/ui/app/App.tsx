@@ -7,6 +7,7 @@ import { LanguageSwitch } from '../controls/LanguageSwitch';
 import { LessonPicker } from '../controls/LessonPicker';
 import { ShareButton } from '../controls/ShareButton';
 import { TopBar } from '../controls/TopBar';
+import { TrainingPanel } from '../controls/TrainingPanel';
 import { ClassroomPanel } from '../classroom/ClassroomPanel';
 import { DataColumn } from '../dataset/DataColumn';
 import { NetworkColumn } from '../network/NetworkColumn';
@@ -42,6 +43,7 @@ export function App() {
       {debugOpen && <EnginePanel />}
       {classroomOpen && <ClassroomPanel />}
       <TopBar />
+      <TrainingPanel />
       <main className="main">
         <DataColumn />
         <NetworkColumn />

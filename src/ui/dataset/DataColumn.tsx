@@ -1,8 +1,11 @@
-// DATA: dataset thumbnails, ratio of training to test data, noise, batch size, regenerate.
+// DATA: dataset thumbnails (TensorFlow Playground's, then the multi-class sets), the course's tables, classes,
+// ratio of training to test data, noise, batch size, regenerate.
 import { usePlayground } from '../../app/store';
-import { CLASSIFICATION_DATASETS, REGRESSION_DATASETS } from '../../data/playground-datasets';
+import { COURSE_TABLES } from '../../data/course-tables';
+import { CLASSIFICATION_DATASETS, MAX_CLASSES, MIN_CLASSES, MULTICLASS_DATASETS, REGRESSION_DATASETS } from '../../data/playground-datasets';
 import { useHidden } from '../app/use-hidden';
 import { useTranslate } from '../app/use-translate';
+import { CsvUpload } from './CsvUpload';
 import { DatasetThumbnail } from './DatasetThumbnail';
 import { Slider } from './Slider';
 
@@ -12,6 +15,9 @@ const BATCH_SLIDER_MAX = 100;
 export function DataColumn() {
   const t = useTranslate();
   const settings = usePlayground((s) => s.settings);
+  const lesson = usePlayground((s) => s.lesson);
+  const data = usePlayground((s) => s.data);
+  const upload = usePlayground((s) => s.upload);
   const setSetting = usePlayground((s) => s.setSetting);
   const regenerate = usePlayground((s) => s.regenerate);
   const hideDataset = useHidden('dataset');
@@ -19,6 +25,9 @@ export function DataColumn() {
   const hideNoise = useHidden('noise');
   const hideBatch = useHidden('batchSize');
   const regression = settings.problem === 'regression';
+  const source = lesson.data;
+  const multiclass = source.kind === 'plane' && ((MULTICLASS_DATASETS as readonly string[]).includes(source.dataset) || source.dataset === 'drawn');
+  const table = source.kind === 'table' ? source : null;
 
   return (
     <section className="column data-column" aria-labelledby="data-title">
@@ -33,13 +42,44 @@ export function DataColumn() {
               ? REGRESSION_DATASETS.map((name) => (
                   <DatasetThumbnail key={name} name={name} label={t(`dataset.${name}`)} selected={settings.regDataset === name} onSelect={() => setSetting('regDataset', name)} />
                 ))
-              : CLASSIFICATION_DATASETS.map((name) => (
-                  <DatasetThumbnail key={name} name={name} label={t(`dataset.${name}`)} selected={settings.dataset === name} onSelect={() => setSetting('dataset', name)} />
+              : [...CLASSIFICATION_DATASETS, ...MULTICLASS_DATASETS].map((name) => (
+                  <DatasetThumbnail key={name} name={name} label={t(`dataset.${name}`)} classes={settings.classes} selected={settings.dataset === name} onSelect={() => setSetting('dataset', name)} />
                 ))}
           </div>
+          {!regression && (
+            <>
+              <p className="column-hint">{t('data.ownAndTables')}</p>
+              <div className="table-list">
+                <button type="button" className="table-button" aria-pressed={settings.dataset === 'drawn'} data-testid="dataset-drawn" onClick={() => setSetting('dataset', 'drawn')}>
+                  {t('dataset.drawn')}
+                </button>
+                {upload && (
+                  <button type="button" className="table-button" aria-pressed={settings.dataset === 'upload'} data-testid="dataset-upload" onClick={() => setSetting('dataset', 'upload')}>
+                    {t('dataset.upload')}: {upload.name}
+                  </button>
+                )}
+                {COURSE_TABLES.map((name) => (
+                  <button key={name} type="button" className="table-button" aria-pressed={settings.dataset === name} data-testid={`dataset-${name}`} onClick={() => setSetting('dataset', name)}>
+                    {t(`dataset.${name}`)}
+                  </button>
+                ))}
+              </div>
+              <CsvUpload />
+            </>
+          )}
         </>
       )}
-      {!hidePerc && (
+      {table?.table === 'upload' && table.inputNames.length === 0 && <p className="column-hint">{t('data.noUpload')}</p>}
+      {table && table.inputNames.length > 0 && (
+        <p className="column-hint" data-testid="table-info">
+          {t('data.tableInfo', { rows: data.train.length + data.validation.length + data.test.length, inputs: table.inputNames.length, classes: table.classes })}
+          {table.trainOnAll && ` ${t('data.trainOnAll')}`}
+        </p>
+      )}
+      {multiclass && (
+        <Slider label={t('controls.classes')} testId="classes" value={settings.classes} min={MIN_CLASSES} max={MAX_CLASSES} step={1} onChange={(v) => setSetting('classes', v)} />
+      )}
+      {!hidePerc && !table?.trainOnAll && (
         <Slider
           label={t('controls.percTrainData')}
           testId="perc-train"
@@ -51,7 +91,7 @@ export function DataColumn() {
           onChange={(v) => setSetting('percTrainData', v)}
         />
       )}
-      {!hideNoise && (
+      {!hideNoise && !table && (
         <Slider label={t('controls.noise')} testId="noise" value={settings.noise} min={0} max={50} step={5} onChange={(v) => setSetting('noise', v)} />
       )}
       {!hideBatch && (

@@ -1,40 +1,73 @@
-// The big plot: a heatmap over the input plane [−6, 6]² with the data points and axes drawn over it in SVG.
-import { useMemo } from 'react';
+// The big plot: a heatmap over the plot's plane [−radius, radius]² with the data points and axes drawn over
+// it in SVG. Axis names are shown when the axes are input columns (a slice) rather than x₁ and x₂.
+import { useMemo, type PointerEvent, type ReactNode } from 'react';
 import { scaleLinear } from 'd3';
-import type { Point2D } from '../../data/playground-datasets';
-import { PLANE_RADIUS } from '../../data/playground-datasets';
-import { HeatmapCanvas } from './HeatmapCanvas';
-import { valueColor } from './color-scale';
+
+export interface PlotPoint {
+  x: number;
+  y: number;
+  color: string;
+}
 
 export interface OutputPlotProps {
   /** Side of the plotted square in CSS pixels (axes are drawn outside it). */
   size: number;
-  grid: Float32Array | undefined;
-  resolution: number;
-  discretize: boolean;
-  train: readonly Point2D[];
-  test: readonly Point2D[] | null;
-  label: string;
+  radius: number;
+  /** The heatmap canvas, drawn under the points at `size` × `size`. */
+  children: ReactNode;
+  train: readonly PlotPoint[];
+  test: readonly PlotPoint[] | null;
+  /** Names of the horizontal and vertical axes, or null for the plane's x₁ and x₂ (unlabelled, as TensorFlow Playground). */
+  axisNames?: [string, string] | null;
+  /** Drawing: pointer events at plane coordinates (`pressed`: a button is down). */
+  onPlanePointer?: (kind: 'down' | 'move' | 'up', x: number, y: number, pressed: boolean) => void;
 }
 
 const AXIS_SPACE = { right: 28, bottom: 24 };
-const TICKS = [-6, -4, -2, 0, 2, 4, 6];
 
-export function OutputPlot({ size, grid, resolution, discretize, train, test, label }: OutputPlotProps) {
-  const scale = useMemo(() => scaleLinear().domain([-PLANE_RADIUS, PLANE_RADIUS]).range([0, size]), [size]);
-  const point = (p: Point2D, i: number, kind: 'train' | 'test') => (
-    <circle key={i} className={kind} cx={scale(p.x)} cy={size - scale(p.y)} r={size > 280 ? 3.5 : 3} fill={valueColor(p.label)} />
-  );
+function ticks(radius: number): number[] {
+  const step = radius > 4 ? 2 : 1;
+  const out: number[] = [];
+  for (let v = -Math.floor(radius / step) * step; v <= radius + 1e-9; v += step) out.push(v);
+  return out;
+}
+
+export function OutputPlot({ size, radius, children, train, test, axisNames = null, onPlanePointer }: OutputPlotProps) {
+  const scale = useMemo(() => scaleLinear().domain([-radius, radius]).range([0, size]), [size, radius]);
+  const inside = (p: PlotPoint) => Math.abs(p.x) <= radius && Math.abs(p.y) <= radius;
+  const point = (p: PlotPoint, i: number, kind: 'train' | 'test') =>
+    inside(p) && <circle key={i} className={kind} cx={scale(p.x)} cy={size - scale(p.y)} r={size > 280 ? 3.5 : 3} fill={p.color} />;
+  const marks = ticks(radius);
+  const at = (e: PointerEvent<SVGRectElement>, kind: 'down' | 'move' | 'up') => {
+    const box = e.currentTarget.getBoundingClientRect();
+    onPlanePointer?.(kind, scale.invert(e.clientX - box.left), scale.invert(size - (e.clientY - box.top)), e.buttons !== 0);
+  };
+  const bottom = AXIS_SPACE.bottom + (axisNames ? 18 : 0);
 
   return (
-    <div className="output-plot" style={{ height: size + AXIS_SPACE.bottom }} data-testid="output-plot">
-      <HeatmapCanvas grid={grid} resolution={resolution} discretize={discretize} label={label} className="heatmap" style={{ width: size, height: size }} />
-      <svg width={size + AXIS_SPACE.right} height={size + AXIS_SPACE.bottom} aria-hidden="true">
-        <g>{train.map((p, i) => point(p, i, 'train'))}</g>
-        {test && <g>{test.map((p, i) => point(p, i, 'test'))}</g>}
+    <div className="output-plot" style={{ height: size + bottom }} data-testid="output-plot">
+      {children}
+      <svg width={size + AXIS_SPACE.right} height={size + bottom} aria-hidden="true">
+        {onPlanePointer && (
+          <rect
+            className="draw-surface"
+            data-testid="draw-surface"
+            width={size}
+            height={size}
+            fill="transparent"
+            onPointerDown={(e) => {
+              e.currentTarget.setPointerCapture(e.pointerId);
+              at(e, 'down');
+            }}
+            onPointerMove={(e) => at(e, 'move')}
+            onPointerUp={(e) => at(e, 'up')}
+          />
+        )}
+        <g style={{ pointerEvents: 'none' }}>{train.map((p, i) => point(p, i, 'train'))}</g>
+        {test && <g style={{ pointerEvents: 'none' }}>{test.map((p, i) => point(p, i, 'test'))}</g>}
         <g className="axis" transform={`translate(0,${size})`}>
           <line x1={0} x2={size} y1={0} y2={0} />
-          {TICKS.map((v) => (
+          {marks.map((v) => (
             <g key={v} transform={`translate(${scale(v)},0)`}>
               <line y2={5} />
               <text y={18} textAnchor="middle">
@@ -42,10 +75,15 @@ export function OutputPlot({ size, grid, resolution, discretize, train, test, la
               </text>
             </g>
           ))}
+          {axisNames && (
+            <text className="axis-name" x={size / 2} y={36} textAnchor="middle" data-testid="axis-x">
+              {axisNames[0]}
+            </text>
+          )}
         </g>
         <g className="axis" transform={`translate(${size},0)`}>
           <line x1={0} x2={0} y1={0} y2={size} />
-          {TICKS.map((v) => (
+          {marks.map((v) => (
             <g key={v} transform={`translate(0,${size - scale(v)})`}>
               <line x2={5} />
               <text x={8} dy="0.35em">
@@ -54,6 +92,11 @@ export function OutputPlot({ size, grid, resolution, discretize, train, test, la
             </g>
           ))}
         </g>
+        {axisNames && (
+          <text className="axis-name" transform={`translate(12,${size / 2}) rotate(-90)`} textAnchor="middle" data-testid="axis-y">
+            {axisNames[1]}
+          </text>
+        )}
       </svg>
     </div>
   );

@@ -50,3 +50,37 @@ export function valueColor(value: number): string {
   const c = COLOR_LUT[lutIndex(value, false)];
   return `rgb(${c & 255},${(c >> 8) & 255},${(c >> 16) & 255})`;
 }
+
+/** One colour per class: TensorFlow Playground's orange and blue for the first two, then four more apart from them. */
+export const CLASS_COLORS = [NEGATIVE_COLOR, POSITIVE_COLOR, '#2ca25f', '#8856a7', '#d7301f', '#6b4f2a'] as const;
+
+const CLASS_RGB = CLASS_COLORS.map(parseHex);
+const NEUTRAL_RGB = parseHex(NEUTRAL_COLOR);
+
+export function classColor(index: number): string {
+  return CLASS_COLORS[index % CLASS_COLORS.length];
+}
+
+/**
+ * Colours a multi-output grid ([units, points]) into `pixels` (ABGR): each point in the colour of its argmax
+ * class, lighter the closer the runner-up (margin best − second, divided by `span`, the outputs' range: 1 for
+ * probabilities, 2 for tanh). Discretized: full colour.
+ */
+export function paintClassMap(pixels: Uint32Array, grid: Float32Array, units: number, points: number, span: number, discretize: boolean): void {
+  for (let p = 0; p < points; p++) {
+    let best = 0;
+    let second = -Infinity;
+    for (let j = 1; j < units; j++) {
+      const v = grid[j * points + p];
+      if (v > grid[best * points + p]) {
+        second = grid[best * points + p];
+        best = j;
+      } else if (v > second) second = v;
+    }
+    if (units === 1) second = grid[p];
+    const margin = grid[best * points + p] - second;
+    const t = discretize ? 1 : !(margin === margin) ? 0 : Math.min(1, Math.max(0, margin / span));
+    const [r, g, b] = mix(NEUTRAL_RGB, CLASS_RGB[best % CLASS_RGB.length], 0.15 + 0.85 * t);
+    pixels[p] = (255 << 24) | (Math.round(b) << 16) | (Math.round(g) << 8) | Math.round(r);
+  }
+}

@@ -2,18 +2,22 @@
 // links by weight (width ∝ |w|, color by sign, dashes flowing while training), bias squares, editable.
 import { useState, type MouseEvent, type ReactNode } from 'react';
 import { enabledFeatures, playgroundStore, usePlayground, type NodeRef } from '../../app/store';
+import { inputNames } from '../../app/lesson';
 import { MAX_HIDDEN_LAYERS, MAX_NEURONS } from '../../app/url-table';
 import { FEATURE_IDS, featureById, type FeatureId } from '../../data/features';
 import { useElementWidth } from '../app/use-element-width';
 import { useTranslate } from '../app/use-translate';
 import { HeatmapCanvas } from '../heatmap/HeatmapCanvas';
 import { valueColor } from '../heatmap/color-scale';
-import { featureGrids } from './feature-grids';
+import { unitMode } from '../heatmap/node-mode';
+import { featureGrids, scaledGrid } from './feature-grids';
 import { layoutNetwork, linkPath, linkWidth, type NodeBox } from './geometry';
+import { LayerOptions, LAYER_OPTIONS_HEIGHT } from './LayerOptions';
 import { LinkEditor } from './LinkEditor';
 
-/** Room left of the input nodes for their labels. */
+/** Room left of the input nodes for their labels: feature symbols, or a table's column names. */
 const LABEL_GUTTER = 76;
+const COLUMN_LABEL_GUTTER = 150;
 /** Band above the nodes for the per-layer neuron buttons: side by side, or stacked when columns are close. */
 const LAYER_BAND = 64;
 const COMPACT_LAYER_BAND = 96;
@@ -34,6 +38,7 @@ export function NetworkColumn() {
   const t = useTranslate();
   const [ref, width] = useElementWidth<HTMLDivElement>(520);
   const settings = usePlayground((s) => s.settings);
+  const lesson = usePlayground((s) => s.lesson);
   const network = usePlayground((s) => s.network);
   const heatmaps = usePlayground((s) => s.heatmaps);
   const playing = usePlayground((s) => s.playing);
@@ -42,16 +47,22 @@ export function NetworkColumn() {
   const [card, setCard] = useState<Card | null>(null);
 
   const shape = settings.networkShape;
-  const enabled = enabledFeatures(settings);
+  const plane = lesson.data.kind === 'plane';
+  const enabled = plane ? enabledFeatures(settings) : [];
   // A feature the classroom mode hides is left out when off; when on it still feeds the network, so it stays (not clickable).
-  const shownFeatures = FEATURE_IDS.filter((id) => settings[id] || !settings[`${id}_hide`]);
-  const layout = layoutNetwork({ counts: [shownFeatures.length, ...shape, 1], width: Math.max(200, width - LABEL_GUTTER), height: baseHeight(width), maxNodeSize: 52 });
+  const shownFeatures = plane ? FEATURE_IDS.filter((id) => settings[id] || !settings[`${id}_hide`]) : [];
+  /** A table's inputs are its columns, all fed to the network. */
+  const columnNames = plane ? [] : inputNames(lesson.data);
+  const outputUnits = lesson.model[lesson.model.length - 1].units;
+  const inputCount = plane ? shownFeatures.length : columnNames.length;
+  const labelGutter = plane ? LABEL_GUTTER : COLUMN_LABEL_GUTTER;
+  const layout = layoutNetwork({ counts: [inputCount, ...shape, outputUnits], width: Math.max(200, width - labelGutter), height: baseHeight(width), maxNodeSize: 52 });
   const compact = layout.columnX.length > 1 && layout.columnX[1] - layout.columnX[0] < COMPACT_COLUMN_SPACING;
   const band = compact ? COMPACT_LAYER_BAND : LAYER_BAND;
-  const place = (box: NodeBox): NodeBox => ({ ...box, x: box.x + LABEL_GUTTER, y: box.y + band });
+  const place = (box: NodeBox): NodeBox => ({ ...box, x: box.x + labelGutter, y: box.y + band });
   const columns = layout.columns.map((col) => col.map(place));
   /** Node boxes of the network's columns: column 0 is the enabled features only, in FEATURE_IDS order. */
-  const netColumns: NodeBox[][] = [enabled.map((id) => columns[0][shownFeatures.indexOf(id)]), ...columns.slice(1)];
+  const netColumns: NodeBox[][] = [plane ? enabled.map((id) => columns[0][shownFeatures.indexOf(id)]) : columns[0], ...columns.slice(1)];
   const thumbs = featureGrids(heatmaps?.neuronResolution ?? 32);
   const outputColumn = shape.length + 1;
 
@@ -92,7 +103,8 @@ export function NetworkColumn() {
   }
 
   const neuronLabel = (column: number, index: number) =>
-    column === outputColumn ? t('output.title') : t('network.neuronLabel', { neuron: index + 1, layer: column });
+    column === outputColumn ? (outputUnits > 1 ? t('network.outputUnit', { unit: index + 1 }) : t('output.title')) : t('network.neuronLabel', { neuron: index + 1, layer: column });
+  const bottomBand = shape.length > 0 ? LAYER_OPTIONS_HEIGHT : 0;
 
   return (
     <section className="column network-column" aria-labelledby="features-title">
@@ -115,8 +127,8 @@ export function NetworkColumn() {
           {shape.length === 1 ? t('network.hiddenLayer') : t('network.hiddenLayers', { count: shape.length })}
         </span>
       </div>
-      <p className="column-hint">{t('features.which')}</p>
-      <div className="network" ref={ref} style={{ height: layout.height + band }} onPointerLeave={() => hover(null)}>
+      <p className="column-hint">{plane ? t('features.which') : t('network.inputs')}</p>
+      <div className="network" ref={ref} style={{ height: layout.height + band + bottomBand }} onPointerLeave={() => hover(null)}>
         <svg className="links" width="100%" height={layout.height + band} aria-hidden="true">
           {links.map((l) => (
             <g key={l.key}>
@@ -190,6 +202,37 @@ export function NetworkColumn() {
           );
         })}
 
+        {columnNames.map((name, row) => {
+          const box = columns[0][row];
+          const grid = heatmaps?.columns[0]?.[row];
+          return (
+            <div key={name}>
+              <span className={`feature-label${columnNames.length > 8 ? ' small' : ''}`} style={{ right: `calc(100% - ${box.x - 8}px)`, top: box.y + box.size / 2 }}>
+                {name}
+              </span>
+              <div
+                className={`node feature${isHovered(0, row) ? ' hovered' : ''}`}
+                style={{ left: box.x, top: box.y, width: box.size, height: box.size }}
+                data-testid={`input-${row}`}
+                title={name}
+                onPointerEnter={() => hover({ column: 0, index: row })}
+              >
+                <HeatmapCanvas grid={grid && scaledGrid(grid, heatmaps?.radius ?? 1)} resolution={heatmaps?.neuronResolution ?? 1} label={name} />
+              </div>
+            </div>
+          );
+        })}
+
+        {shape.map((_, layer) => (
+          <LayerOptions
+            key={layer}
+            layer={layer}
+            left={(columns[layer + 1][0]?.x ?? 0) + layout.nodeSize / 2}
+            top={layout.height + band}
+            width={Math.min(96, (layout.columnX[1] ?? 100) - (layout.columnX[0] ?? 0) - 6)}
+          />
+        ))}
+
         {columns.slice(1).map((col, k) =>
           col.map((box, index) => {
             const column = k + 1;
@@ -201,10 +244,10 @@ export function NetworkColumn() {
                 <div
                   className={`node neuron${isHovered(column, index) ? ' hovered' : ''}`}
                   style={{ left: box.x, top: box.y, width: box.size, height: box.size }}
-                  data-testid={column === outputColumn ? 'output-node' : `neuron-${column}-${index}`}
+                  data-testid={column === outputColumn ? (index === 0 ? 'output-node' : `output-node-${index}`) : `neuron-${column}-${index}`}
                   onPointerEnter={() => hover({ column, index })}
                 >
-                  <HeatmapCanvas grid={grid} resolution={heatmaps?.neuronResolution ?? 1} label={neuronLabel(column, index)} />
+                  <HeatmapCanvas grid={grid} resolution={heatmaps?.neuronResolution ?? 1} label={neuronLabel(column, index)} mode={unitMode(lesson.model[column - 1]?.activation ?? 'linear')} />
                 </div>
                 <button
                   type="button"

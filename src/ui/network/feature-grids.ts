@@ -21,3 +21,14 @@ export function featureGrids(resolution: number): ReadonlyMap<FeatureId, Float32
   }
   return grids;
 }
+
+const scaled = new WeakMap<Float32Array, { scale: number; grid: Float32Array }>();
+
+/** A grid divided by `scale` (an input's grid over a slice, by the plot's half-width), kept per array. */
+export function scaledGrid(grid: Float32Array, scale: number): Float32Array {
+  const kept = scaled.get(grid);
+  if (kept?.scale === scale) return kept.grid;
+  const out = grid.map((v) => v / scale);
+  scaled.set(grid, { scale, grid: out });
+  return out;
+}

@@ -1,12 +1,22 @@
-// OUTPUT: train and test loss, the loss chart, and the big heatmap (or the hovered node's, large).
+// OUTPUT: losses (and accuracies when classifying), the loss chart, and the big plot: the output over the
+// plane (a class map with several classes), or the hovered node's own heatmap; for a table, a slice
+// through two chosen inputs with the others held at their training mean.
 import { enabledFeatures, usePlayground } from '../../app/store';
+import { inputNames, isClassification, type Lesson } from '../../app/lesson';
+import type { Sample } from '../../app/lesson-data';
 import { featureById } from '../../data/features';
+import { PLANE_RADIUS } from '../../data/playground-datasets';
 import { formatLoss, LossChart } from '../charts/LossChart';
-import { OutputPlot } from '../heatmap/OutputPlot';
+import { HeatmapCanvas, type HeatmapMode } from '../heatmap/HeatmapCanvas';
+import { OutputPlot, type PlotPoint } from '../heatmap/OutputPlot';
+import { classColor, valueColor } from '../heatmap/color-scale';
+import { outputMode, unitMode } from '../heatmap/node-mode';
 import { useElementWidth } from '../app/use-element-width';
 import { useHidden } from '../app/use-hidden';
 import { useTranslate, type Translate } from '../app/use-translate';
 import { featureGrids } from '../network/feature-grids';
+import { SelectControl } from '../controls/SelectControl';
+import { useDrawing } from './DrawingTools';
 import type { Heatmaps, NodeRef } from '../../app/store';
 import type { Settings } from '../../app/url-table';
 
@@ -16,43 +26,59 @@ const MAX_PLOT = 440;
 interface Shown {
   grid: Float32Array | undefined;
   resolution: number;
+  mode: HeatmapMode;
   caption: string;
 }
 
 /** What the big plot shows: the hovered node's own heatmap, else the network's output. */
-function shownGrid(heatmaps: Heatmaps | null, hovered: NodeRef | null, settings: Settings, t: Translate): Shown {
-  const output: Shown = { grid: heatmaps?.output, resolution: heatmaps?.outputResolution ?? 1, caption: '' };
+function shownGrid(heatmaps: Heatmaps | null, hovered: NodeRef | null, settings: Settings, lesson: Lesson, t: Translate): Shown {
+  const output: Shown = { grid: heatmaps?.output, resolution: heatmaps?.outputResolution ?? 1, mode: outputMode(lesson), caption: '' };
   if (!hovered || !heatmaps) return output;
-  const lastColumn = settings.networkShape.length + 1;
-  if (hovered.column === lastColumn) return output;
+  const lastColumn = lesson.model.length;
+  const resolution = heatmaps.neuronResolution;
   if (hovered.column === 0) {
-    const id = enabledFeatures(settings)[hovered.index];
-    if (!id) return output;
-    const resolution = heatmaps.neuronResolution;
-    return { grid: featureGrids(resolution).get(id), resolution, caption: t('output.showingFeature', { feature: featureById(id).label }) };
+    if (lesson.data.kind === 'plane') {
+      const id = enabledFeatures(settings)[hovered.index];
+      if (!id) return output;
+      return { grid: featureGrids(resolution).get(id), resolution, mode: 'signed', caption: t('output.showingFeature', { feature: featureById(id).label }) };
+    }
+    return output;
   }
   const grid = heatmaps.columns[hovered.column]?.[hovered.index];
   if (!grid) return output;
-  return {
-    grid,
-    resolution: heatmaps.neuronResolution,
-    caption: t('output.showingNeuron', { neuron: hovered.index + 1, layer: hovered.column }),
-  };
+  const layer = lesson.model[hovered.column - 1];
+  const caption =
+    hovered.column === lastColumn
+      ? t('output.showingOutputUnit', { unit: hovered.index + 1 })
+      : t('output.showingNeuron', { neuron: hovered.index + 1, layer: hovered.column });
+  return { grid, resolution, mode: unitMode(layer.activation), caption };
 }
 
-/** One loss figure: its swatch and label (a grid row of .loss-numbers), then its value. */
-function LossRow({ kind, label, value }: { kind: 'test' | 'train'; label: string; value: number | null }) {
+/** One figure: its swatch and label (a grid row of .loss-numbers), then its value. */
+function NumberRow({ kind, label, value, testId }: { kind: 'test' | 'train' | 'validation'; label: string; value: string; testId: string }) {
   return (
     <>
       <span className={kind}>
         <span className="swatch" />
         {label}
       </span>
-      <span className="value" data-testid={`${kind}-loss`}>
-        {formatLoss(value ?? undefined)}
+      <span className="value" data-testid={testId}>
+        {value}
       </span>
     </>
   );
+}
+
+/** Accuracy as a percentage with one decimal, or "–" before the first evaluation. */
+export function formatAccuracy(value: number | null): string {
+  return value === null || !Number.isFinite(value) ? '–' : `${(value * 100).toFixed(1)}%`;
+}
+
+/** Where each sample sits on the plot and its colour (class, or target value on the signed scale). */
+function plotPoints(samples: readonly Sample[], lesson: Lesson): PlotPoint[] {
+  const [ax, ay] = lesson.view.kind === 'slice' ? lesson.view.axes : [0, 1];
+  const classify = isClassification(lesson);
+  return samples.map((s) => ({ x: s.values[ax], y: s.values[ay], color: classify ? classColor(s.label) : valueColor(s.label) }));
 }
 
 export function OutputColumn() {
@@ -60,16 +86,29 @@ export function OutputColumn() {
   const [ref, width] = useElementWidth<HTMLDivElement>();
   const trainLoss = usePlayground((s) => s.trainLoss);
   const testLoss = usePlayground((s) => s.testLoss);
+  const validationLoss = usePlayground((s) => s.validationLoss);
+  const trainAccuracy = usePlayground((s) => s.trainAccuracy);
+  const testAccuracy = usePlayground((s) => s.testAccuracy);
   const history = usePlayground((s) => s.lossHistory);
+  const stoppedEpoch = usePlayground((s) => s.stoppedEpoch);
   const heatmaps = usePlayground((s) => s.heatmaps);
   const hovered = usePlayground((s) => s.hovered);
   const data = usePlayground((s) => s.data);
+  const lesson = usePlayground((s) => s.lesson);
   const settings = usePlayground((s) => s.settings);
   const setSetting = usePlayground((s) => s.setSetting);
   const hideShowTest = useHidden('showTestData');
   const hideDiscretize = useHidden('discretize');
-  const shown = shownGrid(heatmaps, hovered, settings, t);
+  const shown = shownGrid(heatmaps, hovered, settings, lesson, t);
   const plotSize = Math.max(160, Math.min(MAX_PLOT, width - AXIS_SPACE));
+  const classify = isClassification(lesson);
+  const hasTest = data.test.length > 0;
+  const view = lesson.view;
+  const names = inputNames(lesson.data);
+  const radius = heatmaps?.radius ?? (view.kind === 'plane' ? view.radius : PLANE_RADIUS);
+  const drawing = useDrawing();
+  const drawn = lesson.data.kind === 'plane' && lesson.data.dataset === 'drawn';
+  const classNames = lesson.data.kind === 'table' ? lesson.data.classNames : Array.from({ length: lesson.data.classes }, (_, i) => t('output.className', { index: i + 1 }));
 
   return (
     <section className="column output-column" aria-labelledby="output-title" ref={ref}>
@@ -77,34 +116,78 @@ export function OutputColumn() {
         {t('output.title')}
       </h2>
       <div className="loss-numbers">
-        <LossRow kind="test" label={t('output.testLoss')} value={testLoss} />
-        <LossRow kind="train" label={t('output.trainingLoss')} value={trainLoss} />
+        {hasTest && <NumberRow kind="test" label={t('output.testLoss')} value={formatLoss(testLoss ?? undefined)} testId="test-loss" />}
+        <NumberRow kind="train" label={t('output.trainingLoss')} value={formatLoss(trainLoss ?? undefined)} testId="train-loss" />
+        {data.validation.length > 0 && <NumberRow kind="validation" label={t('output.validationLoss')} value={formatLoss(validationLoss ?? undefined)} testId="validation-loss" />}
+        {classify && hasTest && <NumberRow kind="test" label={t('output.testAccuracy')} value={formatAccuracy(testAccuracy)} testId="test-accuracy" />}
+        {classify && <NumberRow kind="train" label={t('output.trainingAccuracy')} value={formatAccuracy(trainAccuracy)} testId="train-accuracy" />}
       </div>
       <LossChart
         epochs={history.epochs}
         train={history.train}
         test={history.test}
-        labels={{ train: t('output.trainingLoss'), test: t('output.testLoss'), epoch: t('controls.epoch') }}
+        validation={data.validation.length > 0 ? history.validation : undefined}
+        stoppedEpoch={stoppedEpoch}
+        labels={{ train: t('output.trainingLoss'), test: t('output.testLoss'), epoch: t('controls.epoch'), stopped: t('output.stoppedAt', { epoch: stoppedEpoch ?? 0 }) }}
       />
+      {stoppedEpoch !== null && (
+        <p className="stopped-note" data-testid="stopped-note">
+          {t('output.stoppedAt', { epoch: stoppedEpoch })}
+        </p>
+      )}
+      {data.loading && <p className="column-hint">{t('data.loading')}</p>}
       <OutputPlot
         size={plotSize}
-        grid={shown.grid}
-        resolution={shown.resolution}
-        discretize={settings.discretize && shown.caption === ''}
-        train={data.train}
-        test={settings.showTestData ? data.test : null}
-        label={shown.caption || t('output.title')}
-      />
+        radius={radius}
+        train={plotPoints(data.train, lesson)}
+        test={settings.showTestData ? plotPoints(data.test, lesson) : null}
+        axisNames={view.kind === 'slice' ? [names[view.axes[0]], names[view.axes[1]]] : null}
+        onPlanePointer={drawn ? drawing.onPlanePointer : undefined}
+      >
+        <HeatmapCanvas
+          grid={shown.grid}
+          resolution={shown.resolution}
+          mode={shown.mode}
+          discretize={settings.discretize && shown.caption === ''}
+          label={shown.caption || t('output.title')}
+          className="heatmap"
+          style={{ width: plotSize, height: plotSize }}
+        />
+      </OutputPlot>
+      {drawn && drawing.tools}
       <p className="output-caption" data-testid="output-caption">
         {shown.caption}
       </p>
-      <div className="color-legend">
-        <span>−1</span>
-        <span className="bar" />
-        <span>1</span>
-      </div>
-      <p className="legend-hint">{t('output.colorsHint')}</p>
-      {!hideShowTest && (
+      {view.kind === 'slice' && (
+        <div className="slice-controls">
+          <SelectControl label={t('output.sliceX')} testId="slice-x" value={view.axes[0]} options={names.map((_, i) => i)} optionLabel={(i) => names[i]} onChange={(i) => setSetting('sliceX', i)} />
+          <SelectControl label={t('output.sliceY')} testId="slice-y" value={view.axes[1]} options={names.map((_, i) => i)} optionLabel={(i) => names[i]} onChange={(i) => setSetting('sliceY', i)} />
+          {names.length > 2 && (
+            <p className="column-hint" data-testid="slice-note">
+              {t('output.sliceNote', { count: names.length - 2 })}
+            </p>
+          )}
+        </div>
+      )}
+      {classify && (classNames.length > 2 || lesson.data.kind === 'table') && (
+        <ul className="class-legend" data-testid="class-legend">
+          {classNames.map((name, i) => (
+            <li key={name}>
+              <span className="swatch" style={{ background: classColor(i) }} />
+              {name}
+            </li>
+          ))}
+        </ul>
+      )}
+      {typeof shown.mode !== 'object' && (
+        <div className="color-legend">
+          <span>{shown.mode === 'probability' ? 0 : -1}</span>
+          <span className="bar" />
+          <span>1</span>
+        </div>
+      )}
+      <p className="legend-hint">{t(typeof shown.mode === 'object' ? 'output.classColorsHint' : 'output.colorsHint')}</p>
+      {!hideShowTest && hasTest && (
         <label className="checkbox">
           <input type="checkbox" data-testid="show-test-data" checked={settings.showTestData} onChange={(e) => setSetting('showTestData', e.target.checked)} />
           {t('controls.showTestData')}

@@ -28,3 +28,22 @@ describe('translations', () => {
     expect(pickLocale([])).toBe('en');
   });
 });
+
+describe('messages the app builds keys for', () => {
+  it("every CSV reader error, every pairing warning and every lesson dataset has words in both languages", async () => {
+    const { DATASETS } = await import('../../../src/app/url-table');
+    const csvErrors: import('../../../src/data/csv').CsvErrorKey[] = [
+      'empty', 'tooLarge', 'tooManyRows', 'noRows', 'ragged', 'quotes', 'emptyCell', 'textInNumeric', 'noTarget', 'unknownColumn',
+      'tooManyCategories', 'oneClass', 'noFeatures',
+    ];
+    const keys = [
+      ...csvErrors.map((k) => `csv.${k}`),
+      ...['softmaxNeedsCce', 'cceNeedsSoftmax', 'bceNeedsSigmoid', 'sigmoidLoss', 'tanhLoss', 'regressionLoss'].map((k) => `pairing.${k}`),
+      ...DATASETS.map((d) => `dataset.${d}`),
+    ];
+    for (const key of keys) {
+      expect(Object.hasOwn(en, key), key).toBe(true);
+      expect(Object.hasOwn(es, key), key).toBe(true);
+    }
+  });
+});

@@ -10,6 +10,7 @@ function recordingPort() {
     reset: () => calls.push('reset'),
     dataChanged: () => calls.push('dataChanged'),
     hyperparametersChanged: () => calls.push('hyper'),
+    viewChanged: () => calls.push('view'),
     playingChanged: (p) => calls.push(`playing:${p}`),
     step: () => calls.push('step'),
     setWeight: (c, f, t, v) => calls.push(`weight:${c},${f},${t}=${v}`),

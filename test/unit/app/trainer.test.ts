@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { COURSE_TABLE_INFO, parseCourseTable } from '../../../src/data/course-tables';
 import { createSequentialEngine } from '../../../src/app/sequential-engine';
 import { createPlaygroundStore, type PlaygroundStore } from '../../../src/app/store';
 import { Trainer, type EngineAdapter, type TrainerOptions } from '../../../src/app/trainer';
@@ -6,10 +8,16 @@ import { defaultSettings, type Settings } from '../../../src/app/url-table';
 import { ManualFrames } from './manual-frames';
 
 async function startTrainer(overrides: Partial<Settings> = {}, options: TrainerOptions = { outputResolution: 20, neuronResolution: 8 }, msPerReading = 0) {
-  const store: PlaygroundStore = createPlaygroundStore({ settings: { ...defaultSettings(), seed: '0.35497', ...overrides } });
+  const store: PlaygroundStore = createPlaygroundStore({
+    settings: { ...defaultSettings(), seed: '0.35497', ...overrides },
+    loadTable: async (name) => parseCourseTable(name, readFileSync(`public/data/${COURSE_TABLE_INFO[name].file}`, 'utf8')),
+  });
   const frames = new ManualFrames(msPerReading);
   const trainer = new Trainer(store, createSequentialEngine({ prefer: ['cpu'] }), frames, options);
   await trainer.start();
+  // A course table arrives after start; the store then resets the trainer.
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  await trainer.idle();
   return { store, frames, trainer };
 }
 
@@ -176,5 +184,95 @@ describe('trainer failures', () => {
     await trainer.idle();
     expect(store.getState().error).toBeNull();
     expect(store.getState().network).not.toBeNull();
+  });
+});
+
+describe('trainer on lessons beyond two classes (CPU)', () => {
+  it('4 gaussian blobs: softmax with categorical cross-entropy, accuracies published, class-map grids as probabilities', async () => {
+    const { store, frames, trainer } = await startTrainer({ dataset: 'blobs', classes: 4, noise: 10, networkShape: [6] });
+    const s0 = store.getState();
+    expect(s0.heatmaps!.outputUnits).toBe(4);
+    expect(s0.heatmaps!.columns.map((c) => c.length)).toEqual([2, 6, 4]);
+    // Probabilities at every grid point add up to 1.
+    const points = 20 * 20;
+    for (let p = 0; p < points; p += 37) {
+      let sum = 0;
+      for (let j = 0; j < 4; j++) sum += s0.heatmaps!.output[j * points + p];
+      expect(sum).toBeCloseTo(1, 5);
+    }
+    store.getState().play();
+    await frames.run(trainer, 40);
+    const s = store.getState();
+    expect(s.testAccuracy).toBeGreaterThanOrEqual(0.95);
+    expect(s.trainAccuracy).toBeGreaterThanOrEqual(0.95);
+    expect(s.trainLoss!).toBeLessThan(s0.trainLoss!);
+  });
+});
+
+describe('trainer on the course tables (CPU)', () => {
+  it('Iris: a slice through two inputs, 93% test accuracy or more', async () => {
+    const { store, frames, trainer } = await startTrainer({ dataset: 'iris', percTrainData: 80, networkShape: [8], optimizer: 'adam', learningRate: 0.01 });
+    const s0 = store.getState();
+    expect(s0.data.test).toHaveLength(30);
+    // Column 0: the four inputs, the two axes vary across the grid and the other two are held at their mean (0).
+    expect(s0.heatmaps!.columns[0]).toHaveLength(4);
+    expect(Math.max(...s0.heatmaps!.columns[0][2]) - Math.min(...s0.heatmaps!.columns[0][2])).toBeLessThan(1e-6);
+    expect(s0.heatmaps!.columns[0][0][0]).toBeLessThan(s0.heatmaps!.columns[0][0][7]);
+    store.getState().play();
+    await frames.run(trainer, 60);
+    expect(store.getState().testAccuracy).toBeGreaterThanOrEqual(0.93);
+  });
+
+  it('early stopping on val_loss (validation split) stops training and marks the epoch', async () => {
+    const { store, frames, trainer } = await startTrainer({
+      dataset: 'breast-cancer', percTrainData: 80, networkShape: [16, 16], optimizer: 'adam', learningRate: 0.03, validationSplit: 0.25,
+      earlyStopping: true, patience: 2, restoreBestWeights: true,
+    });
+    expect(store.getState().data.validation.length).toBeGreaterThan(80);
+    store.getState().play();
+    await frames.run(trainer, 300);
+    const s = store.getState();
+    expect(s.playing).toBe(false);
+    expect(s.stoppedEpoch).not.toBeNull();
+    expect(s.stoppedEpoch).toBeLessThan(300);
+    expect(s.epoch).toBe(s.stoppedEpoch);
+    // The validation part's loss is published and kept in the history beside train and test.
+    expect(Number.isFinite(s.validationLoss)).toBe(true);
+    expect(s.lossHistory.validation.every(Number.isFinite)).toBe(true);
+    expect(s.lossHistory.validation).toHaveLength(s.lossHistory.epochs.length);
+  });
+});
+
+describe('grids over a slice', () => {
+  it('equal the network at the same inputs: held inputs folded into the first bias, softmax finished on the host', async () => {
+    const { gridPlane } = await import('../../../src/app/grid');
+    const { networkSpec, dataSet } = await import('../../../src/app/trainer');
+    const { lessonData } = await import('../../../src/app/lesson-data');
+    const { describeLesson } = await import('../../../src/app/lesson');
+    const iris = parseCourseTable('iris', readFileSync(`public/data/${COURSE_TABLE_INFO.iris.file}`, 'utf8'));
+    const lesson = describeLesson({ ...defaultSettings(), seed: '0.4', dataset: 'iris', networkShape: [5], sliceX: 3, sliceY: 1 });
+    const data = lessonData(lesson, new Map([['iris', iris]]));
+    const engine = createSequentialEngine({ prefer: ['cpu'] });
+    await engine.start();
+    const network = await engine.createNetwork(networkSpec(lesson, data.train.length));
+    network.setData(dataSet(lesson, data.train), dataSet(lesson, data.validation), dataSet(lesson, data.test));
+    await network.trainBatches(30);
+    // Held values away from 0, so the fold into the bias matters.
+    const plane = { ...gridPlane(lesson, data), held: Float32Array.of(0.7, 0, -1.2, 0) };
+    if (plane.kind !== 'slice') throw new Error('expected a slice');
+    const n = 6;
+    const grid = await network.evaluateOutput(n, plane);
+    const x = new Float32Array(n * n * 4);
+    const cell = (2 * plane.radius) / n;
+    for (let p = 0; p < n * n; p++) {
+      x.set(plane.held, p * 4);
+      x[p * 4 + 3] = -plane.radius + ((p % n) + 0.5) * cell;
+      x[p * 4 + 1] = plane.radius - (Math.floor(p / n) + 0.5) * cell;
+    }
+    const none = { x: new Float32Array(0), y: new Float32Array(0), rows: 0 };
+    network.setData(dataSet(lesson, data.train), none, { x, y: new Float32Array(n * n * 3), rows: n * n });
+    const direct = (await network.evaluate()).test!.outputs;
+    for (let p = 0; p < n * n; p++) for (let j = 0; j < 3; j++) expect(grid[j * n * n + p]).toBeCloseTo(direct[p * 3 + j], 5);
+    network.dispose();
   });
 });

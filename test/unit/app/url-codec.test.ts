@@ -18,11 +18,17 @@ function randomValue(row: Row, rng: Rng): unknown {
     case 'boolean':
       return rng.next() < 0.5;
     case 'number':
-      return row.integer ? row.min + rng.int(Math.min(row.max - row.min + 1, 100)) : Math.round(rng.uniform(row.min, row.max) * 10) / 10;
-    case 'string':
-      return rng.next().toFixed(5);
+      return row.integer ? row.min + rng.int(Math.min(row.max - row.min + 1, 100)) : Math.min(row.max, Math.round(rng.uniform(row.min, row.max) * 10) / 10);
+    case 'string': {
+      const token = rng.next().toFixed(5);
+      return row.pattern.test(token) ? token : row.default;
+    }
     case 'array':
-      return Array.from({ length: rng.int(row.maxLength + 1) }, () => row.min + rng.int(row.max - row.min + 1));
+      return Array.from({ length: rng.int(row.maxLength + 1) }, () =>
+        row.integer ? row.min + rng.int(row.max - row.min + 1) : Math.min(row.max, Math.round(rng.uniform(row.min, row.max) * 10) / 10),
+      );
+    case 'list':
+      return Array.from({ length: rng.int(row.maxLength + 1) }, () => row.values[rng.int(row.values.length)]);
   }
 }
 
@@ -48,9 +54,10 @@ describe('url codec: round trips', () => {
     }
   });
 
-  it('writes every key of the table, in table order', () => {
+  it('writes every TensorFlow Playground key of the table in table order, and no lesson key at its default', () => {
     const keys = serializeHash(defaultSettings()).slice(1).split('&').map((p) => p.split('=')[0]);
-    expect(keys).toEqual(URL_TABLE.map((r) => r.key));
+    expect(keys).toEqual(URL_TABLE.filter((r) => r.tfp).map((r) => r.key));
+    expect(URL_TABLE.filter((r) => !r.tfp).length).toBeGreaterThan(20);
   });
 
   it('restores a TensorFlow Playground link, silently accepting its keys we do not use', () => {
