@@ -219,7 +219,6 @@ export class Trainer implements TrainerPort {
       this.network = null;
       this.snapshots.clear();
       this.epoch = 0;
-      this.earlyStopping = null;
       // Another architecture costs differently per step.
       this.budget.reset();
       await this.rebuild(generation, null);
@@ -350,6 +349,8 @@ export class Trainer implements TrainerPort {
 
   /** A fresh early-stopping callback on the current network (or none), as Keras's EarlyStopping at fit's start. */
   private startEarlyStopping(): void {
+    // Frees the previous callback's best-weights copy.
+    this.earlyStopping?.onTrainBegin();
     const spec = this.lesson?.training.earlyStopping;
     this.earlyStopping = spec && this.network ? new EarlyStopping(spec) : null;
     this.earlyStopping?.setModel(this.network!.callbackModel());
@@ -556,8 +557,7 @@ export class Trainer implements TrainerPort {
 
   /**
    * A new network on the active backend for the current lesson, with these weights (or the seed's); then
-   * publish. Early stopping keeps watching across a rebuild with weights (a move or a rollback) and starts
-   * afresh otherwise.
+   * publish.
    */
   private async rebuild(generation: number, params: NetworkParams | null): Promise<void> {
     const { lesson, data } = this.store.getState();
@@ -572,8 +572,8 @@ export class Trainer implements TrainerPort {
     this.network = network;
     this.lesson = lesson;
     this.uploadData();
-    if (params && this.earlyStopping) this.earlyStopping.setModel(network.callbackModel());
-    else this.startEarlyStopping();
+    // Early stopping starts over on the new network: its best weights were copies on the old one's device.
+    this.startEarlyStopping();
     await this.publish(generation);
   }
 
