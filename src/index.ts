@@ -18,6 +18,8 @@ export { LOSSES } from './nn/losses';
 export { OPTIMIZER_DEFAULTS, type OptimizerOptions, type OptimizerSpec } from './nn/optimizers';
 export { INITIALIZERS, type InitializerName } from './nn/initializers';
 export { auc, argmaxRows, computeMetrics, confusionMatrix, METRICS, type MetricName } from './nn/metrics';
+export { classificationReport, rocCurve, precisionRecallCurve, regressionMetrics } from './nn/metrics';
+export type { ClassScores, ClassificationReport, RocCurve, PrecisionRecallCurve, RegressionMetrics } from './nn/metrics';
 
 export { setBackend, getBackend, activeBackend, registerBackend, useBackend, type BackendName } from './engine/registry';
 export type { Backend } from './engine/backend/backend';
@@ -31,3 +33,15 @@ export { parseTable, splitTable, standardize, takeRows, tableInputs, fetchTable,
 export { compileTrainer, type CompileTrainerOptions, type Trainer, type TrainerData } from './engine/plan';
 export { evaluateGrid, GRID_FEATURES, type GridFeature, type GridOptions, type GridLayer } from './engine/grid';
 export { engineStats, resetEngineStats, statsDelta, type EngineStats } from './engine/stats';
+
+// Saving a lesson (its description, the model file and the preprocessing) as one versioned JSON file.
+export { createLessonFile, readLessonFile, checkPreprocessing, LESSON_FORMAT, LESSON_FORMAT_VERSION } from './nn/lesson-file';
+export type { LessonFile, Preprocessing, StandardizePreprocessing, ReadLessonOptions } from './nn/lesson-file';
+export { MODEL_FORMAT, MODEL_FORMAT_VERSION } from './nn/serialization';
+export type { OptimizerStateJSON, EncodedArray } from './nn/serialization';
+
+// Export as code: a self-contained Python script rebuilding the trained model (PyTorch or Keras).
+export { exportPyTorch } from './nn/export/pytorch';
+export { exportKeras } from './nn/export/keras';
+export { pythonFileName } from './nn/export/python';
+export type { ExportOptions, EmbeddedData, DataFileReference } from './nn/export/exported-model';

@@ -6,6 +6,11 @@
 // precision, recall, f1: the positive class for binary outputs; the unweighted mean over classes otherwise.
 // auc: area under the exact ROC curve (trapezoids over every distinct score) of the flattened
 // (label, score) pairs; one-hot rows are flattened as Keras's AUC does by default.
+//
+// For the metrics panel, pure functions over plain arrays (so a device-side reduction can be checked against
+// them): confusionMatrix → classificationReport (per class and macro precision, recall, F1, support, accuracy);
+// rocCurve and precisionRecallCurve (binary scores, tied scores as one threshold); regressionMetrics (RMSE, MAE, R²).
+// An empty denominator gives 0 (a class never predicted has precision 0), as Keras and scikit-learn do.
 import type { LossKind } from '../engine/backend/backend';
 import type { HostArray } from './host-array';
 
@@ -34,9 +39,8 @@ export function computeMetrics(names: readonly MetricName[], target: HostArray, 
       case 'precision':
       case 'recall':
       case 'f1': {
-        const scores = task.binary ? [binaryScores(task.trueClass, task.predClass, 1)] : perClass(task);
-        const pick = (s: ClassScores): number => s[name];
-        out[name] = scores.reduce((sum, s) => sum + pick(s), 0) / scores.length;
+        const report = classificationReport(confusionMatrix(task.trueClass, task.predClass, task.classes));
+        out[name] = task.binary ? report.perClass[1][name] : report.macro[name];
         break;
       }
       case 'auc':
@@ -98,57 +102,10 @@ function meanEqual(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return a.length ? hits / a.length : 0;
 }
 
-interface ClassScores {
-  precision: number;
-  recall: number;
-  f1: number;
-}
-
-/** Scores for class `positive`; an empty denominator gives 0, as Keras does. */
-function binaryScores(trueClass: ArrayLike<number>, predClass: ArrayLike<number>, positive: number): ClassScores {
-  let tp = 0;
-  let fp = 0;
-  let fn = 0;
-  for (let i = 0; i < trueClass.length; i++) {
-    const t = trueClass[i] === positive;
-    const p = predClass[i] === positive;
-    if (t && p) tp++;
-    else if (p) fp++;
-    else if (t) fn++;
-  }
-  const precision = tp + fp ? tp / (tp + fp) : 0;
-  const recall = tp + fn ? tp / (tp + fn) : 0;
-  const f1 = precision + recall ? (2 * precision * recall) / (precision + recall) : 0;
-  return { precision, recall, f1 };
-}
-
-function perClass(task: Task): ClassScores[] {
-  return Array.from({ length: task.classes }, (_, c) => binaryScores(task.trueClass, task.predClass, c));
-}
-
-/** Area under the ROC curve of scores against 0/1 labels (label ≥ 0.5 is positive); 0 when a class is absent. */
+/** Area under the ROC curve of scores against 0/1 labels (label ≥ 0.5 is positive); 0 when a class is absent (as Keras). */
 export function auc(labels: ArrayLike<number>, scores: ArrayLike<number>): number {
-  if (labels.length !== scores.length) throw new Error(`auc: ${labels.length} labels but ${scores.length} scores; expected the same count`);
-  const order = Array.from({ length: scores.length }, (_, i) => i).sort((a, b) => scores[b] - scores[a]);
-  let positives = 0;
-  for (let i = 0; i < labels.length; i++) if (labels[i] >= 0.5) positives++;
-  const negatives = labels.length - positives;
-  if (positives === 0 || negatives === 0) return 0;
-  let tp = 0;
-  let fp = 0;
-  let area = 0;
-  // Walk thresholds from the highest score down; tied scores move together (a diagonal segment).
-  for (let i = 0; i < order.length; ) {
-    const prevTp = tp;
-    const prevFp = fp;
-    const s = scores[order[i]];
-    for (; i < order.length && scores[order[i]] === s; i++) {
-      if (labels[order[i]] >= 0.5) tp++;
-      else fp++;
-    }
-    area += ((fp - prevFp) / negatives) * ((tp + prevTp) / 2 / positives);
-  }
-  return area;
+  const roc = rocCurve(labels, scores, 'auc');
+  return Number.isNaN(roc.auc) ? 0 : roc.auc;
 }
 
 /** counts[t][p]: examples of true class t predicted as class p. */
@@ -163,4 +120,177 @@ export function confusionMatrix(yTrue: ArrayLike<number>, yPred: ArrayLike<numbe
     counts[yTrue[i]][yPred[i]]++;
   }
   return counts;
+}
+
+export interface ClassScores {
+  precision: number;
+  recall: number;
+  f1: number;
+  /** Examples of this class (the confusion matrix's row sum). */
+  support: number;
+}
+
+export interface ClassificationReport {
+  /** counts[t][p], as confusionMatrix gives it. */
+  confusion: number[][];
+  accuracy: number;
+  perClass: ClassScores[];
+  /** Unweighted means over classes (a class with no examples and no predictions counts as 0). */
+  macro: { precision: number; recall: number; f1: number };
+}
+
+/** Every classification score from a confusion matrix (counts[t][p]); the matrix is what a device reduction returns. */
+export function classificationReport(confusion: readonly (readonly number[])[]): ClassificationReport {
+  const k = confusion.length;
+  if (k === 0 || confusion.some((row) => row.length !== k)) throw new Error(`classificationReport: expected a square confusion matrix (classes × classes), got ${k} rows of lengths ${confusion.map((r) => r.length).join(', ')}`);
+  let total = 0;
+  let correct = 0;
+  const predicted = new Array<number>(k).fill(0);
+  const actual = new Array<number>(k).fill(0);
+  confusion.forEach((row, t) =>
+    row.forEach((n, p) => {
+      total += n;
+      actual[t] += n;
+      predicted[p] += n;
+      if (t === p) correct += n;
+    }),
+  );
+  const ratio = (a: number, b: number): number => (b ? a / b : 0);
+  const perClass = confusion.map((row, c) => {
+    const precision = ratio(row[c], predicted[c]);
+    const recall = ratio(row[c], actual[c]);
+    return { precision, recall, f1: ratio(2 * precision * recall, precision + recall), support: actual[c] };
+  });
+  const mean = (key: 'precision' | 'recall' | 'f1'): number => perClass.reduce((sum, s) => sum + s[key], 0) / k;
+  return {
+    confusion: confusion.map((row) => row.slice()),
+    accuracy: ratio(correct, total),
+    perClass,
+    macro: { precision: mean('precision'), recall: mean('recall'), f1: mean('f1') },
+  };
+}
+
+/** Positives (label ≥ 0.5) and negatives, then the example order by falling score; throws on bad input. */
+function rankScores(labels: ArrayLike<number>, scores: ArrayLike<number>, where: string): { order: number[]; positives: number; negatives: number } {
+  if (labels.length !== scores.length) throw new Error(`${where}: ${labels.length} labels but ${scores.length} scores; expected the same count`);
+  let positives = 0;
+  for (let i = 0; i < labels.length; i++) {
+    if (!Number.isFinite(scores[i])) throw new Error(`${where}: score ${scores[i]} at index ${i}; expected finite numbers`);
+    if (labels[i] >= 0.5) positives++;
+  }
+  const order = Array.from({ length: scores.length }, (_, i) => i).sort((a, b) => scores[b] - scores[a]);
+  return { order, positives, negatives: labels.length - positives };
+}
+
+/**
+ * Calls visit(threshold, tp, fp) once per distinct score, from the highest down: tp and fp count the
+ * examples scoring ≥ threshold. Tied scores move together, so a tie is one step (a diagonal on the ROC).
+ */
+function walkThresholds(labels: ArrayLike<number>, scores: ArrayLike<number>, order: number[], visit: (threshold: number, tp: number, fp: number) => void): void {
+  let tp = 0;
+  let fp = 0;
+  for (let i = 0; i < order.length; ) {
+    const s = scores[order[i]];
+    for (; i < order.length && scores[order[i]] === s; i++) {
+      if (labels[order[i]] >= 0.5) tp++;
+      else fp++;
+    }
+    visit(s, tp, fp);
+  }
+}
+
+export interface RocCurve {
+  /** False and true positive rates, from (0, 0) at threshold +∞ to (1, 1) at the lowest score. */
+  fpr: number[];
+  tpr: number[];
+  /** thresholds[i]: predicted positive when score ≥ thresholds[i]. */
+  thresholds: number[];
+  /** Trapezoidal area under the curve; NaN when the labels hold one class only (the curve is undefined). */
+  auc: number;
+}
+
+/** The ROC curve of binary scores (e.g. sigmoid outputs) against 0/1 labels (label ≥ 0.5 is positive). */
+export function rocCurve(labels: ArrayLike<number>, scores: ArrayLike<number>, where = 'rocCurve'): RocCurve {
+  const { order, positives, negatives } = rankScores(labels, scores, where);
+  if (positives === 0 || negatives === 0) return { fpr: [], tpr: [], thresholds: [], auc: NaN };
+  const curve: RocCurve = { fpr: [0], tpr: [0], thresholds: [Infinity], auc: NaN };
+  let area = 0;
+  walkThresholds(labels, scores, order, (threshold, tp, fp) => {
+    const fpr = fp / negatives;
+    const tpr = tp / positives;
+    const last = curve.fpr.length - 1;
+    area += (fpr - curve.fpr[last]) * ((tpr + curve.tpr[last]) / 2);
+    curve.fpr.push(fpr);
+    curve.tpr.push(tpr);
+    curve.thresholds.push(threshold);
+  });
+  curve.auc = area;
+  return curve;
+}
+
+export interface PrecisionRecallCurve {
+  /** precision[i] and recall[i] when predicting positive for score ≥ thresholds[i] (falling thresholds). */
+  precision: number[];
+  recall: number[];
+  thresholds: number[];
+  /** Σ (R_i − R_{i−1}) · P_i over the thresholds (scikit-learn's step-wise average precision); NaN without positives. */
+  averagePrecision: number;
+}
+
+/** The precision–recall curve of binary scores against 0/1 labels (label ≥ 0.5 is positive). */
+export function precisionRecallCurve(labels: ArrayLike<number>, scores: ArrayLike<number>): PrecisionRecallCurve {
+  const { order, positives } = rankScores(labels, scores, 'precisionRecallCurve');
+  const curve: PrecisionRecallCurve = { precision: [], recall: [], thresholds: [], averagePrecision: NaN };
+  if (positives === 0) return curve;
+  let ap = 0;
+  let previousRecall = 0;
+  walkThresholds(labels, scores, order, (threshold, tp, fp) => {
+    const precision = tp / (tp + fp);
+    const recall = tp / positives;
+    ap += (recall - previousRecall) * precision;
+    previousRecall = recall;
+    curve.precision.push(precision);
+    curve.recall.push(recall);
+    curve.thresholds.push(threshold);
+  });
+  curve.averagePrecision = ap;
+  return curve;
+}
+
+export interface RegressionMetrics {
+  rmse: number;
+  mae: number;
+  /** Coefficient of determination, averaged over outputs; a constant target gives 1 if predicted exactly, else 0 (as scikit-learn). */
+  r2: number;
+}
+
+/** RMSE and MAE over every value, R² per output column (`outputs` values per row, row-major) then averaged. */
+export function regressionMetrics(yTrue: ArrayLike<number>, yPred: ArrayLike<number>, outputs = 1): RegressionMetrics {
+  if (yTrue.length !== yPred.length) throw new Error(`regressionMetrics: ${yTrue.length} targets but ${yPred.length} predictions; expected the same count`);
+  if (!Number.isInteger(outputs) || outputs < 1 || yTrue.length % outputs !== 0) {
+    throw new Error(`regressionMetrics: outputs must be a positive integer dividing the ${yTrue.length} values, got ${outputs}`);
+  }
+  const rows = yTrue.length / outputs;
+  if (rows === 0) throw new Error('regressionMetrics: no examples');
+  let squared = 0;
+  let absolute = 0;
+  for (let i = 0; i < yTrue.length; i++) {
+    const d = yPred[i] - yTrue[i];
+    squared += d * d;
+    absolute += Math.abs(d);
+  }
+  let r2 = 0;
+  for (let j = 0; j < outputs; j++) {
+    let mean = 0;
+    for (let r = 0; r < rows; r++) mean += yTrue[r * outputs + j] / rows;
+    let residual = 0;
+    let spread = 0;
+    for (let r = 0; r < rows; r++) {
+      const t = yTrue[r * outputs + j];
+      residual += (t - yPred[r * outputs + j]) ** 2;
+      spread += (t - mean) ** 2;
+    }
+    r2 += spread > 0 ? 1 - residual / spread : residual === 0 ? 1 : 0;
+  }
+  return { rmse: Math.sqrt(squared / yTrue.length), mae: absolute / yTrue.length, r2: r2 / outputs };
 }

@@ -1,6 +1,9 @@
-// Optimizer configs with Keras's defaults, and the per-parameter slots the update kernel reads and writes.
+// Optimizer configs with Keras's defaults, the per-parameter slots the update kernel reads and writes,
+// and saving/restoring those slots with the step counter (model files continue training exactly).
 import type { OptimizerConfig, OptimizerKind, TensorHandle } from '../engine/backend/backend';
 import { activeBackend } from '../engine/registry';
+import { formatShape } from './host-array';
+import type { WeightValue } from './serialization';
 
 export interface OptimizerOptions {
   type: OptimizerKind;
@@ -26,8 +29,23 @@ export const OPTIMIZER_DEFAULTS: Record<OptimizerKind, OptimizerConfig> = {
   adagrad: { ...BASE, kind: 'adagrad', learningRate: 0.001 },
 };
 
-/** Slots per parameter, in the order the update kernel expects (see the Backend's applyUpdates). */
-export const SLOT_COUNTS: Record<OptimizerKind, number> = { sgd: 1, rmsprop: 1, adam: 2, adagrad: 1 };
+/**
+ * Slots per parameter, in the order the update kernel expects (see the Backend's applyUpdates): SGD's
+ * velocity v (w += v), RMSprop's mean square, Adam's first and second moments, Adagrad's accumulator.
+ */
+export const SLOT_NAMES: Record<OptimizerKind, readonly string[]> = {
+  sgd: ['velocity'],
+  rmsprop: ['meanSquare'],
+  adam: ['m', 'v'],
+  adagrad: ['accumulator'],
+};
+
+export const SLOT_COUNTS: Record<OptimizerKind, number> = {
+  sgd: SLOT_NAMES.sgd.length,
+  rmsprop: SLOT_NAMES.rmsprop.length,
+  adam: SLOT_NAMES.adam.length,
+  adagrad: SLOT_NAMES.adagrad.length,
+};
 
 export function checkOptimizer(spec: unknown): OptimizerConfig {
   const kinds = Object.keys(OPTIMIZER_DEFAULTS).join(', ');
@@ -55,4 +73,49 @@ export function createSlots(config: OptimizerConfig, shape: readonly number[]): 
   const b = activeBackend();
   const init = config.kind === 'adagrad' ? config.initialAccumulatorValue : 0;
   return Array.from({ length: SLOT_COUNTS[config.kind] }, () => b.fill(shape, init));
+}
+
+/** The slots of the parameters named `paramNames` (in order) and the step counter, read from the device. */
+export async function readOptimizerState(
+  kind: OptimizerKind,
+  paramNames: readonly string[],
+  slots: readonly TensorHandle[][],
+  counter: TensorHandle,
+): Promise<{ step: number; slots: WeightValue[] }> {
+  const b = activeBackend();
+  const named = slots.flatMap((perParam, i) => perParam.map((h, j) => ({ name: `${paramNames[i]}/${SLOT_NAMES[kind][j]}`, h })));
+  const values = await Promise.all(named.map(({ h }) => b.read(h)));
+  const [step] = await b.read(counter);
+  return { step, slots: named.map(({ name, h }, i) => ({ name, shape: h.shape.slice(), values: values[i] })) };
+}
+
+/**
+ * Overwrites the slots and the counter with saved ones. Names and shapes must match the model's trainable
+ * parameters and the optimizer kind; an Error (prefixed `where`) names the first that does not.
+ */
+export function writeOptimizerState(
+  kind: OptimizerKind,
+  paramNames: readonly string[],
+  slots: readonly TensorHandle[][],
+  counter: TensorHandle,
+  saved: { step: number; slots: readonly WeightValue[] },
+  where: string,
+): void {
+  const expected = slots.flatMap((perParam, i) => perParam.map((h, j) => ({ name: `${paramNames[i]}/${SLOT_NAMES[kind][j]}`, h })));
+  if (saved.slots.length !== expected.length) {
+    throw new Error(`${where}: ${saved.slots.length} optimizer slots; expected ${expected.length} for ${kind} (${expected.map((e) => e.name).join(', ') || 'none'})`);
+  }
+  expected.forEach((e, i) => {
+    const s = saved.slots[i];
+    if (s.name !== e.name) throw new Error(`${where}: slots[${i}] is "${s.name}"; expected "${e.name}"`);
+    if (formatShape(s.shape) !== formatShape(e.h.shape)) throw new Error(`${where}: slots[${i}] "${s.name}" has shape ${formatShape(s.shape)}; expected ${formatShape(e.h.shape)}`);
+  });
+  const b = activeBackend();
+  const assign = (target: TensorHandle, values: Float32Array): void => {
+    const source = b.upload(values, target.shape);
+    b.assign(target, source);
+    b.dispose(source);
+  };
+  expected.forEach((e, i) => assign(e.h, saved.slots[i].values));
+  assign(counter, Float32Array.of(saved.step));
 }

@@ -14,16 +14,8 @@ import { layerFromConfig } from './layers';
 import { Layer, type Param } from './layers/layer';
 import { checkLoss, lossInfo, prepareTargets } from './losses';
 import { checkMetric, type MetricName } from './metrics';
-import { checkOptimizer, createSlots, type OptimizerSpec } from './optimizers';
-import {
-  checkModelJSON,
-  decodeFloat32,
-  encodeFloat32,
-  MODEL_FORMAT,
-  MODEL_FORMAT_VERSION,
-  type ModelJSON,
-  type WeightValue,
-} from './serialization';
+import { checkOptimizer, createSlots, readOptimizerState, writeOptimizerState, type OptimizerSpec } from './optimizers';
+import { checkModelJSON, decodeArray, encodeArray, MODEL_FORMAT, MODEL_FORMAT_VERSION, type ModelJSON, type WeightValue } from './serialization';
 import { summarize, type Summary } from './summary';
 import { createTrainStep, denseStepSpec, type TrainState, type TrainStep } from './train-step';
 import type { DenseStepSpec } from '../engine/dense-step';
@@ -382,9 +374,17 @@ export class Sequential implements CallbackModel {
     this.training = null;
   }
 
-  /** Architecture, compile config and weights; JSON.stringify the result to save it. Optimizer state is not saved. */
+  /**
+   * Architecture, compile config, weights and the optimizer's state (slots and step counter); JSON.stringify
+   * the result to save it. fromJSON then continues training exactly where this model stands.
+   */
   async toJSON(): Promise<ModelJSON> {
     const weights = await this.getWeights();
+    const training = this.training;
+    // The slots belong to the parameters that were trainable when the step was built.
+    const paramNames = new Map(this.stack.flatMap((l) => l.params.map((p) => [p, `${l.name}/${p.name}`] as const)));
+    const slotNames = training?.state.params.map((p) => paramNames.get(p) as string) ?? [];
+    const state = training && (await readOptimizerState(training.state.optimizer.kind, slotNames, training.state.slots, training.state.counter.handle));
     return {
       format: MODEL_FORMAT,
       version: MODEL_FORMAT_VERSION,
@@ -396,20 +396,55 @@ export class Sequential implements CallbackModel {
         loss: this.compiled.lossKind,
         metrics: this.compiled.metrics,
       },
-      weights: weights.map((w) => ({ name: w.name, shape: w.shape, base64: encodeFloat32(w.values) })),
+      weights: weights.map(encodeArray),
+      optimizerState: state && { step: state.step, slots: state.slots.map(encodeArray) },
     };
   }
 
+  /** A model from toJSON's result or its text; a bad file throws naming the field and what was expected. */
   static fromJSON(json: unknown): Sequential {
     const m = checkModelJSON(json);
-    const model = new Sequential(
-      m.layers.map((l) => layerFromConfig(l.type, l.config)),
-      { seed: m.seed, name: m.name },
-    );
-    if (m.compile) model.compile(m.compile as unknown as CompileOptions);
-    model.setWeights(
-      m.weights.map((w, i) => ({ name: w.name, shape: w.shape, values: decodeFloat32(w.base64, `fromJSON: weights[${i}] (${w.name})`) })),
-    );
+    const where = (i: number, type: string): string => `fromJSON: layers[${i}] (${type})`;
+    const stack = m.layers.map((l, i) => {
+      try {
+        return layerFromConfig(l.type, l.config);
+      } catch (e) {
+        throw new Error(`${where(i, l.type)}: ${(e as Error).message.replace(/^fromJSON: /, '')}`);
+      }
+    });
+    let model: Sequential;
+    try {
+      model = new Sequential(stack, { seed: m.seed, name: m.name });
+      model.build();
+    } catch (e) {
+      throw new Error(`fromJSON: the layers do not form a model: ${(e as Error).message}`);
+    }
+    if (m.compile) {
+      try {
+        model.compile(m.compile as unknown as CompileOptions);
+      } catch (e) {
+        throw new Error(`fromJSON: compile: ${(e as Error).message.replace(/^compile: /, '')}`);
+      }
+    }
+    const params = model.stack.flatMap((l) => l.params.map((p) => ({ name: `${l.name}/${p.name}`, shape: p.variable.shape })));
+    if (m.weights.length !== params.length) {
+      throw new Error(`fromJSON: ${m.weights.length} weights; expected ${params.length} for these layers (${params.map((p) => p.name).join(', ') || 'none'})`);
+    }
+    m.weights.forEach((w, i) => {
+      if (w.name !== params[i].name) throw new Error(`fromJSON: weights[${i}] is "${w.name}"; expected "${params[i].name}"`);
+      if (formatShape(w.shape) !== formatShape(params[i].shape)) {
+        throw new Error(`fromJSON: weights[${i}] "${w.name}" has shape ${formatShape(w.shape)}; expected ${formatShape(params[i].shape)}`);
+      }
+    });
+    model.setWeights(m.weights.map((w, i) => decodeArray(w, `fromJSON: weights[${i}]`)));
+    if (m.optimizerState) {
+      if (!m.compile) throw new Error('fromJSON: optimizerState is given but compile is null; expected compile with the optimizer it belongs to');
+      const { state } = model.getTrainStep();
+      const paramNames = new Map(model.stack.flatMap((l) => l.params.map((p) => [p, `${l.name}/${p.name}`] as const)));
+      const slotNames = state.params.map((p) => paramNames.get(p) as string);
+      const saved = { step: m.optimizerState.step, slots: m.optimizerState.slots.map((s, i) => decodeArray(s, `fromJSON: optimizerState.slots[${i}]`)) };
+      writeOptimizerState(state.optimizer.kind, slotNames, state.slots, state.counter.handle, saved, 'fromJSON: optimizerState');
+    }
     return model;
   }
 }

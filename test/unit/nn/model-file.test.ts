@@ -1,0 +1,3 @@
+import { describeModelFileSuite } from './model-file-suite';
+
+describeModelFileSuite('cpu');
