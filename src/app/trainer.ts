@@ -6,13 +6,17 @@
 // One epoch = ⌈rows / batch⌉ steps walking the training set in order (the engine's compiled trainer walks
 // it cyclically, so when the batch does not divide the set a batch wraps around instead of coming up short).
 // The rules (TensorFlow Playground's or Keras's) are the lesson's `training.semantics`, see keras-training.ts.
-import { EarlyStopping, type CallbackModel } from '../index';
+import { EarlyStopping, type CallbackModel, type EmbeddedData, type ExportOptions, type ModelJSON, type Summary } from '../index';
 import type { TrainerPath } from '../engine/plan';
 import { statsDelta, type EngineStats } from '../engine/stats';
 import { gridPlane, inputHeatmaps, type GridPlane } from './grid';
-import { batchRows, decodeClasses, encodeTargets, inputCount, isClassification, type LayerSpec, type Lesson, type TrainingSpec } from './lesson';
+import { batchRows, decodeClasses, encodeTargets, inputCount, isClassification, outputLayer, type LayerSpec, type Lesson, type TrainingSpec } from './lesson';
 import { encodeInputs, type LessonData, type Sample } from './lesson-data';
+import { partMetrics, type LessonMetrics } from './lesson-metrics';
 import type { BackendInfo, NetworkParams, PlaygroundStore, TrainerPort } from './store';
+
+/** The languages of the exported training scripts. */
+export type CodeLanguage = 'pytorch' | 'keras';
 
 export interface NetworkSpec {
   inputs: number;
@@ -74,13 +78,20 @@ export interface EngineNetwork {
   setBias(column: number, index: number, value: number): Promise<void>;
   /** What a Keras callback (early stopping) may touch. */
   callbackModel(): CallbackModel;
+  /** The model file (architecture, compile config, weights, optimizer state). */
+  toJSON(): Promise<ModelJSON>;
+  /** Keras's model.summary(): layers, output shapes, parameters. */
+  summary(): Summary;
+  /** A Python script rebuilding the trained model (exportPyTorch / exportKeras). */
+  exportScript(language: CodeLanguage, options: ExportOptions): Promise<string>;
   dispose(): void;
 }
 
 export interface EngineAdapter {
   /** Pick and start a backend; says which and, if it is not WebGPU, why. */
   start(): Promise<BackendInfo>;
-  createNetwork(spec: NetworkSpec): Promise<EngineNetwork>;
+  /** A fresh network for the spec, or the `saved` model (which must have the spec's layers) to train on from where it stopped. */
+  createNetwork(spec: NetworkSpec, saved?: ModelJSON | null): Promise<EngineNetwork>;
 }
 
 /** When to run the next frame and what time it is: requestAnimationFrame in the browser, a manual pump in tests. */
@@ -104,6 +115,14 @@ export interface TrainerOptions {
   epochsPerFrame?: number;
   /** Training time per frame before it yields to the page, ms; a longer epoch spreads over frames. */
   frameBudgetMs?: number;
+  /** While training, the metrics panel's figures are recomputed at most this often, ms (always when paused). */
+  metricsIntervalMs?: number;
+}
+
+/** A saved model to build instead of a fresh one at the next reset, and the epoch it had reached. */
+export interface SavedModel {
+  model: ModelJSON;
+  epoch: number;
 }
 
 export function networkSpec(lesson: Lesson, trainRows: number): NetworkSpec {
@@ -121,6 +140,15 @@ function accuracy(lesson: Lesson, samples: readonly Sample[], outputs: Float32Ar
   let right = 0;
   samples.forEach((s, i) => (right += predicted[i] === s.label ? 1 : 0));
   return samples.length ? right / samples.length : 0;
+}
+
+/** The metrics panel's figures for every non-empty part, from the outputs evaluate() already read back. */
+function lessonMetrics(lesson: Lesson, data: LessonData, scores: Awaited<ReturnType<EngineNetwork['evaluate']>>): LessonMetrics {
+  const metrics: LessonMetrics = {};
+  if (scores.train) metrics.train = partMetrics(lesson, data.train, scores.train.outputs);
+  if (scores.validation) metrics.validation = partMetrics(lesson, data.validation, scores.validation.outputs);
+  if (scores.test) metrics.test = partMetrics(lesson, data.test, scores.test.outputs);
+  return metrics;
 }
 
 export class Trainer implements TrainerPort {
@@ -147,6 +175,11 @@ export class Trainer implements TrainerPort {
   private readonly neuronResolution: number;
   private readonly epochsPerFrame: number;
   private readonly frameBudgetMs: number;
+  private readonly metricsIntervalMs: number;
+  /** When the metrics were last computed (scheduler time). */
+  private metricsAt = -Infinity;
+  /** Built by the next reset instead of a fresh network (a lesson file being opened). */
+  private pendingModel: SavedModel | null = null;
   /** Totals since start, and the engine panel's last sample of them (rates are measured over ≥ 1 s). */
   private stepsRun = 0;
   private framesRun = 0;
@@ -156,8 +189,9 @@ export class Trainer implements TrainerPort {
     private readonly store: PlaygroundStore,
     private readonly engine: EngineAdapter,
     private readonly scheduler: FrameScheduler = animationFrameScheduler,
-    { outputResolution = 200, neuronResolution = 64, epochsPerFrame = 1, frameBudgetMs = 10 }: TrainerOptions = {},
+    { outputResolution = 200, neuronResolution = 64, epochsPerFrame = 1, frameBudgetMs = 10, metricsIntervalMs = 250 }: TrainerOptions = {},
   ) {
+    this.metricsIntervalMs = metricsIntervalMs;
     this.outputResolution = outputResolution;
     this.neuronResolution = neuronResolution;
     this.epochsPerFrame = epochsPerFrame;
@@ -199,17 +233,21 @@ export class Trainer implements TrainerPort {
       const { lesson, data } = this.store.getState();
       // A table still loading: the store resets again when it arrives.
       if (data.train.length === 0) return;
-      const network = await this.engine.createNetwork(networkSpec(lesson, data.train.length));
+      const saved = this.pendingModel;
+      const network = await this.engine.createNetwork(networkSpec(lesson, data.train.length), saved?.model);
       if (generation !== this.generation) {
         network.dispose();
         return;
       }
+      if (saved === this.pendingModel) this.pendingModel = null;
       this.network = network;
       this.lesson = lesson;
       this.uploadData();
-      this.epoch = 0;
+      this.epoch = saved?.epoch ?? 0;
       this.chunk = 1;
+      this.metricsAt = -Infinity;
       this.startEarlyStopping();
+      this.store.getState().publishSummary(network.summary());
       await this.publish(generation);
     });
   }
@@ -247,6 +285,61 @@ export class Trainer implements TrainerPort {
 
   playingChanged(playing: boolean): void {
     if (playing) this.requestFrame();
+  }
+
+  /** The next reset builds this saved model instead of a fresh one (the store resets right after). */
+  loadModel(saved: SavedModel): void {
+    this.pendingModel = saved;
+  }
+
+  /** The current model's file and the epoch it reached, after the work queued before. */
+  saveModel(): Promise<SavedModel> {
+    return this.afterQueue(async (network) => ({ model: await network.toJSON(), epoch: this.epoch }));
+  }
+
+  /** The exported script for the current model, with the lesson's preprocessing and data. */
+  exportScript(language: CodeLanguage): Promise<string> {
+    return this.afterQueue((network) => network.exportScript(language, this.exportOptions()));
+  }
+
+  /** Run `work` on the network once the queue is done; rejects (without pausing training) when there is none or it fails. */
+  private afterQueue<T>(work: (network: EngineNetwork) => Promise<T>): Promise<T> {
+    const result = this.queue.then(() => {
+      if (!this.network) throw new Error('there is no network yet (the data is still loading)');
+      return work(this.network);
+    });
+    this.queue = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    return result;
+  }
+
+  /**
+   * What the exported script takes along: the standardization a table went through, and the data as the
+   * model's raw inputs (before it) and targets, the training and validation rows to train on, the test rows
+   * to score. Playground data is small, so it is embedded.
+   */
+  private exportOptions(): ExportOptions {
+    const { lesson, data } = this;
+    if (!lesson || !data) return {};
+    const st = data.standardization;
+    const raw = (samples: readonly Sample[]) => {
+      const x = encodeInputs(lesson, samples);
+      if (st) for (let i = 0; i < x.length; i++) x[i] = x[i] * st.std[i % st.std.length] + st.mean[i % st.mean.length];
+      return x;
+    };
+    const units = outputLayer(lesson).units;
+    const width = inputCount(lesson.data);
+    const part = (samples: readonly Sample[]) => ({ x: { shape: [samples.length, width], values: raw(samples) }, y: { shape: [samples.length, units], values: encodeTargets(lesson, samples.map((s) => s.label)) } });
+    const fit = part([...data.train, ...data.validation]);
+    const test = data.test.length > 0 ? part(data.test) : null;
+    const embedded: EmbeddedData = { x: fit.x, y: fit.y, ...(test && { xTest: test.x, yTest: test.y }) };
+    return {
+      ...(st && { preprocessing: { kind: 'standardize' as const, mean: st.mean, std: st.std } }),
+      data: embedded,
+      batchSize: batchRows(lesson.training, data.train.length),
+    };
   }
 
   engineInfoRequested(): void {
@@ -380,6 +473,9 @@ export class Trainer implements TrainerPort {
     const classify = isClassification(lesson);
     const score = (samples: readonly Sample[], e: SetEvaluation | null) => (classify && e ? accuracy(lesson, samples, e.outputs) : null);
     this.store.getState().publishResults({
+      metrics: this.metricsDue() ? lessonMetrics(lesson, data, scores) : undefined,
+      validationLoss: scores.validation?.loss ?? Number.NaN,
+      validationAccuracy: score(data.validation, scores.validation),
       epoch: this.epoch,
       trainLoss: scores.train?.loss ?? Number.NaN,
       testLoss: scores.test?.loss ?? Number.NaN,
@@ -396,6 +492,14 @@ export class Trainer implements TrainerPort {
       },
     });
     this.publishDebug();
+  }
+
+  /** Metrics are recomputed on every publish while paused, and every metricsIntervalMs while training. */
+  private metricsDue(): boolean {
+    const now = this.scheduler.now();
+    if (this.store.getState().playing && now - this.metricsAt < this.metricsIntervalMs) return false;
+    this.metricsAt = now;
+    return true;
   }
 
   /**
