@@ -8,6 +8,9 @@ import type { LessonData } from './lesson-data';
 import { checkSetting } from './url-codec';
 import { defaultSettings, type SettingKey, type Settings } from './url-table';
 
+/** A playground lesson's file is well under a megabyte; anything past this is not one (and is not read whole). */
+export const LESSON_FILE_MAX_BYTES = 16 * 2 ** 20;
+
 /** What the file's `lesson` field holds. */
 export interface SavedLesson {
   settings: Settings;
@@ -65,7 +68,7 @@ function checkArchitecture(lesson: Lesson, model: ModelJSON): void {
 
 /** The lesson in a file's text; throws naming what is wrong (nothing is changed). */
 export function openLessonFile(text: string): OpenedLesson {
-  const file = readLessonFile(text, { checkLesson: checkSavedLesson });
+  const file = readLessonFile(text, { checkLesson: checkSavedLesson, maxBytes: LESSON_FILE_MAX_BYTES });
   checkArchitecture(describeLesson(file.lesson.settings), file.model);
   return { ...file.lesson, model: file.model };
 }

@@ -8,6 +8,9 @@ import { LessonPicker } from '../controls/LessonPicker';
 import { ShareButton } from '../controls/ShareButton';
 import { TopBar } from '../controls/TopBar';
 import { TrainingPanel } from '../controls/TrainingPanel';
+import { ModelFileBar } from '../controls/ModelFileBar';
+import { MetricsPanel } from '../metrics/MetricsPanel';
+import { SummaryPanel } from '../metrics/SummaryPanel';
 import { ClassroomPanel } from '../classroom/ClassroomPanel';
 import { DataColumn } from '../dataset/DataColumn';
 import { NetworkColumn } from '../network/NetworkColumn';
@@ -44,11 +47,16 @@ export function App() {
       {classroomOpen && <ClassroomPanel />}
       <TopBar />
       <TrainingPanel />
+      <ModelFileBar />
       <main className="main">
         <DataColumn />
         <NetworkColumn />
         <OutputColumn />
       </main>
+      <div className="evaluation">
+        <MetricsPanel />
+        <SummaryPanel />
+      </div>
       <footer className="app-footer">{t('app.keyboardHint')}</footer>
     </>
   );
