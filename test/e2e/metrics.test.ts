@@ -145,12 +145,13 @@ describe('lesson files and export', () => {
   it('a broken file says what is wrong and the lesson keeps running', async () => {
     const { page, errors } = await open(BLOBS);
     await page.getByTestId('play-pause').click();
-    await expect.poll(() => epoch(page)).toBeGreaterThan(2);
+    await expect.poll(() => epoch(page), { timeout: 60_000 }).toBeGreaterThan(0);
     const hash = await page.evaluate(() => location.hash);
     await page.getByTestId('open-lesson').setInputFiles({ name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from('{"format": "webgpu-nn-playground/lesson", "version": 7}') });
     await expect.poll(() => page.getByTestId('file-error').textContent()).toMatch(/version 7 is not supported; expected 1/);
     const running = await epoch(page);
-    await expect.poll(() => epoch(page)).toBeGreaterThan(running + 2);
+    expect(await page.getByTestId('play-pause').getAttribute('aria-pressed')).toBe('true');
+    await expect.poll(() => epoch(page), { timeout: 60_000 }).toBeGreaterThan(running);
     expect(await page.evaluate(() => location.hash)).toBe(hash);
     await page.getByTestId('open-lesson').setInputFiles({ name: 'notes.json', mimeType: 'application/json', buffer: Buffer.from('these are my notes') });
     await expect.poll(() => page.getByTestId('file-error').textContent()).toMatch(/not valid JSON/);
