@@ -1,13 +1,16 @@
 // A lesson's training rules as the engine's Keras settings. Keras semantics map one to one; TensorFlow
 // Playground's rules (semantics 'tfp') are expressed through equivalent Keras settings, derived here:
 //
-// TensorFlow Playground, per batch of n examples, error E = ½(o − t)² per example:
-//   w ← w − (lr/n)·(Σ ∂E/∂w + rate·R′(w)),  R′(w) = w (L2) or sign(w) (L1);   b ← b − lr·mean ∂E/∂b
-// Keras `mse` over the batch, L = (1/n)·Σ(o − t)², so ∂L/∂w = (2/n)·Σ ∂E/∂w; SGD with rate η and a penalty P:
+// TensorFlow Playground (its src/nn.ts, updateWeights), per batch of n examples, error E = ½(o − t)²:
+//   w ← w − (lr/n)·Σ ∂E/∂w − lr·rate·R′(w),  R′(w) = w (L2) or sign(w) (L1);   b ← b − lr·mean ∂E/∂b
+// (the regularization step is not divided by n). Keras `mse` over the batch, L = (1/n)·Σ(o − t)², so
+// ∂L/∂w = (2/n)·Σ ∂E/∂w; SGD with rate η and a penalty P:
 //   w ← w − η·(∂L/∂w + ∂P/∂w)
 // • η = lr/2 gives the data term (lr/n)·Σ ∂E/∂w, and for a bias b ← b − lr·mean ∂E/∂b.
-// • L2, P = c·Σw², ∂P/∂w = 2c·w: η·2c·w = lr·c·w must equal (lr/n)·rate·w, so c = rate/n.
-// • L1, P = c·Σ|w|, ∂P/∂w = c·sign(w): (lr/2)·c·sign(w) = (lr/n)·rate·sign(w), so c = 2·rate/n.
+// • L2, P = c·Σw², ∂P/∂w = 2c·w: η·2c·w = lr·c·w must equal lr·rate·w, so c = rate.
+// • L1, P = c·Σ|w|, ∂P/∂w = c·sign(w): (lr/2)·c·sign(w) = lr·rate·sign(w), so c = 2·rate.
+//   (TensorFlow Playground also sets a weight that L1 pushes across 0 to 0 and stops updating it; Keras
+//   settings cannot say that, so here such a weight keeps oscillating about 0.)
 // • The displayed loss, mean ½(o − t)², is half Keras's mse.
 // • Initialization: weights uniform in [−0.5, 0.5], biases 0.1 (set after the layers are built).
 // Biases are never regularized, in both.
@@ -28,13 +31,13 @@ export interface KerasTraining {
 /** TensorFlow Playground's initial weights: uniform in ±0.5, biases 0.1. */
 export const TFP_INITIALIZATION = { kernelLimit: 0.5, bias: 0.1 } as const;
 
-export function kerasTraining(training: TrainingSpec, layers: readonly LayerSpec[], batchRows: number): KerasTraining {
+export function kerasTraining(training: TrainingSpec, layers: readonly LayerSpec[]): KerasTraining {
   const tfp = training.semantics === 'tfp';
   const regularizer = (layer: LayerSpec): { l1: number } | { l2: number } | undefined => {
     const rate = layer.regularizationRate;
     if (layer.regularization === 'none' || rate === 0) return undefined;
-    if (layer.regularization === 'L2') return { l2: tfp ? rate / batchRows : rate };
-    return { l1: tfp ? (2 * rate) / batchRows : rate };
+    if (layer.regularization === 'L2') return { l2: rate };
+    return { l1: tfp ? 2 * rate : rate };
   };
   const learningRate = tfp ? training.optimizer.learningRate / 2 : training.optimizer.learningRate;
   return {

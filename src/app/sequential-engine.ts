@@ -96,7 +96,7 @@ class SequentialNetwork implements EngineNetwork {
   private readonly outputGrids = new AlternatingArrays();
 
   private constructor(private spec: NetworkSpec, saved: ModelJSON | null) {
-    this.keras = kerasTraining(spec.training, spec.layers, spec.batchRows);
+    this.keras = kerasTraining(spec.training, spec.layers);
     this.model = saved ? Sequential.fromJSON(saved) : buildModel(spec, this.keras);
   }
 
@@ -133,7 +133,7 @@ class SequentialNetwork implements EngineNetwork {
   }
 
   async setTraining(training: TrainingSpec, batchRows: number): Promise<void> {
-    const keras = kerasTraining(training, this.spec.layers, batchRows);
+    const keras = kerasTraining(training, this.spec.layers);
     const { learningRate: _new, ...optimizer } = keras.optimizer;
     const { learningRate: _old, ...previous } = this.keras.optimizer;
     const sameLayers = JSON.stringify(keras.kernelRegularizers) === JSON.stringify(this.keras.kernelRegularizers);

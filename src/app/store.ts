@@ -119,13 +119,14 @@ export interface TrainingResults {
   trainLoss: number;
   /** NaN when the lesson has no test part. */
   testLoss: number;
+  /** NaN when the lesson holds no validation part. */
+  validationLoss?: number;
   /** Classification only: the share of examples classified right, in [0, 1]. */
   trainAccuracy?: number | null;
   testAccuracy?: number | null;
   network?: NetworkParams;
   heatmaps?: Heatmaps;
-  /** NaN / null when the lesson holds no validation part. */
-  validationLoss?: number;
+  /** Null when the lesson holds no validation part. */
   validationAccuracy?: number | null;
   /** The metrics panel's figures, when recomputed (at most a few times a second while training). */
   metrics?: LessonMetrics;
@@ -142,9 +143,9 @@ export interface PlaygroundState {
   epoch: number;
   trainLoss: number | null;
   testLoss: number | null;
+  validationLoss: number | null;
   trainAccuracy: number | null;
   testAccuracy: number | null;
-  validationLoss: number | null;
   validationAccuracy: number | null;
   lossHistory: LossHistory;
   /** The metrics panel's figures for each part of the data (null before the first evaluation). */
@@ -506,13 +507,13 @@ export function createPlaygroundStore({ settings, locale = 'en', random = Math.r
           epoch,
           trainLoss,
           testLoss,
+          validationLoss,
           trainAccuracy,
           testAccuracy,
-          validationLoss,
           validationAccuracy,
           metrics: metrics ?? state.metrics,
           // Republishing the same epoch (after a weight edit, say) updates the numbers but adds no point.
-          lossHistory: state.lossHistory.epochs.at(-1) === epoch ? state.lossHistory : appendLoss(state.lossHistory, epoch, trainLoss, testLoss),
+          lossHistory: state.lossHistory.epochs.at(-1) === epoch ? state.lossHistory : appendLoss(state.lossHistory, epoch, trainLoss, testLoss, undefined, validationLoss),
           network: network ?? state.network,
           heatmaps: heatmaps ?? state.heatmaps,
         });

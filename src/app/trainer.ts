@@ -474,11 +474,11 @@ export class Trainer implements TrainerPort {
     const score = (samples: readonly Sample[], e: SetEvaluation | null) => (classify && e ? accuracy(lesson, samples, e.outputs) : null);
     this.store.getState().publishResults({
       metrics: this.metricsDue() ? lessonMetrics(lesson, data, scores) : undefined,
-      validationLoss: scores.validation?.loss ?? Number.NaN,
       validationAccuracy: score(data.validation, scores.validation),
       epoch: this.epoch,
       trainLoss: scores.train?.loss ?? Number.NaN,
       testLoss: scores.test?.loss ?? Number.NaN,
+      validationLoss: scores.validation?.loss ?? Number.NaN,
       trainAccuracy: score(data.train, scores.train),
       testAccuracy: score(data.test, scores.test),
       network: params,

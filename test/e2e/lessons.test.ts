@@ -112,6 +112,8 @@ describe('lessons', () => {
     await expect.poll(() => stopped.page.getByTestId('loss-stopped').count(), { timeout: 90_000 }).toBe(1);
     expect(await stopped.page.getByTestId('play-pause').getAttribute('aria-pressed')).toBe('false');
     expect(await stopped.page.getByTestId('stopped-note').textContent()).toMatch(/\d/);
+    expect(await stopped.page.getByTestId('validation-line').count()).toBe(1);
+    expect(await stopped.page.getByTestId('validation-loss').textContent()).toMatch(/\d/);
     await screenshot(stopped.page, 'lesson-early-stopping');
     expect([...errors, ...stopped.errors]).toEqual([]);
     await stopped.page.close();

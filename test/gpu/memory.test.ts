@@ -49,6 +49,37 @@ describe.skipIf(typeof gpu === 'string')('device memory on WebGPU', () => {
     network.dispose();
   });
 
+  it('a lesson frame with softmax, dropout and a slice through a table creates no buffer and leaves no storage behind', async () => {
+    if (typeof gpu === 'string') throw new Error(gpu);
+    const engine = createSequentialEngine({ prefer: ['cpu'] });
+    await engine.start();
+    useBackend(gpu);
+    const { readFileSync } = await import('node:fs');
+    const { COURSE_TABLE_INFO, parseCourseTable } = await import('../../src/data/course-tables');
+    const { lessonData } = await import('../../src/app/lesson-data');
+    const { describeLesson } = await import('../../src/app/lesson');
+    const iris = parseCourseTable('iris', readFileSync(`public/data/${COURSE_TABLE_INFO.iris.file}`, 'utf8'));
+    const lesson = describeLesson({ ...defaultSettings(), seed: '0.3', dataset: 'iris', networkShape: [8, 6], dropout: [0.2], optimizer: 'adam', validationSplit: 0.2, sliceX: 2, sliceY: 3 });
+    const data = lessonData(lesson, new Map([['iris', iris]]));
+    const network = await engine.createNetwork(networkSpec(lesson, data.train.length));
+    network.setData(dataSet(lesson, data.train), dataSet(lesson, data.validation), dataSet(lesson, data.test));
+    const plane = gridPlane(lesson, data);
+    const frame = async (): Promise<void> => {
+      await network.trainBatches(10);
+      await network.evaluate();
+      await network.getParams();
+      await network.evaluateGrid(32, plane);
+      await network.evaluateOutput(100, plane);
+    };
+    for (let i = 0; i < 5; i++) await frame();
+    const live = gpu.executor.live.size;
+    const before = engineStats();
+    for (let i = 0; i < 10; i++) await frame();
+    expect(statsDelta(before, engineStats()).buffersCreated).toBe(0);
+    expect(gpu.executor.live.size).toBe(live);
+    network.dispose();
+  });
+
   it('fit, evaluate, predict, trainOnBatch, layerOutputs and inspect free everything they allocate', async () => {
     if (typeof gpu === 'string') throw new Error(gpu);
     useBackend(gpu);

@@ -8,6 +8,8 @@ export interface LossChartProps {
   epochs: ArrayLike<number>;
   train: ArrayLike<number>;
   test: ArrayLike<number>;
+  /** Drawn dashed where finite (a validation part). */
+  validation?: ArrayLike<number>;
   height?: number;
   /** The epoch early stopping ended at: marked with a line. */
   stoppedEpoch?: number | null;
@@ -16,15 +18,15 @@ export interface LossChartProps {
 
 const MARGIN = { top: 6, right: 8, bottom: 6, left: 8 };
 
-export function LossChart({ epochs, train, test, height = 90, labels, stoppedEpoch = null }: LossChartProps) {
+export function LossChart({ epochs, train, test, validation, height = 90, labels, stoppedEpoch = null }: LossChartProps) {
   const [ref, width] = useElementWidth<HTMLDivElement>();
   const [hover, setHover] = useState<number | null>(null);
   const n = Math.min(epochs.length, train.length, test.length);
 
-  const { x, y, trainPath, testPath } = useMemo(() => {
+  const { x, y, trainPath, testPath, validationPath } = useMemo(() => {
     const xs = Array.from({ length: n }, (_, i) => epochs[i]);
-    const finite = (v: number) => (Number.isFinite(v) ? v : 0);
-    const top = max([...Array.from({ length: n }, (_, i) => finite(train[i])), ...Array.from({ length: n }, (_, i) => finite(test[i]))]) ?? 1;
+    const finite = (v: number | undefined) => (v !== undefined && Number.isFinite(v) ? v : 0);
+    const top = max(Array.from({ length: n }, (_, i) => Math.max(finite(train[i]), finite(test[i]), finite(validation?.[i])))) ?? 1;
     const [x0, x1] = extent(xs) as [number | undefined, number | undefined];
     const xScale = scaleLinear()
       .domain([x0 ?? 0, x1 !== undefined && x1 > (x0 ?? 0) ? x1 : (x0 ?? 0) + 1])
@@ -37,8 +39,8 @@ export function LossChart({ epochs, train, test, height = 90, labels, stoppedEpo
         .defined((i) => Number.isFinite(values[i]))
         .x((i) => xScale(xs[i]))
         .y((i) => yScale(values[i]))(Array.from({ length: n }, (_, i) => i)) ?? '';
-    return { x: xScale, y: yScale, trainPath: path(train), testPath: path(test) };
-  }, [epochs, train, test, n, width, height]);
+    return { x: xScale, y: yScale, trainPath: path(train), testPath: path(test), validationPath: validation ? path(validation) : '' };
+  }, [epochs, train, test, validation, n, width, height]);
 
   const onMove = (e: PointerEvent<SVGSVGElement>) => {
     if (n === 0) return;
@@ -60,6 +62,7 @@ export function LossChart({ epochs, train, test, height = 90, labels, stoppedEpo
         )}
         <path className="loss-line test" d={testPath} />
         <path className="loss-line train" d={trainPath} />
+        {validationPath && <path className="loss-line validation" d={validationPath} data-testid="validation-line" />}
         {h !== null && (
           <g className="loss-hover">
             <line x1={x(epochs[h])} x2={x(epochs[h])} y1={MARGIN.top} y2={height - MARGIN.bottom} />

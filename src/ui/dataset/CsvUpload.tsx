@@ -3,6 +3,7 @@
 // until then is left as it was.
 import { useState } from 'react';
 import { CsvError, csvDataset, csvTable, readCsvFile, type CsvFile } from '../../data/csv';
+import { MAX_CLASSES } from '../../data/playground-datasets';
 import type { MessageKey } from '../../app/i18n';
 import { usePlayground } from '../../app/store';
 import { useTranslate, type Translate } from '../app/use-translate';
@@ -38,7 +39,16 @@ export function CsvUpload() {
   const train = () => {
     if (!file) return;
     try {
-      const dataset = csvDataset(file, { target, task: 'classification' });
+      const dataset = csvDataset(file, { target });
+      const name = file.columns[target].name;
+      if (dataset.target.kind === 'values') {
+        setError(t('csv.regression', { name }));
+        return;
+      }
+      if (dataset.target.classNames.length > MAX_CLASSES) {
+        setError(t('csv.tooManyClasses', { name, count: dataset.target.classNames.length, limit: MAX_CLASSES }));
+        return;
+      }
       openUpload({ name: file.source, inputNames: dataset.featureNames, table: csvTable(dataset) });
       setFile(null);
       setError(null);

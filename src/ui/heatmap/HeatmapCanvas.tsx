@@ -21,6 +21,8 @@ export interface HeatmapCanvasProps {
 export function HeatmapCanvas({ grid, resolution, discretize = false, className, style, label, mode = 'signed' }: HeatmapCanvasProps) {
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const imageRef = useRef<ImageData | null>(null);
+  // A class-map mode is a fresh object each render; redraw only when what it says changes.
+  const modeKey = typeof mode === 'object' ? `${mode.units}/${mode.span}` : mode;
 
   useEffect(() => {
     const canvas = canvasRef.current;
@@ -42,7 +44,7 @@ export function HeatmapCanvas({ grid, resolution, discretize = false, className,
       pixels.fill(COLOR_LUT[lutIndex(0, false)]);
     }
     ctx.putImageData(image, 0, 0);
-  }, [grid, resolution, discretize, typeof mode === 'object' ? `${mode.units}/${mode.span}` : mode]);
+  }, [grid, resolution, discretize, modeKey]);
 
   return (
     <canvas

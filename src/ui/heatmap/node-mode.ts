@@ -6,7 +6,8 @@ import type { HeatmapMode } from './HeatmapCanvas';
 /** The big plot's mode for the network's output. */
 export function outputMode(lesson: Lesson): HeatmapMode {
   const { units, activation } = lesson.model[lesson.model.length - 1];
-  if (units > 1) return { units, span: activation === 'tanh' ? 2 : activation === 'linear' ? 2 : 1 };
+  // Margins between outputs in [−1, 1] (tanh, or ±1 targets for linear) span 2; probabilities span 1.
+  if (units > 1) return { units, span: activation === 'tanh' || activation === 'linear' ? 2 : 1 };
   return unitMode(activation);
 }
 

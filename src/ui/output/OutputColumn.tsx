@@ -57,7 +57,7 @@ function shownGrid(heatmaps: Heatmaps | null, hovered: NodeRef | null, settings:
 }
 
 /** One figure: its swatch and label (a grid row of .loss-numbers), then its value. */
-function NumberRow({ kind, label, value, testId }: { kind: 'test' | 'train'; label: string; value: string; testId: string }) {
+function NumberRow({ kind, label, value, testId }: { kind: 'test' | 'train' | 'validation'; label: string; value: string; testId: string }) {
   return (
     <>
       <span className={kind}>
@@ -95,6 +95,7 @@ export function OutputColumn() {
   const [ref, width] = useElementWidth<HTMLDivElement>();
   const trainLoss = usePlayground((s) => s.trainLoss);
   const testLoss = usePlayground((s) => s.testLoss);
+  const validationLoss = usePlayground((s) => s.validationLoss);
   const trainAccuracy = usePlayground((s) => s.trainAccuracy);
   const testAccuracy = usePlayground((s) => s.testAccuracy);
   const history = usePlayground((s) => s.lossHistory);
@@ -128,6 +129,7 @@ export function OutputColumn() {
       <div className="loss-numbers">
         {hasTest && <NumberRow kind="test" label={t('output.testLoss')} value={formatLoss(testLoss ?? undefined)} testId="test-loss" />}
         <NumberRow kind="train" label={t('output.trainingLoss')} value={formatLoss(trainLoss ?? undefined)} testId="train-loss" />
+        {data.validation.length > 0 && <NumberRow kind="validation" label={t('output.validationLoss')} value={formatLoss(validationLoss ?? undefined)} testId="validation-loss" />}
         {classify && hasTest && <NumberRow kind="test" label={t('output.testAccuracy')} value={formatAccuracy(testAccuracy)} testId="test-accuracy" />}
         {classify && <NumberRow kind="train" label={t('output.trainingAccuracy')} value={formatAccuracy(trainAccuracy)} testId="train-accuracy" />}
       </div>
@@ -135,6 +137,7 @@ export function OutputColumn() {
         epochs={history.epochs}
         train={history.train}
         test={history.test}
+        validation={data.validation.length > 0 ? history.validation : undefined}
         stoppedEpoch={stoppedEpoch}
         labels={{ train: t('output.trainingLoss'), test: t('output.testLoss'), epoch: t('controls.epoch'), stopped: t('output.stoppedAt', { epoch: stoppedEpoch ?? 0 }) }}
       />

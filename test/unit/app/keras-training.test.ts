@@ -1,5 +1,6 @@
-// TensorFlow Playground's training rules, checked one step at a time against the rules worked by hand:
-// error ½(o − t)², w ← w − (lr/n)(Σ ∂E/∂w + rate·R′(w)), b ← b − lr·mean ∂E/∂b, init uniform ±0.5 and bias 0.1.
+// TensorFlow Playground's training rules (its src/nn.ts), checked one step at a time against the rules worked
+// by hand: error ½(o − t)², w ← w − (lr/n)·Σ ∂E/∂w − lr·rate·R′(w), b ← b − lr·mean ∂E/∂b, init uniform ±0.5,
+// biases 0.1.
 import { describe, expect, it } from 'vitest';
 import { describeLesson } from '../../../src/app/lesson';
 import { kerasTraining } from '../../../src/app/keras-training';
@@ -32,7 +33,7 @@ function byHand(regularization: 'L1' | 'L2'): { w: number[]; b: number; lossBefo
     dB += dz;
   });
   const reg = (w: number) => (regularization === 'L2' ? w : Math.sign(w));
-  return { w: W.map((w, j) => w - (LR / n) * (dW[j] + RATE * reg(w))), b: B - (LR * dB) / n, lossBefore: loss / n };
+  return { w: W.map((w, j) => w - (LR / n) * dW[j] - LR * RATE * reg(w)), b: B - (LR * dB) / n, lossBefore: loss / n };
 }
 
 async function oneStep(overrides: Partial<Settings>) {
@@ -74,19 +75,19 @@ describe("TensorFlow Playground's rules (semantics 'tfp')", () => {
     expect(initial.biases.slice(1).flat().every((b) => Math.abs(b - 0.1) < 1e-7)).toBe(true);
   });
 
-  it('the Keras settings it maps to: mse at half the rate, L2 rate/n, L1 2·rate/n, half the displayed loss', () => {
+  it('the Keras settings it maps to: mse at half the rate, L2 coefficient rate, L1 2·rate, half the displayed loss', () => {
     const lesson = describeLesson({ ...defaultSettings(), regularization: 'L2', regularizationRate: 0.3, learningRate: 0.1 });
     const layers = lesson.model.map((l, i) => ({ ...l, regularization: i === 0 ? ('L1' as const) : l.regularization }));
-    const keras = kerasTraining(lesson.training, layers, 10);
+    const keras = kerasTraining(lesson.training, layers);
     expect(keras).toMatchObject({ loss: 'mse', lossScale: 0.5, optimizer: { type: 'sgd', learningRate: 0.05 } });
-    expect(keras.kernelRegularizers).toEqual([{ l1: 0.06 }, { l2: 0.03 }, { l2: 0.03 }]);
+    expect(keras.kernelRegularizers).toEqual([{ l1: 0.6 }, { l2: 0.3 }, { l2: 0.3 }]);
   });
 
   it('Keras names give Keras rules: a chosen loss, output or optimizer', () => {
     for (const overrides of [{ loss: 'mse' }, { outputActivation: 'tanh' }, { optimizer: 'adam' }] as const) {
       const lesson = describeLesson({ ...defaultSettings(), regularization: 'L2', regularizationRate: 0.3, ...overrides });
       expect(lesson.training.semantics).toBe('keras');
-      const keras = kerasTraining(lesson.training, lesson.model, 10);
+      const keras = kerasTraining(lesson.training, lesson.model);
       expect(keras.lossScale).toBe(1);
       expect(keras.kernelRegularizers[0]).toEqual({ l2: 0.3 });
       expect(keras.initialization).toBe('keras');

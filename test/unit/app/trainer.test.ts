@@ -239,5 +239,43 @@ describe('trainer on the course tables (CPU)', () => {
     expect(s.stoppedEpoch).not.toBeNull();
     expect(s.stoppedEpoch).toBeLessThan(300);
     expect(s.epoch).toBe(s.stoppedEpoch);
+    // The validation part's loss is published and kept in the history beside train and test.
+    expect(Number.isFinite(s.validationLoss)).toBe(true);
+    expect(s.lossHistory.validation.every(Number.isFinite)).toBe(true);
+    expect(s.lossHistory.validation).toHaveLength(s.lossHistory.epochs.length);
+  });
+});
+
+describe('grids over a slice', () => {
+  it('equal the network at the same inputs: held inputs folded into the first bias, softmax finished on the host', async () => {
+    const { gridPlane } = await import('../../../src/app/grid');
+    const { networkSpec, dataSet } = await import('../../../src/app/trainer');
+    const { lessonData } = await import('../../../src/app/lesson-data');
+    const { describeLesson } = await import('../../../src/app/lesson');
+    const iris = parseCourseTable('iris', readFileSync(`public/data/${COURSE_TABLE_INFO.iris.file}`, 'utf8'));
+    const lesson = describeLesson({ ...defaultSettings(), seed: '0.4', dataset: 'iris', networkShape: [5], sliceX: 3, sliceY: 1 });
+    const data = lessonData(lesson, new Map([['iris', iris]]));
+    const engine = createSequentialEngine({ prefer: ['cpu'] });
+    await engine.start();
+    const network = await engine.createNetwork(networkSpec(lesson, data.train.length));
+    network.setData(dataSet(lesson, data.train), dataSet(lesson, data.validation), dataSet(lesson, data.test));
+    await network.trainBatches(30);
+    // Held values away from 0, so the fold into the bias matters.
+    const plane = { ...gridPlane(lesson, data), held: Float32Array.of(0.7, 0, -1.2, 0) };
+    if (plane.kind !== 'slice') throw new Error('expected a slice');
+    const n = 6;
+    const grid = await network.evaluateOutput(n, plane);
+    const x = new Float32Array(n * n * 4);
+    const cell = (2 * plane.radius) / n;
+    for (let p = 0; p < n * n; p++) {
+      x.set(plane.held, p * 4);
+      x[p * 4 + 3] = -plane.radius + ((p % n) + 0.5) * cell;
+      x[p * 4 + 1] = plane.radius - (Math.floor(p / n) + 0.5) * cell;
+    }
+    const none = { x: new Float32Array(0), y: new Float32Array(0), rows: 0 };
+    network.setData(dataSet(lesson, data.train), none, { x, y: new Float32Array(n * n * 3), rows: n * n });
+    const direct = (await network.evaluate()).test!.outputs;
+    for (let p = 0; p < n * n; p++) for (let j = 0; j < 3; j++) expect(grid[j * n * n + p]).toBeCloseTo(direct[p * 3 + j], 5);
+    network.dispose();
   });
 });

@@ -30,3 +30,23 @@ describe('heatmap color scale', () => {
     expect(valueColor(-1)).toBe('rgb(245,147,34)');
   });
 });
+
+describe('class map', () => {
+  it('colours each point by its argmax class, paler as the runner-up comes closer, full colour when discretized', async () => {
+    const { paintClassMap, CLASS_COLORS, NEUTRAL_COLOR } = await import('../../../src/ui/heatmap/color-scale');
+    const rgb = (packed: number) => [packed & 255, (packed >> 8) & 255, (packed >> 16) & 255];
+    const hex = (h: string) => [1, 3, 5].map((i) => Number.parseInt(h.slice(i, i + 2), 16));
+    // Three classes over three points: sure of class 2, sure of class 0, undecided between 1 and 2.
+    const grid = Float32Array.of(0, 1, 0.05, 0, 0, 0.475, 1, 0, 0.475);
+    const pixels = new Uint32Array(3);
+    paintClassMap(pixels, grid, 3, 3, 1, false);
+    expect(rgb(pixels[0])).toEqual(hex(CLASS_COLORS[2]));
+    expect(rgb(pixels[1])).toEqual(hex(CLASS_COLORS[0]));
+    const undecided = rgb(pixels[2]);
+    const neutral = hex(NEUTRAL_COLOR);
+    // At a tie only a faint tint (15 %) of the winning class is left.
+    undecided.forEach((v, i) => expect(Math.abs(v - neutral[i])).toBeLessThan(40));
+    paintClassMap(pixels, grid, 3, 3, 1, true);
+    expect(rgb(pixels[2])).toEqual(hex(CLASS_COLORS[1]));
+  });
+});
