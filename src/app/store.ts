@@ -8,6 +8,7 @@ import { FEATURE_IDS, type FeatureId } from '../data/features';
 import { describeLesson, type Lesson, type UploadedTable } from './lesson';
 import { fetchCourseTable, lessonData, type LessonData } from './lesson-data';
 import { appendLoss, emptyLossHistory, type LossHistory } from './loss-history';
+import { appendParams, emptyParamHistory, type ParamHistory } from './param-history';
 import { randomSeed } from './seed';
 import { checkSetting, type IgnoredEntry } from './url-codec';
 import { MAX_HIDDEN_LAYERS, MAX_NEURONS, defaultSettings, type SettingKey, type Settings } from './url-table';
@@ -148,6 +149,10 @@ export interface PlaygroundState {
   testAccuracy: number | null;
   validationAccuracy: number | null;
   lossHistory: LossHistory;
+  /** Accuracy over epochs (train, test, validation), thinned like the loss history; empty for regression. */
+  accuracyHistory: LossHistory;
+  /** Snapshots of the parameters over training, for the weight and bias histograms (oldest first). */
+  paramHistory: ParamHistory;
   /** The metrics panel's figures for each part of the data (null before the first evaluation). */
   metrics: LessonMetrics | null;
   /** The confusion cell whose points the plot highlights, or null. */
@@ -291,6 +296,8 @@ const EMPTY_RUN = {
   validationLoss: null,
   validationAccuracy: null,
   lossHistory: emptyLossHistory(),
+  accuracyHistory: emptyLossHistory(),
+  paramHistory: emptyParamHistory(),
   stoppedEpoch: null,
   metrics: null,
   highlight: null,
@@ -512,6 +519,11 @@ export function createPlaygroundStore({ settings, locale = 'en', random = Math.r
           testAccuracy,
           validationAccuracy,
           metrics: metrics ?? state.metrics,
+          accuracyHistory:
+            trainAccuracy === null || state.accuracyHistory.epochs.at(-1) === epoch
+              ? state.accuracyHistory
+              : appendLoss(state.accuracyHistory, epoch, trainAccuracy, testAccuracy ?? Number.NaN, undefined, validationAccuracy ?? Number.NaN),
+          paramHistory: network ? appendParams(state.paramHistory, epoch, network) : state.paramHistory,
           // Republishing the same epoch (after a weight edit, say) updates the numbers but adds no point.
           lossHistory: state.lossHistory.epochs.at(-1) === epoch ? state.lossHistory : appendLoss(state.lossHistory, epoch, trainLoss, testLoss, undefined, validationLoss),
           network: network ?? state.network,

@@ -1,7 +1,7 @@
 // How well it learned, and taking the model away, in a real Chromium: the metrics panel and confusion matrix
 // on a three-class set, the summary, lesson files saved and opened (picker and drop), a broken file, and the
 // PyTorch and Keras exports.
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, screenshot, watchErrors } from './browser';
@@ -84,6 +84,14 @@ describe('metrics panel', () => {
     await page.getByTestId('metrics-part-train').click();
     expect(await page.getByTestId('metrics-part-train').getAttribute('aria-pressed')).toBe('true');
     expect(await page.getByTestId('summary-total').textContent()).toContain(String(2 * 6 + 6 + 6 * 3 + 3));
+    // Accuracy over epochs and the parameter histograms, a ridge per snapshot.
+    expect(await page.getByTestId('accuracy-panel').locator('path.loss-line.train').getAttribute('d')).toMatch(/^M.+L/);
+    const ridges = await page.getByTestId('histogram-weights-1').locator('path.histogram-ridge').count();
+    expect(ridges).toBeGreaterThan(3);
+    expect(ridges).toBeLessThanOrEqual(10);
+    expect(await page.getByTestId('histogram-biases-2').locator('path.histogram-ridge').count()).toBe(ridges);
+    await page.getByTestId('histogram-panel').scrollIntoViewIfNeeded();
+    await screenshot(page, 'metrics-curves-histograms');
     await page.getByTestId('add-neuron-0').click();
     await expect.poll(() => page.getByTestId('summary-total').textContent()).toContain(String(2 * 7 + 7 + 7 * 3 + 3));
     expect(errors).toEqual([]);
@@ -106,6 +114,26 @@ describe('metrics panel', () => {
 });
 
 describe('lesson files and export', () => {
+  it('the plot downloads as a PNG with its legend', async () => {
+    const { page, errors } = await open(BLOBS);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-plot').click()]);
+    expect(download.suggestedFilename()).toBe('blobs-plot.png');
+    const png = readFileSync(await download.path());
+    expect(png.subarray(1, 4).toString()).toBe('PNG');
+    const [width, height] = [png.readUInt32BE(16), png.readUInt32BE(20)];
+    const svg = page.getByTestId('output-plot').locator('svg');
+    const svgWidth = Number(await svg.getAttribute('width'));
+    const svgHeight = Number(await svg.getAttribute('height'));
+    // Twice the CSS size, and a legend row under the plot.
+    expect(width).toBe(2 * svgWidth);
+    expect(height).toBe(2 * (svgHeight + 26));
+    // Kept for a look.
+    mkdirSync('test-results', { recursive: true });
+    writeFileSync('test-results/plot-download.png', png);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('a saved lesson opens in another page (picker, then drop) with the same test accuracy and epoch', async () => {
     const { page, errors } = await open(BLOBS);
     await steps(page, 6);

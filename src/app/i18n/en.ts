@@ -282,6 +282,15 @@ export const en = {
   'export.keras': 'Export Keras',
   'export.png': 'Download plot (PNG)',
   'export.title': 'Take it away',
+  'curves.title': 'Accuracy over training',
+  'curves.hint': 'Training accuracy still climbing while validation (dashed) or test accuracy stalls or falls is overfitting.',
+  'curves.stopped': 'Early stopping ended training at epoch {epoch}',
+  'histograms.title': 'Weights and biases over training',
+  'histograms.hint': 'One histogram per snapshot, the oldest at the back (top), the newest in front (bottom).',
+  'histograms.weights': 'Layer {layer} weights',
+  'histograms.biases': 'Layer {layer} biases',
+  'histograms.epoch': 'epoch {epoch}',
+  'export.pngFailed': 'Could not draw the plot: {message}',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -283,4 +283,13 @@ export const es: Record<MessageKey, string> = {
   'export.keras': 'Exportar Keras',
   'export.png': 'Descargar gráfico (PNG)',
   'export.title': 'Llévatelo',
+  'curves.title': 'Exactitud durante el entrenamiento',
+  'curves.hint': 'Si la exactitud de entrenamiento sigue subiendo mientras la de validación (discontinua) o la de prueba se estanca o baja, hay sobreajuste.',
+  'curves.stopped': 'La parada temprana terminó el entrenamiento en la época {epoch}',
+  'histograms.title': 'Pesos y sesgos durante el entrenamiento',
+  'histograms.hint': 'Un histograma por instantánea, la más antigua al fondo (arriba), la más reciente delante (abajo).',
+  'histograms.weights': 'Pesos de la capa {layer}',
+  'histograms.biases': 'Sesgos de la capa {layer}',
+  'histograms.epoch': 'época {epoch}',
+  'export.pngFailed': 'No se pudo dibujar el gráfico: {message}',
 };

@@ -11,6 +11,8 @@ import { TrainingPanel } from '../controls/TrainingPanel';
 import { ModelFileBar } from '../controls/ModelFileBar';
 import { MetricsPanel } from '../metrics/MetricsPanel';
 import { SummaryPanel } from '../metrics/SummaryPanel';
+import { AccuracyPanel } from '../metrics/AccuracyPanel';
+import { HistogramPanel } from '../metrics/HistogramPanel';
 import { ClassroomPanel } from '../classroom/ClassroomPanel';
 import { DataColumn } from '../dataset/DataColumn';
 import { NetworkColumn } from '../network/NetworkColumn';
@@ -55,7 +57,11 @@ export function App() {
       </main>
       <div className="evaluation">
         <MetricsPanel />
-        <SummaryPanel />
+        <div className="evaluation-side">
+          <AccuracyPanel />
+          <SummaryPanel />
+        </div>
+        <HistogramPanel />
       </div>
       <footer className="app-footer">{t('app.keyboardHint')}</footer>
     </>

@@ -1,6 +1,7 @@
 // OUTPUT: losses (and accuracies when classifying), the loss chart, and the big plot: the output over the
 // plane (a class map with several classes), or the hovered node's own heatmap; for a table, a slice
 // through two chosen inputs with the others held at their training mean.
+import { useRef, useState } from 'react';
 import { enabledFeatures, usePlayground } from '../../app/store';
 import { inputNames, isClassification, type Lesson } from '../../app/lesson';
 import type { Sample } from '../../app/lesson-data';
@@ -18,6 +19,8 @@ import { featureGrids } from '../network/feature-grids';
 import { SelectControl } from '../controls/SelectControl';
 import { useDrawing } from './DrawingTools';
 import { classNames } from './class-names';
+import { plotPng } from './plot-png';
+import { downloadBlob } from '../app/download';
 import type { ConfusionCell, Heatmaps, NodeRef } from '../../app/store';
 import type { DataPart, LessonMetrics } from '../../app/lesson-metrics';
 import type { Settings } from '../../app/url-table';
@@ -109,6 +112,8 @@ export function OutputColumn() {
   const settings = usePlayground((s) => s.settings);
   const setSetting = usePlayground((s) => s.setSetting);
   const hideShowTest = useHidden('showTestData');
+  const plotRef = useRef<HTMLDivElement>(null);
+  const [pngError, setPngError] = useState<string | null>(null);
   const hideDiscretize = useHidden('discretize');
   const shown = shownGrid(heatmaps, hovered, settings, lesson, t);
   const plotSize = Math.max(160, Math.min(MAX_PLOT, width - AXIS_SPACE));
@@ -147,28 +152,30 @@ export function OutputColumn() {
         </p>
       )}
       {data.loading && <p className="column-hint">{t('data.loading')}</p>}
-      <OutputPlot
-        size={plotSize}
-        radius={radius}
-        train={[
-          ...plotPoints(data.train, lesson, confusionMarks('train', data.train, highlight, metrics)),
-          // Validation rows are drawn only while a cell of theirs is picked.
-          ...(highlight?.part === 'validation' ? plotPoints(data.validation, lesson, confusionMarks('validation', data.validation, highlight, metrics)) : []),
-        ]}
-        test={settings.showTestData || highlight?.part === 'test' ? plotPoints(data.test, lesson, confusionMarks('test', data.test, highlight, metrics)) : null}
-        axisNames={view.kind === 'slice' ? [names[view.axes[0]], names[view.axes[1]]] : null}
-        onPlanePointer={drawn ? drawing.onPlanePointer : undefined}
-      >
-        <HeatmapCanvas
-          grid={shown.grid}
-          resolution={shown.resolution}
-          mode={shown.mode}
-          discretize={settings.discretize && shown.caption === ''}
-          label={shown.caption || t('output.title')}
-          className="heatmap"
-          style={{ width: plotSize, height: plotSize }}
-        />
-      </OutputPlot>
+      <div ref={plotRef}>
+        <OutputPlot
+          size={plotSize}
+          radius={radius}
+          train={[
+            ...plotPoints(data.train, lesson, confusionMarks('train', data.train, highlight, metrics)),
+            // Validation rows are drawn only while a cell of theirs is picked.
+            ...(highlight?.part === 'validation' ? plotPoints(data.validation, lesson, confusionMarks('validation', data.validation, highlight, metrics)) : []),
+          ]}
+          test={settings.showTestData || highlight?.part === 'test' ? plotPoints(data.test, lesson, confusionMarks('test', data.test, highlight, metrics)) : null}
+          axisNames={view.kind === 'slice' ? [names[view.axes[0]], names[view.axes[1]]] : null}
+          onPlanePointer={drawn ? drawing.onPlanePointer : undefined}
+        >
+          <HeatmapCanvas
+            grid={shown.grid}
+            resolution={shown.resolution}
+            mode={shown.mode}
+            discretize={settings.discretize && shown.caption === ''}
+            label={shown.caption || t('output.title')}
+            className="heatmap"
+            style={{ width: plotSize, height: plotSize }}
+          />
+        </OutputPlot>
+      </div>
       {drawn && drawing.tools}
       <p className="output-caption" data-testid="output-caption">
         {shown.caption}
@@ -207,6 +214,28 @@ export function OutputColumn() {
           <input type="checkbox" data-testid="show-test-data" checked={settings.showTestData} onChange={(e) => setSetting('showTestData', e.target.checked)} />
           {t('controls.showTestData')}
         </label>
+      )}
+      <button
+        type="button"
+        className="text-button"
+        data-testid="download-plot"
+        onClick={() => {
+          if (!plotRef.current) return;
+          setPngError(null);
+          const legend = classify ? classLabels.map((name, i) => ({ name, color: classColor(i) })) : [];
+          const name = `${settings.problem === 'regression' ? settings.regDataset : settings.dataset}-plot.png`;
+          plotPng(plotRef.current, legend).then(
+            (blob) => downloadBlob(name, blob),
+            (error: unknown) => setPngError(error instanceof Error ? error.message : String(error)),
+          );
+        }}
+      >
+        {t('export.png')}
+      </button>
+      {pngError && (
+        <p className="csv-error" role="alert">
+          {t('export.pngFailed', { message: pngError })}
+        </p>
       )}
       {!hideDiscretize && (
         <label className="checkbox">
