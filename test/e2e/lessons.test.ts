@@ -141,6 +141,9 @@ describe('lessons', () => {
     await page.getByTestId('play-pause').waitFor();
     expect(await page.evaluate(() => location.hash)).toBe(canonical);
     await screenshot(page, 'lesson-training-panel');
+    await page.getByTestId('language-es').click();
+    expect(await page.getByTestId('training-panel').textContent()).toContain('Optimizador');
+    await screenshot(page, 'lesson-training-panel-es');
     // Changing a control writes its key; going back to the default removes it from the link.
     await page.getByTestId('optimizer').selectOption('sgd');
     await expect.poll(() => page.evaluate(() => location.hash)).not.toContain('optimizer=');

@@ -14,7 +14,8 @@ export function setEntry<T>(list: readonly T[], index: number, value: T, fill: T
   return out;
 }
 
-export function LayerOptions({ layer, left, top }: { layer: number; left: number; top: number }) {
+/** `width`: room for the selects, less than the distance between layer columns. */
+export function LayerOptions({ layer, left, top, width }: { layer: number; left: number; top: number; width: number }) {
   const t = useTranslate();
   const settings = usePlayground((s) => s.settings);
   const setSetting = usePlayground((s) => s.setSetting);
@@ -23,7 +24,7 @@ export function LayerOptions({ layer, left, top }: { layer: number; left: number
   const dropout = settings.dropout[layer] ?? 0;
 
   return (
-    <div className="layer-options" style={{ position: 'absolute', left, top, transform: 'translateX(-50%)' }}>
+    <div className="layer-options" style={{ position: 'absolute', left, top, width, transform: 'translateX(-50%)' }}>
       <select
         aria-label={t('network.layerActivation', name)}
         title={t('network.layerActivation', name)}

@@ -224,7 +224,13 @@ export function NetworkColumn() {
         })}
 
         {shape.map((_, layer) => (
-          <LayerOptions key={layer} layer={layer} left={(columns[layer + 1][0]?.x ?? 0) + layout.nodeSize / 2} top={layout.height + band} />
+          <LayerOptions
+            key={layer}
+            layer={layer}
+            left={(columns[layer + 1][0]?.x ?? 0) + layout.nodeSize / 2}
+            top={layout.height + band}
+            width={Math.min(96, (layout.columnX[1] ?? 100) - (layout.columnX[0] ?? 0) - 6)}
+          />
         ))}
 
         {columns.slice(1).map((col, k) =>
