@@ -56,7 +56,7 @@ export function checkSavedLesson(value: unknown): SavedLesson {
 }
 
 /** The model's dense layers must be the ones the settings describe (units, activation) on the same number of inputs. */
-function checkArchitecture(lesson: Lesson, model: ModelJSON): void {
+export function checkArchitecture(lesson: Lesson, model: ModelJSON): void {
   const first = model.layers[0]?.config as Record<string, unknown> | undefined;
   const shape = (first?.shape ?? first?.inputShape) as number[] | undefined;
   const inputs = inputCount(lesson.data);

@@ -13,6 +13,7 @@ import { gridPlane, inputHeatmaps, type GridPlane } from './grid';
 import { batchRows, decodeClasses, encodeTargets, inputCount, isClassification, outputLayer, type LayerSpec, type Lesson, type TrainingSpec } from './lesson';
 import { encodeInputs, type LessonData, type Sample } from './lesson-data';
 import { partMetrics, type LessonMetrics } from './lesson-metrics';
+import { checkArchitecture } from './lesson-file';
 import type { BackendInfo, NetworkParams, PlaygroundStore, TrainerPort } from './store';
 
 /** The languages of the exported training scripts. */
@@ -142,6 +143,15 @@ function accuracy(lesson: Lesson, samples: readonly Sample[], outputs: Float32Ar
   return samples.length ? right / samples.length : 0;
 }
 
+function fitsLesson(lesson: Lesson, model: ModelJSON): boolean {
+  try {
+    checkArchitecture(lesson, model);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** The metrics panel's figures for every non-empty part, from the outputs evaluate() already read back. */
 function lessonMetrics(lesson: Lesson, data: LessonData, scores: Awaited<ReturnType<EngineNetwork['evaluate']>>): LessonMetrics {
   const metrics: LessonMetrics = {};
@@ -233,13 +243,14 @@ export class Trainer implements TrainerPort {
       const { lesson, data } = this.store.getState();
       // A table still loading: the store resets again when it arrives.
       if (data.train.length === 0) return;
-      const saved = this.pendingModel;
+      // The opened file's model, unless the lesson changed before its table arrived (then it no longer fits).
+      const saved = this.pendingModel && fitsLesson(lesson, this.pendingModel.model) ? this.pendingModel : null;
       const network = await this.engine.createNetwork(networkSpec(lesson, data.train.length), saved?.model);
       if (generation !== this.generation) {
         network.dispose();
         return;
       }
-      if (saved === this.pendingModel) this.pendingModel = null;
+      this.pendingModel = null;
       this.network = network;
       this.lesson = lesson;
       this.uploadData();

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { COURSE_TABLE_INFO, parseCourseTable } from '../../../src/data/course-tables';
-import { openLessonFile } from '../../../src/app/lesson-file';
+import { LESSON_FILE_MAX_BYTES, openLessonFile } from '../../../src/app/lesson-file';
 import { createSequentialEngine } from '../../../src/app/sequential-engine';
 import { createPlaygroundStore } from '../../../src/app/store';
 import { Trainer, type FrameScheduler } from '../../../src/app/trainer';
@@ -138,6 +138,22 @@ describe('lesson files', () => {
     expect(b.store.getState().trainLoss).toBeCloseTo(a.store.getState().trainLoss!, 5);
   });
 
+  it('a lesson changed while the opened file\'s table loads gets a fresh network, not the file\'s', async () => {
+    const a = await startTrainer(BREAST_CANCER);
+    a.store.getState().step();
+    await a.trainer.idle();
+    const file = await a.store.getState().saveLessonFile();
+    const b = await startTrainer({ seed: '0.9' });
+    expect(b.store.getState().openLessonFile(file.text)).toBe(true);
+    b.store.getState().setSetting('networkShape', [3]);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    await b.trainer.idle();
+    const s = b.store.getState();
+    expect(s.error).toBeNull();
+    expect(s.epoch).toBe(0);
+    expect(s.summary!.rows.map((r) => r.outputShape)).toEqual([[null, 3], [null, 1]]);
+  });
+
   it('opening the file of the running lesson still puts its model back', async () => {
     const { store, trainer } = await startTrainer(BLOBS);
     store.getState().step();
@@ -164,6 +180,7 @@ describe('lesson files', () => {
       [JSON.stringify({ ...good, lesson: { ...good.lesson, settings: { ...good.lesson.settings, networkShape: [3] } } }), /dense layers are \[6 tanh, 3 softmax\]; the lesson's settings describe \[3 tanh, 3 softmax\]/],
       [JSON.stringify({ ...good, lesson: { settings: good.lesson.settings } }), /epoch/],
       [JSON.stringify({ ...good, model: undefined }), /model/],
+      ['x'.repeat(LESSON_FILE_MAX_BYTES + 1), new RegExp(`expected at most ${LESSON_FILE_MAX_BYTES} bytes`)],
     ];
     for (const [text, message] of broken) {
       expect(store.getState().openLessonFile(text)).toBe(false);
