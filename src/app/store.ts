@@ -471,6 +471,7 @@ export function createPlaygroundStore({ settings, locale = 'en', random = Math.r
       setHighlight: (cell) => set({ highlight: cell }),
       saveLessonFile: async () => {
         if (!port) throw new Error('saveLessonFile: the trainer has not started');
+        if (get().settings.dataset === 'upload') throw new Error('saveLessonFile: a lesson on an uploaded CSV cannot be saved (the file would not hold its rows)');
         const { model, epoch } = await port.saveModel();
         const { settings, data } = get();
         return { name: lessonFileName(settings, epoch), text: lessonFileText({ settings, epoch }, model, data.standardization) };

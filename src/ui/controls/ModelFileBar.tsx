@@ -22,6 +22,8 @@ export function ModelFileBar() {
   const dismissFileError = usePlayground((s) => s.dismissFileError);
   const [writeError, setWriteError] = useState<string | null>(null);
   const [dragging, setDragging] = useState(false);
+  // Lesson files regenerate the data from the settings; a user's CSV is not in them.
+  const uploaded = usePlayground((s) => s.settings.dataset === 'upload');
 
   const open = async (file: File | undefined) => {
     if (file) openLessonFile(await readLimited(file));
@@ -68,7 +70,14 @@ export function ModelFileBar() {
   return (
     <div className="model-file-bar" data-testid="model-file-bar">
       <span className="control-label">{t('export.title')}</span>
-      <button type="button" className="text-button" data-testid="save-lesson" onClick={() => void write(saveLessonFile, 'application/json')}>
+      <button
+        type="button"
+        className="text-button"
+        data-testid="save-lesson"
+        disabled={uploaded}
+        title={uploaded ? t('file.uploadNotSaved') : undefined}
+        onClick={() => void write(saveLessonFile, 'application/json')}
+      >
         {t('file.save')}
       </button>
       <label className="text-button file-open">
