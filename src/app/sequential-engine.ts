@@ -3,15 +3,16 @@
 // drawn with the engine's grid kernel (every neuron over the plane in one dispatch on WebGPU, the CPU
 // reference otherwise).
 import {
-  Sequential, activeBackend, createRng, engineStats, evaluateGrid, layers, ops, compileTrainer,
-  type BackendName, type CallbackModel, type GridLayer, type Layer, type Tensor, type Trainer as CompiledTrainer,
+  Sequential, activeBackend, createRng, engineStats, evaluateGrid, exportKeras, exportPyTorch, layers, ops, compileTrainer,
+  type BackendName, type CallbackModel, type ExportOptions, type GridLayer, type Layer, type ModelJSON, type Summary, type Tensor,
+  type Trainer as CompiledTrainer,
 } from '../index';
 import type { ActivationKind } from '../engine/backend/backend';
 import type { GridPlane } from './grid';
 import { kerasTraining, type KerasTraining } from './keras-training';
 import type { TrainingSpec } from './lesson';
 import type { BackendInfo, NetworkParams } from './store';
-import type { DataSet, EngineAdapter, EngineInfo, EngineNetwork, NetworkSpec, SetEvaluation } from './trainer';
+import type { CodeLanguage, DataSet, EngineAdapter, EngineInfo, EngineNetwork, NetworkSpec, SetEvaluation } from './trainer';
 import { startBackends, type BackendStartup } from './engine-startup';
 
 function buildModel(spec: NetworkSpec, keras: KerasTraining): Sequential {
@@ -97,14 +98,15 @@ class SequentialNetwork implements EngineNetwork {
   /** The backend its tensors live on (the active one may change while it is still being disposed). */
   private readonly backend = activeBackend();
 
-  private constructor(private spec: NetworkSpec) {
+  private constructor(private spec: NetworkSpec, saved: ModelJSON | null) {
     this.keras = kerasTraining(spec.training, spec.layers);
-    this.model = buildModel(spec, this.keras);
+    this.model = saved ? Sequential.fromJSON(saved) : buildModel(spec, this.keras);
   }
 
-  static async create(spec: NetworkSpec): Promise<SequentialNetwork> {
-    const network = new SequentialNetwork(spec);
-    await initialize(network.model, network.keras, spec);
+  /** A fresh network, or (`saved`) the saved model with its weights and optimizer state, to train on from there. */
+  static async create(spec: NetworkSpec, saved: ModelJSON | null = null): Promise<SequentialNetwork> {
+    const network = new SequentialNetwork(spec, saved);
+    if (!saved) await initialize(network.model, network.keras, spec);
     return network;
   }
 
@@ -295,6 +297,18 @@ class SequentialNetwork implements EngineNetwork {
     return this.model;
   }
 
+  toJSON(): Promise<ModelJSON> {
+    return this.model.toJSON();
+  }
+
+  summary(): Summary {
+    return this.model.summary();
+  }
+
+  exportScript(language: CodeLanguage, options: ExportOptions): Promise<string> {
+    return language === 'pytorch' ? exportPyTorch(this.model, options) : exportKeras(this.model, options);
+  }
+
   dispose(): void {
     this.compiled?.dispose();
     this.model.dispose();
@@ -314,7 +328,7 @@ export function createSequentialEngine({ prefer = ['webgpu', 'cpu'] }: Sequentia
       backends = await startBackends(prefer.includes('webgpu'), onEvent);
       return backends.first;
     },
-    createNetwork: (spec) => SequentialNetwork.create(spec),
+    createNetwork: (spec, saved) => SequentialNetwork.create(spec, saved),
     loseDevice: () => backends?.loseDevice() ?? false,
     failedFromLoss: () => backends?.failedFromLoss() ?? Promise.resolve(false),
     stop: () => backends?.stop(),
