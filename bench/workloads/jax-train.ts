@@ -38,7 +38,7 @@ const B1 = 0.9;
 const B2 = 0.999;
 const EPS = 1e-7;
 
-function lossOf(task: JaxTask): (p: JaxParams, x: np.Array, y: np.Array) => np.Array {
+function lossOf(task: Pick<JaxTask, 'forward' | 'loss'>): (p: JaxParams, x: np.Array, y: np.Array) => np.Array {
   if (task.loss === 'mse') return (p, x, y) => np.square(task.forward(p, x).sub(y)).mean();
   return (p, x, y) => {
     const batch = y.shape[0];
@@ -46,9 +46,16 @@ function lossOf(task: JaxTask): (p: JaxParams, x: np.Array, y: np.Array) => np.A
   };
 }
 
-type Step = (state: { p: JaxParams; m: JaxParams; v: JaxParams; t: np.Array }, x: np.Array, y: np.Array) => [{ p: JaxParams; m: JaxParams; v: JaxParams; t: np.Array }, np.Array];
+/** Parameters, Adam's moments (empty for SGD) and the step count (a type alias: jax-js trees need one). */
+export type JaxTrainState = {
+  p: JaxParams;
+  m: JaxParams;
+  v: JaxParams;
+  t: np.Array;
+};
 
-function stepOf(task: JaxTask): Step {
+/** One training step as a plain function (jaxTrain jit-compiles it): the next state and this step's loss. */
+export function jaxStep(task: Pick<JaxTask, 'forward' | 'loss' | 'optimizer'>): (s: JaxTrainState, x: np.Array, y: np.Array) => [JaxTrainState, np.Array] {
   const loss = lossOf(task);
   const lr = task.optimizer.learningRate;
   if (task.optimizer.type === 'sgd') {
@@ -82,14 +89,14 @@ export async function jaxTrain(task: JaxTask, device: JaxDevice, budget: Budget)
   const batchOf = (v: Float32Array, width: number[]): np.Array => jaxArray(v, [-1, ...width]);
   const xs = task.data.x.map((v) => batchOf(v, task.xShape));
   const ys = task.data.y.map((v) => batchOf(v, [task.labelWidth]));
-  let state = {
+  let state: JaxTrainState = {
     p: task.params.map((q) => jaxArray(q.values, q.shape)),
     // Adam's moments (SGD has none).
     m: adam ? task.params.map((q) => np.zeros(q.shape)) : [],
     v: adam ? task.params.map((q) => np.zeros(q.shape)) : [],
     t: np.array(0),
   };
-  const step = jit(stepOf(task));
+  const step = jit(jaxStep(task));
   // The latest step's loss (the ones before it are released as they are replaced).
   const held: { loss: np.Array | null } = { loss: null };
   let next = 0;
