@@ -49,6 +49,7 @@ export async function convnetTrain(task: ConvnetTask, budget: Budget): Promise<C
         }
       },
       sync: async () => latest,
+      batches: examples.length,
     },
     budget,
   );

@@ -117,6 +117,7 @@ export async function jaxTrain(task: JaxTask, device: JaxDevice, budget: Budget)
         async sync() {
           return (await held.loss!.ref.data())[0];
         },
+        batches: xs.length,
       },
       budget,
     );

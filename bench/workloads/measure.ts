@@ -7,6 +7,11 @@ export interface Repeatable {
   run(reps: number): void | Promise<void>;
   /** Wait until everything queued so far has finished, by reading a value back: the latest loss, for training. */
   sync(): Promise<number | void>;
+  /**
+   * Training: the batches the trainer cycles through in order, step k on batch k mod batches. The loss
+   * check compares the first step's loss with a later step's on the same batch 0.
+   */
+  batches?: number;
 }
 
 export interface Measurement {
@@ -15,8 +20,11 @@ export interface Measurement {
   ms: number;
   /** Repetitions between two syncs in the timed loop. */
   chunk: number;
-  /** When sync returns the loss: the one after the first repetition and the one after the last. */
-  loss?: { first: number; last: number };
+  /**
+   * When sync returns the loss: the first step's (batch 0, before any update) and, after the timed loop
+   * and at least one pass over the data, the loss of a step on batch 0 again (untimed steps line it up).
+   */
+  loss?: { first: number; last: number; steps: number };
   /** How much each counter grew over the timed loop, when `counters` was given. */
   countersDelta?: Record<string, number>;
 }
@@ -25,40 +33,55 @@ export interface Measurement {
  * Warm up (at least one synced repetition), growing the chunk of repetitions per sync until a chunk
  * takes about a tenth of the budget, so the readback is amortized the same way for every engine;
  * then repeat chunks until the budget is spent and at least `minReps` repetitions are done.
- * `maxChunk` caps the chunk for engines that must wait for their queue regularly.
  */
-export async function measure(work: Repeatable, budget: Budget, counters?: () => Record<string, number>, maxChunk = Infinity): Promise<Measurement> {
+export async function measure(work: Repeatable, budget: Budget, counters?: () => Record<string, number>): Promise<Measurement> {
   const chunkTargetMs = budget.measureMs / 10;
   let chunk = 1;
   let first: number | undefined;
-  let last: number | void = undefined;
+  let warmupReps = 0;
   const warmStart = performance.now();
   for (;;) {
     const t0 = performance.now();
     await work.run(chunk);
-    last = await work.sync();
-    first ??= typeof last === 'number' ? last : undefined;
+    warmupReps += chunk;
+    const loss = await work.sync();
+    // The first chunk is one step: its loss is batch 0's before any update.
+    first ??= typeof loss === 'number' ? loss : undefined;
     const dt = performance.now() - t0;
     if (performance.now() - warmStart >= budget.warmupMs) break;
-    if (dt < chunkTargetMs / 2 && chunk * 2 <= maxChunk) chunk *= 2;
+    if (dt < chunkTargetMs / 2) chunk *= 2;
   }
   let reps = 0;
   const before = counters?.();
   const start = performance.now();
+  let latest: number | void;
   do {
     await work.run(chunk);
-    last = await work.sync();
+    latest = await work.sync();
     reps += chunk;
   } while (performance.now() - start < budget.measureMs || reps < budget.minReps);
   const ms = performance.now() - start;
   const after = counters?.();
   const countersDelta = before && after ? Object.fromEntries(Object.keys(after).map((k) => [k, after[k] - before[k]])) : undefined;
+  const done = warmupReps + reps;
+  let loss: Measurement['loss'];
+  if (first !== undefined && work.batches && budget.requireLossFall) {
+    // Untimed: step until the next step is on batch 0 again, then take that step and read its loss.
+    const lineUp = (work.batches - (done % work.batches)) % work.batches;
+    if (lineUp) await work.run(lineUp);
+    await work.run(1);
+    const again = await work.sync();
+    if (typeof again === 'number') loss = { first, last: again, steps: done + lineUp + 1 };
+  } else if (first !== undefined && typeof latest === 'number') {
+    // A quick run only needs the loss finite: the latest one, whatever its batch.
+    loss = { first, last: latest, steps: done };
+  }
   return {
     perSecond: (reps * 1000) / ms,
     reps,
     ms,
     chunk,
-    ...(first !== undefined && typeof last === 'number' ? { loss: { first, last } } : {}),
+    ...(loss ? { loss } : {}),
     ...(countersDelta ? { countersDelta } : {}),
   };
 }

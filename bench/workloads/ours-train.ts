@@ -30,6 +30,7 @@ export function ourTrainer(model: Sequential, data: Batches, featureShape: numbe
       if (trainer.run(reps) !== reps) throw new Error('compileTrainer: steps were dropped (device lost?)');
     },
     sync: () => trainer.latestLoss(),
+    batches: data.x.length,
     dispose: () => trainer.dispose(),
   };
 }

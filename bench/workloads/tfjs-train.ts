@@ -41,6 +41,7 @@ export function tfTrainer(model: tf.LayersModel, loss: TfLoss, optimizer: tf.Opt
     async sync() {
       return (await latest!.data())[0];
     },
+    batches: batches.x.length,
     dispose() {
       latest?.dispose();
       optimizer.dispose();

@@ -43,7 +43,10 @@ export interface Budget {
   warmupMs: number;
   measureMs: number;
   minReps: number;
-  /** Whether a training cell whose loss did not fall is invalid (a quick run trains too few steps to tell). */
+  /**
+   * Whether a training cell whose loss did not fall is invalid. A quick run trains too few steps to tell,
+   * and skips the untimed steps that line the check up on the same batch.
+   */
   requireLossFall: boolean;
 }
 
@@ -67,8 +70,8 @@ export interface CellResult {
   /** Repetitions and milliseconds in the timed loop. */
   reps?: number;
   ms?: number;
-  /** Training cells: the loss read after the first step and after the last. */
-  loss?: { first: number; last: number };
+  /** Training cells: the first step's loss and a later one's on the same batch, `steps` steps in (measure.ts). */
+  loss?: { first: number; last: number; steps: number };
   /** What the sanity check verified (the loss fell, or the values matched a reference). */
   checked?: string;
   stats?: StepStats;
