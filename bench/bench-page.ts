@@ -69,12 +69,12 @@ function sanity(result: CellResult, budget: Budget): CellResult {
   if (result.value === null || !loss) return result;
   const fell = loss.last < loss.first;
   if (!Number.isFinite(loss.first) || !Number.isFinite(loss.last) || (budget.requireLossFall && !fell)) {
-    return { ...result, value: null, note: `invalid: batch 0's loss went from ${loss.first} (step 1) to ${loss.last} (step ${loss.steps})` };
+    return { ...result, value: null, note: `invalid: the mean loss of a pass over the data went from ${loss.first} (first pass) to ${loss.last} (pass ending at step ${loss.steps})` };
   }
   return {
     ...result,
     checked: budget.requireLossFall
-      ? `batch 0's loss fell from ${loss.first.toPrecision(4)} (step 1) to ${loss.last.toPrecision(4)} (step ${loss.steps})`
+      ? `the mean loss of a pass over the data fell from ${loss.first.toPrecision(4)} (first pass) to ${loss.last.toPrecision(4)} (pass ending at step ${loss.steps})`
       : `the loss stayed finite (${loss.first.toPrecision(4)} at step 1, ${loss.last.toPrecision(4)} at step ${loss.steps})`,
   };
 }

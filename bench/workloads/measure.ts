@@ -9,7 +9,7 @@ export interface Repeatable {
   sync(): Promise<number | void>;
   /**
    * Training: the batches the trainer cycles through in order, step k on batch k mod batches. The loss
-   * check compares the first step's loss with a later step's on the same batch 0.
+   * check compares the mean loss of the first pass over them with that of a pass after the timed loop.
    */
   batches?: number;
 }
@@ -21,8 +21,9 @@ export interface Measurement {
   /** Repetitions between two syncs in the timed loop. */
   chunk: number;
   /**
-   * When sync returns the loss: the first step's (batch 0, before any update) and, after the timed loop
-   * and at least one pass over the data, the loss of a step on batch 0 again (untimed steps line it up).
+   * Training: the mean loss of the first pass over the batches and of a pass after the timed loop
+   * (untimed, every step read back; `steps` is where that pass ended). A quick run reads only the first
+   * step's loss and the latest.
    */
   loss?: { first: number; last: number; steps: number };
   /** How much each counter grew over the timed loop, when `counters` was given. */
@@ -32,20 +33,27 @@ export interface Measurement {
 /**
  * Warm up (at least one synced repetition), growing the chunk of repetitions per sync until a chunk
  * takes about a tenth of the budget, so the readback is amortized the same way for every engine;
- * then repeat chunks until the budget is spent and at least `minReps` repetitions are done.
+ * then repeat chunks until the budget is spent and at least `minReps` repetitions are done. Training
+ * cells in a full run also pass over the data once, untimed, before and after, for the loss check.
  */
 export async function measure(work: Repeatable, budget: Budget, counters?: () => Record<string, number>): Promise<Measurement> {
   const chunkTargetMs = budget.measureMs / 10;
+  const checkPasses = work.batches !== undefined && budget.requireLossFall;
   let chunk = 1;
   let first: number | undefined;
   let warmupReps = 0;
+  if (checkPasses) {
+    // Untimed: the first pass, one step at a time, each loss read back.
+    first = await passMean(work, work.batches!);
+    warmupReps += work.batches!;
+  }
   const warmStart = performance.now();
   for (;;) {
     const t0 = performance.now();
     await work.run(chunk);
     warmupReps += chunk;
     const loss = await work.sync();
-    // The first chunk is one step: its loss is batch 0's before any update.
+    // Without the pass check, the first chunk is one step: its loss is batch 0's before any update.
     first ??= typeof loss === 'number' ? loss : undefined;
     const dt = performance.now() - t0;
     if (performance.now() - warmStart >= budget.warmupMs) break;
@@ -65,13 +73,9 @@ export async function measure(work: Repeatable, budget: Budget, counters?: () =>
   const countersDelta = before && after ? Object.fromEntries(Object.keys(after).map((k) => [k, after[k] - before[k]])) : undefined;
   const done = warmupReps + reps;
   let loss: Measurement['loss'];
-  if (first !== undefined && work.batches && budget.requireLossFall) {
-    // Untimed: step until the next step is on batch 0 again, then take that step and read its loss.
-    const lineUp = (work.batches - (done % work.batches)) % work.batches;
-    if (lineUp) await work.run(lineUp);
-    await work.run(1);
-    const again = await work.sync();
-    if (typeof again === 'number') loss = { first, last: again, steps: done + lineUp + 1 };
+  if (checkPasses && first !== undefined) {
+    // Untimed: one more pass (any `batches` consecutive steps visit every batch once), each loss read back.
+    loss = { first, last: await passMean(work, work.batches!), steps: done + work.batches! };
   } else if (first !== undefined && typeof latest === 'number') {
     // A quick run only needs the loss finite: the latest one, whatever its batch.
     loss = { first, last: latest, steps: done };
@@ -84,6 +88,18 @@ export async function measure(work: Repeatable, budget: Budget, counters?: () =>
     ...(loss ? { loss } : {}),
     ...(countersDelta ? { countersDelta } : {}),
   };
+}
+
+/** One step on each of `batches` batches, reading every step's loss back: their mean. */
+async function passMean(work: Repeatable, batches: number): Promise<number> {
+  let sum = 0;
+  for (let i = 0; i < batches; i++) {
+    await work.run(1);
+    const loss = await work.sync();
+    if (typeof loss !== 'number') throw new Error('measure: a trainer with batches must return its loss from sync');
+    sum += loss;
+  }
+  return sum / batches;
 }
 
 /** A training cell's result: `perStep` units per step (the batch size for images/s); the loss must fall. */

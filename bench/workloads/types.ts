@@ -45,7 +45,7 @@ export interface Budget {
   minReps: number;
   /**
    * Whether a training cell whose loss did not fall is invalid. A quick run trains too few steps to tell,
-   * and skips the untimed steps that line the check up on the same batch.
+   * and skips the two untimed passes over the data that the check reads step by step.
    */
   requireLossFall: boolean;
 }
@@ -70,7 +70,7 @@ export interface CellResult {
   /** Repetitions and milliseconds in the timed loop. */
   reps?: number;
   ms?: number;
-  /** Training cells: the first step's loss and a later one's on the same batch, `steps` steps in (measure.ts). */
+  /** Training cells: the mean loss of the first pass over the data and of a later pass ending at `steps` (measure.ts). */
   loss?: { first: number; last: number; steps: number };
   /** What the sanity check verified (the loss fell, or the values matched a reference). */
   checked?: string;
