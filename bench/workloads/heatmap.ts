@@ -9,7 +9,7 @@ import { gridPoints, rng } from './data';
 import { jaxArray } from './jax-train';
 import { measure } from './measure';
 import { convnetPlaygroundNet, jaxPlaygroundForward, ourPlaygroundModel, PLAYGROUND, playgroundParams, tfPlaygroundModel } from './mlp-playground';
-import type { CellResult } from './types';
+import type { Budget, CellResult } from './types';
 import type { Workload } from './workload';
 
 export const GRID = 200;
@@ -57,8 +57,11 @@ function checkGrid(at: (neuron: number, point: number) => number): string {
 }
 
 /** Time `grid()` (one grid evaluated and read back per call), then check its last values. */
-async function timeGrids(grid: () => Promise<void>, budget: Parameters<Workload['ours']>[0], at: (neuron: number, point: number) => number, how: string): Promise<CellResult> {
-  const m = await measure({ run: async (reps) => { for (let i = 0; i < reps; i++) await grid(); }, sync: async () => {} }, budget);
+async function timeGrids(grid: () => Promise<void>, budget: Budget, at: (neuron: number, point: number) => number, how: string): Promise<CellResult> {
+  const run = async (reps: number): Promise<void> => {
+    for (let i = 0; i < reps; i++) await grid();
+  };
+  const m = await measure({ run, sync: async () => {} }, budget);
   return { value: m.perSecond, how: `${how}; ${m.reps} grids timed`, reps: m.reps, ms: m.ms, checked: checkGrid(at) };
 }
 
