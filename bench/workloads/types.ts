@@ -12,6 +12,7 @@ export type Library = 'ours' | 'jax' | 'convnetjs' | 'tfjs';
 export const ENGINE_INFO = {
   ours_webgpu: { label: 'ours WebGPU', library: 'ours', device: 'webgpu', page: 'isolated', column: 'ours_webgpu' },
   ours_cpu: { label: 'ours CPU', library: 'ours', device: 'cpu', page: 'isolated', column: 'ours_cpu' },
+  ours_wasm: { label: 'ours WASM', library: 'ours', device: 'wasm', page: 'isolated', column: 'ours_wasm' },
   jax_webgpu: { label: 'jax-js WebGPU', library: 'jax', device: 'webgpu', page: 'isolated', column: 'jax_webgpu' },
   jax_wasm_1t: { label: 'jax-js WASM, 1 thread', library: 'jax', device: 'wasm', page: 'plain', column: 'jax_wasm' },
   jax_wasm_mt: { label: 'jax-js WASM, worker threads', library: 'jax', device: 'wasm', page: 'isolated', column: 'jax_wasm' },
@@ -27,6 +28,7 @@ export const COLUMNS = [...new Set(ENGINES.map((e) => ENGINE_INFO[e].column))] a
 export const COLUMN_LABELS: Record<ColumnId, string> = {
   ours_webgpu: 'ours WebGPU',
   ours_cpu: 'ours CPU',
+  ours_wasm: 'ours WASM',
   jax_webgpu: 'jax-js WebGPU',
   jax_wasm: 'jax-js WASM',
   convnetjs: 'ConvNetJS',
