@@ -4,10 +4,9 @@
 // reference otherwise).
 import {
   Sequential, activeBackend, createRng, engineStats, evaluateGrid, exportKeras, exportPyTorch, layers, ops, compileTrainer,
-  type BackendName, type CallbackModel, type ExportOptions, type GridLayer, type Layer, type ModelJSON, type Summary, type Tensor,
+  type BackendName, type CallbackModel, type ExportOptions, type GridActivation, type GridLayer, type Layer, type ModelJSON, type Summary, type Tensor,
   type Trainer as CompiledTrainer,
 } from '../index';
-import type { ActivationKind } from '../engine/backend/backend';
 import type { GridPlane } from './grid';
 import { kerasTraining, type KerasTraining } from './keras-training';
 import type { TrainingSpec } from './lesson';
@@ -64,25 +63,6 @@ class AlternatingArrays {
     const array = this.arrays[this.next];
     this.next = 1 - this.next;
     return array;
-  }
-}
-
-/**
- * Softmax over the last `units` neurons of a neuron-major grid ([neurons, points]), in place. The grid kernel
- * draws element-wise activations only, so a softmax output is evaluated as logits and finished here; when the
- * engine's grid kernel gains softmax this is the one place to drop.
- */
-export function softmaxGridOutputs(values: Float32Array, units: number, points: number): void {
-  const first = values.length / points - units;
-  for (let p = 0; p < points; p++) {
-    let peak = -Infinity;
-    for (let j = 0; j < units; j++) peak = Math.max(peak, values[(first + j) * points + p]);
-    let sum = 0;
-    for (let j = 0; j < units; j++) sum += Math.exp(values[(first + j) * points + p] - peak);
-    for (let j = 0; j < units; j++) {
-      const at = (first + j) * points + p;
-      values[at] = Math.exp(values[at] - peak) / sum;
-    }
   }
 }
 
@@ -196,15 +176,15 @@ class SequentialNetwork implements EngineNetwork {
   /**
    * The grid kernel's layers for the plane. A slice's first layer keeps the rows of its two axis inputs and
    * folds every held input into the bias (b + Σ held·W): the same pre-activations over the slice. The tensors
-   * it creates are returned for disposal. A softmax output is evaluated as logits (see softmaxGridOutputs).
+   * it creates are returned for disposal.
    */
   private async gridLayers(plane: GridPlane): Promise<{ layers: GridLayer<Tensor>[]; created: Tensor[] }> {
     const dense = this.denseLayers();
-    const last = dense.length - 1;
-    const grid = dense.map((layer, i) => ({
+    // The grid kernel computes a softmax output's probabilities itself.
+    const grid = dense.map((layer) => ({
       kernel: layer.params[0].variable,
       bias: layer.params[1].variable,
-      activation: (i === last && layer.activation === 'softmax' ? 'linear' : layer.activation) as ActivationKind,
+      activation: layer.activation as GridActivation,
     }));
     if (plane.kind === 'features') return { layers: grid, created: [] };
     const [kernel, bias] = await Promise.all([grid[0].kernel.data(), grid[0].bias.data()]);
@@ -226,7 +206,6 @@ class SequentialNetwork implements EngineNetwork {
     try {
       const features = plane.kind === 'features' ? plane.features : (['x', 'y'] as const);
       const values = await evaluateGrid(gridLayers, { n: resolution, features, range: [-plane.radius, plane.radius], outputOnly, into });
-      if (this.spec.layers[this.spec.layers.length - 1].activation === 'softmax') softmaxGridOutputs(values, this.outputUnits, resolution * resolution);
       return values;
     } finally {
       for (const t of created) t.dispose();
