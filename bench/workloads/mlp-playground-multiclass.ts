@@ -2,11 +2,10 @@
 // step by step like mlp-playground. The issue's target is against our own two-class workload rather than a
 // peer: at least 0.8× mlp-playground's steps/s on WebGPU (the fused step computes the softmax loss by row).
 import * as tf from '@tensorflow/tfjs';
-import { getBackend, layers, Sequential } from '../../src/index';
-import { engineStats } from '../../src/engine/stats';
+import { layers, Sequential } from '../../src/index';
 import { rng, type Batches } from './data';
 import { measure, trainingCell } from './measure';
-import { ourTrainer } from './ours-train';
+import { ourTrainingCell } from './ours-train';
 import { tfBatches, tfDense, tfSoftmaxCrossEntropy, tfTrainer } from './tfjs-train';
 import type { Workload } from './workload';
 
@@ -68,27 +67,9 @@ export const mlpPlaygroundMulticlass: Workload = {
       { seed: 1 },
     );
     model.compile({ optimizer: { type: 'adam', learningRate: MULTICLASS.learningRate }, loss: 'categorical_crossentropy' });
-    const trainer = ourTrainer(model, blobBatches(MULTICLASS.samples, MULTICLASS.batch, classes), [2], classes);
     try {
-      // The counters are the WebGPU backend's (the CPU backend does not count dispatches).
-      const onGpu = getBackend() === 'webgpu';
-      const m = await measure(trainer, budget, onGpu ? () => ({ ...engineStats() }) : undefined);
-      const perStep = (k: string): number => (m.countersDelta?.[k] ?? NaN) / m.reps;
-      return {
-        ...trainingCell(m, 1, `${trainer.how}, ${m.chunk} steps per submit and readback`),
-        stats: onGpu
-          ? {
-              dispatches: perStep('dispatches'),
-              submits: perStep('submits'),
-              buffersCreated: perStep('buffersCreated'),
-              bytesReadBack: perStep('bytesReadBack'),
-              pipelinesCompiled: perStep('pipelinesCompiled'),
-              stepsPerReadback: m.chunk,
-            }
-          : undefined,
-      };
+      return await ourTrainingCell(model, blobBatches(MULTICLASS.samples, MULTICLASS.batch, classes), [2], classes, budget);
     } finally {
-      trainer.dispose();
       model.dispose();
     }
   },

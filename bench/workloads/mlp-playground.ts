@@ -2,12 +2,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { numpy as np } from '@jax-js/jax';
 import convnetjs from 'convnetjs';
-import { engineStats, getBackend, layers, Sequential } from '../../src/index';
+import { layers, Sequential } from '../../src/index';
 import { convnetTrain } from './convnet-train';
 import { circleBatches, glorotUniform } from './data';
 import { jaxTrain, type JaxParams } from './jax-train';
 import { measure, trainingCell } from './measure';
-import { ourTrainer } from './ours-train';
+import { ourTrainingCell } from './ours-train';
 import { tfBatches, tfDense, tfMse, tfTrainer } from './tfjs-train';
 import type { Workload } from './workload';
 
@@ -79,27 +79,9 @@ export const mlpPlayground: Workload = {
   },
   async ours(budget) {
     const model = ourPlaygroundModel();
-    const trainer = ourTrainer(model, circle(), [2], 1);
     try {
-      // The counters are the WebGPU backend's (the CPU backend does not count dispatches).
-      const onGpu = getBackend() === 'webgpu';
-      const m = await measure(trainer, budget, onGpu ? () => ({ ...engineStats() }) : undefined);
-      const perStep = (k: string): number => (m.countersDelta?.[k] ?? NaN) / m.reps;
-      return {
-        ...trainingCell(m, 1, `${trainer.how}, ${m.chunk} steps per submit and readback`),
-        stats: onGpu
-          ? {
-              dispatches: perStep('dispatches'),
-              submits: perStep('submits'),
-              buffersCreated: perStep('buffersCreated'),
-              bytesReadBack: perStep('bytesReadBack'),
-              pipelinesCompiled: perStep('pipelinesCompiled'),
-              stepsPerReadback: m.chunk,
-            }
-          : undefined,
-      };
+      return await ourTrainingCell(model, circle(), [2], 1, budget);
     } finally {
-      trainer.dispose();
       model.dispose();
     }
   },

@@ -2,9 +2,10 @@
 // on WebGPU, records one step (batch gather, forward, loss, backward, update) that `run(k)` replays k times
 // in one submit — as one fused kernel for small dense networks, else as a traced plan of kernels; on the
 // CPU it runs the same steps eagerly. Sync reads the latest loss.
-import { compileTrainer, type Sequential, type Trainer } from '../../src/index';
+import { compileTrainer, engineStats, getBackend, type Sequential, type Trainer } from '../../src/index';
 import type { Batches } from './data';
-import type { Repeatable } from './measure';
+import { measure, trainingCell, type Repeatable } from './measure';
+import type { Budget, CellResult } from './types';
 
 /** The batches joined back into one training set; the trainer walks it in order, `batch` rows per step. */
 export function ourTrainer(model: Sequential, data: Batches, featureShape: number[], labelWidth: number): Repeatable & { how: string; dispose(): void } {
@@ -43,4 +44,29 @@ function concat(parts: Float32Array[]): Float32Array {
     at += p.length;
   }
   return out;
+}
+
+/** Steps/s of `model` trained on `data` by ourTrainer, with WebGPU's per-step counters (the CPU backends count none). */
+export async function ourTrainingCell(model: Sequential, data: Batches, featureShape: number[], labelWidth: number, budget: Budget): Promise<CellResult> {
+  const trainer = ourTrainer(model, data, featureShape, labelWidth);
+  try {
+    const onGpu = getBackend() === 'webgpu';
+    const m = await measure(trainer, budget, onGpu ? () => ({ ...engineStats() }) : undefined);
+    const perStep = (k: string): number => (m.countersDelta?.[k] ?? NaN) / m.reps;
+    return {
+      ...trainingCell(m, 1, `${trainer.how}, ${m.chunk} steps per submit and readback`),
+      stats: onGpu
+        ? {
+            dispatches: perStep('dispatches'),
+            submits: perStep('submits'),
+            buffersCreated: perStep('buffersCreated'),
+            bytesReadBack: perStep('bytesReadBack'),
+            pipelinesCompiled: perStep('pipelinesCompiled'),
+            stepsPerReadback: m.chunk,
+          }
+        : undefined,
+    };
+  } finally {
+    trainer.dispose();
+  }
 }
