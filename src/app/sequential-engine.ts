@@ -3,7 +3,7 @@
 // drawn with the engine's grid kernel (every neuron over the plane in one dispatch on WebGPU, the CPU
 // reference otherwise).
 import {
-  Sequential, activeBackend, createRng, engineStats, evaluateGrid, layers, ops, compileTrainer,
+  Sequential, activeBackend, createRng, engineStats, evaluateGrid, layerFromConfig, layers, ops, compileTrainer,
   type BackendName, type CallbackModel, type GridLayer, type Layer, type Tensor, type Trainer as CompiledTrainer,
 } from '../index';
 import type { ActivationKind } from '../engine/backend/backend';
@@ -17,7 +17,8 @@ import { startBackends, type BackendStartup } from './engine-startup';
 function buildModel(spec: NetworkSpec, keras: KerasTraining): Sequential {
   const model = new Sequential(
     [
-      layers.input({ shape: [spec.inputs] }),
+      layers.input({ shape: spec.inputShape }),
+      ...(spec.stack ?? []).map((layer) => layerFromConfig(layer.type, layer.config)),
       ...spec.layers.flatMap((layer, i) => [
         layers.dense({ units: layer.units, activation: layer.activation, kernelRegularizer: keras.kernelRegularizers[i] }),
         ...(layer.dropout > 0 ? [layers.dropout({ rate: layer.dropout })] : []),
@@ -128,7 +129,7 @@ class SequentialNetwork implements EngineNetwork {
     this.compiled = compileTrainer({
       step,
       dense,
-      data: { x: this.train.x, xShape: [this.train.rows, this.spec.inputs], y: this.train.y, yShape: [this.train.rows, this.outputUnits] },
+      data: { x: this.train.x, xShape: [this.train.rows, ...this.spec.inputShape], y: this.train.y, yShape: [this.train.rows, this.outputUnits] },
       batchSize: this.spec.batchRows,
     });
   }
@@ -176,7 +177,7 @@ class SequentialNetwork implements EngineNetwork {
   /** The outputs, and the loss the lesson displays (the engine's loss kernel on them, scaled; no penalty). */
   private async evaluateSet({ x, y, rows }: DataSet): Promise<SetEvaluation | null> {
     if (rows === 0) return null;
-    const pred = await this.model.predict({ shape: [rows, this.spec.inputs], values: x });
+    const pred = await this.model.predict({ shape: [rows, ...this.spec.inputShape], values: x });
     const p = ops.tensor(pred.values, pred.shape);
     const t = ops.tensor(y, pred.shape);
     const loss = ops.loss({ kind: this.keras.loss, fromLogits: false }, p, t);
@@ -244,7 +245,19 @@ class SequentialNetwork implements EngineNetwork {
     return this.grid(resolution, plane, true, this.outputGrids.take(this.outputUnits * resolution * resolution));
   }
 
+  async predict(x: Float32Array, rows: number): Promise<Float32Array> {
+    return (await this.model.predict({ shape: [rows, ...this.spec.inputShape], values: x })).values;
+  }
+
+  async filters(): Promise<{ shape: number[]; values: Float32Array } | null> {
+    const conv = this.model.layers.find((layer) => layer.type === 'Conv2D');
+    if (!conv) return null;
+    const kernel = conv.params[0].variable;
+    return { shape: [...kernel.shape], values: await kernel.data() };
+  }
+
   async getParams(): Promise<NetworkParams> {
+    if (this.spec.stack) return { weights: [], biases: [[]], tensors: await this.model.getWeights() };
     const weights: number[][][] = [];
     const biases: number[][] = [[]];
     for (const w of await this.model.getWeights()) {
@@ -259,7 +272,8 @@ class SequentialNetwork implements EngineNetwork {
   }
 
   /** The inverse of getParams; setWeights checks every shape against the network's. */
-  setParams({ weights, biases }: NetworkParams): void {
+  setParams({ weights, biases, tensors }: NetworkParams): void {
+    if (tensors) return this.model.setWeights(tensors);
     this.model.setWeights(
       weights.flatMap((kernel, l) => [
         { shape: [kernel.length, kernel[0]?.length ?? 0], values: Float32Array.from(kernel.flat()) },

@@ -16,6 +16,7 @@ function recordingPort() {
     setWeight: (c, f, t, v) => calls.push(`weight:${c},${f},${t}=${v}`),
     setBias: (c, i, v) => calls.push(`bias:${c},${i}=${v}`),
     engineInfoRequested: () => calls.push('engineInfo'),
+    drawingChanged: () => calls.push('drawing'),
   };
   return { calls, port };
 }
