@@ -490,6 +490,7 @@ export class Trainer implements TrainerPort {
       validationLoss: scores.validation?.loss ?? Number.NaN,
       trainAccuracy: score(data.train, scores.train),
       testAccuracy: score(data.test, scores.test),
+      network: params,
       images: { testProbabilities: scores.test?.outputs ?? new Float32Array(0), filters },
     });
     this.publishProgress();
