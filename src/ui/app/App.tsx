@@ -10,6 +10,7 @@ import { TopBar } from '../controls/TopBar';
 import { TrainingPanel } from '../controls/TrainingPanel';
 import { ClassroomPanel } from '../classroom/ClassroomPanel';
 import { DataColumn } from '../dataset/DataColumn';
+import { ImagesView } from '../images/ImagesView';
 import { NetworkColumn } from '../network/NetworkColumn';
 import { OutputColumn } from '../output/OutputColumn';
 import { Notices } from './Notices';
@@ -21,6 +22,7 @@ export function App() {
   const [classroomOpen, setClassroomOpen] = useState(false);
   const hideText = usePlayground((s) => s.settings.hideText);
   const debugOpen = usePlayground((s) => s.debugOpen);
+  const images = usePlayground((s) => s.lesson.view.kind === 'images');
   useKeyboardShortcuts();
   // TensorFlow Playground's hideText: only the controls and pictures, no explanatory text.
   useEffect(() => {
@@ -44,11 +46,15 @@ export function App() {
       {classroomOpen && <ClassroomPanel />}
       <TopBar />
       <TrainingPanel />
-      <main className="main">
-        <DataColumn />
-        <NetworkColumn />
-        <OutputColumn />
-      </main>
+      {images ? (
+        <ImagesView />
+      ) : (
+        <main className="main">
+          <DataColumn />
+          <NetworkColumn />
+          <OutputColumn />
+        </main>
+      )}
       <footer className="app-footer">{t('app.keyboardHint')}</footer>
     </>
   );
