@@ -99,7 +99,7 @@ export function DrawDigit() {
         />
         <div className="draw-side">
           {drawing && drawing.length === size * size && <ImageTile pixels={drawing} width={size} height={size} size={56} label={t('images.seen')} testId="drawn-digit-seen" />}
-          <button type="button" className="header-button" data-testid="clear-drawing" onClick={clear}>
+          <button type="button" className="image-dataset-button" data-testid="clear-drawing" onClick={clear}>
             {t('images.clear')}
           </button>
         </div>

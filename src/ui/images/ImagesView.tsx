@@ -47,14 +47,14 @@ function ImageData() {
       </h2>
       <div className="image-datasets" role="group" aria-label={t('images.dataset')}>
         {IMAGE_DATASET_IDS.map((id) => (
-          <button key={id} type="button" className="header-button" aria-pressed={settings.dataset === id} data-testid={`image-dataset-${id}`} onClick={() => setSetting('dataset', id)}>
+          <button key={id} type="button" className="image-dataset-button" aria-pressed={settings.dataset === id} data-testid={`image-dataset-${id}`} onClick={() => setSetting('dataset', id)}>
             {t(`images.dataset.${id}`)}
           </button>
         ))}
       </div>
       {load && (
         <div className="image-loading" data-testid="image-loading">
-          <progress max={load.total || undefined} value={load.total ? load.loaded : undefined} />
+          <progress max={load.total || undefined} value={load.total ? Math.min(load.loaded, load.total) : undefined} />
           <span>{t('images.loading', { kb: Math.round(load.loaded / 1024) })}</span>
         </div>
       )}

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
 import { IMAGE_DATASETS, type ImageDatasetId } from '../../../src/data/image-datasets';
-import { decodeImageSet, gunzip } from '../../../src/data/images';
+import { decodeImageSet, fetchImageSet, gunzip } from '../../../src/data/images';
 import { describeLesson, inputCount, inputShape } from '../../../src/app/lesson';
 import { lessonData } from '../../../src/app/lesson-data';
 import { createSequentialEngine } from '../../../src/app/sequential-engine';
@@ -18,6 +18,26 @@ const settings = (overrides: Partial<Settings>): Settings => ({ ...defaultSettin
 async function readSet(name: ImageDatasetId) {
   return decodeImageSet(await gunzip(readFileSync(`public/${IMAGE_DATASETS[name].file}`)), name);
 }
+
+describe('fetchImageSet', () => {
+  it('checks the compressed file against its checksum; takes a file the server already gunzipped (Content-Encoding) by its structure', async () => {
+    const info = IMAGE_DATASETS.digits8;
+    const compressed = readFileSync(`public/${info.file}`);
+    const plain = await gunzip(compressed);
+    const serve = (bytes: Uint8Array) => vi.fn(async () => new Response(bytes as Uint8Array<ArrayBuffer>));
+    try {
+      vi.stubGlobal('fetch', serve(compressed));
+      expect((await fetchImageSet('x.gz', info.sha256)).test.count).toBe(360);
+      await expect(fetchImageSet('x.gz', '0'.repeat(64))).rejects.toThrow(/checksum/);
+      vi.stubGlobal('fetch', serve(plain));
+      expect((await fetchImageSet('x.gz', info.sha256)).train.count).toBe(1437);
+      vi.stubGlobal('fetch', serve(plain.subarray(0, plain.length - 1)));
+      await expect(fetchImageSet('x.gz', info.sha256)).rejects.toThrow(/bytes; expected/);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+});
 
 describe('image lessons: rows and lesson', () => {
   it('dataset=mnist and imageModel travel through the link; defaults stay out of it', () => {
