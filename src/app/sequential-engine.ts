@@ -48,6 +48,9 @@ async function initialize(model: Sequential, keras: KerasTraining, spec: Network
   );
 }
 
+/** Images scored per readback (see predictInChunks). */
+const IMAGE_SCORE_ROWS = 128;
+
 const EMPTY: DataSet = { x: new Float32Array(0), y: new Float32Array(0), rows: 0 };
 
 /**
@@ -177,12 +180,13 @@ class SequentialNetwork implements EngineNetwork {
   /** The outputs, and the loss the lesson displays (the engine's loss kernel on them, scaled; no penalty). */
   private async evaluateSet({ x, y, rows }: DataSet): Promise<SetEvaluation | null> {
     if (rows === 0) return null;
-    const pred = await this.model.predict({ shape: [rows, ...this.spec.inputShape], values: x });
-    const p = ops.tensor(pred.values, pred.shape);
-    const t = ops.tensor(y, pred.shape);
+    const outputs = await this.predictInChunks(x, rows);
+    const shape = [rows, this.outputUnits];
+    const p = ops.tensor(outputs, shape);
+    const t = ops.tensor(y, shape);
     const loss = ops.loss({ kind: this.keras.loss, fromLogits: false }, p, t);
     try {
-      return { loss: (await loss.data())[0] * this.keras.lossScale, outputs: pred.values };
+      return { loss: (await loss.data())[0] * this.keras.lossScale, outputs };
     } finally {
       for (const tensor of [p, t, loss]) tensor.dispose();
     }
@@ -243,6 +247,22 @@ class SequentialNetwork implements EngineNetwork {
 
   async evaluateOutput(resolution: number, plane: GridPlane): Promise<Float32Array> {
     return this.grid(resolution, plane, true, this.outputGrids.take(this.outputUnits * resolution * resolution));
+  }
+
+  /**
+   * The outputs for every row, an image lesson's a chunk at a time, each read back before the next is
+   * queued: scoring 1,800 images through a CNN at once held SwiftShader's GPU process (which also composites
+   * the page) for 2–4 s, and no frame was painted meanwhile.
+   */
+  private async predictInChunks(x: Float32Array, rows: number): Promise<Float32Array> {
+    const chunk = this.spec.stack ? IMAGE_SCORE_ROWS : rows;
+    const size = x.length / rows;
+    const out = new Float32Array(rows * this.outputUnits);
+    for (let first = 0; first < rows; first += chunk) {
+      const count = Math.min(chunk, rows - first);
+      out.set(await this.predict(x.subarray(first * size, (first + count) * size), count), first * this.outputUnits);
+    }
+    return out;
   }
 
   async predict(x: Float32Array, rows: number): Promise<Float32Array> {
