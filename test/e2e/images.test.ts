@@ -47,6 +47,8 @@ describe('image lessons', () => {
     const { page, errors } = await open('#dataset=digits8&imageModel=mlp&optimizer=adam&learningRate=0.001&batchSize=32');
     expect(await page.getByTestId('image-dataset-digits8').getAttribute('aria-pressed')).toBe('true');
     expect(await page.getByTestId('image-counts').textContent()).toMatch(/1437.*360/);
+    // model.summary()'s figures, live: (64 + 1)·256 + (256 + 1)·256 + (256 + 1)·10.
+    expect(await page.getByTestId('total-params').textContent()).toBe('85,002');
     const initial = await number(page, 'train-loss');
     expect(initial).toBeGreaterThan(1.5);
     await page.getByTestId('step').click();

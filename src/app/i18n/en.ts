@@ -242,9 +242,9 @@ export const en = {
   'csv.tooManyClasses': 'Column "{name}" has {count} different classes; the playground tells apart at most {limit}.',
   'training.title': 'Model and training',
   'images.dataset': 'Image set',
-  'images.dataset.digits8': '8×8 digits',
-  'images.dataset.mnist': 'MNIST digits',
-  'images.dataset.fashion': 'Fashion-MNIST',
+  'dataset.digits8': '8×8 digits',
+  'dataset.mnist': 'MNIST digits',
+  'dataset.fashion': 'Fashion-MNIST',
   'images.loading': 'Loading the images: {kb} kB',
   'images.counts': '{train} training, {validation} validation, {test} test images',
   'images.model': 'Network',
@@ -273,6 +273,10 @@ export const en = {
   'preset.digits8Mlp': 'Images: 8×8 digits with a multilayer perceptron',
   'preset.mnistCnn': 'Images: MNIST digits with a small CNN',
   'preset.fashionCnn': 'Images: Fashion-MNIST with a small CNN',
+  'images.layer': 'Layer',
+  'images.outputShape': 'Output shape',
+  'images.params': 'Parameters',
+  'images.totalParams': 'Total parameters',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -1,8 +1,10 @@
 // An image lesson's page body: DATA (the set, the network, loading) | TRAINING (progress, losses and
 // accuracies, confusion matrix) | PREDICTIONS (test images, mistakes, filters, a digit to draw).
+import { useMemo } from 'react';
 import { IMAGE_DATASET_IDS } from '../../data/image-datasets';
 import { IMAGE_PRESET_IDS, type ImagePresetId } from '../../data/image-presets';
 import type { MessageKey } from '../../app/i18n';
+import { summarizeStack } from '../../app/image-stack';
 import { usePlayground } from '../../app/store';
 import { LossChart, formatLoss } from '../charts/LossChart';
 import { NumberRow, formatAccuracy } from '../output/OutputColumn';
@@ -38,7 +40,6 @@ function ImageData() {
   const settings = usePlayground((s) => s.settings);
   const setSetting = usePlayground((s) => s.setSetting);
   const load = usePlayground((s) => s.imageLoad);
-  const lesson = usePlayground((s) => s.lesson);
   const data = usePlayground((s) => s.data);
   return (
     <section className="column" aria-labelledby="images-data-title">
@@ -48,7 +49,7 @@ function ImageData() {
       <div className="image-datasets" role="group" aria-label={t('images.dataset')}>
         {IMAGE_DATASET_IDS.map((id) => (
           <button key={id} type="button" className="image-dataset-button" aria-pressed={settings.dataset === id} data-testid={`image-dataset-${id}`} onClick={() => setSetting('dataset', id)}>
-            {t(`images.dataset.${id}`)}
+            {t(`dataset.${id}`)}
           </button>
         ))}
       </div>
@@ -73,14 +74,59 @@ function ImageData() {
           ))}
         </select>
       </label>
-      <ol className="image-layers" data-testid="image-layers">
-        {lesson.data.kind === 'images' && <li>{t('images.input', { shape: lesson.data.shape.join('×') })}</li>}
-        {(lesson.stack ?? []).map((layer, i) => (
-          <li key={i}>{layerText(layer.type, layer.config)}</li>
-        ))}
-        <li>Dense({lesson.model[lesson.model.length - 1].units}, {lesson.model[lesson.model.length - 1].activation})</li>
-      </ol>
+      <LayerTable />
     </section>
+  );
+}
+
+/** The network as model.summary() lists it: each layer's output shape and parameters, live; a layer that cannot take its input says why. */
+function LayerTable() {
+  const t = useTranslate();
+  const lesson = usePlayground((s) => s.lesson);
+  const summary = useMemo(() => {
+    if (lesson.data.kind !== 'images') return null;
+    const output = lesson.model[lesson.model.length - 1];
+    return summarizeStack(lesson.data.shape, [...(lesson.stack ?? []), { type: 'Dense', config: { units: output.units, activation: output.activation } }]);
+  }, [lesson]);
+  if (!summary || lesson.data.kind !== 'images') return null;
+  return (
+    <table className="image-layers" data-testid="image-layers">
+      <thead>
+        <tr>
+          <th scope="col">{t('images.layer')}</th>
+          <th scope="col">{t('images.outputShape')}</th>
+          <th scope="col">{t('images.params')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        <tr>
+          <td>Input</td>
+          <td>{lesson.data.shape.join('×')}</td>
+          <td>0</td>
+        </tr>
+        {summary.rows.map((row, i) => (
+          <tr key={i} className={row.problem ? 'problem' : ''}>
+            <td>{layerText(row.type, row.config)}</td>
+            {row.problem ? (
+              <td colSpan={2} data-testid="stack-problem">
+                {row.problem}
+              </td>
+            ) : (
+              <>
+                <td>{row.outputShape?.join('×') ?? '–'}</td>
+                <td>{row.outputShape ? row.params.toLocaleString() : '–'}</td>
+              </>
+            )}
+          </tr>
+        ))}
+      </tbody>
+      <tfoot>
+        <tr>
+          <td colSpan={2}>{t('images.totalParams')}</td>
+          <td data-testid="total-params">{summary.totalParams.toLocaleString()}</td>
+        </tr>
+      </tfoot>
+    </table>
   );
 }
 
