@@ -269,11 +269,12 @@ class SequentialNetwork implements EngineNetwork {
     return (await this.model.predict({ shape: [rows, ...this.spec.inputShape], values: x })).values;
   }
 
-  async filters(): Promise<{ shape: number[]; values: Float32Array } | null> {
+  async filters(): Promise<{ shape: number[]; values: Float32Array; bias: Float32Array } | null> {
     const conv = this.model.layers.find((layer) => layer.type === 'Conv2D');
     if (!conv) return null;
-    const kernel = conv.params[0].variable;
-    return { shape: [...kernel.shape], values: await kernel.data() };
+    const [kernel, bias] = conv.params.map((p) => p.variable);
+    const [values, biasValues] = await Promise.all([kernel.data(), bias ? bias.data() : new Float32Array(kernel.shape[3])]);
+    return { shape: [...kernel.shape], values, bias: biasValues };
   }
 
   async getParams(): Promise<NetworkParams> {

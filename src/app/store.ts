@@ -116,8 +116,8 @@ export interface ImageProgress {
 /** An image lesson's view of the test images: the network's class probabilities for each, [test rows, classes]. */
 export interface ImageResults {
   testProbabilities: Float32Array;
-  /** The first convolution's filters, [kernel height, kernel width, channels, filters] (null without one). */
-  filters: { shape: number[]; values: Float32Array } | null;
+  /** The first convolution's kernel [kernel height, kernel width, channels, filters] and bias (null without one). */
+  filters: { shape: number[]; values: Float32Array; bias: Float32Array } | null;
 }
 
 /** The engine panel's figures: how the engine trains and, once measured, rates per second. */

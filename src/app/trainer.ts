@@ -81,7 +81,7 @@ export interface EngineNetwork {
   /** The network's outputs for rows of inputs (row-major [rows, ...inputShape]). */
   predict(x: Float32Array, rows: number): Promise<Float32Array>;
   /** The first convolution's kernel [kh, kw, channels, filters], or null without one. */
-  filters(): Promise<{ shape: number[]; values: Float32Array } | null>;
+  filters(): Promise<{ shape: number[]; values: Float32Array; bias: Float32Array } | null>;
   /** Overwrite every weight and bias (getParams' layout): a snapshot restored, or a move between backends. */
   setParams(params: NetworkParams): void;
   /** Resolves when the device has finished every step queued so far (at once on the CPU). */

@@ -82,6 +82,11 @@ describe('image lessons', () => {
     await expect.poll(() => page.getByTestId('image-progress').textContent(), { timeout: 60_000 }).toMatch(/images\/s/);
     await expect.poll(() => number(page, 'train-loss'), { timeout: 120_000 }).toBeLessThan(initial * 0.8);
     await page.getByTestId('play-pause').click();
+    // The convolution step-through: the next position's sum of nine products.
+    expect(await page.getByTestId('step-formula').textContent()).toMatch(/^f1,1 = p11·a11 \+ … \+ p33·a33 \+ b = (-?\d+\.\d\d·\d\.\d\d \+ ){9}-?\d+\.\d\d = -?\d+\.\d\d$/);
+    await page.getByTestId('step-next').click();
+    expect(await page.getByTestId('step-position').textContent()).toMatch(/row 1, column 2/);
+    expect(await page.getByTestId('step-formula').textContent()).toMatch(/^f1,2 = /);
     await screenshot(page, 'images-digits8-cnn');
     expect(errors).toEqual([]);
     await page.close();

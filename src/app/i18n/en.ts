@@ -277,6 +277,20 @@ export const en = {
   'images.outputShape': 'Output shape',
   'images.params': 'Parameters',
   'images.totalParams': 'Total parameters',
+  'images.stepTitle': 'One convolution, step by step',
+  'images.stepImage': 'Test image {index}',
+  'images.stepPrevImage': 'Previous test image',
+  'images.stepNextImage': 'Next test image',
+  'images.stepFilter': 'Filter',
+  'images.stepPosition': 'Position row {row}, column {col}',
+  'images.stepPrev': 'Previous position',
+  'images.stepNext': 'Next position',
+  'images.stepInput': 'The input image and the kernel\'s window',
+  'images.stepKernel': 'Kernel (p)',
+  'images.stepWindow': 'Window (a)',
+  'images.stepMap': 'The feature map, the position and its 2×2 pooling window',
+  'images.stepActivation': 'Activation {activation}: {name} becomes {value}.',
+  'images.stepPool': 'Max pooling 2×2 keeps the largest of its window: {value}.',
 } as const;
 
 export type MessageKey = keyof typeof en;

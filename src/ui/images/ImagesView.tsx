@@ -11,6 +11,7 @@ import { NumberRow, formatAccuracy } from '../output/OutputColumn';
 import { useTranslate } from '../app/use-translate';
 import { ConfusionMatrix } from './ConfusionMatrix';
 import { ConvFilters } from './ConvFilters';
+import { ConvStepper } from './ConvStepper';
 import { DrawDigit } from './DrawDigit';
 import { TestImages } from './TestImages';
 import './images.css';
@@ -30,6 +31,7 @@ export function ImagesView() {
         <TestImages />
         <DrawDigit />
         <ConvFilters />
+        <ConvStepper />
       </section>
     </main>
   );
