@@ -10,7 +10,7 @@ import type { ActivationKind } from '../engine/backend/backend';
 import type { GridPlane } from './grid';
 import { kerasTraining, type KerasTraining } from './keras-training';
 import type { TrainingSpec } from './lesson';
-import type { BackendInfo, NetworkParams } from './store';
+import type { BackendInfo, FeatureMaps, NetworkParams } from './store';
 import type { DataSet, EngineAdapter, EngineInfo, EngineNetwork, NetworkSpec, SetEvaluation } from './trainer';
 import { startBackends, type BackendStartup } from './engine-startup';
 
@@ -275,6 +275,11 @@ class SequentialNetwork implements EngineNetwork {
     const [kernel, bias] = conv.params.map((p) => p.variable);
     const [values, biasValues] = await Promise.all([kernel.data(), bias ? bias.data() : new Float32Array(kernel.shape[3])]);
     return { shape: [...kernel.shape], values, bias: biasValues };
+  }
+
+  async layerOutputs(x: Float32Array): Promise<FeatureMaps[]> {
+    const outputs = await this.model.layerOutputs({ shape: [1, ...this.spec.inputShape], values: x });
+    return outputs.map((o) => ({ name: o.name, type: o.type, shape: o.a.shape.slice(1), values: o.a.values }));
   }
 
   async getParams(): Promise<NetworkParams> {

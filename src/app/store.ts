@@ -93,6 +93,16 @@ export interface TrainerPort {
   engineInfoRequested(): void;
   /** The drawn digit changed: classify it. */
   drawingChanged(): void;
+  /** Another test image to look inside: publish every layer's output for it. */
+  inspectedChanged(): void;
+}
+
+/** One layer's output for the inspected image, without the batch axis. */
+export interface FeatureMaps {
+  name: string;
+  type: string;
+  shape: number[];
+  values: Float32Array;
 }
 
 /** An image set being downloaded: compressed bytes so far and in all (0 when the server does not say). */
@@ -190,6 +200,9 @@ export interface PlaygroundState {
   drawing: Float32Array | null;
   /** The network's class probabilities for `drawing`. */
   drawingProbabilities: Float32Array | null;
+  /** The test image whose feature maps are shown (index into data.test), and every layer's output for it. */
+  inspected: number;
+  featureMaps: FeatureMaps[] | null;
 
   /** Change one setting; throws on a value outside its URL row's allowed set. Resets/regenerates like TensorFlow Playground. */
   setSetting<K extends SettingKey>(key: K, value: Settings[K]): void;
@@ -221,6 +234,7 @@ export interface PlaygroundState {
   setLocale(locale: Locale): void;
   toggleDebug(): void;
   setDrawing(pixels: Float32Array | null): void;
+  inspect(testIndex: number): void;
 
   // Written by the trainer.
   connectTrainer(port: TrainerPort): () => void;
@@ -233,6 +247,7 @@ export interface PlaygroundState {
   publishStopped(epoch: number): void;
   publishImageProgress(progress: ImageProgress | null): void;
   publishDrawingProbabilities(probabilities: Float32Array | null): void;
+  publishFeatureMaps(maps: FeatureMaps[] | null): void;
 }
 
 export type PlaygroundStore = StoreApi<PlaygroundState>;
@@ -374,6 +389,8 @@ export function createPlaygroundStore({ settings, locale = 'en', random = Math.r
       imageResults: null,
       drawing: null,
       drawingProbabilities: null,
+      inspected: 0,
+      featureMaps: null,
 
       setSetting: (key, value) => {
         const problem = checkSetting(key, value);
@@ -502,6 +519,13 @@ export function createPlaygroundStore({ settings, locale = 'en', random = Math.r
       publishStopped: (epoch) => set({ stoppedEpoch: epoch }),
       publishImageProgress: (progress) => set({ imageProgress: progress }),
       publishDrawingProbabilities: (probabilities) => set({ drawingProbabilities: probabilities }),
+      publishFeatureMaps: (maps) => set({ featureMaps: maps }),
+      inspect: (testIndex) => {
+        const count = get().data.test.length;
+        if (!(Number.isInteger(testIndex) && testIndex >= 0 && testIndex < count)) throw new Error(`inspect: no test image ${testIndex}; expected 0 to ${count - 1}`);
+        set({ inspected: testIndex });
+        port?.inspectedChanged();
+      },
       setDrawing: (pixels) => {
         set({ drawing: pixels, drawingProbabilities: null });
         if (pixels) port?.drawingChanged();

@@ -16,7 +16,7 @@ import type { LayerConfig } from '../data/image-presets';
 import { batchRows, decodeClasses, encodeTargets, inputCount, inputShape, isClassification, type LayerSpec, type Lesson, type TrainingSpec } from './lesson';
 import { encodeInputs, type LessonData, type Sample } from './lesson-data';
 import { SnapshotKeeper, type NonFinite } from './snapshots';
-import type { BackendInfo, NetworkParams, PlaygroundStore, TrainerPort } from './store';
+import type { BackendInfo, FeatureMaps, NetworkParams, PlaygroundStore, TrainerPort } from './store';
 
 export interface NetworkSpec {
   inputs: number;
@@ -82,6 +82,8 @@ export interface EngineNetwork {
   predict(x: Float32Array, rows: number): Promise<Float32Array>;
   /** The first convolution's kernel [kh, kw, channels, filters], or null without one. */
   filters(): Promise<{ shape: number[]; values: Float32Array; bias: Float32Array } | null>;
+  /** Every layer's output (activations) for one example, without the batch axis. */
+  layerOutputs(x: Float32Array): Promise<FeatureMaps[]>;
   /** Overwrite every weight and bias (getParams' layout): a snapshot restored, or a move between backends. */
   setParams(params: NetworkParams): void;
   /** Resolves when the device has finished every step queued so far (at once on the CPU). */
@@ -278,6 +280,10 @@ export class Trainer implements TrainerPort {
 
   drawingChanged(): void {
     this.enqueue(async () => this.classifyDrawing());
+  }
+
+  inspectedChanged(): void {
+    this.enqueue(async () => this.publishFeatureMaps());
   }
 
   engineInfoRequested(): void {
@@ -495,6 +501,7 @@ export class Trainer implements TrainerPort {
     });
     this.publishProgress();
     await this.classifyDrawing();
+    await this.publishFeatureMaps();
     this.publishDebug();
   }
 
@@ -528,6 +535,17 @@ export class Trainer implements TrainerPort {
     const probabilities = await network.predict(drawing, 1);
     // A newer drawing or network asks again.
     if (generation === this.generation && this.store.getState().drawing === drawing) this.store.getState().publishDrawingProbabilities(probabilities);
+  }
+
+  /** Every layer's output for the inspected test image (image lessons). */
+  private async publishFeatureMaps(): Promise<void> {
+    const { inspected, data, lesson } = this.store.getState();
+    const network = this.network;
+    const sample = data.test[inspected];
+    if (!network || !sample || lesson.data.kind !== 'images') return;
+    const generation = this.generation;
+    const maps = await network.layerOutputs(Float32Array.from(sample.values));
+    if (generation === this.generation && this.store.getState().inspected === inspected) this.store.getState().publishFeatureMaps(maps);
   }
 
   /**

@@ -87,6 +87,11 @@ describe('image lessons', () => {
     await page.getByTestId('step-next').click();
     expect(await page.getByTestId('step-position').textContent()).toMatch(/row 1, column 2/);
     expect(await page.getByTestId('step-formula').textContent()).toMatch(/^f1,2 = /);
+    // Inside: every layer's output for a chosen test image.
+    await page.getByTestId('test-images').locator('button').nth(2).click();
+    await expect.poll(() => page.getByTestId('feature-maps').locator('figcaption').textContent(), { timeout: 30_000 }).toMatch(/test image 3/);
+    expect(await page.getByTestId('feature-maps').locator('.feature-layer').count()).toBeGreaterThanOrEqual(7);
+    expect(await page.getByTestId('step-formula').textContent()).toMatch(/^f1,2 = /);
     await screenshot(page, 'images-digits8-cnn');
     expect(errors).toEqual([]);
     await page.close();

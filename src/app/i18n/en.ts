@@ -291,6 +291,9 @@ export const en = {
   'images.stepMap': 'The feature map, the position and its 2×2 pooling window',
   'images.stepActivation': 'Activation {activation}: {name} becomes {value}.',
   'images.stepPool': 'Max pooling 2×2 keeps the largest of its window: {value}.',
+  'images.inspect': 'Look inside for test image {index}',
+  'images.featureMaps': 'Every layer\'s output for test image {index}',
+  'images.stats': 'mean {mean} · max {max} · {zeros}% zero',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -292,4 +292,7 @@ export const es: Record<MessageKey, string> = {
   'images.stepMap': 'El mapa de características, la posición y su ventana de pooling 2×2',
   'images.stepActivation': 'Activación {activation}: {name} pasa a {value}.',
   'images.stepPool': 'El max pooling 2×2 se queda con el mayor de su ventana: {value}.',
+  'images.inspect': 'Mirar dentro con la imagen de prueba {index}',
+  'images.featureMaps': 'La salida de cada capa para la imagen de prueba {index}',
+  'images.stats': 'media {mean} · máx. {max} · {zeros}% a cero',
 };

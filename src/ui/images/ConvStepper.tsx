@@ -21,7 +21,8 @@ export function ConvStepper() {
   const filters = usePlayground((s) => s.imageResults?.filters ?? null);
   const lesson = usePlayground((s) => s.lesson);
   const test = usePlayground((s) => s.data.test);
-  const [imageIndex, setImageIndex] = useState(0);
+  const imageIndex = usePlayground((s) => s.inspected);
+  const inspect = usePlayground((s) => s.inspect);
   const [filter, setFilter] = useState(0);
   const [position, setPosition] = useState(0);
   const conv = lesson.stack?.find((l) => l.type === 'Conv2D');
@@ -54,11 +55,11 @@ export function ConvStepper() {
     <figure className="conv-stepper" data-testid="conv-stepper">
       <figcaption>{t('images.stepTitle')}</figcaption>
       <div className="step-controls">
-        <button type="button" className="image-dataset-button" onClick={() => setImageIndex((i) => (i + test.length - 1) % test.length)} aria-label={t('images.stepPrevImage')}>
+        <button type="button" className="image-dataset-button" onClick={() => inspect((imageIndex + test.length - 1) % test.length)} aria-label={t('images.stepPrevImage')}>
           ‹
         </button>
         <span>{t('images.stepImage', { index: imageIndex + 1 })}</span>
-        <button type="button" className="image-dataset-button" onClick={() => setImageIndex((i) => (i + 1) % test.length)} aria-label={t('images.stepNextImage')}>
+        <button type="button" className="image-dataset-button" onClick={() => inspect((imageIndex + 1) % test.length)} aria-label={t('images.stepNextImage')}>
           ›
         </button>
         <label>

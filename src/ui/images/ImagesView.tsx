@@ -12,6 +12,7 @@ import { useTranslate } from '../app/use-translate';
 import { ConfusionMatrix } from './ConfusionMatrix';
 import { ConvFilters } from './ConvFilters';
 import { ConvStepper } from './ConvStepper';
+import { FeatureMapsView } from './FeatureMapsView';
 import { DrawDigit } from './DrawDigit';
 import { TestImages } from './TestImages';
 import './images.css';
@@ -32,6 +33,7 @@ export function ImagesView() {
         <DrawDigit />
         <ConvFilters />
         <ConvStepper />
+        <FeatureMapsView />
       </section>
     </main>
   );

@@ -14,6 +14,8 @@ export function TestImages() {
   const results = usePlayground((s) => s.imageResults);
   const lesson = usePlayground((s) => s.lesson);
   const test = usePlayground((s) => s.data.test);
+  const inspected = usePlayground((s) => s.inspected);
+  const inspect = usePlayground((s) => s.inspect);
   const source = lesson.data;
   const classes = source.kind === 'images' ? source.classes : 0;
   const scored = useMemo(() => {
@@ -43,8 +45,10 @@ export function TestImages() {
           const trueName = t(source.classNames[sample.label]);
           const predictedName = predicted === undefined ? '–' : t(source.classNames[predicted]);
           return (
-            <li key={i} className={predicted === undefined ? '' : right ? 'right' : 'wrong'} title={t('images.trueClass', { name: trueName })}>
-              <ImageTile pixels={sample.values} width={width} height={height} size={44} label={t('images.trueClass', { name: trueName })} />
+            <li key={i} className={`${predicted === undefined ? '' : right ? 'right' : 'wrong'}${i === inspected ? ' inspected' : ''}`} title={t('images.trueClass', { name: trueName })}>
+              <button type="button" className="tile-button" aria-label={t('images.inspect', { index: i + 1 })} onClick={() => inspect(i)}>
+                <ImageTile pixels={sample.values} width={width} height={height} size={44} label={t('images.trueClass', { name: trueName })} />
+              </button>
               <span className="image-prediction">{predictedName}</span>
               <span className="probability-bar" aria-label={`${Math.round(confidence * 100)}%`}>
                 <span style={{ width: `${confidence * 100}%` }} />

@@ -122,6 +122,14 @@ describe('image lessons: the trainer (CPU)', () => {
     // An MLP has no filters; the parameters are kept as the model's weight list (for snapshots).
     expect(s.imageResults?.filters).toBeNull();
     expect(s.network?.tensors?.map((t) => t.shape)).toEqual([[64, 256], [256], [256, 256], [256], [256, 10], [10]]);
+    // Every layer's output for the inspected test image; another image asks again.
+    expect(s.featureMaps?.[0].shape).toEqual([64]);
+    expect(s.featureMaps?.at(-1)?.shape).toEqual([10]);
+    const first = s.featureMaps!.at(-1)!.values;
+    store.getState().inspect(5);
+    await trainer.idle();
+    expect(store.getState().featureMaps!.at(-1)!.values).not.toEqual(first);
+    expect(() => store.getState().inspect(360)).toThrow(/expected 0 to 359/);
     const drawing = Float32Array.from(s.data.test[0].values);
     store.getState().setDrawing(drawing);
     await trainer.idle();

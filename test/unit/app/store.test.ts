@@ -17,6 +17,7 @@ function recordingPort() {
     setBias: (c, i, v) => calls.push(`bias:${c},${i}=${v}`),
     engineInfoRequested: () => calls.push('engineInfo'),
     drawingChanged: () => calls.push('drawing'),
+    inspectedChanged: () => calls.push('inspected'),
   };
   return { calls, port };
 }
