@@ -70,6 +70,10 @@ describe('image lessons', () => {
     expect(sum).toBeLessThan(101);
     expect(await page.getByTestId('drawn-digit-seen').count()).toBe(1);
     await screenshot(page, 'images-digits8-mlp');
+    // In Spanish: the views' words and the class names' table.
+    await page.getByTestId('language-es').click();
+    expect(await page.locator('#images-training-title').textContent()).toBe('Entrenamiento');
+    expect(await page.getByTestId('image-counts').textContent()).toMatch(/imágenes de entrenamiento/);
     expect(errors).toEqual([]);
     await page.close();
   });
