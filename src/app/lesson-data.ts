@@ -26,6 +26,8 @@ export interface LessonData {
   test: Sample[];
   /** The table or image set still loading (every part empty meanwhile), or null. */
   loading: CourseTable | ImageDatasetId | null;
+  /** A table's columns were standardized with the training rows' mean and std (saved and exported with the model); null for the plane. */
+  standardization: { mean: number[]; std: number[] } | null;
 }
 
 /** Loaded tables, by name: the course's, and `upload` for the user's CSV; and loaded image sets. */
@@ -35,20 +37,20 @@ export type ImageCache = ReadonlyMap<ImageDatasetId, ImageSet>;
 
 const NO_IMAGES: ImageCache = new Map();
 
-const EMPTY: Omit<LessonData, 'loading'> = { train: [], validation: [], test: [] };
+const EMPTY: Omit<LessonData, 'loading'> = { train: [], validation: [], test: [], standardization: null };
 
 /** The data a lesson describes (from `tables` and `images`; one not loaded yet gives empty parts and `loading`). */
 export function lessonData(lesson: Lesson, tables: TableCache, images: ImageCache = NO_IMAGES): LessonData {
   const validationSplit = lesson.training.validationSplit;
   const source = lesson.data;
-  const { train, test } = source.kind === 'images' ? imageSamples(images.get(source.dataset)) : splitSource(source, tables);
+  const { train, test, standardization = null } = source.kind === 'images' ? imageSamples(images.get(source.dataset)) : splitSource(source, tables);
   // Nothing to train on: a table or image set still loading, or too few points drawn yet.
   if (train === null) {
     if (source.kind === 'images') return { ...EMPTY, loading: source.dataset };
     return { ...EMPTY, loading: source.kind === 'table' && source.table !== 'upload' && !tables.has(source.table) ? source.table : null };
   }
   const at = Math.max(1, Math.floor(train.length * (1 - validationSplit)));
-  return { train: train.slice(0, at), validation: train.slice(at), test, loading: null };
+  return { train: train.slice(0, at), validation: train.slice(at), test, loading: null, standardization };
 }
 
 /** Convenience for the settings at hand (tests, the store). */
@@ -57,7 +59,7 @@ export function makeData(settings: Settings, tables: TableCache = new Map()): Le
 }
 
 /** An image set's fixed split, each image's pixels a view into one array (no copy per image). */
-function imageSamples(set: ImageSet | undefined): { train: Sample[] | null; test: Sample[] } {
+function imageSamples(set: ImageSet | undefined): { train: Sample[] | null; test: Sample[]; standardization?: LessonData['standardization'] } {
   if (!set) return { train: null, test: [] };
   const part = (name: 'train' | 'test'): Sample[] => {
     const { x, labels } = imageBatch(set, name);
@@ -67,7 +69,7 @@ function imageSamples(set: ImageSet | undefined): { train: Sample[] | null; test
   return { train: part('train'), test: part('test') };
 }
 
-function splitSource(source: Exclude<DataSource, { kind: 'images' }>, tables: TableCache): { train: Sample[] | null; test: Sample[] } {
+function splitSource(source: Exclude<DataSource, { kind: 'images' }>, tables: TableCache): { train: Sample[] | null; test: Sample[]; standardization?: LessonData['standardization'] } {
   if (source.kind === 'plane') {
     const points =
       source.dataset === 'drawn'
@@ -83,7 +85,8 @@ function splitSource(source: Exclude<DataSource, { kind: 'images' }>, tables: Ta
   const table = tables.get(source.table);
   if (!table) return { train: null, test: [] };
   const prepared = prepareTable(table, source.percTrain, seedNumber(source.seed, 'split'), source.trainOnAll);
-  return { train: tableSamples(prepared.train), test: tableSamples(prepared.test) };
+  const standardization = { mean: Array.from(prepared.mean), std: Array.from(prepared.std) };
+  return { train: tableSamples(prepared.train), test: tableSamples(prepared.test), standardization };
 }
 
 function tableSamples(table: Table): Sample[] {

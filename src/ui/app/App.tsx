@@ -8,6 +8,11 @@ import { LessonPicker } from '../controls/LessonPicker';
 import { ShareButton } from '../controls/ShareButton';
 import { TopBar } from '../controls/TopBar';
 import { TrainingPanel } from '../controls/TrainingPanel';
+import { ModelFileBar } from '../controls/ModelFileBar';
+import { MetricsPanel } from '../metrics/MetricsPanel';
+import { SummaryPanel } from '../metrics/SummaryPanel';
+import { AccuracyPanel } from '../metrics/AccuracyPanel';
+import { HistogramPanel } from '../metrics/HistogramPanel';
 import { ClassroomPanel } from '../classroom/ClassroomPanel';
 import { DataColumn } from '../dataset/DataColumn';
 import { ImagesView } from '../images/ImagesView';
@@ -49,11 +54,22 @@ export function App() {
       {images ? (
         <ImagesView />
       ) : (
+        <>
+        <ModelFileBar />
         <main className="main">
           <DataColumn />
           <NetworkColumn />
           <OutputColumn />
         </main>
+        <div className="evaluation">
+          <MetricsPanel />
+          <div className="evaluation-side">
+            <AccuracyPanel />
+            <SummaryPanel />
+          </div>
+          <HistogramPanel />
+        </div>
+        </>
       )}
       <footer className="app-footer">{t('app.keyboardHint')}</footer>
     </>
