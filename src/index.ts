@@ -2,7 +2,7 @@
 // model (TensorFlow.js spelling), the backend switch, metrics helpers, tables, and tensors/ops for advanced use.
 export { Sequential } from './nn/sequential';
 export type { SequentialOptions, CompileOptions, PredictOptions, Training } from './nn/sequential';
-export { layers, Layer } from './nn/layers';
+export { layers, Layer, layerFromConfig } from './nn/layers';
 export type { DenseOptions, Conv2DOptions, Pooling2DOptions, DropoutOptions, Param } from './nn/layers';
 export { callbacks, EarlyStopping } from './nn/callbacks';
 export type { Callback, CallbackModel, EarlyStoppingOptions, Logs, WeightSnapshot } from './nn/callbacks';

@@ -45,6 +45,7 @@ export type GridPlane =
 export function gridPlane(lesson: Lesson, data: LessonData): GridPlane {
   const view = lesson.view;
   if (view.kind === 'plane') return { kind: 'features', features: view.features, radius: view.radius };
+  if (view.kind === 'images') throw new Error('gridPlane: an image lesson has no plane to draw');
   let peak = 0;
   for (const part of [data.train, data.validation, data.test]) for (const s of part) peak = Math.max(peak, Math.abs(s.values[view.axes[0]]), Math.abs(s.values[view.axes[1]]));
   const radius = Math.min(8, Math.max(2, Math.ceil(peak * 1.05)));

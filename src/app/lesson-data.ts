@@ -4,15 +4,17 @@
 import { COURSE_TABLE_INFO, parseCourseTable, prepareTable, type CourseTable } from '../data/course-tables';
 import { decodeDrawnPoints } from '../data/drawn-points';
 import { featureMatrix } from '../data/features';
+import { IMAGE_DATASETS, type ImageDatasetId } from '../data/image-datasets';
+import { fetchImageSet, imageBatch, type ImageSet, type LoadProgress } from '../data/images';
 import { generateDataset, splitTrainTest } from '../data/playground-datasets';
 import type { Table } from '../data/tables';
-import { describeLesson, type DataSource, type Lesson } from './lesson';
+import { describeLesson, inputCount, type DataSource, type Lesson } from './lesson';
 import { seedNumber } from './seed';
 import type { Settings } from './url-table';
 
 export interface Sample {
-  /** Plane: the point (x₁, x₂). Table: every input column, standardized. */
-  values: readonly number[];
+  /** Plane: the point (x₁, x₂). Table: every input column, standardized. Image: its pixels in [0, 1], row-major. */
+  values: ArrayLike<number>;
   /** Class index (classification) or the target value (regression). */
   label: number;
 }
@@ -22,23 +24,31 @@ export interface LessonData {
   /** Held out of `train` for validation (Keras's validation_split: its last rows). */
   validation: Sample[];
   test: Sample[];
-  /** The table still loading (every part empty meanwhile), or null. */
-  loading: CourseTable | null;
+  /** The table or image set still loading (every part empty meanwhile), or null. */
+  loading: CourseTable | ImageDatasetId | null;
   /** A table's columns were standardized with the training rows' mean and std (saved and exported with the model); null for the plane. */
   standardization: { mean: number[]; std: number[] } | null;
 }
 
-/** Loaded tables, by name: the course's, and `upload` for the user's CSV. */
+/** Loaded tables, by name: the course's, and `upload` for the user's CSV; and loaded image sets. */
 export type TableCache = ReadonlyMap<CourseTable | 'upload', Table>;
+/** Loaded image sets, by name. */
+export type ImageCache = ReadonlyMap<ImageDatasetId, ImageSet>;
+
+const NO_IMAGES: ImageCache = new Map();
 
 const EMPTY: Omit<LessonData, 'loading'> = { train: [], validation: [], test: [], standardization: null };
 
-/** The data a lesson describes (tables from `tables`; a table not loaded yet gives empty parts and `loading`). */
-export function lessonData(lesson: Lesson, tables: TableCache, validationSplit = lesson.training.validationSplit): LessonData {
-  const { train, test, standardization = null } = splitSource(lesson.data, tables);
-  // Nothing to train on: a table still loading, or too few points drawn yet.
+/** The data a lesson describes (from `tables` and `images`; one not loaded yet gives empty parts and `loading`). */
+export function lessonData(lesson: Lesson, tables: TableCache, images: ImageCache = NO_IMAGES): LessonData {
+  const validationSplit = lesson.training.validationSplit;
   const source = lesson.data;
-  if (train === null) return { ...EMPTY, loading: source.kind === 'table' && source.table !== 'upload' && !tables.has(source.table) ? source.table : null };
+  const { train, test, standardization = null } = source.kind === 'images' ? imageSamples(images.get(source.dataset)) : splitSource(source, tables);
+  // Nothing to train on: a table or image set still loading, or too few points drawn yet.
+  if (train === null) {
+    if (source.kind === 'images') return { ...EMPTY, loading: source.dataset };
+    return { ...EMPTY, loading: source.kind === 'table' && source.table !== 'upload' && !tables.has(source.table) ? source.table : null };
+  }
   const at = Math.max(1, Math.floor(train.length * (1 - validationSplit)));
   return { train: train.slice(0, at), validation: train.slice(at), test, loading: null, standardization };
 }
@@ -48,7 +58,18 @@ export function makeData(settings: Settings, tables: TableCache = new Map()): Le
   return lessonData(describeLesson(settings), tables);
 }
 
-function splitSource(source: DataSource, tables: TableCache): { train: Sample[] | null; test: Sample[]; standardization?: LessonData['standardization'] } {
+/** An image set's fixed split, each image's pixels a view into one array (no copy per image). */
+function imageSamples(set: ImageSet | undefined): { train: Sample[] | null; test: Sample[]; standardization?: LessonData['standardization'] } {
+  if (!set) return { train: null, test: [] };
+  const part = (name: 'train' | 'test'): Sample[] => {
+    const { x, labels } = imageBatch(set, name);
+    const size = set.height * set.width * set.channels;
+    return Array.from(labels, (label, i) => ({ values: x.subarray(i * size, (i + 1) * size), label }));
+  };
+  return { train: part('train'), test: part('test') };
+}
+
+function splitSource(source: Exclude<DataSource, { kind: 'images' }>, tables: TableCache): { train: Sample[] | null; test: Sample[]; standardization?: LessonData['standardization'] } {
   if (source.kind === 'plane') {
     const points =
       source.dataset === 'drawn'
@@ -76,7 +97,7 @@ function tableSamples(table: Table): Sample[] {
 /** The network's input matrix, row-major [samples, inputs]: plane features of each point, or the columns as they are. */
 export function encodeInputs(lesson: Lesson, samples: readonly Sample[]): Float32Array {
   if (lesson.data.kind === 'plane') return featureMatrix(samples.map((s) => ({ x: s.values[0], y: s.values[1] })), lesson.data.features);
-  const width = lesson.data.inputNames.length;
+  const width = inputCount(lesson.data);
   const out = new Float32Array(samples.length * width);
   samples.forEach((s, r) => out.set(s.values, r * width));
   return out;
@@ -84,7 +105,7 @@ export function encodeInputs(lesson: Lesson, samples: readonly Sample[]): Float3
 
 /** Per input column, the mean over the training samples (a slice holds the other inputs there). */
 export function trainingMeans(lesson: Lesson, data: LessonData): Float32Array {
-  const width = lesson.data.kind === 'plane' ? lesson.data.features.length : lesson.data.inputNames.length;
+  const width = inputCount(lesson.data);
   const x = encodeInputs(lesson, data.train);
   const mean = new Float32Array(width);
   const rows = data.train.length;
@@ -98,4 +119,10 @@ export async function fetchCourseTable(name: CourseTable, base = import.meta.env
   const response = await fetch(url);
   if (!response.ok) throw new Error(`${url} answered ${response.status} ${response.statusText}`);
   return parseCourseTable(name, await response.text());
+}
+
+/** Reads a shipped image set from where the page serves it (public/data/), checking its checksum, with progress. */
+export function fetchImages(name: ImageDatasetId, onProgress?: LoadProgress, base = import.meta.env.BASE_URL): Promise<ImageSet> {
+  const info = IMAGE_DATASETS[name];
+  return fetchImageSet(`${base}${info.file}`, info.sha256, onProgress);
 }

@@ -11,6 +11,9 @@ import { COURSE_TABLE_INFO, COURSE_TABLES, type CourseTable } from '../data/cour
 import type { Table } from '../data/tables';
 import { FEATURE_IDS, featureById, type FeatureId } from '../data/features';
 import { CLASSIFICATION_DATASETS, MULTICLASS_DATASETS, PLANE_RADIUS, type DatasetName } from '../data/playground-datasets';
+import { IMAGE_DATASETS, IMAGE_DATASET_IDS, type ImageDatasetId } from '../data/image-datasets';
+import { IMAGE_PRESETS, type ImagePresetId, type LayerConfig } from '../data/image-presets';
+import type { MessageKey } from './i18n/en';
 import { seedNumber } from './seed';
 import type {
   Activation, LossSetting, Monitor, OptimizerChoice, OutputActivationSetting, Regularization, Settings,
@@ -48,6 +51,16 @@ export type DataSource =
       classNames: readonly string[];
       /** So few rows that the network trains on all of them (no test part). */
       trainOnAll: boolean;
+    }
+  | {
+      kind: 'images';
+      /** A shipped image set (data/image-datasets.ts); its split into training and test images is fixed. */
+      dataset: ImageDatasetId;
+      classes: number;
+      /** Translation keys, class index order. */
+      classNames: readonly MessageKey[];
+      /** The network's input shape [height, width, channels]. */
+      shape: readonly [number, number, number];
     };
 
 /** A user's CSV, read and encoded (data/csv.ts): its inputs' names and the rows as a table of classes. */
@@ -106,12 +119,18 @@ export type ViewSpec =
   /** The input plane [−radius, radius]²; the inputs are features of the point. */
   | { kind: 'plane'; radius: number; features: FeatureId[] }
   /** Two input columns as axes; every other input held at its training mean (standardized: 0). */
-  | { kind: 'slice'; axes: [number, number] };
+  | { kind: 'slice'; axes: [number, number] }
+  /** Images in, class probabilities out: no plane to draw. */
+  | { kind: 'images' };
 
 export interface Lesson {
   data: DataSource;
-  /** Hidden layers, then the output layer. */
+  /**
+   * Hidden layers, then the output layer. An image lesson's hidden layers are `stack` instead (convolutions,
+   * pooling, flatten, dropout, dense in the model file's config form), and `model` holds its output layer.
+   */
   model: LayerSpec[];
+  stack: readonly LayerConfig[] | null;
   training: TrainingSpec;
   view: ViewSpec;
 }
@@ -123,7 +142,15 @@ function isCourseTable(name: string): name is CourseTable {
   return (COURSE_TABLES as readonly string[]).includes(name);
 }
 
+function isImageDataset(name: string): name is ImageDatasetId {
+  return (IMAGE_DATASET_IDS as readonly string[]).includes(name);
+}
+
 function dataSource(s: Settings, upload: UploadedTable | null): DataSource {
+  if (s.problem === 'classification' && isImageDataset(s.dataset)) {
+    const info = IMAGE_DATASETS[s.dataset];
+    return { kind: 'images', dataset: s.dataset, classes: info.classNames.length, classNames: info.classNames, shape: [info.height, info.width, 1] };
+  }
   const features = FEATURE_IDS.filter((id) => s[id]);
   if (s.problem === 'regression') {
     return { kind: 'plane', dataset: s.regDataset, points: '', classes: 0, noise: s.noise, percTrain: s.percTrainData, seed: s.seed, features, tfp: true };
@@ -162,11 +189,18 @@ function dataSource(s: Settings, upload: UploadedTable | null): DataSource {
 
 /** How many inputs the network takes. */
 export function inputCount(source: DataSource): number {
+  if (source.kind === 'images') return source.shape[0] * source.shape[1] * source.shape[2];
   return source.kind === 'plane' ? source.features.length : source.inputNames.length;
+}
+
+/** The shape of one example as the network takes it: [inputs], or an image's [height, width, channels]. */
+export function inputShape(source: DataSource): number[] {
+  return source.kind === 'images' ? [...source.shape] : [inputCount(source)];
 }
 
 /** Display names of the network's inputs, in order. */
 export function inputNames(source: DataSource): string[] {
+  if (source.kind === 'images') return [];
   return source.kind === 'plane' ? source.features.map((id) => featureById(id).label) : [...source.inputNames];
 }
 
@@ -208,7 +242,8 @@ export function describeLesson(s: Settings, upload: UploadedTable | null = null)
   const loss = s.loss === 'auto' ? courseLoss(outputActivation) : s.loss;
   // TensorFlow Playground's rules hold for its own problems as long as nothing was chosen by a Keras name.
   const semantics = data.kind === 'plane' && data.tfp && s.outputActivation === 'auto' && s.loss === 'auto' && s.optimizer === 'sgd' ? 'tfp' : 'keras';
-  const hidden: LayerSpec[] = s.networkShape.map((units, i) => {
+  const images = data.kind === 'images';
+  const hidden: LayerSpec[] = images ? [] : s.networkShape.map((units, i) => {
     const activation = s.layerActivations[i] ?? 'global';
     const regularization = s.layerRegularization[i] ?? 'global';
     return {
@@ -246,8 +281,26 @@ export function describeLesson(s: Settings, upload: UploadedTable | null = null)
     seed: seedNumber(s.seed, 'init'),
   };
   const view: ViewSpec =
-    data.kind === 'plane' ? { kind: 'plane', radius: PLANE_RADIUS, features: data.features } : { kind: 'slice', axes: sliceAxes(s.sliceX, s.sliceY, data.inputNames.length) };
-  return { data, model: [...hidden, output], training, view };
+    data.kind === 'plane'
+      ? { kind: 'plane', radius: PLANE_RADIUS, features: data.features }
+      : data.kind === 'images'
+        ? { kind: 'images' }
+        : { kind: 'slice', axes: sliceAxes(s.sliceX, s.sliceY, data.inputNames.length) };
+  return { data, model: [...hidden, output], stack: data.kind === 'images' ? imageStack(s.imageModel, data.shape[0]) : null, training, view };
+}
+
+/** Below this side, an image is too small for the presets' unpadded 3×3 convolutions and 2×2 poolings. */
+const PAD_BELOW = 16;
+
+/**
+ * The image preset's layers before its softmax output (the lesson's output layer takes that place). On the
+ * 8×8 digits the convolutions pad ('same'): unpadded, two conv + pool rounds leave less than one pixel.
+ */
+function imageStack(preset: ImagePresetId, side: number): LayerConfig[] {
+  const layers = IMAGE_PRESETS[preset].layers;
+  const last = layers[layers.length - 1];
+  const hidden = last.type === 'Dense' && last.config.activation === 'softmax' ? layers.slice(0, -1) : [...layers];
+  return side >= PAD_BELOW ? hidden : hidden.map((l) => (l.type === 'Conv2D' ? { ...l, config: { ...l.config, padding: 'same' } } : l));
 }
 
 /** Two distinct input columns within range: the asked ones where possible. */

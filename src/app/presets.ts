@@ -43,6 +43,10 @@ export const PRESETS: readonly Preset[] = [
   },
   { id: 'weight-height', title: 'preset.weightHeight', settings: { dataset: 'weight-height', networkShape: [2], activation: 'sigmoid', learningRate: 1 } },
   { id: 'xor-table', title: 'preset.xorTable', settings: { dataset: 'xor-table', networkShape: [2], activation: 'tanh', optimizer: 'adam', learningRate: 0.1 } },
+  // Image lessons: the course's optimizer (Adam, 0.001) and batch sizes.
+  { id: 'digits8-mlp', title: 'preset.digits8Mlp', settings: { dataset: 'digits8', imageModel: 'mlp', optimizer: 'adam', learningRate: 0.001, batchSize: 32 } },
+  { id: 'mnist-cnn', title: 'preset.mnistCnn', settings: { dataset: 'mnist', imageModel: 'cnn', optimizer: 'adam', learningRate: 0.001, batchSize: 32 } },
+  { id: 'fashion-cnn', title: 'preset.fashionCnn', settings: { dataset: 'fashion', imageModel: 'cnn', optimizer: 'adam', learningRate: 0.001, batchSize: 32 } },
   { id: 'batch-regimes', title: 'preset.fullBatch', settings: { ...ONLY_XY, dataset: 'blobs', classes: 3, noise: 20, networkShape: [4], optimizer: 'sgd', learningRate: 0.1, fullBatch: true } },
 ];
 

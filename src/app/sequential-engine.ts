@@ -3,21 +3,22 @@
 // drawn with the engine's grid kernel (every neuron over the plane in one dispatch on WebGPU, the CPU
 // reference otherwise).
 import {
-  Sequential, activeBackend, createRng, engineStats, evaluateGrid, exportKeras, exportPyTorch, layers, ops, compileTrainer,
+  Sequential, activeBackend, createRng, engineStats, evaluateGrid, exportKeras, exportPyTorch, layerFromConfig, layers, ops, compileTrainer,
   type BackendName, type CallbackModel, type ExportOptions, type GridActivation, type GridLayer, type Layer, type ModelJSON, type Summary, type Tensor,
   type Trainer as CompiledTrainer,
 } from '../index';
 import type { GridPlane } from './grid';
 import { kerasTraining, type KerasTraining } from './keras-training';
 import type { TrainingSpec } from './lesson';
-import type { BackendInfo, NetworkParams } from './store';
+import type { BackendInfo, FeatureMaps, NetworkParams } from './store';
 import type { CodeLanguage, DataSet, EngineAdapter, EngineInfo, EngineNetwork, NetworkSpec, SetEvaluation } from './trainer';
 import { startBackends, type BackendStartup } from './engine-startup';
 
 function buildModel(spec: NetworkSpec, keras: KerasTraining): Sequential {
   const model = new Sequential(
     [
-      layers.input({ shape: [spec.inputs] }),
+      layers.input({ shape: spec.inputShape }),
+      ...(spec.stack ?? []).map((layer) => layerFromConfig(layer.type, layer.config)),
       ...spec.layers.flatMap((layer, i) => [
         layers.dense({ units: layer.units, activation: layer.activation, kernelRegularizer: keras.kernelRegularizers[i] }),
         ...(layer.dropout > 0 ? [layers.dropout({ rate: layer.dropout })] : []),
@@ -46,6 +47,9 @@ async function initialize(model: Sequential, keras: KerasTraining, spec: Network
     }),
   );
 }
+
+/** Images scored per readback (see predictInChunks). */
+const IMAGE_SCORE_ROWS = 128;
 
 const EMPTY: DataSet = { x: new Float32Array(0), y: new Float32Array(0), rows: 0 };
 
@@ -110,7 +114,7 @@ class SequentialNetwork implements EngineNetwork {
     this.compiled = compileTrainer({
       step,
       dense,
-      data: { x: this.train.x, xShape: [this.train.rows, this.spec.inputs], y: this.train.y, yShape: [this.train.rows, this.outputUnits] },
+      data: { x: this.train.x, xShape: [this.train.rows, ...this.spec.inputShape], y: this.train.y, yShape: [this.train.rows, this.outputUnits] },
       batchSize: this.spec.batchRows,
     });
   }
@@ -158,12 +162,13 @@ class SequentialNetwork implements EngineNetwork {
   /** The outputs, and the loss the lesson displays (the engine's loss kernel on them, scaled; no penalty). */
   private async evaluateSet({ x, y, rows }: DataSet): Promise<SetEvaluation | null> {
     if (rows === 0) return null;
-    const pred = await this.model.predict({ shape: [rows, this.spec.inputs], values: x });
-    const p = ops.tensor(pred.values, pred.shape);
-    const t = ops.tensor(y, pred.shape);
+    const outputs = await this.predictInChunks(x, rows);
+    const shape = [rows, this.outputUnits];
+    const p = ops.tensor(outputs, shape);
+    const t = ops.tensor(y, shape);
     const loss = ops.loss({ kind: this.keras.loss, fromLogits: false }, p, t);
     try {
-      return { loss: (await loss.data())[0] * this.keras.lossScale, outputs: pred.values };
+      return { loss: (await loss.data())[0] * this.keras.lossScale, outputs };
     } finally {
       for (const tensor of [p, t, loss]) tensor.dispose();
     }
@@ -225,7 +230,41 @@ class SequentialNetwork implements EngineNetwork {
     return this.grid(resolution, plane, true, this.outputGrids.take(this.outputUnits * resolution * resolution));
   }
 
+  /**
+   * The outputs for every row, an image lesson's a chunk at a time, each read back before the next is
+   * queued: scoring 1,800 images through a CNN at once held SwiftShader's GPU process (which also composites
+   * the page) for 2–4 s, and no frame was painted meanwhile.
+   */
+  private async predictInChunks(x: Float32Array, rows: number): Promise<Float32Array> {
+    const chunk = this.spec.stack ? IMAGE_SCORE_ROWS : rows;
+    const size = x.length / rows;
+    const out = new Float32Array(rows * this.outputUnits);
+    for (let first = 0; first < rows; first += chunk) {
+      const count = Math.min(chunk, rows - first);
+      out.set(await this.predict(x.subarray(first * size, (first + count) * size), count), first * this.outputUnits);
+    }
+    return out;
+  }
+
+  async predict(x: Float32Array, rows: number): Promise<Float32Array> {
+    return (await this.model.predict({ shape: [rows, ...this.spec.inputShape], values: x })).values;
+  }
+
+  async filters(): Promise<{ shape: number[]; values: Float32Array; bias: Float32Array } | null> {
+    const conv = this.model.layers.find((layer) => layer.type === 'Conv2D');
+    if (!conv) return null;
+    const [kernel, bias] = conv.params.map((p) => p.variable);
+    const [values, biasValues] = await Promise.all([kernel.data(), bias ? bias.data() : new Float32Array(kernel.shape[3])]);
+    return { shape: [...kernel.shape], values, bias: biasValues };
+  }
+
+  async layerOutputs(x: Float32Array): Promise<FeatureMaps[]> {
+    const outputs = await this.model.layerOutputs({ shape: [1, ...this.spec.inputShape], values: x });
+    return outputs.map((o) => ({ name: o.name, type: o.type, shape: o.a.shape.slice(1), values: o.a.values }));
+  }
+
   async getParams(): Promise<NetworkParams> {
+    if (this.spec.stack) return { weights: [], biases: [[]], tensors: await this.model.getWeights() };
     const weights: number[][][] = [];
     const biases: number[][] = [[]];
     for (const w of await this.model.getWeights()) {
@@ -240,7 +279,8 @@ class SequentialNetwork implements EngineNetwork {
   }
 
   /** The inverse of getParams; setWeights checks every shape against the network's. */
-  setParams({ weights, biases }: NetworkParams): void {
+  setParams({ weights, biases, tensors }: NetworkParams): void {
+    if (tensors) return this.model.setWeights(tensors);
     this.model.setWeights(
       weights.flatMap((kernel, l) => [
         { shape: [kernel.length, kernel[0]?.length ?? 0], values: Float32Array.from(kernel.flat()) },

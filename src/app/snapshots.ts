@@ -19,7 +19,8 @@ export type NonFinite = 'loss' | 'weights' | null;
 export function findNonFinite({ trainLoss, testLoss, params }: Pick<Snapshot, 'trainLoss' | 'testLoss' | 'params'>): NonFinite {
   if (!Number.isFinite(trainLoss) || (testLoss !== null && !Number.isFinite(testLoss))) return 'loss';
   const finite = (v: number): boolean => Number.isFinite(v);
-  const weightsOk = params.weights.every((w) => w.every((row) => row.every(finite))) && params.biases.every((b) => b.every(finite));
+  const weightsOk =
+    params.weights.every((w) => w.every((row) => row.every(finite))) && params.biases.every((b) => b.every(finite)) && (params.tensors ?? []).every((t) => t.values.every(finite));
   return weightsOk ? null : 'weights';
 }
 

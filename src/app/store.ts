@@ -6,7 +6,9 @@ import type { CourseTable } from '../data/course-tables';
 import type { Table } from '../data/tables';
 import { FEATURE_IDS, type FeatureId } from '../data/features';
 import { describeLesson, type Lesson, type UploadedTable } from './lesson';
-import { fetchCourseTable, lessonData, type LessonData } from './lesson-data';
+import { fetchCourseTable, fetchImages, lessonData, type LessonData } from './lesson-data';
+import { IMAGE_DATASET_IDS, type ImageDatasetId } from '../data/image-datasets';
+import type { ImageSet, LoadProgress } from '../data/images';
 import { appendLoss, emptyLossHistory, truncateLoss, type LossHistory } from './loss-history';
 import { appendParams, emptyParamHistory, type ParamHistory } from './param-history';
 import { randomSeed } from './seed';
@@ -69,6 +71,8 @@ export interface NetworkParams {
   weights: number[][][];
   /** biases[c][j] for node j of column c; biases[0] is empty (inputs have none). */
   biases: number[][];
+  /** An image lesson's parameters as the model's weight list (convolutions have no links to draw); weights and biases stay empty. */
+  tensors?: { shape: number[]; values: Float32Array }[];
 }
 
 export type PlaygroundData = LessonData;
@@ -98,6 +102,43 @@ export interface TrainerPort {
   saveModel(): Promise<SavedModel>;
   /** A Python script that rebuilds the current model, with the lesson's preprocessing and data. */
   exportScript(language: CodeLanguage): Promise<string>;
+  /** The drawn digit changed: classify it. */
+  drawingChanged(): void;
+  /** Another test image to look inside: publish every layer's output for it. */
+  inspectedChanged(): void;
+}
+
+/** One layer's output for the inspected image, without the batch axis. */
+export interface FeatureMaps {
+  name: string;
+  type: string;
+  shape: number[];
+  values: Float32Array;
+}
+
+/** An image set being downloaded: compressed bytes so far and in all (0 when the server does not say). */
+export interface ImageLoad {
+  dataset: ImageDatasetId;
+  loaded: number;
+  total: number;
+}
+
+/** Where an image lesson's epoch stands (published every frame; the losses only at an epoch's end). */
+export interface ImageProgress {
+  /** Batches done in the current epoch, of `batches`. */
+  batch: number;
+  batches: number;
+  /** Training images per second, measured over the last second or more; null until measured. */
+  imagesPerSecond: number | null;
+  /** Seconds to the end of the current epoch at that rate; null until measured. */
+  secondsLeft: number | null;
+}
+
+/** An image lesson's view of the test images: the network's class probabilities for each, [test rows, classes]. */
+export interface ImageResults {
+  testProbabilities: Float32Array;
+  /** The first convolution's kernel [kernel height, kernel width, channels, filters] and bias (null without one). */
+  filters: { shape: number[]; values: Float32Array; bias: Float32Array } | null;
 }
 
 /** A file for the page to download. */
@@ -146,6 +187,7 @@ export interface TrainingResults {
   validationAccuracy?: number | null;
   /** The metrics panel's figures, when recomputed (at most a few times a second while training). */
   metrics?: LessonMetrics;
+  images?: ImageResults;
 }
 
 export interface PlaygroundState {
@@ -192,6 +234,17 @@ export interface PlaygroundState {
   /** The engine panel (opened from the backend badge) and its latest figures. */
   debugOpen: boolean;
   debug: EngineDebug | null;
+  /** An image set downloading, or null. */
+  imageLoad: ImageLoad | null;
+  imageProgress: ImageProgress | null;
+  imageResults: ImageResults | null;
+  /** The digit drawn on the canvas, centred like the dataset's images ([height × width] in [0, 1]), or null. */
+  drawing: Float32Array | null;
+  /** The network's class probabilities for `drawing`. */
+  drawingProbabilities: Float32Array | null;
+  /** The test image whose feature maps are shown (index into data.test), and every layer's output for it. */
+  inspected: number;
+  featureMaps: FeatureMaps[] | null;
 
   /** Change one setting; throws on a value outside its URL row's allowed set. Resets/regenerates like TensorFlow Playground. */
   setSetting<K extends SettingKey>(key: K, value: Settings[K]): void;
@@ -222,6 +275,8 @@ export interface PlaygroundState {
   dismissAllNotices(): void;
   setLocale(locale: Locale): void;
   toggleDebug(): void;
+  setDrawing(pixels: Float32Array | null): void;
+  inspect(testIndex: number): void;
   setHighlight(cell: ConfusionCell | null): void;
   /** The whole lesson (settings, model with weights and optimizer state, preprocessing) as a lesson file. */
   saveLessonFile(): Promise<DownloadFile>;
@@ -243,6 +298,9 @@ export interface PlaygroundState {
   publishDebug(debug: EngineDebug): void;
   /** Early stopping ended training after `epoch`. */
   publishStopped(epoch: number): void;
+  publishImageProgress(progress: ImageProgress | null): void;
+  publishDrawingProbabilities(probabilities: Float32Array | null): void;
+  publishFeatureMaps(maps: FeatureMaps[] | null): void;
   publishSummary(summary: Summary): void;
 }
 
@@ -288,6 +346,7 @@ export function settingEffect(key: SettingKey): SettingEffect {
     case 'layerActivations':
     case 'dropout':
     case 'layerRegularization':
+    case 'imageModel':
       return 'network';
     case 'sliceX':
     case 'sliceY':
@@ -319,6 +378,10 @@ const EMPTY_RUN = {
   stoppedEpoch: null,
   metrics: null,
   highlight: null,
+  imageProgress: null,
+  imageResults: null,
+  drawingProbabilities: null,
+  featureMaps: null,
 } satisfies Partial<PlaygroundState>;
 
 function sameValue(a: unknown, b: unknown): boolean {
@@ -333,16 +396,19 @@ export interface StoreOptions {
   random?: () => number;
   /** Reads a course table (default: from the page's data/ folder). */
   loadTable?: (name: CourseTable) => Promise<Table>;
+  /** Reads an image set (default: from the page's data/ folder, with progress). */
+  loadImages?: (name: ImageDatasetId, onProgress: LoadProgress) => Promise<ImageSet>;
 }
 
-export function createPlaygroundStore({ settings, locale = 'en', random = Math.random, loadTable = fetchCourseTable }: StoreOptions = {}): PlaygroundStore {
+export function createPlaygroundStore({ settings, locale = 'en', random = Math.random, loadTable = fetchCourseTable, loadImages = fetchImages }: StoreOptions = {}): PlaygroundStore {
   const initial = settings ?? { ...defaultSettings(), seed: randomSeed(random) };
   const initialLesson = describeLesson(initial);
   let port: TrainerPort | null = null;
   let nextNoticeId = 1;
   const tables = new Map<CourseTable | 'upload', Table>();
   let upload: UploadedTable | null = null;
-  const loading = new Set<CourseTable>();
+  const loading = new Set<CourseTable | ImageDatasetId>();
+  const images = new Map<ImageDatasetId, ImageSet>();
 
   const store = createStore<PlaygroundState>()((set, get) => {
     /** Clear training results (the trainer publishes new ones after it rebuilds). */
@@ -356,9 +422,9 @@ export function createPlaygroundStore({ settings, locale = 'en', random = Math.r
       if (changed.length === 0) return false;
       const effects = new Set(changed.map(settingEffect));
       const lesson = describeLesson(next, upload);
-      const data = effects.has('data') ? lessonData(lesson, tables) : get().data;
+      const data = effects.has('data') ? lessonData(lesson, tables, images) : get().data;
       set({ settings: next, lesson, data });
-      if (data.loading) requestTable(data.loading);
+      if (data.loading) requestData(data.loading);
       const reset = effects.has('data') || effects.has('network');
       if (reset) {
         clearRun();
@@ -384,13 +450,20 @@ export function createPlaygroundStore({ settings, locale = 'en', random = Math.r
       notices: [],
       heatmaps: null,
       network: null,
-      data: lessonData(initialLesson, tables),
+      data: lessonData(initialLesson, tables, images),
       hovered: null,
       locale,
       error: null,
       alert: null,
       debugOpen: false,
       debug: null,
+      imageLoad: null,
+      imageProgress: null,
+      imageResults: null,
+      drawing: null,
+      drawingProbabilities: null,
+      inspected: 0,
+      featureMaps: null,
 
       setSetting: (key, value) => {
         const problem = checkSetting(key, value);
@@ -416,7 +489,7 @@ export function createPlaygroundStore({ settings, locale = 'en', random = Math.r
         tables.set('upload', next.table);
         const settings: Settings = { ...get().settings, dataset: 'upload', problem: 'classification' };
         const lesson = describeLesson(settings, upload);
-        set({ upload: next, settings, lesson, data: lessonData(lesson, tables) });
+        set({ upload: next, settings, lesson, data: lessonData(lesson, tables, images) });
         clearRun();
         port?.reset();
       },
@@ -458,7 +531,7 @@ export function createPlaygroundStore({ settings, locale = 'en', random = Math.r
       regenerate: () => {
         const settings = { ...get().settings, seed: randomSeed(random) };
         const lesson = describeLesson(settings, upload);
-        set({ settings, lesson, data: lessonData(lesson, tables) });
+        set({ settings, lesson, data: lessonData(lesson, tables, images) });
         port?.dataChanged();
       },
       setWeight: (column, from, to, value) => {
@@ -528,7 +601,7 @@ export function createPlaygroundStore({ settings, locale = 'en', random = Math.r
           if (port === trainer) port = null;
         };
       },
-      publishResults: ({ epoch, trainLoss, testLoss, trainAccuracy = null, testAccuracy = null, network, heatmaps, validationLoss = Number.NaN, validationAccuracy = null, metrics }) => {
+      publishResults: ({ epoch, trainLoss, testLoss, trainAccuracy = null, testAccuracy = null, network, heatmaps, validationLoss = Number.NaN, validationAccuracy = null, metrics, images: imageResults }) => {
         const state = get();
         // An earlier epoch than the chart's last is a rollback (divergence): the later points go.
         const history = truncateLoss(state.lossHistory, epoch);
@@ -550,6 +623,7 @@ export function createPlaygroundStore({ settings, locale = 'en', random = Math.r
           lossHistory: history.epochs.at(-1) === epoch ? history : appendLoss(history, epoch, trainLoss, testLoss, undefined, validationLoss),
           network: network ?? state.network,
           heatmaps: heatmaps ?? state.heatmaps,
+          imageResults: imageResults ?? state.imageResults,
         });
       },
       publishBackend: (backend) => set({ backend }),
@@ -557,6 +631,19 @@ export function createPlaygroundStore({ settings, locale = 'en', random = Math.r
       publishAlert: (alert) => set({ alert }),
       publishDebug: (debug) => set({ debug }),
       publishStopped: (epoch) => set({ stoppedEpoch: epoch }),
+      publishImageProgress: (progress) => set({ imageProgress: progress }),
+      publishDrawingProbabilities: (probabilities) => set({ drawingProbabilities: probabilities }),
+      publishFeatureMaps: (maps) => set({ featureMaps: maps }),
+      inspect: (testIndex) => {
+        const count = get().data.test.length;
+        if (!(Number.isInteger(testIndex) && testIndex >= 0 && testIndex < count)) throw new Error(`inspect: no test image ${testIndex}; expected 0 to ${count - 1}`);
+        set({ inspected: testIndex });
+        port?.inspectedChanged();
+      },
+      setDrawing: (pixels) => {
+        set({ drawing: pixels, drawingProbabilities: null });
+        if (pixels) port?.drawingChanged();
+      },
       publishSummary: (summary) => set({ summary }),
       toggleDebug: () => {
         const open = !get().debugOpen;
@@ -566,6 +653,40 @@ export function createPlaygroundStore({ settings, locale = 'en', random = Math.r
     };
   });
 
+  function requestData(name: CourseTable | ImageDatasetId): void {
+    if ((IMAGE_DATASET_IDS as readonly string[]).includes(name)) requestImages(name as ImageDatasetId);
+    else requestTable(name as CourseTable);
+  }
+
+  /** The lesson's data arrived: train on it (unless the lesson moved on meanwhile). */
+  function dataArrived(name: CourseTable | ImageDatasetId): void {
+    const state = store.getState();
+    if (state.data.loading !== name) return;
+    store.setState({ data: lessonData(state.lesson, tables, images), ...EMPTY_RUN });
+    port?.reset();
+  }
+
+  /** Download an image set once, with progress; as requestTable otherwise. */
+  function requestImages(name: ImageDatasetId): void {
+    if (images.has(name) || loading.has(name)) return;
+    loading.add(name);
+    store.setState({ imageLoad: { dataset: name, loaded: 0, total: 0 } });
+    const progress: LoadProgress = (loaded, total) => store.setState({ imageLoad: { dataset: name, loaded, total } });
+    loadImages(name, progress).then(
+      (set) => {
+        loading.delete(name);
+        images.set(name, set);
+        store.setState({ imageLoad: null });
+        dataArrived(name);
+      },
+      (error: unknown) => {
+        loading.delete(name);
+        store.setState({ imageLoad: null });
+        store.getState().publishError(`${name}: ${error instanceof Error ? error.message : String(error)}`);
+      },
+    );
+  }
+
   /** Load a course table once; when it arrives and the lesson still wants it, its data replaces the placeholder. */
   function requestTable(name: CourseTable): void {
     if (tables.has(name) || loading.has(name)) return;
@@ -574,10 +695,7 @@ export function createPlaygroundStore({ settings, locale = 'en', random = Math.r
       (table) => {
         loading.delete(name);
         tables.set(name, table);
-        const state = store.getState();
-        if (state.data.loading !== name) return;
-        store.setState({ data: lessonData(state.lesson, tables), ...EMPTY_RUN });
-        port?.reset();
+        dataArrived(name);
       },
       (error: unknown) => {
         loading.delete(name);
@@ -587,7 +705,7 @@ export function createPlaygroundStore({ settings, locale = 'en', random = Math.r
   }
 
   const first = store.getState().data.loading;
-  if (first) requestTable(first);
+  if (first) requestData(first);
   return store;
 }
 

@@ -12,18 +12,23 @@ import { statsDelta, type EngineStats } from '../engine/stats';
 import type { BackendEvent } from './engine-startup';
 import { FrameBudget } from './frame-budget';
 import { gridPlane, inputHeatmaps, type GridPlane } from './grid';
-import { batchRows, decodeClasses, encodeTargets, inputCount, isClassification, outputLayer, type LayerSpec, type Lesson, type TrainingSpec } from './lesson';
+import type { LayerConfig } from '../data/image-presets';
+import { batchRows, decodeClasses, encodeTargets, inputCount, inputShape, isClassification, outputLayer, type LayerSpec, type Lesson, type TrainingSpec } from './lesson';
 import { encodeInputs, type LessonData, type Sample } from './lesson-data';
 import { SnapshotKeeper, type NonFinite } from './snapshots';
 import { partMetrics, type LessonMetrics } from './lesson-metrics';
 import { checkArchitecture } from './lesson-file';
-import type { BackendInfo, NetworkParams, PlaygroundStore, TrainerPort } from './store';
+import type { BackendInfo, FeatureMaps, NetworkParams, PlaygroundStore, TrainerPort } from './store';
 
 /** The languages of the exported training scripts. */
 export type CodeLanguage = 'pytorch' | 'keras';
 
 export interface NetworkSpec {
   inputs: number;
+  /** One example's shape: [inputs], or an image's [height, width, channels]. */
+  inputShape: number[];
+  /** An image lesson's layers before the output layer (model-file configs), or null. */
+  stack: readonly LayerConfig[] | null;
   /** Hidden layers, then the output layer. */
   layers: readonly LayerSpec[];
   training: TrainingSpec;
@@ -78,6 +83,12 @@ export interface EngineNetwork {
   /** The output nodes alone, [units, resolution²] (the big plot, finer than the per-node grids). */
   evaluateOutput(resolution: number, plane: GridPlane): Promise<Float32Array>;
   getParams(): Promise<NetworkParams>;
+  /** The network's outputs for rows of inputs (row-major [rows, ...inputShape]). */
+  predict(x: Float32Array, rows: number): Promise<Float32Array>;
+  /** The first convolution's kernel [kh, kw, channels, filters], or null without one. */
+  filters(): Promise<{ shape: number[]; values: Float32Array; bias: Float32Array } | null>;
+  /** Every layer's output (activations) for one example, without the batch axis. */
+  layerOutputs(x: Float32Array): Promise<FeatureMaps[]>;
   /** Overwrite every weight and bias (getParams' layout): a snapshot restored, or a move between backends. */
   setParams(params: NetworkParams): void;
   /** Resolves when the device has finished every step queued so far (at once on the CPU). */
@@ -143,7 +154,7 @@ export interface SavedModel {
 }
 
 export function networkSpec(lesson: Lesson, trainRows: number): NetworkSpec {
-  return { inputs: inputCount(lesson.data), layers: lesson.model, training: lesson.training, batchRows: batchRows(lesson.training, trainRows) };
+  return { inputs: inputCount(lesson.data), inputShape: inputShape(lesson.data), stack: lesson.stack, layers: lesson.model, training: lesson.training, batchRows: batchRows(lesson.training, trainRows) };
 }
 
 /** A part of the lesson's data as the network's input matrix and targets. */
@@ -214,6 +225,11 @@ export class Trainer implements TrainerPort {
   private stepsRun = 0;
   private framesRun = 0;
   private debugSample: { at: number; steps: number; frames: number; counters: EngineStats } | null = null;
+  /** An image lesson's epoch whose scores were last published (they are read at an epoch's end, not every frame). */
+  private scoredEpoch = -1;
+  /** The images-per-second measure: its last sample, and its latest value. */
+  private rateSample: { at: number; steps: number } | null = null;
+  private imagesPerSecond: number | null = null;
 
   constructor(
     private readonly store: PlaygroundStore,
@@ -307,6 +323,14 @@ export class Trainer implements TrainerPort {
 
   playingChanged(playing: boolean): void {
     if (playing) this.requestFrame();
+  }
+
+  drawingChanged(): void {
+    this.enqueue(async () => this.classifyDrawing());
+  }
+
+  inspectedChanged(): void {
+    this.enqueue(async () => this.publishFeatureMaps());
   }
 
   /** The next reset builds this saved model instead of a fresh one (the store resets right after). */
@@ -441,7 +465,14 @@ export class Trainer implements TrainerPort {
       // Not awaited: the publish's readbacks arrive after these steps anyway, and a lost device may never answer.
       void network.workDone().then(() => timing.finish(), () => {});
     }
-    await this.publish(generation);
+    // An image lesson scores its sets once an epoch; between, the frame waits for its steps so the
+    // progress shown is work done and the queue never runs ahead of the device.
+    if (this.lesson?.view.kind === 'images' && this.epoch === this.scoredEpoch) {
+      await network.workDone();
+      if (generation === this.generation) this.publishProgress();
+    } else {
+      await this.publish(generation);
+    }
     this.budget.frameTook(this.scheduler.now() - frameStarted);
   }
 
@@ -464,6 +495,11 @@ export class Trainer implements TrainerPort {
   /** The grids' plane for the current lesson and data, and the inputs' own heatmaps over it. */
   private updatePlane(): void {
     if (!this.lesson || !this.data) return;
+    if (this.lesson.view.kind === 'images') {
+      this.plane = null;
+      this.inputGrids = [];
+      return;
+    }
     this.plane = gridPlane(this.lesson, this.data);
     this.inputGrids = inputHeatmaps(this.plane, this.neuronResolution);
   }
@@ -486,10 +522,14 @@ export class Trainer implements TrainerPort {
     this.network?.setData(dataSet(lesson, data.train), dataSet(lesson, data.validation), dataSet(lesson, data.test));
     this.updatePlane();
     this.position = 0;
+    this.scoredEpoch = -1;
+    this.rateSample = null;
+    this.imagesPerSecond = null;
   }
 
   /** Read losses, parameters and grids (asynchronously) and hand them to the store, unless a reset came since. */
   private async publish(generation: number): Promise<void> {
+    if (this.lesson?.view.kind === 'images') return this.publishImages(generation);
     const network = this.network;
     const { lesson, data, plane } = this;
     if (!network || !lesson || !data || !plane) return;
@@ -537,6 +577,81 @@ export class Trainer implements TrainerPort {
       },
     });
     this.publishDebug();
+  }
+
+  /** An image lesson's scores (every set's loss and accuracy, the test images' probabilities, the filters), progress and drawn digit. */
+  private async publishImages(generation: number): Promise<void> {
+    const network = this.network;
+    const { lesson, data } = this;
+    if (!network || !lesson || !data) return;
+    let scores = await network.evaluate();
+    if (generation !== this.generation) return;
+    const verdict = this.judgeEpoch(scores);
+    if (verdict.restored) scores = await network.evaluate();
+    const [params, filters] = await Promise.all([network.getParams(), network.filters()]);
+    if (generation !== this.generation) return;
+    const diverged = this.snapshots.offer({ epoch: this.epoch, position: this.position, trainLoss: scores.train?.loss ?? Number.NaN, testLoss: scores.test?.loss ?? null, params });
+    if (diverged !== null) return this.rollBack(diverged, generation);
+    if (verdict.stoppedAt !== null) this.store.getState().publishStopped(verdict.stoppedAt);
+    this.scoredEpoch = this.epoch;
+    const score = (samples: readonly Sample[], e: SetEvaluation | null) => (e ? accuracy(lesson, samples, e.outputs) : null);
+    this.store.getState().publishResults({
+      epoch: this.epoch,
+      trainLoss: scores.train?.loss ?? Number.NaN,
+      testLoss: scores.test?.loss ?? Number.NaN,
+      validationLoss: scores.validation?.loss ?? Number.NaN,
+      trainAccuracy: score(data.train, scores.train),
+      testAccuracy: score(data.test, scores.test),
+      network: params,
+      images: { testProbabilities: scores.test?.outputs ?? new Float32Array(0), filters },
+    });
+    this.publishProgress();
+    await this.classifyDrawing();
+    await this.publishFeatureMaps();
+    this.publishDebug();
+  }
+
+  /** Where the epoch stands, and the training rate measured over at least a second. */
+  private publishProgress(): void {
+    const { data, lesson } = this.store.getState();
+    const rows = batchRows(lesson.training, data.train.length);
+    const now = this.scheduler.now();
+    const sample = this.rateSample;
+    if (!sample) this.rateSample = { at: now, steps: this.stepsRun };
+    else if (now - sample.at >= 1000) {
+      this.imagesPerSecond = ((this.stepsRun - sample.steps) * rows * 1000) / (now - sample.at);
+      this.rateSample = { at: now, steps: this.stepsRun };
+    }
+    const batches = this.batchesPerEpoch();
+    const rate = this.imagesPerSecond;
+    this.store.getState().publishImageProgress({
+      batch: this.position,
+      batches,
+      imagesPerSecond: rate,
+      secondsLeft: rate ? ((batches - this.position) * rows) / rate : null,
+    });
+  }
+
+  /** The network's class probabilities for the digit drawn on the canvas (image lessons). */
+  private async classifyDrawing(): Promise<void> {
+    const { drawing, lesson } = this.store.getState();
+    const network = this.network;
+    if (!drawing || !network || lesson.data.kind !== 'images' || drawing.length !== inputCount(lesson.data)) return;
+    const generation = this.generation;
+    const probabilities = await network.predict(drawing, 1);
+    // A newer drawing or network asks again.
+    if (generation === this.generation && this.store.getState().drawing === drawing) this.store.getState().publishDrawingProbabilities(probabilities);
+  }
+
+  /** Every layer's output for the inspected test image (image lessons). */
+  private async publishFeatureMaps(): Promise<void> {
+    const { inspected, data, lesson } = this.store.getState();
+    const network = this.network;
+    const sample = data.test[inspected];
+    if (!network || !sample || lesson.data.kind !== 'images') return;
+    const generation = this.generation;
+    const maps = await network.layerOutputs(Float32Array.from(sample.values));
+    if (generation === this.generation && this.store.getState().inspected === inspected) this.store.getState().publishFeatureMaps(maps);
   }
 
   /** Metrics are recomputed on every publish while paused, and every metricsIntervalMs while training. */

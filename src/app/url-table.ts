@@ -6,6 +6,8 @@ import {
   CLASSIFICATION_DATASETS, MAX_CLASSES, MIN_CLASSES, MULTICLASS_DATASETS, REGRESSION_DATASETS, type RegressionDataset,
 } from '../data/playground-datasets';
 import { COURSE_TABLES } from '../data/course-tables';
+import { IMAGE_DATASET_IDS } from '../data/image-datasets';
+import { IMAGE_PRESET_IDS, type ImagePresetId } from '../data/image-presets';
 import { DRAWN_PATTERN, MAX_LINK_POINTS, decodeDrawnPoints } from '../data/drawn-points';
 import { FEATURE_IDS, type FeatureId } from '../data/features';
 
@@ -24,8 +26,8 @@ export const MAX_NEURONS = 32;
 export const MAX_BATCH_SIZE = 1000;
 
 /** Every classification data source the `dataset` key names: TensorFlow Playground's, then the course's. */
-/** `drawn`: points drawn on the plane; `upload`: the CSV file the user opened (never in the link itself). */
-export const DATASETS = [...CLASSIFICATION_DATASETS, ...MULTICLASS_DATASETS, ...COURSE_TABLES, 'drawn', 'upload'] as const;
+/** `drawn`: points drawn on the plane; `upload`: the CSV file the user opened (never in the link itself); then the image sets. */
+export const DATASETS = [...CLASSIFICATION_DATASETS, ...MULTICLASS_DATASETS, ...COURSE_TABLES, 'drawn', 'upload', ...IMAGE_DATASET_IDS] as const;
 export type Dataset = (typeof DATASETS)[number];
 /** The output layer's activation; `auto` takes the course's choice for the data (see lesson.ts). */
 export const OUTPUT_ACTIVATIONS = ['auto', 'linear', 'tanh', 'sigmoid', 'softmax'] as const;
@@ -97,6 +99,7 @@ export type Settings = {
   points: string;
   sliceX: number;
   sliceY: number;
+  imageModel: ImagePresetId;
 } & { [K in FeatureId]: boolean } & { [K in HideKey]: boolean };
 
 export type SettingKey = keyof Settings;
@@ -169,6 +172,8 @@ export const URL_TABLE: readonly Row[] = [
   { key: 'points', type: 'string', pattern: DRAWN_PATTERN, expected: 'drawn points (groups of three base64url characters)', maxLength: 3 * MAX_LINK_POINTS, validate: drawnPointsProblem, default: '' },
   { key: 'sliceX', type: 'number', min: 0, max: MAX_INPUTS - 1, integer: true, default: 0 },
   { key: 'sliceY', type: 'number', min: 0, max: MAX_INPUTS - 1, integer: true, default: 1 },
+  // The image lessons' network (data/image-presets.ts); its softmax output layer is the lesson's output.
+  { key: 'imageModel', type: 'enum', values: IMAGE_PRESET_IDS, default: 'cnn' },
 ];
 
 function drawnPointsProblem(raw: string): string | null {

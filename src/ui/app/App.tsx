@@ -15,6 +15,7 @@ import { AccuracyPanel } from '../metrics/AccuracyPanel';
 import { HistogramPanel } from '../metrics/HistogramPanel';
 import { ClassroomPanel } from '../classroom/ClassroomPanel';
 import { DataColumn } from '../dataset/DataColumn';
+import { ImagesView } from '../images/ImagesView';
 import { NetworkColumn } from '../network/NetworkColumn';
 import { OutputColumn } from '../output/OutputColumn';
 import { Notices } from './Notices';
@@ -26,6 +27,7 @@ export function App() {
   const [classroomOpen, setClassroomOpen] = useState(false);
   const hideText = usePlayground((s) => s.settings.hideText);
   const debugOpen = usePlayground((s) => s.debugOpen);
+  const images = usePlayground((s) => s.lesson.view.kind === 'images');
   useKeyboardShortcuts();
   // TensorFlow Playground's hideText: only the controls and pictures, no explanatory text.
   useEffect(() => {
@@ -49,20 +51,26 @@ export function App() {
       {classroomOpen && <ClassroomPanel />}
       <TopBar />
       <TrainingPanel />
-      <ModelFileBar />
-      <main className="main">
-        <DataColumn />
-        <NetworkColumn />
-        <OutputColumn />
-      </main>
-      <div className="evaluation">
-        <MetricsPanel />
-        <div className="evaluation-side">
-          <AccuracyPanel />
-          <SummaryPanel />
+      {images ? (
+        <ImagesView />
+      ) : (
+        <>
+        <ModelFileBar />
+        <main className="main">
+          <DataColumn />
+          <NetworkColumn />
+          <OutputColumn />
+        </main>
+        <div className="evaluation">
+          <MetricsPanel />
+          <div className="evaluation-side">
+            <AccuracyPanel />
+            <SummaryPanel />
+          </div>
+          <HistogramPanel />
         </div>
-        <HistogramPanel />
-      </div>
+        </>
+      )}
       <footer className="app-footer">{t('app.keyboardHint')}</footer>
     </>
   );

@@ -60,7 +60,7 @@ function shownGrid(heatmaps: Heatmaps | null, hovered: NodeRef | null, settings:
 }
 
 /** One figure: its swatch and label (a grid row of .loss-numbers), then its value. */
-function NumberRow({ kind, label, value, testId }: { kind: 'test' | 'train' | 'validation'; label: string; value: string; testId: string }) {
+export function NumberRow({ kind, label, value, testId }: { kind: 'test' | 'train' | 'validation'; label: string; value: string; testId: string }) {
   return (
     <>
       <span className={kind}>

@@ -16,6 +16,8 @@ function recordingPort() {
     setWeight: (c, f, t, v) => calls.push(`weight:${c},${f},${t}=${v}`),
     setBias: (c, i, v) => calls.push(`bias:${c},${i}=${v}`),
     engineInfoRequested: () => calls.push('engineInfo'),
+    drawingChanged: () => calls.push('drawing'),
+    inspectedChanged: () => calls.push('inspected'),
     loadModel: (saved) => calls.push(`load:${saved.epoch}`),
     saveModel: async () => {
       throw new Error('no model in this test');
