@@ -138,17 +138,23 @@ describe('fused dense step on the wasm backend', () => {
       const { step, dense: spec } = model.getTrainStep();
       const trainer = compileTrainer({ step, dense: spec, data: playgroundData(50, true), batchSize: 10 });
       trainer.run(20_000); // warm-up: every function optimized
-      let collections = 0;
-      const observer = new PerformanceObserver((list) => (collections += list.getEntries().length));
-      observer.observe({ entryTypes: ['gc'] });
       // Synchronous steps, so nothing else runs on this thread: without a collection the heap grows by
-      // exactly what the steps allocate (a boxed number each step would be 320 KB here).
-      const before = getHeapStatistics().used_heap_size;
-      trainer.run(20_000);
-      const grown = getHeapStatistics().used_heap_size - before;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      observer.disconnect();
-      expect({ optimizer, collections, grownOver64KB: grown > 65536 }).toEqual({ optimizer, collections: 0, grownOver64KB: false });
+      // exactly what the steps allocate (a boxed number each step would be 320 KB here). A collection that
+      // something else on a loaded machine sets off (the test runner's messages, compiler tasks) voids a
+      // window; steps that allocate fail every window, by growth or by the collections they cause.
+      const windows: { collections: number; grownOver64KB: boolean }[] = [];
+      for (let attempt = 0; attempt < 3 && !(windows.at(-1)?.collections === 0); attempt++) {
+        let collections = 0;
+        const observer = new PerformanceObserver((list) => (collections += list.getEntries().length));
+        observer.observe({ entryTypes: ['gc'] });
+        const before = getHeapStatistics().used_heap_size;
+        trainer.run(20_000);
+        const grown = getHeapStatistics().used_heap_size - before;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        observer.disconnect();
+        windows.push({ collections, grownOver64KB: grown > 65536 });
+      }
+      expect({ optimizer, ...windows.at(-1) }).toEqual({ optimizer, collections: 0, grownOver64KB: false });
       trainer.dispose();
       model.dispose();
     }
