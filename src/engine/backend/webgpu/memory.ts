@@ -146,7 +146,7 @@ export class ConstantCache {
     }
     if (hold) entry.holders++;
     this.entries.set(key, entry);
-    this.evict();
+    this.evict(key);
     return entry.buffer;
   }
 
@@ -156,11 +156,15 @@ export class ConstantCache {
     this.evict();
   }
 
-  private evict(): void {
+  /**
+   * Forget least recently used entries past the limit, never a held one nor `keep`: the buffer `get` is
+   * returning is not encoded yet, so with every other entry held it would be destroyed before its submit.
+   */
+  private evict(keep?: string): void {
     if (this.entries.size <= this.limit) return;
     for (const [key, entry] of this.entries) {
       if (this.entries.size <= this.limit) break;
-      if (entry.holders > 0) continue;
+      if (entry.holders > 0 || key === keep) continue;
       this.entries.delete(key);
       this.keys.delete(entry.buffer);
       this.retire(entry.buffer);
