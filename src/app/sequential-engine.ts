@@ -85,7 +85,8 @@ export function softmaxGridOutputs(values: Float32Array, units: number, points: 
   }
 }
 
-class SequentialNetwork implements EngineNetwork {
+/** The network logic, one source for every backend: on the page's thread (WebGPU) and in the CPU worker (network-host.ts). */
+export class SequentialNetwork implements EngineNetwork {
   private model: Sequential;
   private keras: KerasTraining;
   private train = EMPTY;
@@ -159,6 +160,7 @@ class SequentialNetwork implements EngineNetwork {
     return {
       path: compiled?.path ?? (this.backend.name === 'cpu' ? 'eager' : 'plan'),
       dispatchesPerStep: compiled?.dispatchesPerStep ?? 0,
+      cpu: this.backend.name !== 'webgpu',
       counters: engineStats(),
     };
   }

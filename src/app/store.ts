@@ -13,6 +13,7 @@ import { checkSetting, type IgnoredEntry } from './url-codec';
 import { MAX_HIDDEN_LAYERS, MAX_NEURONS, defaultSettings, type SettingKey, type Settings } from './url-table';
 import type { Locale } from './i18n';
 import type { TrainerPath } from '../engine/plan';
+import type { BackendMeasurement } from './backend-choice';
 
 /** A node of the network diagram. Column 0 = input features (enabled ones, in FEATURE_IDS order), 1..k = hidden layers, k+1 = output. */
 export interface NodeRef {
@@ -32,6 +33,8 @@ export interface BackendInfo {
   fallbackReason: string | null;
   /** A backend being prepared to take over (WebGPU compiling its pipelines, or a lost device being recreated). */
   preparing?: 'webgpu' | null;
+  /** Each path's measured training rate on the lesson's network, the user's preference and the path chosen. */
+  measured?: BackendMeasurement;
 }
 
 /** Training stopped itself: the numbers overflowed, so it paused and rolled back (see snapshots.ts). */
@@ -93,6 +96,8 @@ export interface TrainerPort {
 export interface EngineDebug {
   path: TrainerPath;
   dispatchesPerStep: number;
+  /** The steps run on the CPU. */
+  cpu?: boolean;
   stepsPerSecond: number | null;
   framesPerSecond: number | null;
   dispatchesPerSecond: number | null;

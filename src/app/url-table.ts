@@ -8,6 +8,7 @@ import {
 import { COURSE_TABLES } from '../data/course-tables';
 import { DRAWN_PATTERN, MAX_LINK_POINTS, decodeDrawnPoints } from '../data/drawn-points';
 import { FEATURE_IDS, type FeatureId } from '../data/features';
+import { BACKEND_PREFERENCES, type BackendPreference } from './backend-choice';
 
 /** TensorFlow Playground's four, then the engine's others. */
 export const ACTIVATIONS = ['relu', 'tanh', 'sigmoid', 'linear', 'leaky_relu', 'elu', 'softplus', 'swish'] as const;
@@ -97,6 +98,7 @@ export type Settings = {
   points: string;
   sliceX: number;
   sliceY: number;
+  backend: BackendPreference;
 } & { [K in FeatureId]: boolean } & { [K in HideKey]: boolean };
 
 export type SettingKey = keyof Settings;
@@ -169,6 +171,8 @@ export const URL_TABLE: readonly Row[] = [
   { key: 'points', type: 'string', pattern: DRAWN_PATTERN, expected: 'drawn points (groups of three base64url characters)', maxLength: 3 * MAX_LINK_POINTS, validate: drawnPointsProblem, default: '' },
   { key: 'sliceX', type: 'number', min: 0, max: MAX_INPUTS - 1, integer: true, default: 0 },
   { key: 'sliceY', type: 'number', min: 0, max: MAX_INPUTS - 1, integer: true, default: 1 },
+  // Where training runs: the path measured faster, or the one the user chose (see backend-choice.ts).
+  { key: 'backend', type: 'enum', values: BACKEND_PREFERENCES, default: 'auto' },
 ];
 
 function drawnPointsProblem(raw: string): string | null {
