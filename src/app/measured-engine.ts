@@ -63,26 +63,28 @@ export function createMeasuredEngine(host: Remote<NetworkHost>, preference: Back
     emit({ type: 'switch', info: cpuInfo(), activate: () => void (current = 'cpu'), lost: false });
   };
 
-  /** Time both paths on the lesson's latest network and data, then decide. */
+  /** Time each available path (WebGPU when its device is ready) on the lesson's latest network and data, then decide. */
   const measure = (): Promise<void> => {
-    if (measuring || !gpu || !last) return measuring ?? Promise.resolve();
+    if (measuring || !last) return measuring ?? Promise.resolve();
     const { spec, train } = last;
-    const { activate } = gpu;
+    const activate = gpu?.activate;
     measuring = (async () => {
-      // The page's thread trains nothing while the worker does, so WebGPU may be made active for the burst.
-      activate();
-      const network = await SequentialNetwork.create(spec);
-      try {
-        network.setData(train, EMPTY, EMPTY);
-        const webgpu = await measureStepsPerSecond(async (steps) => {
-          await network.trainBatches(steps);
-          await network.workDone();
-        }, () => performance.now(), MEASURE_MS);
-        const cpu = await host.measure(spec, train, MEASURE_MS);
-        rates = { webgpu, cpu };
-      } finally {
-        network.dispose();
+      let webgpu: number | null = null;
+      if (activate) {
+        // The page's thread trains nothing while the worker does, so WebGPU may be made active for the burst.
+        activate();
+        const network = await SequentialNetwork.create(spec);
+        try {
+          network.setData(train, EMPTY, EMPTY);
+          webgpu = await measureStepsPerSecond(async (steps) => {
+            await network.trainBatches(steps);
+            await network.workDone();
+          }, () => performance.now(), MEASURE_MS);
+        } finally {
+          network.dispose();
+        }
       }
+      rates = { webgpu, cpu: await host.measure(spec, train, MEASURE_MS) };
     })()
       .catch((error: unknown) => emit({ type: 'error', message: `measuring the backends failed: ${error instanceof Error ? error.message : String(error)}` }))
       .finally(() => {
@@ -107,7 +109,7 @@ export function createMeasuredEngine(host: Remote<NetworkHost>, preference: Back
       gpuStarting = false;
       gpuProblem = null;
       gpu = { info: event.info, activate: event.activate };
-      if (rates.webgpu === null) void measure();
+      if (rates.webgpu === null && last) void measure();
       else decide();
       return;
     }
@@ -136,6 +138,8 @@ export function createMeasuredEngine(host: Remote<NetworkHost>, preference: Back
       network.setData = (train, validation, test) => {
         last = { spec, train };
         setData(train, validation, test);
+        // Measured on the first data, unless WebGPU is still starting (its readiness starts the measurement).
+        if (!gpuStarting && rates.cpu === null) void measure();
       };
       return network;
     },
