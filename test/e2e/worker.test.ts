@@ -106,6 +106,23 @@ describe('CPU worker', () => {
     await page.close();
   });
 
+  it('without WebGPU: the worker trains, its rate is measured, and the panel says it is the only path', async () => {
+    const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
+    await page.addInitScript(() => Object.defineProperty(Navigator.prototype, 'gpu', { get: () => undefined, configurable: true }));
+    const errors = watchErrors(page);
+    await page.goto(baseUrl);
+    await page.getByTestId('backend').click();
+    await expect.poll(() => page.getByTestId('engine-rates').textContent(), { timeout: 60_000 }).toMatch(/^Measured on this network, steps per second: WebGPU —, CPU worker [\d,.]+$/);
+    expect(await page.getByTestId('engine-choice').textContent()).toBe('Training on CPU (worker): the only path available');
+    await page.getByTestId('play-pause').click();
+    await expect.poll(async () => (await results(page)).epoch, { timeout: 60_000 }).toBeGreaterThan(10);
+    await expect.poll(() => page.getByTestId('engine-path').textContent(), { timeout: 30_000 }).toMatch(/^CPU worker \(WebAssembly\)/);
+    figures.withoutWebGPU = { pageFramesPerSecondWhileTraining: Math.round(await pageFrameRate(page)) };
+    await page.getByTestId('play-pause').click();
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('auto: trains on the path measured faster; the select moves training to the other path and back', async () => {
     const { page, errors } = await open('');
     await page.getByTestId('backend').click();
