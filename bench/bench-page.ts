@@ -1,10 +1,14 @@
-// The bench page: every engine runs in this one page on the same adapter; the runner calls `window.bench`.
-// TensorFlow.js is imported here only (never by the app bundle).
+// The bench page: every engine runs in this page on the same adapter; the runner calls `window.bench`.
+// The runner opens it twice: cross-origin isolated (COOP/COEP headers: SharedArrayBuffer, so WebAssembly
+// threads) for every engine, and plain for jax-js's single-threaded WASM. The peers are imported here only
+// (never by the app bundle).
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
+import { init as jaxInit } from '@jax-js/jax';
 import { setBackend } from '../src/index';
 import { WORKLOADS } from './workloads';
-import type { AdapterDescription, BenchApi, Budget, CellResult, EngineId } from './workloads/types';
+import { measureCpuPeak } from './workloads/peak';
+import { ENGINE_INFO, type AdapterDescription, type BenchApi, type Budget, type CellResult, type EngineId } from './workloads/types';
 
 declare global {
   interface Window {
@@ -29,33 +33,62 @@ async function useTfjs(backend: 'webgpu' | 'cpu'): Promise<void> {
   await tf.ready();
 }
 
+// jax-js starts its devices once per page; a device it could not start is an unavailable cell.
+let jaxDevices: Promise<string[]> | undefined;
+
 async function runCell(id: string, engine: EngineId, budget: Budget): Promise<CellResult> {
   const workload = WORKLOADS.find((w) => w.id === id);
   if (!workload) throw new Error(`bench.run: unknown workload "${id}"; expected one of ${WORKLOADS.map((w) => w.id).join(', ')}`);
-  switch (engine) {
-    case 'tfjs_webgpu':
-    case 'tfjs_cpu':
-      await useTfjs(engine === 'tfjs_webgpu' ? 'webgpu' : 'cpu');
+  const info = ENGINE_INFO[engine];
+  switch (info.library) {
+    case 'tfjs':
+      await useTfjs(info.device);
       return workload.tfjs(budget);
-    case 'ours_webgpu':
-    case 'ours_cpu':
+    case 'ours':
       try {
-        await setBackend(engine === 'ours_webgpu' ? 'webgpu' : 'cpu');
-        return await workload.ours(budget);
+        await setBackend(info.device);
       } catch (e) {
         return { value: null, note: `not available: ${e instanceof Error ? e.message : String(e)}` };
       }
+      return workload.ours(budget);
+    case 'jax': {
+      if (!workload.jax) return { value: null, note: workload.unsupported?.jax ?? 'not written for jax-js' };
+      const devices = await (jaxDevices ??= jaxInit('webgpu', 'wasm'));
+      if (!devices.includes(info.device)) return { value: null, note: `not available: jax-js could not start its ${info.device} device` };
+      return workload.jax(budget, info.device);
+    }
+    case 'convnetjs':
+      if (!workload.convnetjs) return { value: null, note: workload.unsupported?.convnetjs ?? 'not written for ConvNetJS' };
+      return workload.convnetjs(budget);
   }
+}
+
+/** A training cell is valid only if its loss is finite and (in a full run) fell. */
+function sanity(result: CellResult, budget: Budget): CellResult {
+  const { loss } = result;
+  if (result.value === null || !loss) return result;
+  const fell = loss.last < loss.first;
+  if (!Number.isFinite(loss.first) || !Number.isFinite(loss.last) || (budget.requireLossFall && !fell)) {
+    return { ...result, value: null, note: `invalid: the mean loss of a pass over the data went from ${loss.first} (first pass) to ${loss.last} (pass ending at step ${loss.steps})` };
+  }
+  return {
+    ...result,
+    checked: budget.requireLossFall
+      ? `the mean loss of a pass over the data fell from ${loss.first.toPrecision(4)} (first pass) to ${loss.last.toPrecision(4)} (pass ending at step ${loss.steps})`
+      : `the loss stayed finite (${loss.first.toPrecision(4)} at step 1, ${loss.last.toPrecision(4)} at step ${loss.steps})`,
+  };
 }
 
 window.bench = {
   adapter,
-  workloads: () => WORKLOADS.map(({ id, what, unit, targets }) => ({ id, what, unit, targets })),
+  crossOriginIsolated: () => globalThis.crossOriginIsolated === true,
+  workloads: () => WORKLOADS.map(({ id, what, unit, targets, flopsPerUnit }) => ({ id, what, unit, targets, ...(flopsPerUnit ? { flopsPerUnit } : {}) })),
+  cpuPeak: measureCpuPeak,
   async run(id, engine, budget) {
     log(`${id} · ${engine} …`);
     let result: CellResult;
     try {
-      result = await runCell(id, engine, budget);
+      result = sanity(await runCell(id, engine, budget), budget);
     } catch (e) {
       result = { value: null, note: `failed: ${e instanceof Error ? e.message : String(e)}` };
     }

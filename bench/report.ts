@@ -1,23 +1,41 @@
 // Turn the page's measurements into bench/results.json's shape and a Markdown table.
-import { ENGINES, type AdapterDescription, type CellResult, type EngineId, type StepStats, type Target, type WorkloadListing } from './workloads/types';
+import {
+  COLUMN_LABELS,
+  COLUMNS,
+  ENGINE_INFO,
+  ENGINES,
+  isOurs,
+  type AdapterDescription,
+  type Budget,
+  type CellResult,
+  type ColumnId,
+  type CpuPeak,
+  type EngineId,
+  type Target,
+  type WorkloadListing,
+} from './workloads/types';
 
 export interface TargetCheck extends Target {
   ratio: number | null;
   met: boolean | null;
 }
 
-export interface WorkloadResult extends WorkloadListing, Record<EngineId, number | null> {
-  ratios: {
-    ours_webgpu_vs_tfjs_webgpu: number | null;
-    ours_webgpu_vs_tfjs_cpu: number | null;
-    ours_cpu_vs_tfjs_cpu: number | null;
-  };
+/** A table column's value: the better of its engines (jax-js WASM: one thread or worker threads). */
+export interface ColumnValue {
+  value: number | null;
+  engine: EngineId | null;
+}
+
+export interface WorkloadResult extends WorkloadListing {
+  /** Everything each engine's cell reported: value, how, repetitions, the sanity check, or why it is empty. */
+  cells: Record<EngineId, CellResult>;
+  columns: Record<ColumnId, ColumnValue>;
+  /** Our best column ÷ the best peer column: the headline. */
+  headline: { ratio: number | null; ours: ColumnId | null; peer: ColumnId | null };
+  /** Targets earlier issues set (ours WebGPU ÷ a peer column). */
   checks: TargetCheck[];
-  /** Why a cell is null, per engine. */
-  notes: Partial<Record<EngineId, string>>;
-  how: Partial<Record<EngineId, string>>;
-  /** Our engine's counters per training step (mlp-playground), from engineStats(). */
-  step_stats?: Partial<Record<'ours_webgpu' | 'ours_cpu', StepStats>>;
+  /** Workloads with flopsPerUnit: the best values as a fraction of the CPU's float32 peak. */
+  peakFraction?: { ours: number | null; peer: number | null };
 }
 
 export interface Results {
@@ -26,41 +44,43 @@ export interface Results {
   host: { cpu: string; cores: number };
   date: string;
   mode: 'full' | 'quick';
-  budget: { warmupMs: number; measureMs: number };
+  budget: Budget;
+  cpuPeak: CpuPeak;
   workloads: WorkloadResult[];
 }
 
 const ratio = (a: number | null, b: number | null): number | null => (a !== null && b !== null && b > 0 ? a / b : null);
 
-export function workloadResult(w: WorkloadListing, cells: Record<EngineId, CellResult>): WorkloadResult {
-  const value = (e: EngineId): number | null => cells[e].value;
-  const notes: Partial<Record<EngineId, string>> = {};
-  const how: Partial<Record<EngineId, string>> = {};
-  for (const e of ENGINES) {
-    if (cells[e].note) notes[e] = cells[e].note;
-    if (cells[e].how) how[e] = cells[e].how;
+function best(columns: Record<ColumnId, ColumnValue>, ours: boolean): ColumnId | null {
+  let found: ColumnId | null = null;
+  for (const c of COLUMNS) {
+    const v = columns[c].value;
+    if (isOurs(c) === ours && v !== null && (found === null || v > columns[found].value!)) found = c;
   }
+  return found;
+}
+
+export function workloadResult(w: WorkloadListing, cells: Record<EngineId, CellResult>, cpuPeak: CpuPeak): WorkloadResult {
+  const columns = Object.fromEntries(COLUMNS.map((c) => [c, { value: null, engine: null }])) as Record<ColumnId, ColumnValue>;
+  for (const e of ENGINES) {
+    const col = columns[ENGINE_INFO[e].column];
+    const v = cells[e]?.value ?? null;
+    if (v !== null && (col.value === null || v > col.value)) Object.assign(col, { value: v, engine: e });
+  }
+  const [ours, peer] = [best(columns, true), best(columns, false)];
+  const value = (c: ColumnId | null): number | null => (c === null ? null : columns[c].value);
   const checks = w.targets.map((t) => {
-    const r = ratio(value('ours_webgpu'), value(t.vs));
+    const r = ratio(columns.ours_webgpu.value, columns[t.vs].value);
     return { ...t, ratio: r, met: r === null ? null : r >= t.min };
   });
+  const fraction = (c: ColumnId | null): number | null => (c === null || !w.flopsPerUnit ? null : (value(c)! * w.flopsPerUnit) / (cpuPeak.gflops * 1e9));
   return {
     ...w,
-    ours_webgpu: value('ours_webgpu'),
-    ours_cpu: value('ours_cpu'),
-    tfjs_webgpu: value('tfjs_webgpu'),
-    tfjs_cpu: value('tfjs_cpu'),
-    ratios: {
-      ours_webgpu_vs_tfjs_webgpu: ratio(value('ours_webgpu'), value('tfjs_webgpu')),
-      ours_webgpu_vs_tfjs_cpu: ratio(value('ours_webgpu'), value('tfjs_cpu')),
-      ours_cpu_vs_tfjs_cpu: ratio(value('ours_cpu'), value('tfjs_cpu')),
-    },
+    cells,
+    columns,
+    headline: { ratio: ratio(value(ours), value(peer)), ours, peer },
     checks,
-    notes,
-    how,
-    ...(cells.ours_webgpu.stats || cells.ours_cpu.stats
-      ? { step_stats: { ...(cells.ours_webgpu.stats ? { ours_webgpu: cells.ours_webgpu.stats } : {}), ...(cells.ours_cpu.stats ? { ours_cpu: cells.ours_cpu.stats } : {}) } }
-      : {}),
+    ...(w.flopsPerUnit ? { peakFraction: { ours: fraction(ours), peer: fraction(peer) } } : {}),
   };
 }
 
@@ -72,7 +92,13 @@ export function formatNumber(v: number | null): string {
   return v.toPrecision(3);
 }
 
-const formatRatio = (r: number | null): string => (r === null ? '—' : `${formatNumber(r)}×`);
+/** Ratios to two significant digits: 0.14× · 2.5× · 390×. */
+export function formatRatio(r: number | null): string {
+  if (r === null) return '—';
+  return `${Number(r.toPrecision(2)).toLocaleString('en-US', { maximumSignificantDigits: 2 })}×`;
+}
+
+const percent = (f: number | null): string => (f === null ? '—' : `${Number((100 * f).toPrecision(2))} %`);
 
 export function adapterLabel(a: AdapterDescription | null): string {
   if (!a) return 'no WebGPU adapter';
@@ -83,32 +109,47 @@ export function markdownTable(r: Results): string {
   const lines = [
     `Adapter: ${adapterLabel(r.adapter)} · ${r.browser} · ${r.host.cpu} (${r.host.cores} cores) · ${r.date.slice(0, 10)}${r.mode === 'quick' ? ' · QUICK RUN (not representative)' : ''}`,
     '',
-    '| workload | unit | ours WebGPU | ours CPU | tfjs WebGPU | tfjs CPU | ours WebGPU ÷ tfjs WebGPU (target) | ours WebGPU ÷ tfjs CPU |',
-    '|---|---|---:|---:|---:|---:|---:|---:|',
+    `| workload | ours best ÷ best peer | ${COLUMNS.map((c) => COLUMN_LABELS[c]).join(' | ')} |`,
+    `|---|---:|${COLUMNS.map(() => '---:').join('|')}|`,
   ];
   const footnotes: string[] = [];
-  const cell = (w: WorkloadResult, e: EngineId): string => {
-    const note = w.notes[e];
-    if (w[e] !== null || !note) return formatNumber(w[e]);
-    footnotes.push(`${w.id} · ${e}: ${note}`);
-    return `— [${footnotes.length}]`;
+  const footnote = (text: string): string => {
+    const at = footnotes.indexOf(text);
+    return `[${at >= 0 ? at + 1 : footnotes.push(text)}]`;
+  };
+  const cell = (w: WorkloadResult, c: ColumnId): string => {
+    const { value, engine } = w.columns[c];
+    if (value !== null) return `${formatNumber(value)}${engine && ENGINE_INFO[engine].column !== engine ? ` (${engine.endsWith('_1t') ? '1 thread' : 'threads'})` : ''}`;
+    const notes = ENGINES.filter((e) => ENGINE_INFO[e].column === c && w.cells[e]?.note).map((e) => w.cells[e].note!);
+    return notes.length ? `— ${footnote(notes[0])}` : '—';
   };
   for (const w of r.workloads) {
-    const target = (vs: Target['vs']): string => {
-      const c = w.checks.find((t) => t.vs === vs);
-      return c ? ` (≥ ${c.min}× ${c.met === null ? '?' : c.met ? 'met' : 'MISSED'})` : '';
-    };
-    lines.push(
-      `| ${w.id} | ${w.unit} | ${ENGINES.map((e) => cell(w, e)).join(' | ')} | ` +
-        `${formatRatio(w.ratios.ours_webgpu_vs_tfjs_webgpu)}${target('tfjs_webgpu')} | ${formatRatio(w.ratios.ours_webgpu_vs_tfjs_cpu)}${target('tfjs_cpu')} |`,
-    );
+    const h = w.headline;
+    const headline = h.ratio === null ? '—' : `**${formatRatio(h.ratio)}** (${COLUMN_LABELS[h.ours!]} ÷ ${COLUMN_LABELS[h.peer!]})`;
+    lines.push(`| ${w.id}, ${w.unit} | ${headline} | ${COLUMNS.map((c) => cell(w, c)).join(' | ')} |`);
   }
   if (footnotes.length) lines.push('', ...footnotes.map((f, i) => `[${i + 1}] ${f}`));
+  const p = r.cpuPeak;
+  const peakRows = r.workloads.filter((w) => w.peakFraction);
+  if (peakRows.length) {
+    lines.push(
+      '',
+      `CPU float32 peak: ${formatNumber(p.gflops)} GFLOP/s = ${formatNumber(p.perThreadGflops)} GFLOP/s measured on one thread (a WebAssembly loop of independent ${p.instruction}, best of several runs) × ${p.threads} threads (navigator.hardwareConcurrency).`,
+      '',
+      '| workload | ours best, fraction of peak | best peer, fraction of peak |',
+      '|---|---:|---:|',
+      ...peakRows.map((w) => `| ${w.id} | ${percent(w.peakFraction!.ours)} (${w.headline.ours ? COLUMN_LABELS[w.headline.ours] : '—'}) | ${percent(w.peakFraction!.peer)} (${w.headline.peer ? COLUMN_LABELS[w.headline.peer] : '—'}) |`),
+    );
+  }
+  const targets = r.workloads.flatMap((w) => w.checks.map((t) => `${w.id}: ours WebGPU ÷ ${COLUMN_LABELS[t.vs]} ${formatRatio(t.ratio)} (≥ ${t.min}× ${t.met === null ? '?' : t.met ? 'met' : 'missed'})`));
+  if (targets.length) lines.push('', `Earlier targets: ${targets.join('; ')}.`);
   for (const w of r.workloads) {
-    for (const [engine, s] of Object.entries(w.step_stats ?? {})) {
+    for (const e of ['ours_webgpu', 'ours_cpu'] as const) {
+      const s = w.cells[e]?.stats;
+      if (!s) continue;
       lines.push(
         '',
-        `${w.id} · ${engine}, per training step after warm-up: ${formatNumber(s.dispatches)} dispatches, ${formatNumber(s.submits)} submits, ` +
+        `${w.id} · ${e}, per training step after warm-up: ${formatNumber(s.dispatches)} dispatches, ${formatNumber(s.submits)} submits, ` +
           `${formatNumber(s.buffersCreated)} buffers created, ${formatNumber(s.bytesReadBack)} bytes read back, ` +
           `${formatNumber(s.pipelinesCompiled)} pipelines compiled (one readback every ${s.stepsPerReadback} steps).`,
       );

@@ -5,7 +5,6 @@
 //   node --experimental-wasm-relaxed-simd --import tsx bench/wasm-node.ts   the relaxed-FMA module
 //
 // The browser figures are the bench page's (npm run bench); this script is the quick check while working.
-// @ts-expect-error convnetjs ships no type declarations
 import convnetjs from 'convnetjs';
 import { Sequential, layers, useBackend, type Backend } from '../src/index';
 import { CpuBackend } from '../src/engine/backend/cpu/cpu-backend';

@@ -1,4 +1,4 @@
-// Deterministic inputs shared by both engines, so they train on exactly the same numbers.
+// Deterministic inputs shared by every engine, so they train on exactly the same numbers.
 
 /** mulberry32: a tiny seeded PRNG, enough for benchmark inputs. */
 export function rng(seed: number): () => number {
@@ -66,6 +66,13 @@ export function randomMatrix(rows: number, cols: number, seed: number): Float32A
   const out = new Float32Array(rows * cols);
   for (let i = 0; i < out.length; i++) out[i] = rand() * 2 - 1;
   return out;
+}
+
+/** Glorot (Xavier) uniform values for a [fanIn, fanOut] kernel: ±√(6 / (fanIn + fanOut)). */
+export function glorotUniform(fanIn: number, fanOut: number, seed: number, count = fanIn * fanOut): Float32Array {
+  const rand = rng(seed);
+  const limit = Math.sqrt(6 / (fanIn + fanOut));
+  return Float32Array.from({ length: count }, () => (rand() * 2 - 1) * limit);
 }
 
 function split(xs: Float32Array, ys: Float32Array, n: number, xw: number, yw: number, batch: number): Batches {

@@ -1,7 +1,6 @@
 // cnn-mnist's network trained through each engine's `model.fit`, the Keras-style API a course uses, rather
 // than a hand-driven step loop: data passed once per call, shuffled epochs, the epoch loss reported.
 // One repetition is one epoch over cnn-mnist's training set; the epochs of a chunk are one fit call.
-import * as tf from '@tensorflow/tfjs';
 import { layers, Sequential } from '../../src/index';
 import { CNN } from './cnn-mnist';
 import { imageBatches } from './data';
@@ -28,40 +27,18 @@ async function imagesPerSecond(epochs: Repeatable, how: string, budget: Paramete
   return { value: m.perSecond * ROWS, how: `${how}, ${m.chunk} epochs of ${ROWS} images per fit call, ${m.reps} epochs` };
 }
 
+const NOT_A_PEER_RACE = 'measured against our own cnn-mnist (the issue asks ≥ 0.8× of it), not the peers';
+
 export const fitCnnMnist: Workload = {
   id: 'fit-cnn-mnist',
   what: `cnn-mnist's network and data through model.fit: epochs of ${ROWS} shuffled images, batch ${CNN.batch}, Adam, CE`,
   unit: 'images/s',
   // The issue's target is against our own cnn-mnist (≥ 0.8× its images/s), which Target cannot express.
   targets: [],
-  async tfjs(budget) {
-    const { x, y } = trainingSet();
-    const model = tf.sequential({
-      layers: [
-        tf.layers.conv2d({ inputShape: CNN.shape, filters: 16, kernelSize: 3, activation: 'relu' }),
-        tf.layers.maxPooling2d({ poolSize: 2 }),
-        tf.layers.conv2d({ filters: 32, kernelSize: 3, activation: 'relu' }),
-        tf.layers.maxPooling2d({ poolSize: 2 }),
-        tf.layers.flatten(),
-        tf.layers.dense({ units: CNN.classes }),
-      ],
-    });
-    // Logits and softmax cross-entropy in one, as our softmax output with categorical_crossentropy computes it.
-    model.compile({ optimizer: tf.train.adam(), loss: (yTrue: tf.Tensor, logits: tf.Tensor) => tf.losses.softmaxCrossEntropy(yTrue, logits) });
-    const xs = tf.tensor(x, [ROWS, ...CNN.shape]);
-    const ys = tf.tensor2d(y, [ROWS, CNN.classes]);
-    try {
-      const epochs: Repeatable = {
-        run: async (reps) => void (await model.fit(xs, ys, { epochs: reps, batchSize: CNN.batch, shuffle: true, verbose: 0 })),
-        // fit resolves once its last epoch's logs are read back.
-        sync: async () => {},
-      };
-      return await imagesPerSecond(epochs, 'tf.LayersModel.fit', budget);
-    } finally {
-      tf.dispose([xs, ys]);
-      model.dispose();
-    }
-  },
+  // A peer's fit at one epoch a repetition would take tens of minutes for the 20 repetitions a cell needs on
+  // a software adapter, and the comparison the issue asks for is with our own step loop (cnn-mnist).
+  tfjs: async () => ({ value: null, note: NOT_A_PEER_RACE }),
+  unsupported: { jax: NOT_A_PEER_RACE, convnetjs: NOT_A_PEER_RACE },
   async ours(budget) {
     const { x, y } = trainingSet();
     const model = new Sequential(

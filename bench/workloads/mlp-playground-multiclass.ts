@@ -5,9 +5,9 @@ import * as tf from '@tensorflow/tfjs';
 import { getBackend, layers, Sequential } from '../../src/index';
 import { engineStats } from '../../src/engine/stats';
 import { rng, type Batches } from './data';
-import { measure } from './measure';
+import { measure, trainingCell } from './measure';
 import { ourTrainer } from './ours-train';
-import { tfBatches, tfCategoricalCrossentropy, tfDense, tfTrainer } from './tfjs-train';
+import { tfBatches, tfDense, tfSoftmaxCrossEntropy, tfTrainer } from './tfjs-train';
 import type { Workload } from './workload';
 
 export const MULTICLASS = { sizes: [2, 8, 8, 4], activation: 'tanh', learningRate: 0.01, batch: 10, samples: 500 } as const;
@@ -44,13 +44,15 @@ export const mlpPlaygroundMulticlass: Workload = {
   what: '2→8→8→4 tanh/softmax, categorical CE, Adam lr 0.01, batch 10, 500 points in 4 blobs',
   unit: 'steps/s',
   targets: [],
+  unsupported: { jax: 'measured against our own mlp-playground (the issue asks ≥ 0.8× of it)', convnetjs: 'measured against our own mlp-playground (the issue asks ≥ 0.8× of it)' },
   async tfjs(budget) {
     const [input, ...units] = MULTICLASS.sizes;
-    const model = tf.sequential({ layers: units.map((u, i) => tfDense(u, i === units.length - 1 ? 'softmax' : MULTICLASS.activation, i === 0 ? input : undefined)) });
+    // Logits out and softmax cross-entropy from them, as our categorical loss computes it.
+    const model = tf.sequential({ layers: units.map((u, i) => tfDense(u, i === units.length - 1 ? 'linear' : MULTICLASS.activation, i === 0 ? input : undefined)) });
     const batches = tfBatches(blobBatches(MULTICLASS.samples, MULTICLASS.batch, classes), [2], classes);
     try {
-      const m = await measure(tfTrainer(model, tfCategoricalCrossentropy, tf.train.adam(MULTICLASS.learningRate), batches), budget);
-      return { value: m.perSecond, how: `optimizer.minimize in tf.tidy, ${m.chunk} steps per readback, ${m.reps} steps` };
+      const m = await measure(tfTrainer(model, tfSoftmaxCrossEntropy, tf.train.adam(MULTICLASS.learningRate), batches), budget);
+      return trainingCell(m, 1, `optimizer.minimize in tf.tidy, loss read every ${m.chunk} steps`);
     } finally {
       batches.dispose();
       model.dispose();
@@ -73,8 +75,7 @@ export const mlpPlaygroundMulticlass: Workload = {
       const m = await measure(trainer, budget, onGpu ? () => ({ ...engineStats() }) : undefined);
       const perStep = (k: string): number => (m.countersDelta?.[k] ?? NaN) / m.reps;
       return {
-        value: m.perSecond,
-        how: `${trainer.how}, ${m.chunk} steps per submit and readback, ${m.reps} steps`,
+        ...trainingCell(m, 1, `${trainer.how}, ${m.chunk} steps per submit and readback`),
         stats: onGpu
           ? {
               dispatches: perStep('dispatches'),

@@ -2,8 +2,7 @@
 // on WebGPU, records one step (batch gather, forward, loss, backward, update) that `run(k)` replays k times
 // in one submit — as one fused kernel for small dense networks, else as a traced plan of kernels; on the
 // CPU it runs the same steps eagerly. Sync reads the latest loss.
-import type { Sequential } from '../../src/index';
-import { compileTrainer, type Trainer } from '../../src/engine/plan';
+import { compileTrainer, type Sequential, type Trainer } from '../../src/index';
 import type { Batches } from './data';
 import type { Repeatable } from './measure';
 
@@ -30,9 +29,8 @@ export function ourTrainer(model: Sequential, data: Batches, featureShape: numbe
     run(reps) {
       if (trainer.run(reps) !== reps) throw new Error('compileTrainer: steps were dropped (device lost?)');
     },
-    async sync() {
-      await trainer.latestLoss();
-    },
+    sync: () => trainer.latestLoss(),
+    batches: data.x.length,
     dispose: () => trainer.dispose(),
   };
 }

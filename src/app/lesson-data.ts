@@ -24,21 +24,23 @@ export interface LessonData {
   test: Sample[];
   /** The table still loading (every part empty meanwhile), or null. */
   loading: CourseTable | null;
+  /** A table's columns were standardized with the training rows' mean and std (saved and exported with the model); null for the plane. */
+  standardization: { mean: number[]; std: number[] } | null;
 }
 
 /** Loaded tables, by name: the course's, and `upload` for the user's CSV. */
 export type TableCache = ReadonlyMap<CourseTable | 'upload', Table>;
 
-const EMPTY: Omit<LessonData, 'loading'> = { train: [], validation: [], test: [] };
+const EMPTY: Omit<LessonData, 'loading'> = { train: [], validation: [], test: [], standardization: null };
 
 /** The data a lesson describes (tables from `tables`; a table not loaded yet gives empty parts and `loading`). */
 export function lessonData(lesson: Lesson, tables: TableCache, validationSplit = lesson.training.validationSplit): LessonData {
-  const { train, test } = splitSource(lesson.data, tables);
+  const { train, test, standardization = null } = splitSource(lesson.data, tables);
   // Nothing to train on: a table still loading, or too few points drawn yet.
   const source = lesson.data;
   if (train === null) return { ...EMPTY, loading: source.kind === 'table' && source.table !== 'upload' && !tables.has(source.table) ? source.table : null };
   const at = Math.max(1, Math.floor(train.length * (1 - validationSplit)));
-  return { train: train.slice(0, at), validation: train.slice(at), test, loading: null };
+  return { train: train.slice(0, at), validation: train.slice(at), test, loading: null, standardization };
 }
 
 /** Convenience for the settings at hand (tests, the store). */
@@ -46,7 +48,7 @@ export function makeData(settings: Settings, tables: TableCache = new Map()): Le
   return lessonData(describeLesson(settings), tables);
 }
 
-function splitSource(source: DataSource, tables: TableCache): { train: Sample[] | null; test: Sample[] } {
+function splitSource(source: DataSource, tables: TableCache): { train: Sample[] | null; test: Sample[]; standardization?: LessonData['standardization'] } {
   if (source.kind === 'plane') {
     const points =
       source.dataset === 'drawn'
@@ -62,7 +64,8 @@ function splitSource(source: DataSource, tables: TableCache): { train: Sample[] 
   const table = tables.get(source.table);
   if (!table) return { train: null, test: [] };
   const prepared = prepareTable(table, source.percTrain, seedNumber(source.seed, 'split'), source.trainOnAll);
-  return { train: tableSamples(prepared.train), test: tableSamples(prepared.test) };
+  const standardization = { mean: Array.from(prepared.mean), std: Array.from(prepared.std) };
+  return { train: tableSamples(prepared.train), test: tableSamples(prepared.test), standardization };
 }
 
 function tableSamples(table: Table): Sample[] {

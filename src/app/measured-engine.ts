@@ -4,6 +4,7 @@
 // path, and training moves (same weights) to the faster one, or to the one the user chose (the `backend`
 // row). Device losses move training back to the CPU worker as engine-startup.ts describes.
 import { wrap, type Remote } from 'comlink';
+import type { ModelJSON } from '../index';
 import { chooseBackend, measureStepsPerSecond, type BackendMeasurement, type BackendPreference, type PathRates, type TrainingPath } from './backend-choice';
 import { startBackends, type BackendEvent, type BackendStartup } from './engine-startup';
 import type { NetworkHost } from './network-host';
@@ -131,8 +132,8 @@ export function createMeasuredEngine(host: Remote<NetworkHost>, preference: Back
       gpuProblem = backends.first.fallbackReason;
       return cpuInfo();
     },
-    async createNetwork(spec: NetworkSpec): Promise<EngineNetwork> {
-      const network = current === 'webgpu' ? await SequentialNetwork.create(spec) : await WorkerNetwork.create(host, spec);
+    async createNetwork(spec: NetworkSpec, saved: ModelJSON | null = null): Promise<EngineNetwork> {
+      const network = current === 'webgpu' ? await SequentialNetwork.create(spec, saved) : await WorkerNetwork.create(host, spec, saved);
       // Remember the lesson's network and data: what a measurement times.
       const setData = network.setData.bind(network);
       network.setData = (train, validation, test) => {

@@ -3,13 +3,13 @@
 // is missing), so the page's thread only paints. Every call names its network by id. A frame's reads come
 // as one `read` call, and arrays go back transferred, not copied.
 import { transfer } from 'comlink';
-import { setBackend, type WeightSnapshot } from '../index';
+import { setBackend, type ExportOptions, type ModelJSON, type Summary, type WeightSnapshot } from '../index';
 import { measureStepsPerSecond } from './backend-choice';
 import type { GridPlane } from './grid';
 import type { TrainingSpec } from './lesson';
 import { SequentialNetwork } from './sequential-engine';
 import type { NetworkParams } from './store';
-import type { DataSet, EngineInfo, NetworkSpec, SetEvaluation } from './trainer';
+import type { CodeLanguage, DataSet, EngineInfo, NetworkSpec, SetEvaluation } from './trainer';
 
 export interface GridRequest {
   resolution: number;
@@ -58,11 +58,12 @@ export class NetworkHost {
     return this.description;
   }
 
-  async create(spec: NetworkSpec): Promise<{ id: number; info: EngineInfo }> {
-    const network = await SequentialNetwork.create(spec);
+  /** A network of `spec` (with a model file's weights and optimizer state, when given); its summary does not change. */
+  async create(spec: NetworkSpec, saved: ModelJSON | null): Promise<{ id: number; info: EngineInfo; summary: Summary }> {
+    const network = await SequentialNetwork.create(spec, saved);
     const id = this.nextId++;
     this.networks.set(id, network);
-    return { id, info: network.engineInfo() };
+    return { id, info: network.engineInfo(), summary: network.summary() };
   }
 
   private network(id: number): SequentialNetwork {
@@ -133,6 +134,14 @@ export class NetworkHost {
   disposeSnapshot(snapshot: number): void {
     this.snapshots.get(snapshot)?.dispose();
     this.snapshots.delete(snapshot);
+  }
+
+  toJSON(id: number): Promise<ModelJSON> {
+    return this.network(id).toJSON();
+  }
+
+  exportScript(id: number, language: CodeLanguage, options: ExportOptions): Promise<string> {
+    return this.network(id).exportScript(language, options);
   }
 
   dispose(id: number): void {

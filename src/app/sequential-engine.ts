@@ -3,15 +3,15 @@
 // drawn with the engine's grid kernel (every neuron over the plane in one dispatch on WebGPU, the CPU
 // reference otherwise).
 import {
-  Sequential, activeBackend, createRng, engineStats, evaluateGrid, layers, ops, compileTrainer,
-  type BackendName, type CallbackModel, type GridLayer, type Layer, type Tensor, type Trainer as CompiledTrainer,
+  Sequential, activeBackend, createRng, engineStats, evaluateGrid, exportKeras, exportPyTorch, layers, ops, compileTrainer,
+  type BackendName, type CallbackModel, type ExportOptions, type GridActivation, type GridLayer, type Layer, type ModelJSON, type Summary, type Tensor,
+  type Trainer as CompiledTrainer,
 } from '../index';
-import type { ActivationKind } from '../engine/backend/backend';
 import type { GridPlane } from './grid';
 import { kerasTraining, type KerasTraining } from './keras-training';
 import type { TrainingSpec } from './lesson';
 import type { BackendInfo, NetworkParams } from './store';
-import type { DataSet, EngineAdapter, EngineInfo, EngineNetwork, NetworkSpec, SetEvaluation } from './trainer';
+import type { CodeLanguage, DataSet, EngineAdapter, EngineInfo, EngineNetwork, NetworkSpec, SetEvaluation } from './trainer';
 import { startBackends, type BackendStartup } from './engine-startup';
 
 function buildModel(spec: NetworkSpec, keras: KerasTraining): Sequential {
@@ -66,25 +66,6 @@ class AlternatingArrays {
   }
 }
 
-/**
- * Softmax over the last `units` neurons of a neuron-major grid ([neurons, points]), in place. The grid kernel
- * draws element-wise activations only, so a softmax output is evaluated as logits and finished here; when the
- * engine's grid kernel gains softmax this is the one place to drop.
- */
-export function softmaxGridOutputs(values: Float32Array, units: number, points: number): void {
-  const first = values.length / points - units;
-  for (let p = 0; p < points; p++) {
-    let peak = -Infinity;
-    for (let j = 0; j < units; j++) peak = Math.max(peak, values[(first + j) * points + p]);
-    let sum = 0;
-    for (let j = 0; j < units; j++) sum += Math.exp(values[(first + j) * points + p] - peak);
-    for (let j = 0; j < units; j++) {
-      const at = (first + j) * points + p;
-      values[at] = Math.exp(values[at] - peak) / sum;
-    }
-  }
-}
-
 /** The network logic, one source for every backend: on the page's thread (WebGPU) and in the CPU worker (network-host.ts). */
 export class SequentialNetwork implements EngineNetwork {
   private model: Sequential;
@@ -98,14 +79,15 @@ export class SequentialNetwork implements EngineNetwork {
   /** The backend its tensors live on (the active one may change while it is still being disposed). */
   private readonly backend = activeBackend();
 
-  private constructor(private spec: NetworkSpec) {
+  private constructor(private spec: NetworkSpec, saved: ModelJSON | null) {
     this.keras = kerasTraining(spec.training, spec.layers);
-    this.model = buildModel(spec, this.keras);
+    this.model = saved ? Sequential.fromJSON(saved) : buildModel(spec, this.keras);
   }
 
-  static async create(spec: NetworkSpec): Promise<SequentialNetwork> {
-    const network = new SequentialNetwork(spec);
-    await initialize(network.model, network.keras, spec);
+  /** A fresh network, or (`saved`) the saved model with its weights and optimizer state, to train on from there. */
+  static async create(spec: NetworkSpec, saved: ModelJSON | null = null): Promise<SequentialNetwork> {
+    const network = new SequentialNetwork(spec, saved);
+    if (!saved) await initialize(network.model, network.keras, spec);
     return network;
   }
 
@@ -196,15 +178,15 @@ export class SequentialNetwork implements EngineNetwork {
   /**
    * The grid kernel's layers for the plane. A slice's first layer keeps the rows of its two axis inputs and
    * folds every held input into the bias (b + Σ held·W): the same pre-activations over the slice. The tensors
-   * it creates are returned for disposal. A softmax output is evaluated as logits (see softmaxGridOutputs).
+   * it creates are returned for disposal.
    */
   private async gridLayers(plane: GridPlane): Promise<{ layers: GridLayer<Tensor>[]; created: Tensor[] }> {
     const dense = this.denseLayers();
-    const last = dense.length - 1;
-    const grid = dense.map((layer, i) => ({
+    // The grid kernel computes a softmax output's probabilities itself.
+    const grid = dense.map((layer) => ({
       kernel: layer.params[0].variable,
       bias: layer.params[1].variable,
-      activation: (i === last && layer.activation === 'softmax' ? 'linear' : layer.activation) as ActivationKind,
+      activation: layer.activation as GridActivation,
     }));
     if (plane.kind === 'features') return { layers: grid, created: [] };
     const [kernel, bias] = await Promise.all([grid[0].kernel.data(), grid[0].bias.data()]);
@@ -226,7 +208,6 @@ export class SequentialNetwork implements EngineNetwork {
     try {
       const features = plane.kind === 'features' ? plane.features : (['x', 'y'] as const);
       const values = await evaluateGrid(gridLayers, { n: resolution, features, range: [-plane.radius, plane.radius], outputOnly, into });
-      if (this.spec.layers[this.spec.layers.length - 1].activation === 'softmax') softmaxGridOutputs(values, this.outputUnits, resolution * resolution);
       return values;
     } finally {
       for (const t of created) t.dispose();
@@ -297,6 +278,18 @@ export class SequentialNetwork implements EngineNetwork {
     return this.model;
   }
 
+  toJSON(): Promise<ModelJSON> {
+    return this.model.toJSON();
+  }
+
+  summary(): Summary {
+    return this.model.summary();
+  }
+
+  exportScript(language: CodeLanguage, options: ExportOptions): Promise<string> {
+    return language === 'pytorch' ? exportPyTorch(this.model, options) : exportKeras(this.model, options);
+  }
+
   dispose(): void {
     this.compiled?.dispose();
     this.model.dispose();
@@ -316,7 +309,7 @@ export function createSequentialEngine({ prefer = ['webgpu', 'cpu'] }: Sequentia
       backends = await startBackends(prefer.includes('webgpu'), onEvent);
       return backends.first;
     },
-    createNetwork: (spec) => SequentialNetwork.create(spec),
+    createNetwork: (spec, saved) => SequentialNetwork.create(spec, saved),
     loseDevice: () => backends?.loseDevice() ?? false,
     failedFromLoss: () => backends?.failedFromLoss() ?? Promise.resolve(false),
     stop: () => backends?.stop(),

@@ -8,11 +8,16 @@ import { FEATURE_IDS, type FeatureId } from '../data/features';
 import { describeLesson, type Lesson, type UploadedTable } from './lesson';
 import { fetchCourseTable, lessonData, type LessonData } from './lesson-data';
 import { appendLoss, emptyLossHistory, truncateLoss, type LossHistory } from './loss-history';
+import { appendParams, emptyParamHistory, type ParamHistory } from './param-history';
 import { randomSeed } from './seed';
 import { checkSetting, type IgnoredEntry } from './url-codec';
 import { MAX_HIDDEN_LAYERS, MAX_NEURONS, defaultSettings, type SettingKey, type Settings } from './url-table';
 import type { Locale } from './i18n';
 import type { TrainerPath } from '../engine/plan';
+import { pythonFileName, type Summary } from '../index';
+import { lessonFileName, lessonFileText, openLessonFile } from './lesson-file';
+import type { DataPart, LessonMetrics } from './lesson-metrics';
+import type { CodeLanguage, SavedModel } from './trainer';
 import type { BackendMeasurement } from './backend-choice';
 
 /** A node of the network diagram. Column 0 = input features (enabled ones, in FEATURE_IDS order), 1..k = hidden layers, k+1 = output. */
@@ -90,6 +95,26 @@ export interface TrainerPort {
   setBias(column: number, index: number, value: number): void;
   /** The engine panel opened: publish its figures. */
   engineInfoRequested(): void;
+  /** The next reset builds this saved model instead of a fresh one. */
+  loadModel(saved: SavedModel): void;
+  /** The current model's file and epoch (after the work queued before). */
+  saveModel(): Promise<SavedModel>;
+  /** A Python script that rebuilds the current model, with the lesson's preprocessing and data. */
+  exportScript(language: CodeLanguage): Promise<string>;
+}
+
+/** A file for the page to download. */
+export interface DownloadFile {
+  name: string;
+  text: string;
+}
+
+/** A confusion-matrix cell picked in the metrics panel: its points are highlighted on the plot. */
+export interface ConfusionCell {
+  part: DataPart;
+  /** True class (row) and predicted class (column). */
+  actual: number;
+  predicted: number;
 }
 
 /** The engine panel's figures: how the engine trains and, once measured, rates per second. */
@@ -122,6 +147,10 @@ export interface TrainingResults {
   testAccuracy?: number | null;
   network?: NetworkParams;
   heatmaps?: Heatmaps;
+  /** Null when the lesson holds no validation part. */
+  validationAccuracy?: number | null;
+  /** The metrics panel's figures, when recomputed (at most a few times a second while training). */
+  metrics?: LessonMetrics;
 }
 
 export interface PlaygroundState {
@@ -138,7 +167,20 @@ export interface PlaygroundState {
   validationLoss: number | null;
   trainAccuracy: number | null;
   testAccuracy: number | null;
+  validationAccuracy: number | null;
   lossHistory: LossHistory;
+  /** Accuracy over epochs (train, test, validation), thinned like the loss history; empty for regression. */
+  accuracyHistory: LossHistory;
+  /** Snapshots of the parameters over training, for the weight and bias histograms (oldest first). */
+  paramHistory: ParamHistory;
+  /** The metrics panel's figures for each part of the data (null before the first evaluation). */
+  metrics: LessonMetrics | null;
+  /** The confusion cell whose points the plot highlights, or null. */
+  highlight: ConfusionCell | null;
+  /** Keras's model.summary() of the current network. */
+  summary: Summary | null;
+  /** Why the last lesson file could not be opened (the running lesson is untouched), or null. */
+  fileError: string | null;
   /** The epoch early stopping ended training at (marked on the loss chart), or null. */
   stoppedEpoch: number | null;
   backend: BackendInfo;
@@ -185,6 +227,17 @@ export interface PlaygroundState {
   dismissAllNotices(): void;
   setLocale(locale: Locale): void;
   toggleDebug(): void;
+  setHighlight(cell: ConfusionCell | null): void;
+  /** The whole lesson (settings, model with weights and optimizer state, preprocessing) as a lesson file. */
+  saveLessonFile(): Promise<DownloadFile>;
+  /**
+   * Open a lesson file's text: its settings replace the lesson's and training goes on from its model. A bad
+   * file leaves everything as it was and sets `fileError`; returns whether it opened.
+   */
+  openLessonFile(text: string): boolean;
+  dismissFileError(): void;
+  /** The current model as a PyTorch or Keras script. */
+  exportCode(language: CodeLanguage): Promise<DownloadFile>;
 
   // Written by the trainer.
   connectTrainer(port: TrainerPort): () => void;
@@ -195,6 +248,7 @@ export interface PlaygroundState {
   publishDebug(debug: EngineDebug): void;
   /** Early stopping ended training after `epoch`. */
   publishStopped(epoch: number): void;
+  publishSummary(summary: Summary): void;
 }
 
 export type PlaygroundStore = StoreApi<PlaygroundState>;
@@ -255,6 +309,23 @@ export function enabledFeatures(settings: Settings): FeatureId[] {
 
 const SETTING_KEYS = Object.keys(defaultSettings()) as SettingKey[];
 
+/** A run's results before its first evaluation. */
+const EMPTY_RUN = {
+  epoch: 0,
+  trainLoss: null,
+  testLoss: null,
+  trainAccuracy: null,
+  testAccuracy: null,
+  validationLoss: null,
+  validationAccuracy: null,
+  lossHistory: emptyLossHistory(),
+  accuracyHistory: emptyLossHistory(),
+  paramHistory: emptyParamHistory(),
+  stoppedEpoch: null,
+  metrics: null,
+  highlight: null,
+} satisfies Partial<PlaygroundState>;
+
 function sameValue(a: unknown, b: unknown): boolean {
   if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((v, i) => v === b[i]);
   return a === b;
@@ -281,24 +352,27 @@ export function createPlaygroundStore({ settings, locale = 'en', random = Math.r
   const store = createStore<PlaygroundState>()((set, get) => {
     /** Clear training results (the trainer publishes new ones after it rebuilds). */
     const clearRun = () =>
-      set({ epoch: 0, trainLoss: null, testLoss: null, validationLoss: null, trainAccuracy: null, testAccuracy: null, lossHistory: emptyLossHistory(), stoppedEpoch: null, error: null, alert: null });
+      set({ ...EMPTY_RUN, error: null, alert: null });
 
-    const changeSettings = (next: Settings) => {
+    /** Apply new settings; returns whether the trainer was told to reset. */
+    const changeSettings = (next: Settings): boolean => {
       const prev = get().settings;
       const changed = SETTING_KEYS.filter((k) => !sameValue(prev[k], next[k]));
-      if (changed.length === 0) return;
+      if (changed.length === 0) return false;
       const effects = new Set(changed.map(settingEffect));
       const lesson = describeLesson(next, upload);
       const data = effects.has('data') ? lessonData(lesson, tables) : get().data;
       set({ settings: next, lesson, data });
       if (data.loading) requestTable(data.loading);
-      if (effects.has('data') || effects.has('network')) {
+      const reset = effects.has('data') || effects.has('network');
+      if (reset) {
         clearRun();
         port?.reset();
       } else if (effects.has('live')) {
         port?.hyperparametersChanged();
       }
       if (effects.has('grid')) port?.viewChanged();
+      return reset;
     };
 
     const setShape = (shape: number[]) => get().setSetting('networkShape', shape);
@@ -308,14 +382,9 @@ export function createPlaygroundStore({ settings, locale = 'en', random = Math.r
       lesson: initialLesson,
       upload: null,
       playing: false,
-      epoch: 0,
-      trainLoss: null,
-      testLoss: null,
-      validationLoss: null,
-      trainAccuracy: null,
-      testAccuracy: null,
-      lossHistory: emptyLossHistory(),
-      stoppedEpoch: null,
+      ...EMPTY_RUN,
+      summary: null,
+      fileError: null,
       backend: { name: 'pending', description: '', fallbackReason: null },
       notices: [],
       heatmaps: null,
@@ -423,6 +492,40 @@ export function createPlaygroundStore({ settings, locale = 'en', random = Math.r
       dismissNotice: (id) => set({ notices: get().notices.filter((n) => n.id !== id) }),
       dismissAllNotices: () => set({ notices: [] }),
       setLocale: (next) => set({ locale: next }),
+      setHighlight: (cell) => set({ highlight: cell }),
+      saveLessonFile: async () => {
+        if (!port) throw new Error('saveLessonFile: the trainer has not started');
+        if (get().settings.dataset === 'upload') throw new Error('saveLessonFile: a lesson on an uploaded CSV cannot be saved (the file would not hold its rows)');
+        const { model, epoch } = await port.saveModel();
+        const { settings, data } = get();
+        return { name: lessonFileName(settings, epoch), text: lessonFileText({ settings, epoch }, model, data.standardization) };
+      },
+      openLessonFile: (text) => {
+        let opened: ReturnType<typeof openLessonFile>;
+        try {
+          opened = openLessonFile(text);
+        } catch (error) {
+          set({ fileError: error instanceof Error ? error.message : String(error) });
+          return false;
+        }
+        get().pause();
+        set({ fileError: null });
+        port?.loadModel({ model: opened.model, epoch: opened.epoch });
+        // The same settings reset nothing by themselves: the saved model must still replace the network.
+        if (!changeSettings(opened.settings)) {
+          clearRun();
+          port?.reset();
+        }
+        return true;
+      },
+      dismissFileError: () => set({ fileError: null }),
+      exportCode: async (language) => {
+        if (!port) throw new Error('exportCode: the trainer has not started');
+        const text = await port.exportScript(language);
+        const { settings } = get();
+        const dataset = settings.problem === 'regression' ? settings.regDataset : settings.dataset;
+        return { name: pythonFileName(`${dataset}_${language}`), text };
+      },
 
       connectTrainer: (trainer) => {
         port = trainer;
@@ -430,7 +533,7 @@ export function createPlaygroundStore({ settings, locale = 'en', random = Math.r
           if (port === trainer) port = null;
         };
       },
-      publishResults: ({ epoch, trainLoss, testLoss, validationLoss = Number.NaN, trainAccuracy = null, testAccuracy = null, network, heatmaps }) => {
+      publishResults: ({ epoch, trainLoss, testLoss, trainAccuracy = null, testAccuracy = null, network, heatmaps, validationLoss = Number.NaN, validationAccuracy = null, metrics }) => {
         const state = get();
         // An earlier epoch than the chart's last is a rollback (divergence): the later points go.
         const history = truncateLoss(state.lossHistory, epoch);
@@ -441,6 +544,13 @@ export function createPlaygroundStore({ settings, locale = 'en', random = Math.r
           validationLoss,
           trainAccuracy,
           testAccuracy,
+          validationAccuracy,
+          metrics: metrics ?? state.metrics,
+          accuracyHistory:
+            trainAccuracy === null || state.accuracyHistory.epochs.at(-1) === epoch
+              ? state.accuracyHistory
+              : appendLoss(state.accuracyHistory, epoch, trainAccuracy, testAccuracy ?? Number.NaN, undefined, validationAccuracy ?? Number.NaN),
+          paramHistory: network ? appendParams(state.paramHistory, epoch, network) : state.paramHistory,
           // Republishing the same epoch (after a weight edit, say) updates the numbers but adds no point.
           lossHistory: history.epochs.at(-1) === epoch ? history : appendLoss(history, epoch, trainLoss, testLoss, undefined, validationLoss),
           network: network ?? state.network,
@@ -452,6 +562,7 @@ export function createPlaygroundStore({ settings, locale = 'en', random = Math.r
       publishAlert: (alert) => set({ alert }),
       publishDebug: (debug) => set({ debug }),
       publishStopped: (epoch) => set({ stoppedEpoch: epoch }),
+      publishSummary: (summary) => set({ summary }),
       toggleDebug: () => {
         const open = !get().debugOpen;
         set({ debugOpen: open, debug: null });
@@ -470,7 +581,7 @@ export function createPlaygroundStore({ settings, locale = 'en', random = Math.r
         tables.set(name, table);
         const state = store.getState();
         if (state.data.loading !== name) return;
-        store.setState({ data: lessonData(state.lesson, tables), epoch: 0, trainLoss: null, testLoss: null, validationLoss: null, trainAccuracy: null, testAccuracy: null, lossHistory: emptyLossHistory(), stoppedEpoch: null });
+        store.setState({ data: lessonData(state.lesson, tables), ...EMPTY_RUN });
         port?.reset();
       },
       (error: unknown) => {

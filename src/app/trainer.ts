@@ -6,16 +6,21 @@
 // One epoch = ⌈rows / batch⌉ steps walking the training set in order (the engine's compiled trainer walks
 // it cyclically, so when the batch does not divide the set a batch wraps around instead of coming up short).
 // The rules (TensorFlow Playground's or Keras's) are the lesson's `training.semantics`, see keras-training.ts.
-import { EarlyStopping, type CallbackModel } from '../index';
+import { EarlyStopping, type CallbackModel, type EmbeddedData, type ExportOptions, type ModelJSON, type Summary } from '../index';
 import type { TrainerPath } from '../engine/plan';
 import { statsDelta, type EngineStats } from '../engine/stats';
 import type { BackendEvent } from './engine-startup';
 import { FrameBudget } from './frame-budget';
 import { gridPlane, inputHeatmaps, type GridPlane } from './grid';
-import { batchRows, decodeClasses, encodeTargets, inputCount, isClassification, type LayerSpec, type Lesson, type TrainingSpec } from './lesson';
+import { batchRows, decodeClasses, encodeTargets, inputCount, isClassification, outputLayer, type LayerSpec, type Lesson, type TrainingSpec } from './lesson';
 import { encodeInputs, type LessonData, type Sample } from './lesson-data';
 import { SnapshotKeeper, type NonFinite } from './snapshots';
+import { partMetrics, type LessonMetrics } from './lesson-metrics';
+import { checkArchitecture } from './lesson-file';
 import type { BackendInfo, NetworkParams, PlaygroundStore, TrainerPort } from './store';
+
+/** The languages of the exported training scripts. */
+export type CodeLanguage = 'pytorch' | 'keras';
 
 export interface NetworkSpec {
   inputs: number;
@@ -83,6 +88,12 @@ export interface EngineNetwork {
   setBias(column: number, index: number, value: number): Promise<void>;
   /** What a Keras callback (early stopping) may touch. */
   callbackModel(): CallbackModel;
+  /** The model file (architecture, compile config, weights, optimizer state). */
+  toJSON(): Promise<ModelJSON>;
+  /** Keras's model.summary(): layers, output shapes, parameters. */
+  summary(): Summary;
+  /** A Python script rebuilding the trained model (exportPyTorch / exportKeras). */
+  exportScript(language: CodeLanguage, options: ExportOptions): Promise<string>;
   dispose(): void;
 }
 
@@ -92,7 +103,8 @@ export interface EngineAdapter {
    * ready, a lost device, an engine error) come through `onEvent`.
    */
   start(onEvent?: (event: BackendEvent) => void): Promise<BackendInfo>;
-  createNetwork(spec: NetworkSpec): Promise<EngineNetwork>;
+  /** A fresh network for the spec, or the `saved` model (which must have the spec's layers) to train on from where it stopped. */
+  createNetwork(spec: NetworkSpec, saved?: ModelJSON | null): Promise<EngineNetwork>;
   /** Lose the GPU device on purpose (the browser tests' hook); false when there is none. */
   loseDevice?(): boolean;
   /** Whether a failure comes from a lost GPU device, which the engine recovers from (see engine-startup.ts). */
@@ -122,6 +134,14 @@ export interface TrainerOptions {
   epochsPerFrame?: number;
   /** Device time per frame the training steps may take, ms (see frame-budget.ts); a longer epoch spreads over frames. */
   frameBudgetMs?: number;
+  /** While training, the metrics panel's figures are recomputed at most this often, ms (always when paused). */
+  metricsIntervalMs?: number;
+}
+
+/** A saved model to build instead of a fresh one at the next reset, and the epoch it had reached. */
+export interface SavedModel {
+  model: ModelJSON;
+  epoch: number;
 }
 
 export function networkSpec(lesson: Lesson, trainRows: number): NetworkSpec {
@@ -139,6 +159,24 @@ function accuracy(lesson: Lesson, samples: readonly Sample[], outputs: Float32Ar
   let right = 0;
   samples.forEach((s, i) => (right += predicted[i] === s.label ? 1 : 0));
   return samples.length ? right / samples.length : 0;
+}
+
+function fitsLesson(lesson: Lesson, model: ModelJSON): boolean {
+  try {
+    checkArchitecture(lesson, model);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The metrics panel's figures for every non-empty part, from the outputs evaluate() already read back. */
+function lessonMetrics(lesson: Lesson, data: LessonData, scores: Awaited<ReturnType<EngineNetwork['evaluate']>>): LessonMetrics {
+  const metrics: LessonMetrics = {};
+  if (scores.train) metrics.train = partMetrics(lesson, data.train, scores.train.outputs);
+  if (scores.validation) metrics.validation = partMetrics(lesson, data.validation, scores.validation.outputs);
+  if (scores.test) metrics.test = partMetrics(lesson, data.test, scores.test.outputs);
+  return metrics;
 }
 
 export class Trainer implements TrainerPort {
@@ -169,6 +207,11 @@ export class Trainer implements TrainerPort {
   private readonly outputResolution: number;
   private readonly neuronResolution: number;
   private readonly epochsPerFrame: number;
+  private readonly metricsIntervalMs: number;
+  /** When the metrics were last computed (scheduler time). */
+  private metricsAt = -Infinity;
+  /** Built by the next reset instead of a fresh network (a lesson file being opened). */
+  private pendingModel: SavedModel | null = null;
   /** Totals since start, and the engine panel's last sample of them (rates are measured over ≥ 1 s). */
   private stepsRun = 0;
   private framesRun = 0;
@@ -178,8 +221,9 @@ export class Trainer implements TrainerPort {
     private readonly store: PlaygroundStore,
     private readonly engine: EngineAdapter,
     private readonly scheduler: FrameScheduler = animationFrameScheduler,
-    { outputResolution = 200, neuronResolution = 64, epochsPerFrame = 1, frameBudgetMs = 10 }: TrainerOptions = {},
+    { outputResolution = 200, neuronResolution = 64, epochsPerFrame = 1, frameBudgetMs = 10, metricsIntervalMs = 250 }: TrainerOptions = {},
   ) {
+    this.metricsIntervalMs = metricsIntervalMs;
     this.outputResolution = outputResolution;
     this.neuronResolution = neuronResolution;
     this.epochsPerFrame = epochsPerFrame;
@@ -220,11 +264,14 @@ export class Trainer implements TrainerPort {
       this.network?.dispose();
       this.network = null;
       this.snapshots.clear();
-      this.epoch = 0;
-      this.earlyStopping = null;
       // Another architecture costs differently per step.
       this.budget.reset();
-      await this.rebuild(generation, null);
+      this.metricsAt = -Infinity;
+      const { lesson } = this.store.getState();
+      // The opened file's model, unless the lesson changed before its table arrived (then it no longer fits).
+      const saved = this.pendingModel && fitsLesson(lesson, this.pendingModel.model) ? this.pendingModel : null;
+      this.epoch = saved?.epoch ?? 0;
+      await this.rebuild(generation, null, saved);
     });
   }
 
@@ -262,6 +309,61 @@ export class Trainer implements TrainerPort {
 
   playingChanged(playing: boolean): void {
     if (playing) this.requestFrame();
+  }
+
+  /** The next reset builds this saved model instead of a fresh one (the store resets right after). */
+  loadModel(saved: SavedModel): void {
+    this.pendingModel = saved;
+  }
+
+  /** The current model's file and the epoch it reached, after the work queued before. */
+  saveModel(): Promise<SavedModel> {
+    return this.afterQueue(async (network) => ({ model: await network.toJSON(), epoch: this.epoch }));
+  }
+
+  /** The exported script for the current model, with the lesson's preprocessing and data. */
+  exportScript(language: CodeLanguage): Promise<string> {
+    return this.afterQueue((network) => network.exportScript(language, this.exportOptions()));
+  }
+
+  /** Run `work` on the network once the queue is done; rejects (without pausing training) when there is none or it fails. */
+  private afterQueue<T>(work: (network: EngineNetwork) => Promise<T>): Promise<T> {
+    const result = this.queue.then(() => {
+      if (!this.network) throw new Error('there is no network yet (the data is still loading)');
+      return work(this.network);
+    });
+    this.queue = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    return result;
+  }
+
+  /**
+   * What the exported script takes along: the standardization a table went through, and the data as the
+   * model's raw inputs (before it) and targets, the training and validation rows to train on, the test rows
+   * to score. Playground data is small, so it is embedded.
+   */
+  private exportOptions(): ExportOptions {
+    const { lesson, data } = this;
+    if (!lesson || !data) return {};
+    const st = data.standardization;
+    const raw = (samples: readonly Sample[]) => {
+      const x = encodeInputs(lesson, samples);
+      if (st) for (let i = 0; i < x.length; i++) x[i] = x[i] * st.std[i % st.std.length] + st.mean[i % st.mean.length];
+      return x;
+    };
+    const units = outputLayer(lesson).units;
+    const width = inputCount(lesson.data);
+    const part = (samples: readonly Sample[]) => ({ x: { shape: [samples.length, width], values: raw(samples) }, y: { shape: [samples.length, units], values: encodeTargets(lesson, samples.map((s) => s.label)) } });
+    const fit = part([...data.train, ...data.validation]);
+    const test = data.test.length > 0 ? part(data.test) : null;
+    const embedded: EmbeddedData = { x: fit.x, y: fit.y, ...(test && { xTest: test.x, yTest: test.y }) };
+    return {
+      ...(st && { preprocessing: { kind: 'standardize' as const, mean: st.mean, std: st.std } }),
+      data: embedded,
+      batchSize: batchRows(lesson.training, data.train.length),
+    };
   }
 
   engineInfoRequested(): void {
@@ -352,6 +454,8 @@ export class Trainer implements TrainerPort {
 
   /** A fresh early-stopping callback on the current network (or none), as Keras's EarlyStopping at fit's start. */
   private startEarlyStopping(): void {
+    // Frees the previous callback's best-weights copy.
+    this.earlyStopping?.onTrainBegin();
     const spec = this.lesson?.training.earlyStopping;
     this.earlyStopping = spec && this.network ? new EarlyStopping(spec) : null;
     this.earlyStopping?.setModel(this.network!.callbackModel());
@@ -416,6 +520,8 @@ export class Trainer implements TrainerPort {
     const classify = isClassification(lesson);
     const score = (samples: readonly Sample[], e: SetEvaluation | null) => (classify && e ? accuracy(lesson, samples, e.outputs) : null);
     this.store.getState().publishResults({
+      metrics: this.metricsDue() ? lessonMetrics(lesson, data, scores) : undefined,
+      validationAccuracy: score(data.validation, scores.validation),
       epoch: this.epoch,
       trainLoss: scores.train?.loss ?? Number.NaN,
       testLoss: scores.test?.loss ?? Number.NaN,
@@ -433,6 +539,14 @@ export class Trainer implements TrainerPort {
       },
     });
     this.publishDebug();
+  }
+
+  /** Metrics are recomputed on every publish while paused, and every metricsIntervalMs while training. */
+  private metricsDue(): boolean {
+    const now = this.scheduler.now();
+    if (this.store.getState().playing && now - this.metricsAt < this.metricsIntervalMs) return false;
+    this.metricsAt = now;
+    return true;
   }
 
   /**
@@ -558,25 +672,26 @@ export class Trainer implements TrainerPort {
   }
 
   /**
-   * A new network on the active backend for the current lesson, with these weights (or the seed's); then
-   * publish. Early stopping keeps watching across a rebuild with weights (a move or a rollback) and starts
-   * afresh otherwise.
+   * A new network on the active backend for the current lesson, with these weights, or the opened file's
+   * model, or the seed's; then publish.
    */
-  private async rebuild(generation: number, params: NetworkParams | null): Promise<void> {
+  private async rebuild(generation: number, params: NetworkParams | null, saved: SavedModel | null = null): Promise<void> {
     const { lesson, data } = this.store.getState();
     // A table still loading: the store resets again when it arrives.
     if (data.train.length === 0) return;
-    const network = await this.engine.createNetwork(networkSpec(lesson, data.train.length));
+    const network = await this.engine.createNetwork(networkSpec(lesson, data.train.length), saved?.model);
     if (generation !== this.generation) {
       network.dispose();
       return;
     }
+    if (saved) this.pendingModel = null;
     if (params) network.setParams(params);
     this.network = network;
     this.lesson = lesson;
     this.uploadData();
-    if (params && this.earlyStopping) this.earlyStopping.setModel(network.callbackModel());
-    else this.startEarlyStopping();
+    // Early stopping starts over on the new network: its best weights were copies on the old one's device.
+    this.startEarlyStopping();
+    this.store.getState().publishSummary(network.summary());
     await this.publish(generation);
   }
 

@@ -3,12 +3,12 @@
 // page's thread only paints; a frame's reads (parameters and both grids, asked for together by the
 // trainer) travel as one message, and the worker's arrays come back transferred.
 import type { Remote } from 'comlink';
-import type { CallbackModel, WeightSnapshot } from '../index';
+import type { CallbackModel, ExportOptions, ModelJSON, Summary, WeightSnapshot } from '../index';
 import type { GridPlane } from './grid';
 import type { TrainingSpec } from './lesson';
 import type { GridRequest, NetworkHost, ReadReply, ReadRequest } from './network-host';
 import type { NetworkParams } from './store';
-import type { DataSet, EngineInfo, EngineNetwork, NetworkSpec, SetEvaluation } from './trainer';
+import type { CodeLanguage, DataSet, EngineInfo, EngineNetwork, NetworkSpec, SetEvaluation } from './trainer';
 
 interface PendingRead {
   request: ReadRequest;
@@ -40,6 +40,7 @@ export class WorkerNetwork implements EngineNetwork {
     private readonly id: number,
     private readonly spec: NetworkSpec,
     private info: EngineInfo,
+    private readonly modelSummary: Summary,
   ) {
     const network = this;
     this.callbacks = {
@@ -56,9 +57,9 @@ export class WorkerNetwork implements EngineNetwork {
     };
   }
 
-  static async create(host: Remote<NetworkHost>, spec: NetworkSpec): Promise<WorkerNetwork> {
-    const { id, info } = await host.create(spec);
-    return new WorkerNetwork(host, id, spec, info);
+  static async create(host: Remote<NetworkHost>, spec: NetworkSpec, saved: ModelJSON | null = null): Promise<WorkerNetwork> {
+    const { id, info, summary } = await host.create(spec, saved);
+    return new WorkerNetwork(host, id, spec, info, summary);
   }
 
   private post(call: Promise<unknown>): void {
@@ -149,6 +150,20 @@ export class WorkerNetwork implements EngineNetwork {
 
   callbackModel(): CallbackModel {
     return this.callbacks;
+  }
+
+  async toJSON(): Promise<ModelJSON> {
+    await this.settle();
+    return this.host.toJSON(this.id);
+  }
+
+  summary(): Summary {
+    return this.modelSummary;
+  }
+
+  async exportScript(language: CodeLanguage, options: ExportOptions): Promise<string> {
+    await this.settle();
+    return this.host.exportScript(this.id, language, options);
   }
 
   dispose(): void {

@@ -1,6 +1,6 @@
 // Sequential: a stack of layers with Keras's model API (compile, fit, evaluate, predict, weights, JSON).
 // Every computation goes through ops and the active backend; values come back only through `await data()`.
-import type { LossKind, OptimizerConfig, TensorHandle } from '../engine/backend/backend';
+import type { Backend, LossKind, OptimizerConfig, TensorHandle } from '../engine/backend/backend';
 import * as ops from '../engine/ops';
 import { createRng, type Rng } from '../engine/random';
 import { activeBackend } from '../engine/registry';
@@ -356,12 +356,13 @@ export class Sequential implements CallbackModel {
       b.assign(copy, p.variable.handle);
       return copy;
     });
-    return new DeviceSnapshot(handles);
+    return new DeviceSnapshot(handles, b);
   }
 
   restoreWeights(snapshot: WeightSnapshot): void {
     if (!(snapshot instanceof DeviceSnapshot)) throw new Error('restoreWeights: expected a snapshot from snapshotWeights()');
     const b = activeBackend();
+    if (snapshot.backend !== b) throw new Error(`restoreWeights: the snapshot lives on the ${snapshot.backend.name} backend, the model on ${b.name}; take a snapshot on the model's backend`);
     this.params.forEach((p, i) => b.assign(p.variable.handle, snapshot.handles[i]));
   }
 
@@ -449,12 +450,15 @@ export class Sequential implements CallbackModel {
   }
 }
 
+/** Copies of the weights on the backend that took them: freed there, whichever backend is active later. */
 class DeviceSnapshot implements WeightSnapshot {
-  constructor(readonly handles: TensorHandle[]) {}
+  constructor(
+    readonly handles: TensorHandle[],
+    readonly backend: Backend,
+  ) {}
 
   dispose(): void {
-    const b = activeBackend();
-    for (const h of this.handles) b.dispose(h);
+    for (const h of this.handles) this.backend.dispose(h);
   }
 }
 

@@ -8,6 +8,11 @@ import { LessonPicker } from '../controls/LessonPicker';
 import { ShareButton } from '../controls/ShareButton';
 import { TopBar } from '../controls/TopBar';
 import { TrainingPanel } from '../controls/TrainingPanel';
+import { ModelFileBar } from '../controls/ModelFileBar';
+import { MetricsPanel } from '../metrics/MetricsPanel';
+import { SummaryPanel } from '../metrics/SummaryPanel';
+import { AccuracyPanel } from '../metrics/AccuracyPanel';
+import { HistogramPanel } from '../metrics/HistogramPanel';
 import { ClassroomPanel } from '../classroom/ClassroomPanel';
 import { DataColumn } from '../dataset/DataColumn';
 import { NetworkColumn } from '../network/NetworkColumn';
@@ -44,11 +49,20 @@ export function App() {
       {classroomOpen && <ClassroomPanel />}
       <TopBar />
       <TrainingPanel />
+      <ModelFileBar />
       <main className="main">
         <DataColumn />
         <NetworkColumn />
         <OutputColumn />
       </main>
+      <div className="evaluation">
+        <MetricsPanel />
+        <div className="evaluation-side">
+          <AccuracyPanel />
+          <SummaryPanel />
+        </div>
+        <HistogramPanel />
+      </div>
       <footer className="app-footer">{t('app.keyboardHint')}</footer>
     </>
   );

@@ -14,11 +14,13 @@ export interface LossChartProps {
   /** The epoch early stopping ended at: marked with a line. */
   stoppedEpoch?: number | null;
   labels: { train: string; test: string; epoch: string; stopped?: string };
+  /** Prefixed to the test ids when the page holds more than one such chart (e.g. "accuracy-"). */
+  testIdPrefix?: string;
 }
 
 const MARGIN = { top: 6, right: 8, bottom: 6, left: 8 };
 
-export function LossChart({ epochs, train, test, validation, height = 90, labels, stoppedEpoch = null }: LossChartProps) {
+export function LossChart({ epochs, train, test, validation, height = 90, labels, stoppedEpoch = null, testIdPrefix = '' }: LossChartProps) {
   const [ref, width] = useElementWidth<HTMLDivElement>();
   const [hover, setHover] = useState<number | null>(null);
   const n = Math.min(epochs.length, train.length, test.length);
@@ -53,16 +55,16 @@ export function LossChart({ epochs, train, test, validation, height = 90, labels
 
   const h = hover !== null && hover < n ? hover : null;
   return (
-    <div className="loss-chart" ref={ref} data-testid="loss-chart">
+    <div className="loss-chart" ref={ref} data-testid={`${testIdPrefix}loss-chart`}>
       <svg width={width} height={height} onPointerMove={onMove} onPointerLeave={() => setHover(null)}>
         {stoppedEpoch !== null && (
-          <line className="loss-stopped" data-testid="loss-stopped" x1={x(stoppedEpoch)} x2={x(stoppedEpoch)} y1={MARGIN.top} y2={height - MARGIN.bottom}>
+          <line className="loss-stopped" data-testid={`${testIdPrefix}loss-stopped`} x1={x(stoppedEpoch)} x2={x(stoppedEpoch)} y1={MARGIN.top} y2={height - MARGIN.bottom}>
             <title>{labels.stopped}</title>
           </line>
         )}
         <path className="loss-line test" d={testPath} />
         <path className="loss-line train" d={trainPath} />
-        {validationPath && <path className="loss-line validation" d={validationPath} data-testid="validation-line" />}
+        {validationPath && <path className="loss-line validation" d={validationPath} data-testid={`${testIdPrefix}validation-line`} />}
         {h !== null && (
           <g className="loss-hover">
             <line x1={x(epochs[h])} x2={x(epochs[h])} y1={MARGIN.top} y2={height - MARGIN.bottom} />
@@ -72,7 +74,7 @@ export function LossChart({ epochs, train, test, validation, height = 90, labels
         )}
       </svg>
       {h !== null && (
-        <div className="loss-tooltip" data-testid="loss-tooltip" style={{ left: Math.min(x(epochs[h]) + 8, Math.max(0, width - 150)) }}>
+        <div className="loss-tooltip" data-testid={`${testIdPrefix}loss-tooltip`} style={{ left: Math.min(x(epochs[h]) + 8, Math.max(0, width - 150)) }}>
           <div>
             {labels.epoch} {epochs[h]}
           </div>

@@ -7,6 +7,8 @@ export interface PlotPoint {
   x: number;
   y: number;
   color: string;
+  /** Picked in the metrics panel's confusion matrix: drawn larger and outlined, the others faded. */
+  highlighted?: boolean;
 }
 
 export interface OutputPlotProps {
@@ -35,8 +37,20 @@ function ticks(radius: number): number[] {
 export function OutputPlot({ size, radius, children, train, test, axisNames = null, onPlanePointer }: OutputPlotProps) {
   const scale = useMemo(() => scaleLinear().domain([-radius, radius]).range([0, size]), [size, radius]);
   const inside = (p: PlotPoint) => Math.abs(p.x) <= radius && Math.abs(p.y) <= radius;
+  const radiusOf = size > 280 ? 3.5 : 3;
+  const anyHighlighted = train.some((p) => p.highlighted) || (test?.some((p) => p.highlighted) ?? false);
   const point = (p: PlotPoint, i: number, kind: 'train' | 'test') =>
-    inside(p) && <circle key={i} className={kind} cx={scale(p.x)} cy={size - scale(p.y)} r={size > 280 ? 3.5 : 3} fill={p.color} />;
+    inside(p) && (
+      <circle
+        key={i}
+        className={p.highlighted ? `${kind} highlighted` : kind}
+        cx={scale(p.x)}
+        cy={size - scale(p.y)}
+        r={p.highlighted ? radiusOf + 2 : radiusOf}
+        fill={p.color}
+        opacity={anyHighlighted && !p.highlighted ? 0.25 : undefined}
+      />
+    );
   const marks = ticks(radius);
   const at = (e: PointerEvent<SVGRectElement>, kind: 'down' | 'move' | 'up') => {
     const box = e.currentTarget.getBoundingClientRect();

@@ -1,6 +1,7 @@
 // OUTPUT: losses (and accuracies when classifying), the loss chart, and the big plot: the output over the
 // plane (a class map with several classes), or the hovered node's own heatmap; for a table, a slice
 // through two chosen inputs with the others held at their training mean.
+import { useRef, useState } from 'react';
 import { enabledFeatures, usePlayground } from '../../app/store';
 import { inputNames, isClassification, type Lesson } from '../../app/lesson';
 import type { Sample } from '../../app/lesson-data';
@@ -17,7 +18,11 @@ import { useTranslate, type Translate } from '../app/use-translate';
 import { featureGrids } from '../network/feature-grids';
 import { SelectControl } from '../controls/SelectControl';
 import { useDrawing } from './DrawingTools';
-import type { Heatmaps, NodeRef } from '../../app/store';
+import { classNames } from './class-names';
+import { plotPng } from './plot-png';
+import { downloadBlob } from '../app/download';
+import type { ConfusionCell, Heatmaps, NodeRef } from '../../app/store';
+import type { DataPart, LessonMetrics } from '../../app/lesson-metrics';
 import type { Settings } from '../../app/url-table';
 
 const AXIS_SPACE = 30;
@@ -74,11 +79,18 @@ export function formatAccuracy(value: number | null): string {
   return value === null || !Number.isFinite(value) ? '–' : `${(value * 100).toFixed(1)}%`;
 }
 
-/** Where each sample sits on the plot and its colour (class, or target value on the signed scale). */
-function plotPoints(samples: readonly Sample[], lesson: Lesson): PlotPoint[] {
+/** Where each sample sits on the plot and its colour (class, or target value on the signed scale); `marked[i]`: highlighted. */
+function plotPoints(samples: readonly Sample[], lesson: Lesson, marked?: readonly boolean[]): PlotPoint[] {
   const [ax, ay] = lesson.view.kind === 'slice' ? lesson.view.axes : [0, 1];
   const classify = isClassification(lesson);
-  return samples.map((s) => ({ x: s.values[ax], y: s.values[ay], color: classify ? classColor(s.label) : valueColor(s.label) }));
+  return samples.map((s, i) => ({ x: s.values[ax], y: s.values[ay], color: classify ? classColor(s.label) : valueColor(s.label), highlighted: marked?.[i] }));
+}
+
+/** Which samples of a part fall in the confusion cell picked in the metrics panel (undefined: none picked there). */
+function confusionMarks(part: DataPart, samples: readonly Sample[], highlight: ConfusionCell | null, metrics: LessonMetrics | null): boolean[] | undefined {
+  const m = metrics?.[part];
+  if (!highlight || highlight.part !== part || m?.kind !== 'classification' || m.predicted.length !== samples.length) return undefined;
+  return samples.map((s, i) => s.label === highlight.actual && m.predicted[i] === highlight.predicted);
 }
 
 export function OutputColumn() {
@@ -94,10 +106,14 @@ export function OutputColumn() {
   const heatmaps = usePlayground((s) => s.heatmaps);
   const hovered = usePlayground((s) => s.hovered);
   const data = usePlayground((s) => s.data);
+  const highlight = usePlayground((s) => s.highlight);
+  const metrics = usePlayground((s) => s.metrics);
   const lesson = usePlayground((s) => s.lesson);
   const settings = usePlayground((s) => s.settings);
   const setSetting = usePlayground((s) => s.setSetting);
   const hideShowTest = useHidden('showTestData');
+  const plotRef = useRef<HTMLDivElement>(null);
+  const [pngError, setPngError] = useState<string | null>(null);
   const hideDiscretize = useHidden('discretize');
   const shown = shownGrid(heatmaps, hovered, settings, lesson, t);
   const plotSize = Math.max(160, Math.min(MAX_PLOT, width - AXIS_SPACE));
@@ -108,7 +124,7 @@ export function OutputColumn() {
   const radius = heatmaps?.radius ?? (view.kind === 'plane' ? view.radius : PLANE_RADIUS);
   const drawing = useDrawing();
   const drawn = lesson.data.kind === 'plane' && lesson.data.dataset === 'drawn';
-  const classNames = lesson.data.kind === 'table' ? lesson.data.classNames : Array.from({ length: lesson.data.classes }, (_, i) => t('output.className', { index: i + 1 }));
+  const classLabels = classNames(lesson, t);
 
   return (
     <section className="column output-column" aria-labelledby="output-title" ref={ref}>
@@ -136,24 +152,30 @@ export function OutputColumn() {
         </p>
       )}
       {data.loading && <p className="column-hint">{t('data.loading')}</p>}
-      <OutputPlot
-        size={plotSize}
-        radius={radius}
-        train={plotPoints(data.train, lesson)}
-        test={settings.showTestData ? plotPoints(data.test, lesson) : null}
-        axisNames={view.kind === 'slice' ? [names[view.axes[0]], names[view.axes[1]]] : null}
-        onPlanePointer={drawn ? drawing.onPlanePointer : undefined}
-      >
-        <HeatmapCanvas
-          grid={shown.grid}
-          resolution={shown.resolution}
-          mode={shown.mode}
-          discretize={settings.discretize && shown.caption === ''}
-          label={shown.caption || t('output.title')}
-          className="heatmap"
-          style={{ width: plotSize, height: plotSize }}
-        />
-      </OutputPlot>
+      <div ref={plotRef}>
+        <OutputPlot
+          size={plotSize}
+          radius={radius}
+          train={[
+            ...plotPoints(data.train, lesson, confusionMarks('train', data.train, highlight, metrics)),
+            // Validation rows are drawn only while a cell of theirs is picked.
+            ...(highlight?.part === 'validation' ? plotPoints(data.validation, lesson, confusionMarks('validation', data.validation, highlight, metrics)) : []),
+          ]}
+          test={settings.showTestData || highlight?.part === 'test' ? plotPoints(data.test, lesson, confusionMarks('test', data.test, highlight, metrics)) : null}
+          axisNames={view.kind === 'slice' ? [names[view.axes[0]], names[view.axes[1]]] : null}
+          onPlanePointer={drawn ? drawing.onPlanePointer : undefined}
+        >
+          <HeatmapCanvas
+            grid={shown.grid}
+            resolution={shown.resolution}
+            mode={shown.mode}
+            discretize={settings.discretize && shown.caption === ''}
+            label={shown.caption || t('output.title')}
+            className="heatmap"
+            style={{ width: plotSize, height: plotSize }}
+          />
+        </OutputPlot>
+      </div>
       {drawn && drawing.tools}
       <p className="output-caption" data-testid="output-caption">
         {shown.caption}
@@ -169,9 +191,9 @@ export function OutputColumn() {
           )}
         </div>
       )}
-      {classify && (classNames.length > 2 || lesson.data.kind === 'table') && (
+      {classify && (classLabels.length > 2 || lesson.data.kind === 'table') && (
         <ul className="class-legend" data-testid="class-legend">
-          {classNames.map((name, i) => (
+          {classLabels.map((name, i) => (
             <li key={name}>
               <span className="swatch" style={{ background: classColor(i) }} />
               {name}
@@ -192,6 +214,28 @@ export function OutputColumn() {
           <input type="checkbox" data-testid="show-test-data" checked={settings.showTestData} onChange={(e) => setSetting('showTestData', e.target.checked)} />
           {t('controls.showTestData')}
         </label>
+      )}
+      <button
+        type="button"
+        className="text-button"
+        data-testid="download-plot"
+        onClick={() => {
+          if (!plotRef.current) return;
+          setPngError(null);
+          const legend = classify ? classLabels.map((name, i) => ({ name, color: classColor(i) })) : [];
+          const name = `${settings.problem === 'regression' ? settings.regDataset : settings.dataset}-plot.png`;
+          plotPng(plotRef.current, legend).then(
+            (blob) => downloadBlob(name, blob),
+            (error: unknown) => setPngError(error instanceof Error ? error.message : String(error)),
+          );
+        }}
+      >
+        {t('export.png')}
+      </button>
+      {pngError && (
+        <p className="csv-error" role="alert">
+          {t('export.pngFailed', { message: pngError })}
+        </p>
       )}
       {!hideDiscretize && (
         <label className="checkbox">

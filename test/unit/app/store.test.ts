@@ -16,6 +16,11 @@ function recordingPort() {
     setWeight: (c, f, t, v) => calls.push(`weight:${c},${f},${t}=${v}`),
     setBias: (c, i, v) => calls.push(`bias:${c},${i}=${v}`),
     engineInfoRequested: () => calls.push('engineInfo'),
+    loadModel: (saved) => calls.push(`load:${saved.epoch}`),
+    saveModel: async () => {
+      throw new Error('no model in this test');
+    },
+    exportScript: async (language) => `# ${language}`,
   };
   return { calls, port };
 }
@@ -193,5 +198,23 @@ describe('playground store', () => {
     expect(store.getState().settings.noise).toBe(20);
     expect(calls).toEqual(['reset']);
     expect(() => store.getState().applySettings({ ...store.getState().settings, batchSize: -1 })).toThrow(/batchSize/);
+  });
+});
+
+describe('lesson files through the store', () => {
+  it('a lesson on an uploaded CSV is not saved: the file could not bring its rows back', async () => {
+    const { store } = setup({ dataset: 'upload' });
+    await expect(store.getState().saveLessonFile()).rejects.toThrow(/uploaded CSV cannot be saved/);
+  });
+
+  it('a bad file neither resets the trainer nor changes the settings', () => {
+    const { store, calls } = setup();
+    const settings = store.getState().settings;
+    expect(store.getState().openLessonFile('{"format": "webgpu-nn-playground/lesson", "version": 1, "lesson": {}}')).toBe(false);
+    expect(store.getState().fileError).toMatch(/lesson: epoch is undefined/);
+    expect(store.getState().settings).toBe(settings);
+    expect(calls).toEqual([]);
+    store.getState().dismissFileError();
+    expect(store.getState().fileError).toBeNull();
   });
 });

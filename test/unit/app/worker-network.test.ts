@@ -67,6 +67,11 @@ describe('WorkerNetwork', () => {
     expect(a).toEqual(b);
     expect(a.nodes.map((c) => c.length)).toEqual([5, 3, 1]);
     expect(remoteNetwork.engineInfo()).toMatchObject({ path: local.engineInfo().path, cpu: true });
+    // The model file, summary and exported script are the network's own.
+    expect(remoteNetwork.summary()).toEqual(local.summary());
+    expect(await remoteNetwork.toJSON()).toEqual(await local.toJSON());
+    const options = { epochs: 3, batchSize: 10 };
+    expect(await remoteNetwork.exportScript('keras', options)).toBe(await local.exportScript('keras', options));
     remoteNetwork.dispose();
     local.dispose();
   });

@@ -1,0 +1,219 @@
+// The metrics panel's figures, lesson files and code export through the store and trainer (CPU backend).
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { COURSE_TABLE_INFO, parseCourseTable } from '../../../src/data/course-tables';
+import { LESSON_FILE_MAX_BYTES, openLessonFile } from '../../../src/app/lesson-file';
+import { createSequentialEngine } from '../../../src/app/sequential-engine';
+import { createPlaygroundStore } from '../../../src/app/store';
+import { Trainer, type FrameScheduler } from '../../../src/app/trainer';
+import { defaultSettings, type Settings } from '../../../src/app/url-table';
+
+/** Frames run when the test says; each clock reading advances `msPerReading`. */
+class ManualFrames implements FrameScheduler {
+  private pending: (() => void)[] = [];
+  private time = 0;
+  constructor(private readonly msPerReading = 0) {}
+  now(): number {
+    this.time += this.msPerReading;
+    return this.time;
+  }
+  request(callback: () => void): void {
+    this.pending.push(callback);
+  }
+  async run(trainer: Trainer, frames: number): Promise<void> {
+    for (let i = 0; i < frames; i++) {
+      const callback = this.pending.shift();
+      if (!callback) return;
+      callback();
+      await trainer.idle();
+    }
+  }
+}
+
+async function startTrainer(overrides: Partial<Settings> = {}, msPerReading = 0) {
+  const store = createPlaygroundStore({
+    settings: { ...defaultSettings(), seed: '0.35497', ...overrides },
+    loadTable: async (name) => parseCourseTable(name, readFileSync(`public/data/${COURSE_TABLE_INFO[name].file}`, 'utf8')),
+  });
+  const frames = new ManualFrames(msPerReading);
+  const trainer = new Trainer(store, createSequentialEngine({ prefer: ['cpu'] }), frames, { outputResolution: 8, neuronResolution: 4 });
+  await trainer.start();
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  await trainer.idle();
+  return { store, frames, trainer };
+}
+
+const BLOBS: Partial<Settings> = { dataset: 'blobs', classes: 3, networkShape: [6], optimizer: 'adam', learningRate: 0.01 };
+const BREAST_CANCER: Partial<Settings> = { dataset: 'breast-cancer', percTrainData: 80, networkShape: [8], activation: 'relu', optimizer: 'adam', learningRate: 0.01, validationSplit: 0.2 };
+
+describe('metrics panel figures', () => {
+  it('three classes: a confusion matrix per part whose counts and accuracy match the published ones', async () => {
+    const { store, trainer } = await startTrainer(BLOBS);
+    for (let i = 0; i < 5; i++) store.getState().step();
+    await trainer.idle();
+    const s = store.getState();
+    const train = s.metrics!.train!;
+    expect(train.kind).toBe('classification');
+    if (train.kind !== 'classification') return;
+    expect(train.report.confusion).toHaveLength(3);
+    expect(train.report.confusion.flat().reduce((a, b) => a + b, 0)).toBe(s.data.train.length);
+    expect(train.report.accuracy).toBeCloseTo(s.trainAccuracy!, 10);
+    expect(s.metrics!.test!.kind === 'classification' && s.metrics!.test!.report.accuracy).toBeCloseTo(s.testAccuracy!, 10);
+    expect(train.predicted).toHaveLength(s.data.train.length);
+    // Not a two-class problem: no curves; no validation part in this lesson.
+    expect(train.roc).toBeNull();
+    expect(s.metrics!.validation).toBeUndefined();
+  });
+
+  it('breast cancer: ROC and precision-recall curves for train, validation and test', async () => {
+    const { store, trainer } = await startTrainer(BREAST_CANCER);
+    for (let i = 0; i < 3; i++) store.getState().step();
+    await trainer.idle();
+    const m = store.getState().metrics!;
+    for (const part of [m.train, m.validation, m.test]) {
+      expect(part?.kind).toBe('classification');
+      if (part?.kind !== 'classification') continue;
+      expect(part.roc!.auc).toBeGreaterThan(0.9);
+      expect(part.pr!.averagePrecision).toBeGreaterThan(0.9);
+    }
+    expect(store.getState().validationAccuracy).toBeGreaterThan(0.8);
+  });
+
+  it('regression: RMSE, MAE and R²', async () => {
+    const { store } = await startTrainer({ problem: 'regression' });
+    const test = store.getState().metrics!.test!;
+    expect(test.kind).toBe('regression');
+    if (test.kind === 'regression') expect(test.rmse).toBeGreaterThanOrEqual(test.mae);
+  });
+
+  it('while training, recomputed at most every 250 ms of the clock', async () => {
+    // 1 ms per clock reading: ten frames of a few readings each take well under 250 ms.
+    const { store, frames, trainer } = await startTrainer(BLOBS, 1);
+    const first = store.getState().metrics;
+    store.getState().play();
+    await frames.run(trainer, 10);
+    expect(store.getState().epoch).toBeGreaterThan(5);
+    expect(store.getState().metrics).toBe(first);
+    store.getState().pause();
+    store.getState().step();
+    await trainer.idle();
+    expect(store.getState().metrics).not.toBe(first);
+  });
+
+  it('the summary follows the architecture', async () => {
+    const { store, trainer } = await startTrainer(BLOBS);
+    expect(store.getState().summary!.rows.map((r) => r.outputShape)).toEqual([[null, 6], [null, 3]]);
+    expect(store.getState().summary!.totalParams).toBe(2 * 6 + 6 + 6 * 3 + 3);
+    store.getState().addNeuron(0);
+    await trainer.idle();
+    expect(store.getState().summary!.totalParams).toBe(2 * 7 + 7 + 7 * 3 + 3);
+  });
+});
+
+describe('lesson files', () => {
+  it('a saved lesson opens in a fresh page with the same test accuracy, epoch and next step (optimizer state kept)', async () => {
+    // Full batch: every epoch is one step over the same rows, so the next step depends on the weights and Adam's state only.
+    const a = await startTrainer({ ...BREAST_CANCER, fullBatch: true });
+    for (let i = 0; i < 4; i++) a.store.getState().step();
+    await a.trainer.idle();
+    const file = await a.store.getState().saveLessonFile();
+    expect(file.name).toBe('breast-cancer-epoch-4.lesson.json');
+    const parsed = JSON.parse(file.text);
+    expect(parsed.preprocessing.mean).toHaveLength(30);
+
+    const b = await startTrainer({ seed: '0.9' });
+    expect(b.store.getState().openLessonFile(file.text)).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    await b.trainer.idle();
+    const [sa, sb] = [a.store.getState(), b.store.getState()];
+    expect(sb.settings).toEqual(sa.settings);
+    expect(sb.epoch).toBe(4);
+    expect(sb.testAccuracy).toBe(sa.testAccuracy);
+    expect(sb.testLoss).toBeCloseTo(sa.testLoss!, 6);
+    // Adam's moments and step count came along: one more epoch lands on the same loss.
+    a.store.getState().step();
+    b.store.getState().step();
+    await Promise.all([a.trainer.idle(), b.trainer.idle()]);
+    expect(b.store.getState().epoch).toBe(5);
+    expect(b.store.getState().trainLoss).toBeCloseTo(a.store.getState().trainLoss!, 5);
+  });
+
+  it('a lesson changed while the opened file\'s table loads gets a fresh network, not the file\'s', async () => {
+    const a = await startTrainer(BREAST_CANCER);
+    a.store.getState().step();
+    await a.trainer.idle();
+    const file = await a.store.getState().saveLessonFile();
+    const b = await startTrainer({ seed: '0.9' });
+    expect(b.store.getState().openLessonFile(file.text)).toBe(true);
+    b.store.getState().setSetting('networkShape', [3]);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    await b.trainer.idle();
+    const s = b.store.getState();
+    expect(s.error).toBeNull();
+    expect(s.epoch).toBe(0);
+    expect(s.summary!.rows.map((r) => r.outputShape)).toEqual([[null, 3], [null, 1]]);
+  });
+
+  it('opening the file of the running lesson still puts its model back', async () => {
+    const { store, trainer } = await startTrainer(BLOBS);
+    store.getState().step();
+    await trainer.idle();
+    const file = await store.getState().saveLessonFile();
+    const accuracy = store.getState().testAccuracy;
+    store.getState().reset();
+    await trainer.idle();
+    expect(store.getState().openLessonFile(file.text)).toBe(true);
+    await trainer.idle();
+    expect(store.getState()).toMatchObject({ epoch: 1, testAccuracy: accuracy });
+  });
+
+  it('a bad file names what is wrong and leaves the lesson as it was', async () => {
+    const { store, trainer } = await startTrainer(BLOBS);
+    store.getState().step();
+    await trainer.idle();
+    const good = JSON.parse((await store.getState().saveLessonFile()).text);
+    const before = store.getState();
+    const broken: [string, string | RegExp][] = [
+      ['not json {', /not JSON|JSON/i],
+      [JSON.stringify({ ...good, version: 99 }), /version 99/],
+      [JSON.stringify({ ...good, lesson: { ...good.lesson, settings: { ...good.lesson.settings, learningRate: 'fast' } } }), /settings\.learningRate/],
+      [JSON.stringify({ ...good, lesson: { ...good.lesson, settings: { ...good.lesson.settings, networkShape: [3] } } }), /dense layers are \[6 tanh, 3 softmax\]; the lesson's settings describe \[3 tanh, 3 softmax\]/],
+      [JSON.stringify({ ...good, lesson: { settings: good.lesson.settings } }), /epoch/],
+      [JSON.stringify({ ...good, model: undefined }), /model/],
+      ['x'.repeat(LESSON_FILE_MAX_BYTES + 1), new RegExp(`expected at most ${LESSON_FILE_MAX_BYTES} bytes`)],
+    ];
+    for (const [text, message] of broken) {
+      expect(store.getState().openLessonFile(text)).toBe(false);
+      expect(store.getState().fileError).toMatch(message);
+    }
+    await trainer.idle();
+    const after = store.getState();
+    expect(after.settings).toBe(before.settings);
+    expect(after.epoch).toBe(1);
+    expect(after.network).toBe(before.network);
+  });
+
+  it('checkSavedLesson refuses a CSV lesson, whose rows are not in the file', () => {
+    const text = JSON.stringify({ format: 'webgpu-nn-playground/lesson', version: 1, lesson: { settings: { ...defaultSettings(), dataset: 'upload' }, epoch: 0 }, model: {} });
+    expect(() => openLessonFile(text)).toThrow(/upload/);
+  });
+});
+
+describe('code export', () => {
+  it('PyTorch and Keras scripts of the current model, with the table standardization and its data', async () => {
+    const { store } = await startTrainer(BREAST_CANCER);
+    const torch = await store.getState().exportCode('pytorch');
+    expect(torch.name).toBe('breast_cancer_pytorch.py');
+    expect(torch.text).toContain('def build_model');
+    const keras = await store.getState().exportCode('keras');
+    expect(keras.name).toBe('breast_cancer_keras.py');
+    expect(keras.text).toMatch(/layers\.Normalization\(mean=\[14\.\d+/);
+    expect(keras.text).toContain('layers.Dense(8, activation="relu"');
+    // Raw inputs embedded (the model standardizes them): the first row's mean radius is in the table's own units.
+    const [, rows, base64] = /'x_train': \(\((\d+), 30\), '([^']+)'\)/.exec(keras.text)!;
+    expect(Number(rows)).toBe(456);
+    const x = new Float32Array(Buffer.from(base64, 'base64').buffer.slice(0));
+    expect(x[0]).toBeGreaterThan(5);
+    expect(torch.text).toContain("'y_test': ((113, 1)");
+  });
+});
