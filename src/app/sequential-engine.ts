@@ -70,7 +70,8 @@ class AlternatingArrays {
   }
 }
 
-class SequentialNetwork implements EngineNetwork {
+/** The network logic, one source for every backend: on the page's thread (WebGPU) and in the CPU worker (network-host.ts). */
+export class SequentialNetwork implements EngineNetwork {
   private model: Sequential;
   private keras: KerasTraining;
   private train = EMPTY;
@@ -145,6 +146,7 @@ class SequentialNetwork implements EngineNetwork {
     return {
       path: compiled?.path ?? (this.backend.name === 'cpu' ? 'eager' : 'plan'),
       dispatchesPerStep: compiled?.dispatchesPerStep ?? 0,
+      cpu: this.backend.name !== 'webgpu',
       counters: engineStats(),
     };
   }

@@ -20,6 +20,7 @@ import { pythonFileName, type Summary } from '../index';
 import { lessonFileName, lessonFileText, openLessonFile } from './lesson-file';
 import type { DataPart, LessonMetrics } from './lesson-metrics';
 import type { CodeLanguage, SavedModel } from './trainer';
+import type { BackendMeasurement } from './backend-choice';
 
 /** A node of the network diagram. Column 0 = input features (enabled ones, in FEATURE_IDS order), 1..k = hidden layers, k+1 = output. */
 export interface NodeRef {
@@ -39,6 +40,8 @@ export interface BackendInfo {
   fallbackReason: string | null;
   /** A backend being prepared to take over (WebGPU compiling its pipelines, or a lost device being recreated). */
   preparing?: 'webgpu' | null;
+  /** Each path's measured training rate on the lesson's network, the user's preference and the path chosen. */
+  measured?: BackendMeasurement;
 }
 
 /** Training stopped itself: the numbers overflowed, so it paused and rolled back (see snapshots.ts). */
@@ -159,6 +162,8 @@ export interface ConfusionCell {
 export interface EngineDebug {
   path: TrainerPath;
   dispatchesPerStep: number;
+  /** The steps run on the CPU. */
+  cpu?: boolean;
   stepsPerSecond: number | null;
   framesPerSecond: number | null;
   dispatchesPerSecond: number | null;

@@ -54,6 +54,8 @@ export interface EngineInfo {
   /** 'fused': one dispatch per step; 'plan': a traced plan of kernels; 'eager': op by op (CPU). */
   path: TrainerPath;
   dispatchesPerStep: number;
+  /** The steps run on the CPU (WebAssembly or the reference backend), not on a GPU. */
+  cpu?: boolean;
   /** The engine's running counters (engineStats()). */
   counters: EngineStats;
 }
@@ -703,6 +705,7 @@ export class Trainer implements TrainerPort {
     state.publishDebug({
       path: info.path,
       dispatchesPerStep: info.dispatchesPerStep,
+      cpu: info.cpu,
       stepsPerSecond: rate(last ? this.stepsRun - last.steps : undefined),
       framesPerSecond: rate(last ? this.framesRun - last.frames : undefined),
       dispatchesPerSecond: rate(delta?.dispatches),

@@ -10,6 +10,7 @@ import { IMAGE_DATASET_IDS } from '../data/image-datasets';
 import { IMAGE_PRESET_IDS, type ImagePresetId } from '../data/image-presets';
 import { DRAWN_PATTERN, MAX_LINK_POINTS, decodeDrawnPoints } from '../data/drawn-points';
 import { FEATURE_IDS, type FeatureId } from '../data/features';
+import { BACKEND_PREFERENCES, type BackendPreference } from './backend-choice';
 
 /** TensorFlow Playground's four, then the engine's others. */
 export const ACTIVATIONS = ['relu', 'tanh', 'sigmoid', 'linear', 'leaky_relu', 'elu', 'softplus', 'swish'] as const;
@@ -100,6 +101,7 @@ export type Settings = {
   sliceX: number;
   sliceY: number;
   imageModel: ImagePresetId;
+  backend: BackendPreference;
 } & { [K in FeatureId]: boolean } & { [K in HideKey]: boolean };
 
 export type SettingKey = keyof Settings;
@@ -174,6 +176,8 @@ export const URL_TABLE: readonly Row[] = [
   { key: 'sliceY', type: 'number', min: 0, max: MAX_INPUTS - 1, integer: true, default: 1 },
   // The image lessons' network (data/image-presets.ts); its softmax output layer is the lesson's output.
   { key: 'imageModel', type: 'enum', values: IMAGE_PRESET_IDS, default: 'cnn' },
+  // Where training runs: the path measured faster, or the one the user chose (see backend-choice.ts).
+  { key: 'backend', type: 'enum', values: BACKEND_PREFERENCES, default: 'auto' },
 ];
 
 function drawnPointsProblem(raw: string): string | null {

@@ -13,6 +13,8 @@ export function BackendBadge() {
   if (backend.name === 'pending') text = t('backend.pending');
   else if (backend.name === 'webgpu') text = backend.description;
   else if (backend.preparing && !backend.fallbackReason) text = t('backend.cpuWhileStarting');
+  // On the CPU by the measurement or by the user's choice, with WebGPU there to take over.
+  else if (!backend.fallbackReason && backend.measured) text = t(backend.measured.preference === 'cpu' ? 'backend.cpuChosen' : 'backend.cpuMeasured');
   else {
     text = t('backend.cpuFallback');
     if (backend.fallbackReason) {
