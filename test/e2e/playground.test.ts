@@ -72,9 +72,10 @@ describe('playground', () => {
   });
 
   it('the backend badge opens the engine panel: a fused step per dispatch, and live rates while training', async () => {
-    const { page, errors } = await open();
-    // Settled: training moved to WebGPU, or stays on the CPU for a reason (measured faster, or no WebGPU).
-    await expect.poll(() => page.getByTestId('backend').textContent(), { timeout: 60_000 }).toMatch(/^WebGPU|^CPU fallback|^CPU · measured faster$/);
+    // The GPU path asked for (on SwiftShader the measured choice is the CPU worker; worker.test.ts covers it).
+    const { page, errors } = await open('#backend=webgpu');
+    // Settled: training moved to WebGPU, or stays on the CPU because there is no WebGPU.
+    await expect.poll(() => page.getByTestId('backend').textContent(), { timeout: 60_000 }).toMatch(/^WebGPU|^CPU fallback/);
     const onGpu = /^WebGPU/.test((await page.getByTestId('backend').textContent()) ?? '');
     if (process.env.REQUIRE_WEBGPU === '1') expect(onGpu).toBe(true);
     await page.getByTestId('backend').click();
