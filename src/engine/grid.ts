@@ -1,8 +1,8 @@
 // Decision-boundary grids: every neuron of a dense MLP over an n×n grid of the input plane, the network's
 // inputs being features of the point (x1, x2). Points are pixel centers, row-major, the first row at the
 // top (x2 = high), as in src/app/grid.ts. The WebGPU backend runs one kernel generated for the architecture
-// (src/engine/backend/webgpu/grid-shader.ts); this file holds the CPU reference and the entry point that
-// picks between them.
+// (src/engine/backend/webgpu/grid-shader.ts), the wasm backend one WebAssembly SIMD function
+// (assembly/grid.ts); this file holds the CPU reference and the entry point that picks between them.
 import type { ActivationKind, TensorHandle } from './backend/backend';
 import { activationFn } from './backend/cpu/elementwise';
 import { activeBackend } from './registry';
@@ -58,6 +58,25 @@ export interface GridLayer<T> {
 
 /** Largest layer (or feature count) the GPU kernel keeps in registers. */
 export const GRID_MAX_WIDTH = 64;
+
+/**
+ * Each layer's inputs, units and activation from its tensors' shapes (kernel [inputs, units], bias [units]),
+ * or an Error naming the layer; `activations` are the element-wise kinds the backend's kernel knows.
+ */
+export function gridLayerShapes(
+  layers: GridLayer<{ shape: readonly number[] }>[],
+  activations: readonly string[],
+): { inputs: number; units: number; activation: GridActivation }[] {
+  return layers.map((l, i) => {
+    if (l.kernel.shape.length !== 2 || l.bias.shape.length !== 1 || l.bias.shape[0] !== l.kernel.shape[1]) {
+      throw new Error(`evaluateGrid: layer ${i} needs kernel [inputs, units] and bias [units], got [${l.kernel.shape}] and [${l.bias.shape}]`);
+    }
+    if (l.activation !== 'softmax' && !activations.includes(l.activation)) {
+      throw new Error(`evaluateGrid: layer ${i} has unknown activation "${l.activation}"; expected one of ${activations.join(', ')}, softmax`);
+    }
+    return { inputs: l.kernel.shape[0], units: l.kernel.shape[1], activation: l.activation };
+  });
+}
 
 /** Validated options: the range, and the result's size (values). */
 export function gridSetup(options: GridOptions, layerShapes: { inputs: number; units: number }[]): { low: number; high: number; size: number } {
@@ -166,13 +185,25 @@ function hasGridKernel(b: unknown): b is GridBackend {
   return typeof (b as Partial<GridBackend>).evaluateGrid === 'function';
 }
 
+/** A backend whose tensors live in host memory: its kernel writes the values straight into the result's array. */
+interface HostGridBackend {
+  evaluateGridValues(layers: GridLayer<TensorHandle>[], options: GridOptions): Float32Array;
+}
+
+function hasHostGridKernel(b: unknown): b is HostGridBackend {
+  return typeof (b as Partial<HostGridBackend>).evaluateGridValues === 'function';
+}
+
 /**
  * Every neuron of the network over an n×n grid: [Σ units, n, n] values, hidden layers then the output
  * (in `options.into` when given). On WebGPU one kernel (compiled on the first call for an architecture)
- * and one readback; on the CPU the reference above.
+ * and one readback; on the wasm backend one WebAssembly SIMD call; on the plain CPU backend the reference above.
  */
 export async function evaluateGrid(layers: GridLayer<Tensor>[], options: GridOptions): Promise<Float32Array> {
   const backend = activeBackend();
+  if (hasHostGridKernel(backend)) {
+    return backend.evaluateGridValues(layers.map((l) => ({ kernel: l.kernel.handle, bias: l.bias.handle, activation: l.activation })), options);
+  }
   if (hasGridKernel(backend)) {
     const out = await backend.evaluateGrid(layers.map((l) => ({ kernel: l.kernel.handle, bias: l.bias.handle, activation: l.activation })), options);
     try {
