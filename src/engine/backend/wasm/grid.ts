@@ -2,7 +2,7 @@
 // computes every neuron at every point, block by block of points, straight into linear memory; the host
 // writes the weights and the feature tables in and copies the values out once.
 import type { ActivationKind } from '../backend';
-import { gridLayerShapes, gridSetup, type GridActivation, type GridFeature, type GridLayer, type GridOptions } from '../../grid';
+import { gridLayerShapes, gridSetup, type GridActivation, type GridFeature, type GridLayer, type GridOptions } from '../../grid-layout';
 import type { CpuTensor } from '../cpu/cpu-tensor';
 import type { WasmKernels } from './wasm-kernels';
 

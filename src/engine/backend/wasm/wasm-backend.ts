@@ -13,7 +13,7 @@ import { checkShape, cpu, CpuTensor } from '../cpu/cpu-tensor';
 import { activationFn } from '../cpu/elementwise';
 import { matmulDims } from '../cpu/matmul';
 import * as conv from './conv';
-import type { GridLayer, GridOptions } from '../../grid';
+import type { GridLayer, GridOptions } from '../../grid-layout';
 import { gemm } from './gemm';
 import { evaluateGridWasm } from './grid';
 import { loadWasmKernels, type WasmKernels } from './wasm-kernels';
