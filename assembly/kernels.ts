@@ -178,3 +178,6 @@ export function addBias(c: usize, bias: usize, m: i32, n: i32): void {
     }
   }
 }
+
+// The decision-boundary grid kernel (its own file).
+export { evaluateGrid, gridScratchBytes } from './grid';

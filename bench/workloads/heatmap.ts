@@ -106,7 +106,11 @@ export const heatmap: Workload = {
     // such option, and a fresh array costs them the allocation this spares.
     const into = new Float32Array(NEURONS * POINTS);
     try {
-      const how = getBackend() === 'webgpu' ? 'the kernel generated for the architecture and one readback' : 'the CPU reference, layer by layer';
+      const how = {
+        webgpu: 'the kernel generated for the architecture and one readback',
+        wasm: 'the WebAssembly SIMD grid kernel, one call',
+        cpu: 'the CPU reference, layer by layer',
+      }[getBackend()];
       return await timeGrids(
         async () => {
           await evaluateGrid(gridLayers, { n: GRID, range: [-1, 1], features: ['x', 'y'], waitForCompile: true, into });

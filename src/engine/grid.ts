@@ -1,17 +1,15 @@
 // Decision-boundary grids: every neuron of a dense MLP over an n×n grid of the input plane, the network's
 // inputs being features of the point (x1, x2). Points are pixel centers, row-major, the first row at the
 // top (x2 = high), as in src/app/grid.ts. The WebGPU backend runs one kernel generated for the architecture
-// (src/engine/backend/webgpu/grid-shader.ts); this file holds the CPU reference and the entry point that
-// picks between them.
-import type { ActivationKind, TensorHandle } from './backend/backend';
+// (src/engine/backend/webgpu/grid-shader.ts), the wasm backend one WebAssembly SIMD function
+// (assembly/grid.ts); this file holds the CPU reference and the entry point that picks between them.
+import type { TensorHandle } from './backend/backend';
 import { activationFn } from './backend/cpu/elementwise';
+import { gridSetup, type GridFeature, type GridLayer, type GridOptions } from './grid-layout';
 import { activeBackend } from './registry';
-import { checkReadTarget } from './shape';
 import type { Tensor } from './tensor';
 
-/** Feature ids in the one order the network's inputs may take (TensorFlow Playground's URL keys). */
-export const GRID_FEATURES = ['x', 'y', 'xSquared', 'ySquared', 'xTimesY', 'sinX', 'sinY'] as const;
-export type GridFeature = (typeof GRID_FEATURES)[number];
+export { GRID_FEATURES, GRID_MAX_WIDTH, gridLayerShapes, gridSetup, type GridActivation, type GridFeature, type GridLayer, type GridOptions } from './grid-layout';
 
 const FEATURE_FNS: Record<GridFeature, (x1: number, x2: number) => number> = {
   x: (x1) => x1,
@@ -22,68 +20,6 @@ const FEATURE_FNS: Record<GridFeature, (x1: number, x2: number) => number> = {
   sinX: (x1) => Math.sin(x1),
   sinY: (_, x2) => Math.sin(x2),
 };
-
-export interface GridOptions {
-  /** Points per side. */
-  n: number;
-  /** The plane's extent on both axes; default [−6, 6]. */
-  range?: [number, number];
-  /** Enabled features, in GRID_FEATURES order: the network's input columns. */
-  features: readonly GridFeature[];
-  /**
-   * WebGPU: wait for the kernel generated for this architecture to compile (the first call; seconds on a
-   * software adapter) rather than use the loop kernel meanwhile, as the default does so that a new
-   * architecture never stalls the heatmaps. Same values either way.
-   */
-  waitForCompile?: boolean;
-  /** Only the last layer's neurons (the decision boundary): [units, n, n], a fraction of the readback. */
-  outputOnly?: boolean;
-  /**
-   * Write the values here (exactly as many as the result has) and return it, instead of a new array:
-   * a view drawing every frame keeps its arrays. A fresh one of megabytes costs page faults every time
-   * (4 MB, the benchmark's 200² grid of 25 neurons: about 3 ms in Chromium here, a quarter of the call).
-   */
-  into?: Float32Array;
-}
-
-/** A grid layer's activation: element-wise, or softmax over the layer's units (a multi-class output). */
-export type GridActivation = ActivationKind | 'softmax';
-
-/** A dense layer: kernel [inputs, units], bias [units]. */
-export interface GridLayer<T> {
-  kernel: T;
-  bias: T;
-  activation: GridActivation;
-}
-
-/** Largest layer (or feature count) the GPU kernel keeps in registers. */
-export const GRID_MAX_WIDTH = 64;
-
-/** Validated options: the range, and the result's size (values). */
-export function gridSetup(options: GridOptions, layerShapes: { inputs: number; units: number }[]): { low: number; high: number; size: number } {
-  const { n, features } = options;
-  const [low, high] = options.range ?? [-6, 6];
-  if (!Number.isInteger(n) || n < 1) throw new Error(`evaluateGrid: n must be a positive integer, got ${n}`);
-  if (!(high > low)) throw new Error(`evaluateGrid: range must be [low, high] with low < high, got [${low}, ${high}]`);
-  let last = -1;
-  for (const f of features) {
-    const k = GRID_FEATURES.indexOf(f);
-    if (k < 0) throw new Error(`evaluateGrid: unknown feature "${f}"; expected one of ${GRID_FEATURES.join(', ')}`);
-    if (k <= last) throw new Error(`evaluateGrid: features must be distinct and in the order ${GRID_FEATURES.join(', ')}, got ${features.join(', ')}`);
-    last = k;
-  }
-  let width = features.length;
-  layerShapes.forEach((l, i) => {
-    if (l.inputs !== width) throw new Error(`evaluateGrid: layer ${i} takes ${l.inputs} inputs, but receives ${width}`);
-    if (l.units > GRID_MAX_WIDTH) throw new Error(`evaluateGrid: layer ${i} has ${l.units} units; at most ${GRID_MAX_WIDTH} are supported`);
-    width = l.units;
-  });
-  if (features.length === 0) throw new Error('evaluateGrid: at least one feature is needed');
-  const units = options.outputOnly ? layerShapes[layerShapes.length - 1].units : layerShapes.reduce((s, l) => s + l.units, 0);
-  const size = units * n * n;
-  if (options.into !== undefined) checkReadTarget(options.into, size, `evaluateGrid (${units} neurons × ${n}²)`);
-  return { low, high, size };
-}
 
 /** Points the CPU reference carries through the network together: its scratch stays small and in cache. */
 const CPU_BLOCK = 1024;
@@ -166,13 +102,25 @@ function hasGridKernel(b: unknown): b is GridBackend {
   return typeof (b as Partial<GridBackend>).evaluateGrid === 'function';
 }
 
+/** A backend whose tensors live in host memory: its kernel writes the values straight into the result's array. */
+interface HostGridBackend {
+  evaluateGridValues(layers: GridLayer<TensorHandle>[], options: GridOptions): Float32Array;
+}
+
+function hasHostGridKernel(b: unknown): b is HostGridBackend {
+  return typeof (b as Partial<HostGridBackend>).evaluateGridValues === 'function';
+}
+
 /**
  * Every neuron of the network over an n×n grid: [Σ units, n, n] values, hidden layers then the output
  * (in `options.into` when given). On WebGPU one kernel (compiled on the first call for an architecture)
- * and one readback; on the CPU the reference above.
+ * and one readback; on the wasm backend one WebAssembly SIMD call; on the plain CPU backend the reference above.
  */
 export async function evaluateGrid(layers: GridLayer<Tensor>[], options: GridOptions): Promise<Float32Array> {
   const backend = activeBackend();
+  if (hasHostGridKernel(backend)) {
+    return backend.evaluateGridValues(layers.map((l) => ({ kernel: l.kernel.handle, bias: l.bias.handle, activation: l.activation })), options);
+  }
   if (hasGridKernel(backend)) {
     const out = await backend.evaluateGrid(layers.map((l) => ({ kernel: l.kernel.handle, bias: l.bias.handle, activation: l.activation })), options);
     try {

@@ -1,6 +1,6 @@
-// The 'wasm' backend: the CPU reference backend with its compute-bound kernels (matmul, convolution)
-// moved to WebAssembly SIMD (assembly/kernels.ts) and a fused training step for dense networks
-// (dense-step.ts, which compileTrainer runs through the `fusedDenseStep` capability).
+// The 'wasm' backend: the CPU reference backend with its compute-bound kernels (matmul, convolution, the
+// decision-boundary grid) moved to WebAssembly SIMD (assembly/kernels.ts, assembly/grid.ts) and a fused
+// training step for dense networks (dense-step.ts, which compileTrainer runs through the `fusedDenseStep` capability).
 //
 // Tensors stay Float32Arrays (the CPU backend's CpuTensor) and operands are copied into linear memory per
 // kernel: the copy is O(size) against O(size^1.5) arithmetic for a matmul (measured 2-8% of a 512² product,
@@ -13,7 +13,9 @@ import { checkShape, cpu, CpuTensor } from '../cpu/cpu-tensor';
 import { activationFn } from '../cpu/elementwise';
 import { matmulDims } from '../cpu/matmul';
 import * as conv from './conv';
+import type { GridLayer, GridOptions } from '../../grid-layout';
 import { gemm } from './gemm';
+import { evaluateGridWasm } from './grid';
 import { loadWasmKernels, type WasmKernels } from './wasm-kernels';
 
 export class WasmBackend extends CpuBackend {
@@ -43,6 +45,16 @@ export class WasmBackend extends CpuBackend {
     const out = this.kernels.read(c * 4, m * n);
     if (activation && activation !== 'linear') for (let i = 0; i < out.length; i++) out[i] = act(out[i]);
     return new CpuTensor([m, n], out);
+  }
+
+  /** The decision-boundary grid in one WebAssembly SIMD call, into `options.into` when given (grid.ts). */
+  evaluateGridValues(layers: GridLayer<TensorHandle>[], options: GridOptions): Float32Array {
+    const host = layers.map((l, i) => ({
+      kernel: cpu(l.kernel, 'evaluateGrid', `layers[${i}].kernel`),
+      bias: cpu(l.bias, 'evaluateGrid', `layers[${i}].bias`),
+      activation: l.activation,
+    }));
+    return evaluateGridWasm(this.kernels, host, options);
   }
 
   override conv2d(x: TensorHandle, w: TensorHandle, info: Conv2DInfo, bias?: TensorHandle, activation?: ActivationKind): TensorHandle {

@@ -10,6 +10,8 @@ interface KernelExports {
   matmulScratchBytes(): number;
   matmul(a: number, aRow: number, aCol: number, b: number, bRow: number, bCol: number, c: number, m: number, n: number, k: number, scratch: number): void;
   addBias(c: number, bias: number, m: number, n: number): void;
+  gridScratchBytes(): number;
+  evaluateGrid(layers: number, layerCount: number, axes: number, featureCount: number, n: number, out: number, firstKept: number, scratch: number): void;
 }
 
 const PAGE = 65536;

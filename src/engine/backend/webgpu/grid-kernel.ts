@@ -4,7 +4,7 @@
 // where they live; the loop kernel, or a network with more layers than the device's storage bindings
 // allow, has them packed into one buffer first (device-side copies).
 import type { TensorHandle } from '../backend';
-import { GRID_FEATURES, gridSetup, type GridLayer, type GridOptions } from '../../grid';
+import { GRID_FEATURES, gridLayerShapes, gridSetup, type GridLayer, type GridOptions } from '../../grid';
 import { copy, stridedCopy } from './array-kernels';
 import { Executor, MAX_GENERATED_PIPELINES, type Binding } from './executor';
 import { ACTIVATION_CODES, SOFTMAX_CODE, type GeneratedKernel } from './kernels';
@@ -23,15 +23,7 @@ export type { GridLayer, GridOptions } from '../../grid';
 const GENERATED_MAX_WEIGHTS = 512;
 
 export async function evaluateGridKernel(ex: Executor, layers: GridLayer<GpuTensor>[], options: GridOptions): Promise<TensorHandle> {
-  const shapes = layers.map((l, i) => {
-    if (l.kernel.shape.length !== 2 || l.bias.shape.length !== 1 || l.bias.shape[0] !== l.kernel.shape[1]) {
-      throw new Error(`evaluateGrid: layer ${i} needs kernel [inputs, units] and bias [units], got [${l.kernel.shape}] and [${l.bias.shape}]`);
-    }
-    if (l.activation !== 'softmax' && ACTIVATION_CODES[l.activation] === undefined) {
-      throw new Error(`evaluateGrid: layer ${i} has unknown activation "${l.activation}"; expected one of ${Object.keys(ACTIVATION_CODES).join(', ')}, softmax`);
-    }
-    return { inputs: l.kernel.shape[0], units: l.kernel.shape[1], activation: l.activation };
-  });
+  const shapes = gridLayerShapes(layers, Object.keys(ACTIVATION_CODES));
   const { low, high } = gridSetup(options, shapes);
   const { n } = options;
   const neurons = shapes.reduce((s, l) => s + l.units, 0);
