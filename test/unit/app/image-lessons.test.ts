@@ -65,7 +65,7 @@ describe('image lessons: rows and lesson', () => {
     // The 8×8 digits are too small for unpadded convolutions: the stack pads.
     const small = describeLesson(settings({ dataset: 'digits8', imageModel: 'cnn' }));
     expect(small.stack?.filter((l) => l.type === 'Conv2D').map((l) => l.config.padding)).toEqual(['same', 'same']);
-    expect(lesson.stack?.filter((l) => l.type === 'Conv2D').map((l) => l.config.padding)).toEqual([undefined, undefined]);
+    expect(lesson.stack?.filter((l) => l.type === 'Conv2D').map((l) => l.config.padding)).toEqual(['valid', 'valid']);
     // The plane lessons are untouched.
     expect(describeLesson(settings({ dataset: 'circle' })).stack).toBeNull();
   });
