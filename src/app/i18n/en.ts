@@ -293,7 +293,7 @@ export const en = {
   'stack.preset': 'Start from',
   'stack.edited': 'Your edited network',
   'stack.inputLayer': 'Input',
-  'stack.outputLayer': 'Output (fixed: one unit per class, softmax)',
+  'stack.outputLayer': 'Output layer (fixed): one unit per class',
   'stack.layer': 'Layer {index}: {type}',
   'stack.add': 'Add layer',
   'stack.addType': 'Layer type to add',

@@ -294,7 +294,7 @@ export const es: Record<MessageKey, string> = {
   'stack.preset': 'Partir de',
   'stack.edited': 'Tu red editada',
   'stack.inputLayer': 'Entrada',
-  'stack.outputLayer': 'Salida (fija: una unidad por clase, softmax)',
+  'stack.outputLayer': 'Capa de salida (fija): una unidad por clase',
   'stack.layer': 'Capa {index}: {type}',
   'stack.add': 'Añadir capa',
   'stack.addType': 'Tipo de capa que añadir',

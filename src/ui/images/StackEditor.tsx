@@ -1,5 +1,5 @@
 // The image network's layer-stack editor: a preset to start from, then every layer between the image and the
-// fixed softmax output with its own fields, its output shape and parameter count (model.summary()'s figures,
+// fixed output layer (one unit per class) with its own fields, its output shape and parameter count (model.summary()'s figures,
 // live), buttons to move or remove it, and a layer to add. A layer that cannot take its input says why in
 // place, and training cannot start until it is fixed.
 import { useEffect, useId, useMemo, useState } from 'react';
@@ -114,7 +114,9 @@ export function StackEditor() {
         })}
         <li className={`stack-layer fixed${output.problem ? ' problem' : ''}`} data-testid="stack-output">
           <div className="stack-layer-head">
-            <span className="stack-type">Dense({String(output.config.units)}, softmax)</span>
+            <span className="stack-type">
+              Dense({String(output.config.units)}, {String(output.config.activation)})
+            </span>
             <span className="stack-shape">{output.outputShape?.join('×') ?? '–'}</span>
             <span className="stack-params">{output.outputShape ? output.params.toLocaleString('en-US') : '–'}</span>
           </div>
@@ -127,7 +129,7 @@ export function StackEditor() {
         </li>
       </ol>
       <p className="stack-total">
-        {t('images.totalParams')}: <span data-testid="total-params">{summary.totalParams.toLocaleString('en-US')}</span>
+        {t('images.totalParams')}: <span data-testid="total-params">{summary.problem ? '–' : summary.totalParams.toLocaleString('en-US')}</span>
       </p>
       <div className="stack-add">
         <label htmlFor={addId} className="visually-hidden">
