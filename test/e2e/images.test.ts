@@ -130,6 +130,8 @@ describe('the layer-stack editor and image lesson files', () => {
     await expect.poll(() => layer(0).getByTestId('stack-problem').textContent()).toBe('The 11×11 kernel is larger than its 8×8 input: take a smaller kernel, padding "same", or fewer poolings before it.');
     expect(await page.getByTestId('play-pause').isDisabled()).toBe(true);
     expect(await page.getByTestId('step').isDisabled()).toBe(true);
+    expect(await page.getByTestId('save-lesson').isDisabled()).toBe(true);
+    expect(await page.getByTestId('export-pytorch').isDisabled()).toBe(true);
     expect(await page.getByTestId('run-blocked').textContent()).toMatch(/^Training cannot start\. Layer 1: The 11×11 kernel is larger/);
     expect(await layer(1).getByTestId('stack-shape').textContent()).toBe('–');
     await screenshot(page, 'images-stack-impossible');

@@ -6,6 +6,7 @@ import { IMAGE_DATASETS, type ImageDatasetId } from '../../../src/data/image-dat
 import { decodeImageSet, fetchImageSet, gunzip } from '../../../src/data/images';
 import { describeLesson, inputCount, inputShape } from '../../../src/app/lesson';
 import { lessonData } from '../../../src/app/lesson-data';
+import { lessonSummary } from '../../../src/app/image-stack';
 import { createSequentialEngine } from '../../../src/app/sequential-engine';
 import { createPlaygroundStore, type PlaygroundStore } from '../../../src/app/store';
 import { Trainer } from '../../../src/app/trainer';
@@ -155,6 +156,10 @@ describe('image lessons: the edited stack through the store and trainer (CPU)', 
   it('an edit rebuilds the network with it; an impossible stack builds nothing and cannot start; fixed, it trains', async () => {
     const { store, trainer } = await startImages(EDITED_CNN);
     expect(store.getState().summary!.rows.map((r) => r.type)).toEqual(['Conv2D', 'MaxPooling2D', 'Flatten', 'Dropout', 'Dense', 'Dense']);
+    // The editor's figures are the built network's model.summary().
+    const editor = lessonSummary(store.getState().lesson)!;
+    expect(editor.rows.map((r) => [null, ...r.outputShape!])).toEqual(store.getState().summary!.rows.map((r) => r.outputShape));
+    expect(editor.rows.map((r) => r.params)).toEqual(store.getState().summary!.rows.map((r) => r.params));
     const stack = store.getState().lesson.stack!;
     // Remove the Flatten: the output Dense gets an image.
     store.getState().setImageStack(stack.filter((l) => l.type !== 'Flatten'));
