@@ -182,7 +182,8 @@ export const URL_TABLE: readonly Row[] = [
     type: 'string',
     pattern: /^[a-z0-9_.,-]*$/,
     expected: 'a preset (mlp, cnn, cnn-course) or layers such as conv_16_3,max_2,flat,dense_64',
-    maxLength: 400,
+    // 16 layers of the longest token (conv_256_11_8_valid_leaky-relu) and their commas fit.
+    maxLength: 512,
     validate: stackValueProblem,
     default: 'cnn',
   },

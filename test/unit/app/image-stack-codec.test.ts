@@ -40,6 +40,12 @@ describe('image stack codec', () => {
     }
   });
 
+  it('the longest stack fits its link row', () => {
+    const longest = Array.from({ length: MAX_STACK_LAYERS }, (): LayerConfig => ({ type: 'Conv2D', config: { filters: 256, kernelSize: 11, strides: 8, padding: 'valid', activation: 'leaky_relu' } }));
+    const text = formatStack(longest);
+    expect(parseHash(`#dataset=mnist&imageModel=${text}`)).toMatchObject({ settings: { imageModel: text }, ignored: [] });
+  });
+
   it('trailing defaults are left out; the model file\'s [h, w] pairs and missing fields read as Keras fills them', () => {
     expect(formatStack([NEW_LAYERS.Conv2D, NEW_LAYERS.MaxPooling2D, NEW_LAYERS.Flatten, NEW_LAYERS.Dropout, NEW_LAYERS.Dense])).toBe('conv_16_3,max_2,flat,drop_0.25,dense_64');
     expect(formatStack(parseStack('conv_8_5_1_same,avg_3_1,dense_10_tanh'))).toBe('conv_8_5_1_same,avg_3_1,dense_10_tanh');
@@ -80,11 +86,11 @@ describe('image stack codec', () => {
     expect(hash).toContain(`imageModel=${edited}`);
     expect(parseHash(hash)).toMatchObject({ settings: { imageModel: edited }, ignored: [] });
     expect(serializeHash({ ...defaultSettings(), dataset: 'mnist' })).not.toContain('imageModel');
-    for (const bad of ['conv_16_3,dense_99999', 'conv_16_3;alert(1)', '%3Cscript%3E', 'a'.repeat(500)]) {
+    for (const bad of ['conv_16_3,dense_99999', 'conv_16_3;alert(1)', '%3Cscript%3E', 'a'.repeat(600)]) {
       const parsed = parseHash(`#dataset=mnist&imageModel=${bad}`);
       expect(parsed.settings.imageModel, bad).toBe('cnn');
       const notice = parsed.ignored.find((e) => e.key === 'imageModel');
-      expect(notice?.reason, bad).toMatch(/units is "99999"|expected a preset|longer than 400/);
+      expect(notice?.reason, bad).toMatch(/units is "99999"|expected a preset|longer than 512/);
     }
   });
 
