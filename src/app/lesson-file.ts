@@ -3,6 +3,9 @@
 // (architecture, weights, optimizer state) and a table's standardization. Opening checks everything before
 // the page changes: a bad file throws an Error naming the field and what was expected.
 import { createLessonFile, readLessonFile, type ModelJSON, type Preprocessing } from '../index';
+import type { LayerConfig } from '../data/image-presets';
+import { lessonLayers } from './image-stack';
+import { STACK_LAYER_TYPES, layerToken } from './image-stack-codec';
 import { describeLesson, inputCount, type Lesson } from './lesson';
 import type { LessonData } from './lesson-data';
 import { checkSetting } from './url-codec';
@@ -55,15 +58,29 @@ export function checkSavedLesson(value: unknown): SavedLesson {
   return { settings: { ...defaults, ...(given as Partial<Settings>) }, epoch: epoch as number };
 }
 
-/** The model's dense layers must be the ones the settings describe (units, activation) on the same number of inputs. */
+/**
+ * The model's dense layers must be the ones the settings describe (units, activation) on the same number of
+ * inputs; an image lesson's model must have its input shape and every layer of its stack, in order.
+ */
 export function checkArchitecture(lesson: Lesson, model: ModelJSON): void {
   const first = model.layers[0]?.config as Record<string, unknown> | undefined;
   const shape = (first?.shape ?? first?.inputShape) as number[] | undefined;
+  const images = lessonLayers(lesson);
+  if (images && lesson.data.kind === 'images') return checkImageLayers(lesson.data.shape, images, shape, model);
   const inputs = inputCount(lesson.data);
   if (!Array.isArray(shape) || shape[shape.length - 1] !== inputs) throw new Error(`model: its input takes ${JSON.stringify(shape)}; the lesson's settings give ${inputs} inputs`);
   const dense = model.layers.filter((l) => l.type === 'Dense').map((l) => `${String(l.config.units)} ${String(l.config.activation)}`);
   const expected = lesson.model.map((l) => `${l.units} ${l.activation}`);
   if (dense.join(', ') !== expected.join(', ')) throw new Error(`model: its dense layers are [${dense.join(', ')}]; the lesson's settings describe [${expected.join(', ')}]`);
+}
+
+const isStackType = (type: string): type is LayerConfig['type'] => (STACK_LAYER_TYPES as readonly string[]).includes(type);
+
+function checkImageLayers(expectedShape: readonly number[], expected: readonly LayerConfig[], shape: number[] | undefined, model: ModelJSON): void {
+  if (!Array.isArray(shape) || shape.join() !== expectedShape.join()) throw new Error(`model: its input takes ${JSON.stringify(shape)}; the lesson's images are ${JSON.stringify(expectedShape)}`);
+  const saved = model.layers.slice(1).map((l) => (isStackType(l.type) ? layerToken({ type: l.type, config: l.config }) : l.type));
+  const described = expected.map(layerToken);
+  if (saved.join() !== described.join()) throw new Error(`model: its layers are [${saved.join(', ')}]; the lesson's settings describe [${described.join(', ')}]`);
 }
 
 /** The lesson in a file's text; throws naming what is wrong (nothing is changed). */

@@ -12,7 +12,8 @@ import type { Table } from '../data/tables';
 import { FEATURE_IDS, featureById, type FeatureId } from '../data/features';
 import { CLASSIFICATION_DATASETS, MULTICLASS_DATASETS, PLANE_RADIUS, type DatasetName } from '../data/playground-datasets';
 import { IMAGE_DATASETS, IMAGE_DATASET_IDS, type ImageDatasetId } from '../data/image-datasets';
-import { IMAGE_PRESETS, type ImagePresetId, type LayerConfig } from '../data/image-presets';
+import type { LayerConfig } from '../data/image-presets';
+import { resolveStack } from './image-stack-codec';
 import type { MessageKey } from './i18n/en';
 import { seedNumber } from './seed';
 import type {
@@ -286,21 +287,7 @@ export function describeLesson(s: Settings, upload: UploadedTable | null = null)
       : data.kind === 'images'
         ? { kind: 'images' }
         : { kind: 'slice', axes: sliceAxes(s.sliceX, s.sliceY, data.inputNames.length) };
-  return { data, model: [...hidden, output], stack: data.kind === 'images' ? imageStack(s.imageModel, data.shape[0]) : null, training, view };
-}
-
-/** Below this side, an image is too small for the presets' unpadded 3×3 convolutions and 2×2 poolings. */
-const PAD_BELOW = 16;
-
-/**
- * The image preset's layers before its softmax output (the lesson's output layer takes that place). On the
- * 8×8 digits the convolutions pad ('same'): unpadded, two conv + pool rounds leave less than one pixel.
- */
-function imageStack(preset: ImagePresetId, side: number): LayerConfig[] {
-  const layers = IMAGE_PRESETS[preset].layers;
-  const last = layers[layers.length - 1];
-  const hidden = last.type === 'Dense' && last.config.activation === 'softmax' ? layers.slice(0, -1) : [...layers];
-  return side >= PAD_BELOW ? hidden : hidden.map((l) => (l.type === 'Conv2D' ? { ...l, config: { ...l.config, padding: 'same' } } : l));
+  return { data, model: [...hidden, output], stack: data.kind === 'images' ? resolveStack(s.imageModel, data.shape[0]) : null, training, view };
 }
 
 /** Two distinct input columns within range: the asked ones where possible. */

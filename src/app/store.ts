@@ -18,6 +18,9 @@ import type { Locale } from './i18n';
 import type { TrainerPath } from '../engine/plan';
 import { pythonFileName, type Summary } from '../index';
 import { lessonFileName, lessonFileText, openLessonFile } from './lesson-file';
+import { lessonProblem } from './image-stack';
+import { stackValue } from './image-stack-codec';
+import type { LayerConfig } from '../data/image-presets';
 import type { DataPart, LessonMetrics } from './lesson-metrics';
 import type { CodeLanguage, SavedModel } from './trainer';
 import type { BackendMeasurement } from './backend-choice';
@@ -260,10 +263,13 @@ export interface PlaygroundState {
   openUpload(upload: UploadedTable): void;
   addLayer(): void;
   removeLayer(): void;
+  /** An image lesson's layers before its output, as edited (written to the link as a preset's name when they are one). */
+  setImageStack(layers: readonly LayerConfig[]): void;
   /** `layer` counts hidden layers from 0. */
   addNeuron(layer: number): void;
   removeNeuron(layer: number): void;
   togglePlay(): void;
+  /** Starts training, unless the lesson's network cannot be built (image-stack.ts's lessonProblem says why). */
   play(): void;
   pause(): void;
   /** One epoch. */
@@ -431,6 +437,8 @@ export function createPlaygroundStore({ settings, locale = 'en', random = Math.r
       set({ settings: next, lesson, data });
       if (data.loading) requestData(data.loading);
       const reset = effects.has('data') || effects.has('network');
+      // A network that cannot be built stops the run (it is explained on its layer).
+      if (reset && lessonProblem(lesson)) get().pause();
       if (reset) {
         clearRun();
         port?.reset();
@@ -514,9 +522,14 @@ export function createPlaygroundStore({ settings, locale = 'en', random = Math.r
         const shape = get().settings.networkShape;
         if (layer in shape && shape[layer] > 1) setShape(shape.map((n, i) => (i === layer ? n - 1 : n)));
       },
+      setImageStack: (layers) => {
+        const { lesson } = get();
+        if (lesson.data.kind !== 'images') throw new Error('setImageStack: the lesson has no images');
+        get().setSetting('imageModel', stackValue(layers, lesson.data.shape[0]));
+      },
       togglePlay: () => (get().playing ? get().pause() : get().play()),
       play: () => {
-        if (get().playing) return;
+        if (get().playing || lessonProblem(get().lesson)) return;
         set({ playing: true });
         port?.playingChanged(true);
       },
@@ -527,7 +540,7 @@ export function createPlaygroundStore({ settings, locale = 'en', random = Math.r
       },
       step: () => {
         get().pause();
-        port?.step();
+        if (!lessonProblem(get().lesson)) port?.step();
       },
       reset: () => {
         clearRun();

@@ -13,11 +13,13 @@ import type { BackendEvent } from './engine-startup';
 import { FrameBudget } from './frame-budget';
 import { gridPlane, inputHeatmaps, type GridPlane } from './grid';
 import type { LayerConfig } from '../data/image-presets';
+import { IMAGE_DATASETS } from '../data/image-datasets';
 import { batchRows, decodeClasses, encodeTargets, inputCount, inputShape, isClassification, outputLayer, type LayerSpec, type Lesson, type TrainingSpec } from './lesson';
 import { encodeInputs, type LessonData, type Sample } from './lesson-data';
 import { SnapshotKeeper, type NonFinite } from './snapshots';
 import { partMetrics, type LessonMetrics } from './lesson-metrics';
 import { checkArchitecture } from './lesson-file';
+import { lessonProblem } from './image-stack';
 import type { BackendInfo, FeatureMaps, NetworkParams, PlaygroundStore, TrainerPort } from './store';
 
 /** The languages of the exported training scripts. */
@@ -366,11 +368,16 @@ export class Trainer implements TrainerPort {
   /**
    * What the exported script takes along: the standardization a table went through, and the data as the
    * model's raw inputs (before it) and targets, the training and validation rows to train on, the test rows
-   * to score. Playground data is small, so it is embedded.
+   * to score. Playground data is small, so it is embedded; an image lesson's script reads the shipped image file.
    */
   private exportOptions(): ExportOptions {
     const { lesson, data } = this;
     if (!lesson || !data) return {};
+    // An image set is megabytes: the script reads the shipped file (its name without the data/ folder).
+    if (lesson.data.kind === 'images') {
+      const file = IMAGE_DATASETS[lesson.data.dataset].file.split('/').pop() as string;
+      return { data: { file, format: 'images' }, batchSize: batchRows(lesson.training, data.train.length) };
+    }
     const st = data.standardization;
     const raw = (samples: readonly Sample[]) => {
       const x = encodeInputs(lesson, samples);
@@ -792,8 +799,9 @@ export class Trainer implements TrainerPort {
    */
   private async rebuild(generation: number, params: NetworkParams | null, saved: SavedModel | null = null): Promise<void> {
     const { lesson, data } = this.store.getState();
-    // A table still loading: the store resets again when it arrives.
-    if (data.train.length === 0) return;
+    // A table still loading: the store resets again when it arrives. An impossible image network is
+    // explained on its layer and not built until it is fixed.
+    if (data.train.length === 0 || lessonProblem(lesson)) return;
     const network = await this.engine.createNetwork(networkSpec(lesson, data.train.length), saved?.model);
     if (generation !== this.generation) {
       network.dispose();

@@ -7,10 +7,10 @@ import {
 } from '../data/playground-datasets';
 import { COURSE_TABLES } from '../data/course-tables';
 import { IMAGE_DATASET_IDS } from '../data/image-datasets';
-import { IMAGE_PRESET_IDS, type ImagePresetId } from '../data/image-presets';
 import { DRAWN_PATTERN, MAX_LINK_POINTS, decodeDrawnPoints } from '../data/drawn-points';
 import { FEATURE_IDS, type FeatureId } from '../data/features';
 import { BACKEND_PREFERENCES, type BackendPreference } from './backend-choice';
+import { stackValueProblem } from './image-stack-codec';
 
 /** TensorFlow Playground's four, then the engine's others. */
 export const ACTIVATIONS = ['relu', 'tanh', 'sigmoid', 'linear', 'leaky_relu', 'elu', 'softplus', 'swish'] as const;
@@ -100,7 +100,8 @@ export type Settings = {
   points: string;
   sliceX: number;
   sliceY: number;
-  imageModel: ImagePresetId;
+  /** A preset's name, or the edited layers (image-stack-codec.ts). */
+  imageModel: string;
   backend: BackendPreference;
 } & { [K in FeatureId]: boolean } & { [K in HideKey]: boolean };
 
@@ -174,8 +175,18 @@ export const URL_TABLE: readonly Row[] = [
   { key: 'points', type: 'string', pattern: DRAWN_PATTERN, expected: 'drawn points (groups of three base64url characters)', maxLength: 3 * MAX_LINK_POINTS, validate: drawnPointsProblem, default: '' },
   { key: 'sliceX', type: 'number', min: 0, max: MAX_INPUTS - 1, integer: true, default: 0 },
   { key: 'sliceY', type: 'number', min: 0, max: MAX_INPUTS - 1, integer: true, default: 1 },
-  // The image lessons' network (data/image-presets.ts); its softmax output layer is the lesson's output.
-  { key: 'imageModel', type: 'enum', values: IMAGE_PRESET_IDS, default: 'cnn' },
+  // The image lessons' layers: a preset's name (data/image-presets.ts) or the edited list (image-stack-codec.ts);
+  // the softmax output layer after them is the lesson's output.
+  {
+    key: 'imageModel',
+    type: 'string',
+    pattern: /^[a-z0-9_.,-]*$/,
+    expected: 'a preset (mlp, cnn, cnn-course) or layers such as conv_16_3,max_2,flat,dense_64',
+    // 16 layers of the longest token (conv_256_11_8_valid_leaky-relu) and their commas fit.
+    maxLength: 512,
+    validate: stackValueProblem,
+    default: 'cnn',
+  },
   // Where training runs: the path measured faster, or the one the user chose (see backend-choice.ts).
   { key: 'backend', type: 'enum', values: BACKEND_PREFERENCES, default: 'auto' },
 ];

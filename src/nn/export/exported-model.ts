@@ -21,11 +21,12 @@ export interface EmbeddedData {
 /**
  * Data the script reads from a file next to it. `table`: the playground's CSV (header
  * "count,nFeatures,className0,...", then the features and the class index per row), split by `testFraction`;
- * `npz`: NumPy arrays x_train, y_train, x_test, y_test (targets as fit takes them).
+ * `npz`: NumPy arrays x_train, y_train, x_test, y_test (targets as fit takes them); `images`: a shipped image
+ * set (data/images.ts's gzip binary: its training and test images, pixels scaled to [0, 1], NHWC).
  */
 export interface DataFileReference {
   file: string;
-  format: 'table' | 'npz';
+  format: 'table' | 'npz' | 'images';
   /** For `table`: the share of rows held out for the test accuracy (default 0.2). */
   testFraction?: number;
 }
@@ -118,7 +119,8 @@ function checkData(data: unknown, loss: LossKind | null, inputShape: number[], o
   if ('file' in data) {
     const ref = data as DataFileReference;
     if (typeof ref.file !== 'string' || ref.file === '') throw new Error(`${where}: options.data.file must be a non-empty file name`);
-    if (ref.format !== 'table' && ref.format !== 'npz') throw new Error(`${where}: options.data.format is ${JSON.stringify(ref.format)}; expected "table" or "npz"`);
+    if (ref.format !== 'table' && ref.format !== 'npz' && ref.format !== 'images') throw new Error(`${where}: options.data.format is ${JSON.stringify(ref.format)}; expected "table", "npz" or "images"`);
+    if (ref.format === 'images' && inputShape.length !== 3) throw new Error(`${where}: options.data.format "images" needs a model taking images [height, width, channels]; its input is [${inputShape.join(', ')}]`);
     const fraction = ref.testFraction ?? 0.2;
     if (!(typeof fraction === 'number' && fraction > 0 && fraction < 1)) throw new Error(`${where}: options.data.testFraction must be a number in (0, 1), got ${JSON.stringify(ref.testFraction)}`);
     return { file: ref.file, format: ref.format, testFraction: fraction };

@@ -59,6 +59,29 @@ def load_data():
     const locate = `    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), DATA_FILE)
     if not os.path.exists(path):
         raise SystemExit(f'{DATA_FILE} was not found next to this script: download it from the playground and put it here.')`;
+    if (data.format === 'images') {
+      return `DATA_FILE = ${py(data.file)}  # the playground's image set (its public/data/ folder): gzip of "NNIMAGES", nine little-endian u32, labels, pixels
+
+
+def load_data():
+    """The image set's training and test images, float32 NHWC in [0, 1] as the playground scales them, and their targets."""
+    import gzip
+    import struct
+${locate.replace('download it from the playground and put it here.', `the playground serves it as data/${data.file} (public/data/ in its repository): put it here.`)}
+    with gzip.open(path, 'rb') as f:
+        raw = f.read()
+    if raw[:8] != b'NNIMAGES':
+        raise SystemExit(f'{DATA_FILE} is not a playground image set (it does not start with NNIMAGES).')
+    version, height, width, channels, _, max_value, n_train, n_test, _ = struct.unpack('<9I', raw[8:44])
+    if version != 1:
+        raise SystemExit(f'{DATA_FILE}: image format version {version}; this script reads version 1.')
+    count = n_train + n_test
+    labels = np.frombuffer(raw, dtype=np.uint8, count=count, offset=44).astype(np.int64)
+    pixels = np.frombuffer(raw, dtype=np.uint8, count=count * height * width * channels, offset=44 + count)
+    x = pixels.astype(np.float32).reshape(count, height, width, channels) * np.float32(1 / max_value)
+    y = ${targetsFromLabels(m.compile?.loss ?? null, m.outputShape[m.outputShape.length - 1])}
+    return x[:n_train], y[:n_train], x[n_train:], y[n_train:]`;
+    }
     if (data.format === 'npz') {
       return `DATA_FILE = ${py(data.file)}  # NumPy arrays x_train, y_train, x_test, y_test (targets as the loss takes them)
 

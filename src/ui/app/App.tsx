@@ -51,11 +51,11 @@ export function App() {
       {classroomOpen && <ClassroomPanel />}
       <TopBar />
       <TrainingPanel />
+      <ModelFileBar />
       {images ? (
         <ImagesView />
       ) : (
         <>
-        <ModelFileBar />
         <main className="main">
           <DataColumn />
           <NetworkColumn />

@@ -2,6 +2,7 @@
 // dropped anywhere on the page), export the trained model as a PyTorch or Keras script. A file that cannot
 // be opened is reported by name of what is wrong; the running lesson stays as it was.
 import { useEffect, useState } from 'react';
+import { lessonProblem } from '../../app/image-stack';
 import { LESSON_FILE_MAX_BYTES } from '../../app/lesson-file';
 import { usePlayground, type DownloadFile } from '../../app/store';
 import type { CodeLanguage } from '../../app/trainer';
@@ -24,6 +25,8 @@ export function ModelFileBar() {
   const [dragging, setDragging] = useState(false);
   // Lesson files regenerate the data from the settings; a user's CSV is not in them.
   const uploaded = usePlayground((s) => s.settings.dataset === 'upload');
+  // An image stack that cannot be built has no model to save or export (Run says why).
+  const unbuilt = usePlayground((s) => lessonProblem(s.lesson) !== null);
 
   const open = async (file: File | undefined) => {
     if (file) openLessonFile(await readLimited(file));
@@ -74,7 +77,7 @@ export function ModelFileBar() {
         type="button"
         className="text-button"
         data-testid="save-lesson"
-        disabled={uploaded}
+        disabled={uploaded || unbuilt}
         title={uploaded ? t('file.uploadNotSaved') : undefined}
         onClick={() => void write(saveLessonFile, 'application/json')}
       >
@@ -93,10 +96,10 @@ export function ModelFileBar() {
         />
       </label>
       <span className="legend-hint">{t('file.dropHint')}</span>
-      <button type="button" className="text-button" data-testid="export-pytorch" onClick={() => void exportScript('pytorch')}>
+      <button type="button" className="text-button" data-testid="export-pytorch" disabled={unbuilt} onClick={() => void exportScript('pytorch')}>
         {t('export.pytorch')}
       </button>
-      <button type="button" className="text-button" data-testid="export-keras" onClick={() => void exportScript('keras')}>
+      <button type="button" className="text-button" data-testid="export-keras" disabled={unbuilt} onClick={() => void exportScript('keras')}>
         {t('export.keras')}
       </button>
       {dragging && (

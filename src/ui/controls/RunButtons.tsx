@@ -1,5 +1,7 @@
 // Reset, play/pause (the big round button) and step, with the epoch counter beside them.
+import { lessonProblem } from '../../app/image-stack';
 import { usePlayground } from '../../app/store';
+import { problemText } from '../images/stack-problem';
 import { useHidden } from '../app/use-hidden';
 import { useTranslate } from '../app/use-translate';
 
@@ -39,6 +41,9 @@ export function RunButtons() {
   const hidePlay = useHidden('playButton');
   const hideStep = useHidden('stepButton');
   const hideReset = useHidden('resetButton');
+  // An image network that cannot be built: Run and Step say why instead of starting.
+  const problem = usePlayground((s) => lessonProblem(s.lesson));
+  const blocked = problem && t('stack.blocked', { index: problem.layer + 1, reason: problemText(t, problem) });
 
   return (
     <div className="run-buttons">
@@ -54,14 +59,16 @@ export function RunButtons() {
           data-testid="play-pause"
           aria-pressed={playing}
           onClick={togglePlay}
-          title={playing ? t('controls.pause') : t('controls.play')}
+          disabled={!!blocked}
+          aria-describedby={blocked ? 'run-blocked' : undefined}
+          title={blocked || (playing ? t('controls.pause') : t('controls.play'))}
           aria-label={playing ? t('controls.pause') : t('controls.play')}
         >
           {playing ? <PauseIcon /> : <PlayIcon />}
         </button>
       )}
       {!hideStep && (
-        <button type="button" className="round-button" data-testid="step" onClick={step} title={t('controls.step')} aria-label={t('controls.step')}>
+        <button type="button" className="round-button" data-testid="step" onClick={step} disabled={!!blocked} title={blocked || t('controls.step')} aria-label={t('controls.step')}>
           <StepIcon />
         </button>
       )}
@@ -71,6 +78,11 @@ export function RunButtons() {
           {formatEpoch(epoch)}
         </span>
       </div>
+      {blocked && (
+        <p className="run-blocked" id="run-blocked" role="status" data-testid="run-blocked">
+          {blocked}
+        </p>
+      )}
     </div>
   );
 }

@@ -6,7 +6,9 @@ import { ImageTile } from './ImageTile';
 export function ConvFilters() {
   const t = useTranslate();
   const filters = usePlayground((s) => s.imageResults?.filters ?? null);
-  if (!filters) return <p className="column-hint">{t('images.noFilters')}</p>;
+  const hasConv = usePlayground((s) => !!s.lesson.stack?.some((l) => l.type === 'Conv2D'));
+  // A network not built yet (loading, or a stack that cannot be built) has filters to come, not none.
+  if (!filters) return hasConv ? null : <p className="column-hint">{t('images.noFilters')}</p>;
   const [kh, kw, channels, count] = filters.shape;
   // Kernel layout [kh, kw, channels, filters]: filter f's weights of channel 0.
   const tiles = Array.from({ length: count }, (_, f) => {

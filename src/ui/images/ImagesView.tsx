@@ -1,10 +1,6 @@
 // An image lesson's page body: DATA (the set, the network, loading) | TRAINING (progress, losses and
 // accuracies, confusion matrix) | PREDICTIONS (test images, mistakes, filters, a digit to draw).
-import { useMemo } from 'react';
 import { IMAGE_DATASET_IDS } from '../../data/image-datasets';
-import { IMAGE_PRESET_IDS, type ImagePresetId } from '../../data/image-presets';
-import type { MessageKey } from '../../app/i18n';
-import { summarizeStack } from '../../app/image-stack';
 import { usePlayground } from '../../app/store';
 import { LossChart, formatLoss } from '../charts/LossChart';
 import { NumberRow, formatAccuracy } from '../output/OutputColumn';
@@ -14,14 +10,9 @@ import { ConvFilters } from './ConvFilters';
 import { ConvStepper } from './ConvStepper';
 import { FeatureMapsView } from './FeatureMapsView';
 import { DrawDigit } from './DrawDigit';
+import { StackEditor } from './StackEditor';
 import { TestImages } from './TestImages';
 import './images.css';
-
-const MODEL_KEYS: Readonly<Record<ImagePresetId, MessageKey>> = {
-  mlp: 'images.model.mlp',
-  cnn: 'images.model.cnn',
-  'cnn-course': 'images.model.cnnCourse',
-};
 
 export function ImagesView() {
   return (
@@ -41,7 +32,7 @@ export function ImagesView() {
 
 function ImageData() {
   const t = useTranslate();
-  const settings = usePlayground((s) => s.settings);
+  const dataset = usePlayground((s) => s.settings.dataset);
   const setSetting = usePlayground((s) => s.setSetting);
   const load = usePlayground((s) => s.imageLoad);
   const data = usePlayground((s) => s.data);
@@ -52,7 +43,7 @@ function ImageData() {
       </h2>
       <div className="image-datasets" role="group" aria-label={t('images.dataset')}>
         {IMAGE_DATASET_IDS.map((id) => (
-          <button key={id} type="button" className="image-dataset-button" aria-pressed={settings.dataset === id} data-testid={`image-dataset-${id}`} onClick={() => setSetting('dataset', id)}>
+          <button key={id} type="button" className="image-dataset-button" aria-pressed={dataset === id} data-testid={`image-dataset-${id}`} onClick={() => setSetting('dataset', id)}>
             {t(`dataset.${id}`)}
           </button>
         ))}
@@ -68,76 +59,9 @@ function ImageData() {
           {t('images.counts', { train: data.train.length, validation: data.validation.length, test: data.test.length })}
         </p>
       )}
-      <label className="image-model">
-        {t('images.model')}
-        <select value={settings.imageModel} data-testid="image-model" onChange={(e) => setSetting('imageModel', e.target.value as ImagePresetId)}>
-          {IMAGE_PRESET_IDS.map((id) => (
-            <option key={id} value={id}>
-              {t(MODEL_KEYS[id])}
-            </option>
-          ))}
-        </select>
-      </label>
-      <LayerTable />
+      <StackEditor />
     </section>
   );
-}
-
-/** The network as model.summary() lists it: each layer's output shape and parameters, live; a layer that cannot take its input says why. */
-function LayerTable() {
-  const t = useTranslate();
-  const lesson = usePlayground((s) => s.lesson);
-  const summary = useMemo(() => {
-    if (lesson.data.kind !== 'images') return null;
-    const output = lesson.model[lesson.model.length - 1];
-    return summarizeStack(lesson.data.shape, [...(lesson.stack ?? []), { type: 'Dense', config: { units: output.units, activation: output.activation } }]);
-  }, [lesson]);
-  if (!summary || lesson.data.kind !== 'images') return null;
-  return (
-    <table className="image-layers" data-testid="image-layers">
-      <thead>
-        <tr>
-          <th scope="col">{t('images.layer')}</th>
-          <th scope="col">{t('images.outputShape')}</th>
-          <th scope="col">{t('images.params')}</th>
-        </tr>
-      </thead>
-      <tbody>
-        <tr>
-          <td>Input</td>
-          <td>{lesson.data.shape.join('×')}</td>
-          <td>0</td>
-        </tr>
-        {summary.rows.map((row, i) => (
-          <tr key={i} className={row.problem ? 'problem' : ''}>
-            <td>{layerText(row.type, row.config)}</td>
-            {row.problem ? (
-              <td colSpan={2} data-testid="stack-problem">
-                {row.problem}
-              </td>
-            ) : (
-              <>
-                <td>{row.outputShape?.join('×') ?? '–'}</td>
-                <td>{row.outputShape ? row.params.toLocaleString() : '–'}</td>
-              </>
-            )}
-          </tr>
-        ))}
-      </tbody>
-      <tfoot>
-        <tr>
-          <td colSpan={2}>{t('images.totalParams')}</td>
-          <td data-testid="total-params">{summary.totalParams.toLocaleString()}</td>
-        </tr>
-      </tfoot>
-    </table>
-  );
-}
-
-/** A layer as Keras writes it, e.g. Conv2D(16, 3, relu). */
-function layerText(type: string, config: Record<string, unknown>): string {
-  const args = ['filters', 'units', 'kernelSize', 'poolSize', 'rate', 'activation', 'padding'].filter((k) => config[k] !== undefined).map((k) => String(config[k]));
-  return `${type}(${args.join(', ')})`;
 }
 
 function ImageTraining() {

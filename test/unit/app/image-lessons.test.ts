@@ -6,6 +6,7 @@ import { IMAGE_DATASETS, type ImageDatasetId } from '../../../src/data/image-dat
 import { decodeImageSet, fetchImageSet, gunzip } from '../../../src/data/images';
 import { describeLesson, inputCount, inputShape } from '../../../src/app/lesson';
 import { lessonData } from '../../../src/app/lesson-data';
+import { lessonSummary } from '../../../src/app/image-stack';
 import { createSequentialEngine } from '../../../src/app/sequential-engine';
 import { createPlaygroundStore, type PlaygroundStore } from '../../../src/app/store';
 import { Trainer } from '../../../src/app/trainer';
@@ -65,7 +66,7 @@ describe('image lessons: rows and lesson', () => {
     // The 8×8 digits are too small for unpadded convolutions: the stack pads.
     const small = describeLesson(settings({ dataset: 'digits8', imageModel: 'cnn' }));
     expect(small.stack?.filter((l) => l.type === 'Conv2D').map((l) => l.config.padding)).toEqual(['same', 'same']);
-    expect(lesson.stack?.filter((l) => l.type === 'Conv2D').map((l) => l.config.padding)).toEqual([undefined, undefined]);
+    expect(lesson.stack?.filter((l) => l.type === 'Conv2D').map((l) => l.config.padding)).toEqual(['valid', 'valid']);
     // The plane lessons are untouched.
     expect(describeLesson(settings({ dataset: 'circle' })).stack).toBeNull();
   });
@@ -136,6 +137,104 @@ describe('image lessons: the trainer (CPU)', () => {
     const p = store.getState().drawingProbabilities!;
     expect(p).toHaveLength(10);
     expect(p.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
+    trainer.stop();
+  });
+});
+
+async function startImages(overrides: Partial<Settings>) {
+  const store = createPlaygroundStore({ settings: settings(overrides), loadImages: async (name) => readSet(name) });
+  const trainer = new Trainer(store, createSequentialEngine({ prefer: ['cpu'] }), new ManualFrames());
+  await trainer.start();
+  await firstResults(store, trainer);
+  return { store, trainer };
+}
+
+/** An edited CNN (not a preset) on the 8×8 digits: small enough to train an epoch in a unit test. */
+const EDITED_CNN: Partial<Settings> = { dataset: 'digits8', imageModel: 'conv_6_3_1_same,max_2,flat,drop_0.2,dense_24', optimizer: 'adam', learningRate: 0.003, batchSize: 64 };
+
+describe('image lessons: the edited stack through the store and trainer (CPU)', () => {
+  it('an edit rebuilds the network with it; an impossible stack builds nothing and cannot start; fixed, it trains', async () => {
+    const { store, trainer } = await startImages(EDITED_CNN);
+    expect(store.getState().summary!.rows.map((r) => r.type)).toEqual(['Conv2D', 'MaxPooling2D', 'Flatten', 'Dropout', 'Dense', 'Dense']);
+    // The editor's figures are the built network's model.summary().
+    const editor = lessonSummary(store.getState().lesson)!;
+    expect(editor.rows.map((r) => [null, ...r.outputShape!])).toEqual(store.getState().summary!.rows.map((r) => r.outputShape));
+    expect(editor.rows.map((r) => r.params)).toEqual(store.getState().summary!.rows.map((r) => r.params));
+    const stack = store.getState().lesson.stack!;
+    // Remove the Flatten: the output Dense gets an image.
+    store.getState().setImageStack(stack.filter((l) => l.type !== 'Flatten'));
+    await trainer.idle();
+    expect(store.getState().settings.imageModel).toBe('conv_6_3_1_same,max_2,drop_0.2,dense_24');
+    store.getState().play();
+    expect(store.getState().playing).toBe(false);
+    store.getState().step();
+    await trainer.idle();
+    expect(store.getState()).toMatchObject({ epoch: 0, trainLoss: null, playing: false });
+    // Put it back: the link is the edited stack again and one epoch trains.
+    store.getState().setImageStack(stack);
+    await trainer.idle();
+    const initial = store.getState().trainLoss!;
+    store.getState().step();
+    await trainer.idle();
+    expect(store.getState().epoch).toBe(1);
+    expect(store.getState().trainLoss!).toBeLessThan(initial);
+    // Back to a preset's layers: the link says the preset's name.
+    store.getState().setImageStack(describeLesson(settings({ dataset: 'digits8', imageModel: 'mlp' })).stack!);
+    expect(store.getState().settings.imageModel).toBe('mlp');
+    trainer.stop();
+  });
+
+  it('a saved image lesson names its dataset (no pixels in the file), holds the stack, weights and optimizer state; reopened: same test accuracy, and it continues', async () => {
+    // 479 rows a batch divides the 1,437 training images: each epoch starts at the first (the compiled trainer walks them cyclically).
+    const a = await startImages({ ...EDITED_CNN, batchSize: 479 });
+    a.store.getState().step();
+    await a.trainer.idle();
+    const file = await a.store.getState().saveLessonFile();
+    expect(file.name).toBe('digits8-epoch-1.lesson.json');
+    const parsed = JSON.parse(file.text);
+    expect(parsed.lesson.settings).toMatchObject({ dataset: 'digits8', imageModel: EDITED_CNN.imageModel });
+    expect(parsed.preprocessing).toBeUndefined();
+    expect(parsed.model.layers.map((l: { type: string }) => l.type)).toEqual(['InputLayer', 'Conv2D', 'MaxPooling2D', 'Flatten', 'Dropout', 'Dense', 'Dense']);
+    expect(parsed.model.optimizerState.slots.length).toBeGreaterThan(0);
+    // About 2,000 parameters and their Adam moments as base64: the 1,797 images (115,008 pixels) are not in it.
+    expect(file.text.length).toBeLessThan(200_000);
+
+    const b = await startImages({ dataset: 'mnist', imageModel: 'mlp' });
+    expect(b.store.getState().openLessonFile(file.text)).toBe(true);
+    await vi.waitFor(() => expect(b.store.getState().testAccuracy).not.toBeNull(), { timeout: 20_000, interval: 20 });
+    await b.trainer.idle();
+    const [sa, sb] = [a.store.getState(), b.store.getState()];
+    expect(sb.settings).toEqual(sa.settings);
+    expect(sb.epoch).toBe(1);
+    expect(sb.testAccuracy).toBe(sa.testAccuracy);
+    expect(sb.testLoss).toBeCloseTo(sa.testLoss!, 6);
+    a.store.getState().step();
+    b.store.getState().step();
+    await Promise.all([a.trainer.idle(), b.trainer.idle()]);
+    expect(b.store.getState().epoch).toBe(2);
+    expect(b.store.getState().trainLoss).toBeCloseTo(a.store.getState().trainLoss!, 5);
+    expect(b.store.getState().testAccuracy).toBe(a.store.getState().testAccuracy);
+
+    // A file whose model is not the stack its settings describe is refused, naming both.
+    const other = { ...parsed, lesson: { ...parsed.lesson, settings: { ...parsed.lesson.settings, imageModel: 'conv_8_3_1_same,max_2,flat,drop_0.2,dense_24' } } };
+    expect(b.store.getState().openLessonFile(JSON.stringify(other))).toBe(false);
+    expect(b.store.getState().fileError).toMatch(/its layers are \[conv_6_3_1_same, max_2, flat, drop_0.2, dense_24, dense_10_softmax\]; the lesson's settings describe \[conv_8_3_1_same, /);
+    const wrongSet = { ...parsed, lesson: { ...parsed.lesson, settings: { ...parsed.lesson.settings, dataset: 'mnist' } } };
+    expect(b.store.getState().openLessonFile(JSON.stringify(wrongSet))).toBe(false);
+    expect(b.store.getState().fileError).toMatch(/its input takes \[8,8,1\]; the lesson's images are \[28,28,1\]/);
+    a.trainer.stop();
+    b.trainer.stop();
+  });
+
+  it("the exported scripts read the shipped image file by name instead of embedding the images", async () => {
+    const { store, trainer } = await startImages(EDITED_CNN);
+    for (const language of ['pytorch', 'keras'] as const) {
+      const script = await store.getState().exportCode(language);
+      expect(script.name).toBe(`digits8_${language}.py`);
+      expect(script.text).toContain('DATA_FILE = "digits8.images.gz"');
+      expect(script.text).not.toContain("'x_train'");
+      expect(script.text).toContain('BATCH_SIZE = 64');
+    }
     trainer.stop();
   });
 });

@@ -21,7 +21,7 @@ function randomValue(row: Row, rng: Rng): unknown {
       return row.integer ? row.min + rng.int(Math.min(row.max - row.min + 1, 100)) : Math.min(row.max, Math.round(rng.uniform(row.min, row.max) * 10) / 10);
     case 'string': {
       const token = rng.next().toFixed(5);
-      return row.pattern.test(token) ? token : row.default;
+      return row.pattern.test(token) && (row.validate?.(token) ?? null) === null ? token : row.default;
     }
     case 'array':
       return Array.from({ length: rng.int(row.maxLength + 1) }, () =>

@@ -41,12 +41,13 @@ for path in sys.argv[2:]:
         'weights': ast.literal_eval(assigned(tree, 'WEIGHTS')),
         'layer_weights': ast.literal_eval(assigned(tree, 'LAYER_WEIGHTS')),
         'functions': [n.name for n in tree.body if isinstance(n, ast.FunctionDef)],
+        'data_file': next((ast.literal_eval(n.value) for n in tree.body if isinstance(n, ast.Assign) and n.targets[0].id == 'DATA_FILE'), None),
     }
 json.dump(out, open(sys.argv[1], 'w'))
 `;
 
 type Call = { fn: string; args: unknown[]; kwargs: Record<string, unknown> };
-type Parsed = { layers: Call[]; compile: Record<string, unknown>; weights: Record<string, [number[], string]>; layer_weights: [string, string[]][]; functions: string[] };
+type Parsed = { layers: Call[]; compile: Record<string, unknown>; weights: Record<string, [number[], string]>; layer_weights: [string, string[]][]; functions: string[]; data_file: string | null };
 
 function mlp(): Sequential {
   const model = new Sequential(
@@ -97,7 +98,8 @@ describe('exportKeras, compiled and parsed with python3', () => {
     if (!existsSync(PYTHON)) throw new Error(`${PYTHON} is needed to byte-compile the exported scripts`);
     models.mlp = mlp();
     models.cnn = cnn();
-    const options = { mlp: { preprocessing: { kind: 'standardize' as const, mean: [1, 2, 3, 4], std: [1, 2, 0.5, 3] } }, cnn: {} };
+    // The CNN as an image lesson exports it: its data is the shipped image file, read by load_data().
+    const options = { mlp: { preprocessing: { kind: 'standardize' as const, mean: [1, 2, 3, 4], std: [1, 2, 0.5, 3] } }, cnn: { data: { file: 'digits8.images.gz', format: 'images' as const } } };
     for (const name of ['mlp', 'cnn'] as const) writeFileSync(join(dir, `${name}.py`), await exportKeras(models[name], options[name]));
     writeFileSync(join(dir, 'parse.py'), PARSER);
     execFileSync(PYTHON, [join(dir, 'parse.py'), join(dir, 'parsed.json'), join(dir, 'mlp.py'), join(dir, 'cnn.py')], { stdio: 'pipe' });
@@ -149,6 +151,9 @@ describe('exportKeras, compiled and parsed with python3', () => {
       { fn: 'layers.Flatten', args: [], kwargs: { name: 'flatten' } },
       { fn: 'layers.Dense', args: [3], kwargs: { activation: 'softmax', use_bias: true, name: 'dense' } },
     ]);
+    expect(parsed.cnn.data_file).toBe('digits8.images.gz');
+    expect(parsed.cnn.functions).toContain('load_data');
+    expect(parsed.mlp.data_file).toBeNull();
     // F1Score needs one-hot targets: with class indices it is left out rather than mis-computed.
     expect(parsed.cnn.compile).toEqual({
       optimizer: { fn: 'keras.optimizers.Adam', args: [], kwargs: { learning_rate: 0.003, beta_1: 0.9, beta_2: 0.999, epsilon: 1e-7 } },

@@ -23,7 +23,8 @@ describe('export options', () => {
     ['a label out of range', { data: { x: [[1, 2, 3]], y: [2] } }, 'exportPyTorch: options.data.y: label 2 at row 0 is not a class index in [0, 2) (the output layer has 2 units)'],
     ['xTest without yTest', { data: { x: [[1, 2, 3]], y: [1], xTest: [[1, 2, 3]] } }, 'exportPyTorch: options.data needs both xTest and yTest, or neither'],
     ['too much data to embed', { data: { x: { shape: [700_000, 3], values: new Float32Array(2_100_000) }, y: { shape: [700_000], values: new Float32Array(700_000) } } }, 'exportPyTorch: options.data holds 2800000 values; at most 2000000 are embedded, refer to a file instead ({ file, format })'],
-    ['an unknown file format', { data: { file: 'iris.csv', format: 'csv' } }, 'exportPyTorch: options.data.format is "csv"; expected "table" or "npz"'],
+    ['an unknown file format', { data: { file: 'iris.csv', format: 'csv' } }, 'exportPyTorch: options.data.format is "csv"; expected "table", "npz" or "images"'],
+    ['images for a model that takes no images', { data: { file: 'mnist.images.gz', format: 'images' } }, 'exportPyTorch: options.data.format "images" needs a model taking images [height, width, channels]; its input is [3]'],
     ['a test fraction of 1', { data: { file: 'iris.csv', format: 'table', testFraction: 1 } }, 'exportPyTorch: options.data.testFraction must be a number in (0, 1), got 1'],
     ['zero epochs', { epochs: 0 }, 'exportPyTorch: options.epochs must be a positive integer, got 0'],
   ];

@@ -1,14 +1,17 @@
 // The PyTorch export, verified by running it: trained MLPs and CNNs (every layer type, every activation, both
 // paddings, strides) are exported, Debian's python3-torch imports each script in one process, and build_model()'s
 // output must equal model.predict's to 1e-4. One optimizer step in PyTorch must match one in the engine (the
-// loss, regularization and optimizer state carried over), and one script runs as a program.
+// loss, regularization and optimizer state carried over), and one script runs as a program; an image CNN's script
+// reads the shipped image file.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createRng, exportPyTorch, layers, Sequential, setBackend, toCategorical, type ExportOptions, type HostArray } from '../../../src/index';
 import { encodeFloat32, decodeFloat32 } from '../../../src/nn/serialization';
+import { IMAGE_DATASETS } from '../../../src/data/image-datasets';
+import { decodeImageSet, gunzip, imageBatch } from '../../../src/data/images';
 
 // Debian's interpreter: the python3 on PATH may be another one without torch.
 const PYTHON = '/usr/bin/python3';
@@ -134,6 +137,25 @@ async function cases(): Promise<Case[]> {
   fcn.compile({ optimizer: 'sgd', loss: 'binary_crossentropy' });
   await fcn.fit(fcX, fcY, { epochs: 2, batchSize: 2 });
 
+  // An image lesson's CNN on the shipped 8×8 digits, its data referred to by the image file: valid and same
+  // padding, max and average pooling, dropout, softmax over ten classes as the page builds it; Adam.
+  const digitsX = random([5, 8, 8, 1], 16, 0.5);
+  const digits = new Sequential(
+    [
+      layers.input({ shape: [8, 8, 1] }),
+      layers.conv2d({ filters: 6, kernelSize: 3, padding: 'same', activation: 'relu' }),
+      layers.maxPooling2d({ poolSize: 2 }),
+      layers.conv2d({ filters: 4, kernelSize: 2, activation: 'elu' }),
+      layers.averagePooling2d({ poolSize: 2, strides: 1 }),
+      layers.flatten(),
+      layers.dropout({ rate: 0.25 }),
+      layers.dense({ units: 10, activation: 'softmax' }),
+    ],
+    { seed: 17, name: 'digits8_cnn' },
+  );
+  digits.compile({ optimizer: { type: 'adam', learningRate: 0.01 }, loss: 'categorical_crossentropy' });
+  await digits.fit(digitsX, toCategorical(labels(5, 10, 18), 10), { epochs: 2, batchSize: 5 });
+
   const test = random([10, 4], 20, 3);
   return [
     {
@@ -155,6 +177,9 @@ async function cases(): Promise<Case[]> {
     { name: 'regression', model: regression, x: regX, options: {}, stepY: regY },
     { name: 'cnn', model: cnn, x: imgX, options: {} },
     { name: 'fcn', model: fcn, x: fcX, options: {}, stepY: fcY },
+    { name: 'image_file', model: digits, x: digitsX, options: { data: { file: 'digits8.images.gz', format: 'images' }, epochs: 1, batchSize: 64 }, load: true },
+    // The file is not there: importing the script and build_model() still work (load_data alone needs it).
+    { name: 'image_no_file', model: digits, x: digitsX, options: { data: { file: 'absent.images.gz', format: 'images' } } },
   ];
 }
 
@@ -227,12 +252,14 @@ describe.skipIf(!hasTorch)('exportPyTorch, run with python3-torch', () => {
     // The playground's table format: "count,nFeatures,classNames...", then features and the class index per row.
     const rows = Array.from({ length: 20 }, (_, r) => `${r},${r / 2},${-r},${r * r},${r % 3}`);
     writeFileSync(join(dir, 'table.csv'), ['20,4,a,b,c', ...rows].join('\n'));
+    // The image set as the page ships it.
+    copyFileSync(`public/${IMAGE_DATASETS.digits8.file}`, join(dir, 'digits8.images.gz'));
     writeFileSync(join(dir, 'driver.py'), DRIVER);
     execFileSync(PYTHON, [join(dir, 'driver.py'), join(dir, 'cases.json'), join(dir, 'results.json')], { stdio: 'pipe' });
     results = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8'));
   }, 120_000);
 
-  it.each(['table_mlp', 'table_file', 'binary_mlp', 'regression', 'cnn', 'fcn'])("%s: build_model()'s output equals model.predict to 1e-4", (name) => {
+  it.each(['table_mlp', 'table_file', 'binary_mlp', 'regression', 'cnn', 'fcn', 'image_file', 'image_no_file'])("%s: build_model()'s output equals model.predict to 1e-4", (name) => {
     const c = all.find((k) => k.name === name) as Case;
     const got = results[name].predict;
     expect(got.shape).toEqual(c.expected?.shape);
@@ -258,6 +285,32 @@ describe.skipIf(!hasTorch)('exportPyTorch, run with python3-torch', () => {
     const y = [...decodeFloat32(yTrain.base64, 'y'), ...decodeFloat32(yTest.base64, 'y')];
     const rows = Array.from({ length: 20 }, (_, i) => [...x.slice(i * 4, i * 4 + 4), y[i]]).sort((a, b) => a[0] - b[0]);
     expect(rows).toEqual(Array.from({ length: 20 }, (_, r) => [r, r / 2, 0 - r, r * r, r % 3]));
+  });
+
+  it("a script referring to an image set reads its training and test images NHWC in [0, 1] as the page does, targets one-hot", async () => {
+    const set = decodeImageSet(await gunzip(readFileSync(`public/${IMAGE_DATASETS.digits8.file}`)), 'digits8');
+    const [xTrain, yTrain, xTest, yTest] = results.image_file.loaded ?? [];
+    expect([xTrain.shape, yTrain.shape, xTest.shape, yTest.shape]).toEqual([[1437, 8, 8, 1], [1437, 10], [360, 8, 8, 1], [360, 10]]);
+    for (const [part, x, y] of [['train', xTrain, yTrain], ['test', xTest, yTest]] as const) {
+      const page = imageBatch(set, part);
+      expect(maxDiff(decodeFloat32(x.base64, part), page.x)).toBe(0);
+      const oneHot = decodeFloat32(y.base64, part);
+      expect(Array.from(page.labels, (label, i) => oneHot[i * 10 + label])).toEqual(Array(page.labels.length).fill(1));
+      expect(oneHot.reduce((a, b) => a + b, 0)).toBe(page.labels.length);
+    }
+  });
+
+  it('an image script runs as a program: one epoch on the shipped digits, then the test accuracy; without the file it says where to get it', () => {
+    const stdout = execFileSync(PYTHON, [join(dir, 'image_file.py')], { encoding: 'utf8' });
+    expect(stdout).toMatch(/^epoch 1\/1: loss \d+\.\d{4}$/m);
+    expect(Number(/^test accuracy: (\d\.\d{4})$/m.exec(stdout)?.[1])).toBeGreaterThan(0.1);
+    let message = '';
+    try {
+      execFileSync(PYTHON, [join(dir, 'image_no_file.py')], { encoding: 'utf8', stdio: 'pipe' });
+    } catch (error) {
+      message = String((error as { stderr?: string }).stderr);
+    }
+    expect(message).toMatch(/absent\.images\.gz was not found next to this script: the playground serves it as data\/absent\.images\.gz/);
   });
 
   it('running a script trains further on the embedded data and prints the test accuracy', () => {
