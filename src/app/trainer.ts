@@ -722,7 +722,7 @@ export class Trainer implements TrainerPort {
     const state = this.store.getState();
     state.pause();
     // A snapshot that diverges again as soon as it is restored is no rollback point: start over instead.
-    const snapshot = this.rollingBack ? null : this.snapshots.rollbackPoint();
+    const snapshot = this.rollingBack ? null : this.snapshots.rollBack();
     const learningRate = state.lesson.training.optimizer.learningRate;
     const alert = { kind: 'diverged' as const, epoch: this.epoch, restoredEpoch: snapshot?.epoch ?? 0, what, learningRate };
     // The alert is shown only with the state it restored: until then the views still hold the last frame

@@ -103,6 +103,32 @@ describe('divergence', () => {
     });
   }
 
+  it('a device lost while a divergence rolls back: the network comes back at the state rolled back to, not the huge one before', async () => {
+    const { engine, send } = cpuEngine();
+    const create = engine.createNetwork;
+    let creates = 0;
+    // The rollback's network (the second one built) fails on a lost device, as WebGPU's would.
+    engine.createNetwork = (spec) => {
+      if (++creates !== 2) return create(spec);
+      send({ type: 'switch', info: { name: 'cpu', description: 'CPU', fallbackReason: 'the GPU device was lost (test); recreating it', preparing: 'webgpu' }, activate: () => {}, lost: true });
+      return Promise.reject(new Error('GPU device lost'));
+    };
+    engine.failedFromLoss = () => Promise.resolve(creates === 2);
+    const { store, frames, trainer } = await start(cases[0][1], engine, new ManualFrames(1));
+    const initial = store.getState().network;
+    store.getState().play();
+    for (let i = 0; i < 200 && store.getState().playing; i++) await frames.run(trainer, 1);
+    await trainer.idle();
+    const s = store.getState();
+    expect(creates).toBe(3);
+    expect(s.playing).toBe(false);
+    expect(s.error).toBeNull();
+    expect(s.epoch).toBe(0);
+    expect(s.network).toEqual(initial);
+    expect(s.trainLoss!).toBeLessThan(1);
+    expectAllFinite(s);
+  });
+
   it('a weight edited to a huge value rolls back to the weights before the edit', async () => {
     const { store, frames, trainer } = await start({ problem: 'regression', regDataset: 'reg-plane', networkShape: [] });
     store.getState().play();
