@@ -46,9 +46,11 @@ export class SnapshotKeeper {
   /**
    * Where a divergence goes back to: the finite state with the lowest training loss since the network
    * or its data last changed. A run that diverges grows through finite but huge values first, for as
-   * many frames as it takes; the state before that is the one worth training on from.
+   * many frames as it takes; the state before that is the one worth training on from. It becomes the
+   * latest state too: a device lost while the network is rebuilt from it must not bring back the huge one.
    */
-  rollbackPoint(): Snapshot | null {
+  rollBack(): Snapshot | null {
+    if (this.best) this.latest = this.best;
     return this.best;
   }
 

@@ -729,26 +729,32 @@ export class Trainer implements TrainerPort {
     const state = this.store.getState();
     state.pause();
     // A snapshot that diverges again as soon as it is restored is no rollback point: start over instead.
-    const snapshot = this.rollingBack ? null : this.snapshots.rollbackPoint();
+    const snapshot = this.rollingBack ? null : this.snapshots.rollBack();
     const learningRate = state.lesson.training.optimizer.learningRate;
     const alert = { kind: 'diverged' as const, epoch: this.epoch, restoredEpoch: snapshot?.epoch ?? 0, what, learningRate };
+    // The alert is shown only with the state it restored: until then the views still hold the last frame
+    // before the overflow, finite but huge (1e29), which the alert must not be read against.
     if (!snapshot || !this.network) {
       // Nothing finite to go back to (the very first results): start the run again.
       state.reset();
-      this.store.getState().publishAlert(alert);
+      const fresh = this.generation;
+      this.enqueue(async () => {
+        if (fresh === this.generation) this.store.getState().publishAlert(alert);
+      });
       return;
     }
     // A new network, not only new weights: the optimizer's slots overflowed too.
     this.network.dispose();
     this.network = null;
     this.epoch = snapshot.epoch;
-    state.publishAlert(alert);
     this.rollingBack = true;
     try {
       await this.rebuild(generation, snapshot.params);
     } finally {
       this.rollingBack = false;
     }
+    // Not when the restored state diverged again (that started the run over, with its own alert) or a reset came since.
+    if (generation === this.generation && this.network) this.store.getState().publishAlert(alert);
   }
 
   /** The engine changed backends or reported an error (see engine-startup.ts). */

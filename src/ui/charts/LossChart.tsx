@@ -90,7 +90,14 @@ export function LossChart({ epochs, train, test, validation, height = 90, labels
   );
 }
 
-/** Loss as TensorFlow Playground prints it: three decimals, or "–" before the first evaluation. */
+/** A loss this large reads better as a power of ten (toFixed gives 13 digits, or its own "e+21" form from 1e21 up). */
+const EXPONENT_FROM = 1e6;
+
+/**
+ * Loss as TensorFlow Playground prints it: three decimals, or "–" before the first evaluation; one that
+ * grew huge (a run diverging) with four significant digits and its power of ten, "4.992e+29".
+ */
 export function formatLoss(value: number | undefined): string {
-  return value === undefined || !Number.isFinite(value) ? '–' : value.toFixed(3);
+  if (value === undefined || !Number.isFinite(value)) return '–';
+  return Math.abs(value) >= EXPONENT_FROM ? value.toExponential(3) : value.toFixed(3);
 }

@@ -28,9 +28,8 @@ function cpuEngine(): { engine: EngineAdapter; send: (event: BackendEvent) => vo
   };
 }
 
-async function start(overrides: Partial<Settings>, engine: EngineAdapter = createSequentialEngine({ prefer: ['cpu'] })) {
+async function start(overrides: Partial<Settings>, engine: EngineAdapter = createSequentialEngine({ prefer: ['cpu'] }), frames = new ManualFrames()) {
   const store = createPlaygroundStore({ settings: { ...defaultSettings(), seed: '0.35497', ...overrides } });
-  const frames = new ManualFrames();
   const trainer = new Trainer(store, engine, frames, { outputResolution: 10, neuronResolution: 4 });
   await trainer.start();
   return { store, frames, trainer };
@@ -74,6 +73,61 @@ describe('divergence', () => {
       expectAllFinite(store.getState());
     });
   }
+
+  for (const [name, settings] of cases) {
+    it(`${name}, in frames shorter than an epoch: the alert appears only with the state it rolled back to`, async () => {
+      // Each clock reading costs 1 ms, so a frame's budget runs out within the first epoch and the frames
+      // before the overflow publish finite but huge losses or weights, as a browser's short frames do.
+      const { store, frames, trainer } = await start(settings, undefined, new ManualFrames(1));
+      let largestShown = 0;
+      let atAlert: PlaygroundState | null = null;
+      store.subscribe((s) => {
+        if (s.alert && !atAlert) atAlert = s;
+        if (atAlert || !s.network) return;
+        for (const v of [s.trainLoss ?? 0, ...s.network.weights.flat(2), ...s.network.biases.flat()]) largestShown = Math.max(largestShown, Math.abs(v));
+      });
+      store.getState().play();
+      for (let i = 0; i < 200 && store.getState().playing; i++) await frames.run(trainer, 1);
+      expect(largestShown).toBeGreaterThan(1e6);
+      const s = store.getState();
+      expect(s.alert).toMatchObject({ kind: 'diverged', restoredEpoch: 0, learningRate: 10 });
+      // The first store state with the alert already holds the restored results, not the last huge frame's.
+      expect(atAlert).not.toBeNull();
+      const first = atAlert!;
+      expect(first.epoch).toBe(0);
+      expect(first.trainLoss).toBe(s.trainLoss);
+      expect(first.trainLoss!).toBeLessThan(1);
+      expect(first.network).toEqual(s.network);
+      expect(first.lossHistory).toEqual(s.lossHistory);
+      expectAllFinite(first);
+    });
+  }
+
+  it('a device lost while a divergence rolls back: the network comes back at the state rolled back to, not the huge one before', async () => {
+    const { engine, send } = cpuEngine();
+    const create = engine.createNetwork;
+    let creates = 0;
+    // The rollback's network (the second one built) fails on a lost device, as WebGPU's would.
+    engine.createNetwork = (spec) => {
+      if (++creates !== 2) return create(spec);
+      send({ type: 'switch', info: { name: 'cpu', description: 'CPU', fallbackReason: 'the GPU device was lost (test); recreating it', preparing: 'webgpu' }, activate: () => {}, lost: true });
+      return Promise.reject(new Error('GPU device lost'));
+    };
+    engine.failedFromLoss = () => Promise.resolve(creates === 2);
+    const { store, frames, trainer } = await start(cases[0][1], engine, new ManualFrames(1));
+    const initial = store.getState().network;
+    store.getState().play();
+    for (let i = 0; i < 200 && store.getState().playing; i++) await frames.run(trainer, 1);
+    await trainer.idle();
+    const s = store.getState();
+    expect(creates).toBe(3);
+    expect(s.playing).toBe(false);
+    expect(s.error).toBeNull();
+    expect(s.epoch).toBe(0);
+    expect(s.network).toEqual(initial);
+    expect(s.trainLoss!).toBeLessThan(1);
+    expectAllFinite(s);
+  });
 
   it('a weight edited to a huge value rolls back to the weights before the edit', async () => {
     const { store, frames, trainer } = await start({ problem: 'regression', regDataset: 'reg-plane', networkShape: [] });

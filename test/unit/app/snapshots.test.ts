@@ -23,16 +23,19 @@ describe('snapshots', () => {
     keeper.offer(snapshot(4, 2e38));
     expect(keeper.offer(snapshot(5, Infinity))).toBe('loss');
     expect(keeper.last()?.epoch).toBe(4);
-    expect(keeper.rollbackPoint()?.epoch).toBe(2);
+    expect(keeper.rollBack()?.epoch).toBe(2);
+    // Rolled back: a lost device now gets the state rolled back to, not the huge one.
+    expect(keeper.last()?.epoch).toBe(2);
     keeper.clear();
-    expect(keeper.rollbackPoint()).toBeNull();
+    expect(keeper.rollBack()).toBeNull();
+    expect(keeper.last()).toBeNull();
   });
 
   it('goes back past a long run of huge finite losses', () => {
     const keeper = new SnapshotKeeper();
     keeper.offer(snapshot(0, 0.3));
     for (let e = 1; e <= 100; e++) keeper.offer(snapshot(e, 10 ** (e / 3)));
-    expect(keeper.rollbackPoint()?.epoch).toBe(0);
     expect(keeper.last()?.epoch).toBe(100);
+    expect(keeper.rollBack()?.epoch).toBe(0);
   });
 });
