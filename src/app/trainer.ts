@@ -116,6 +116,11 @@ export interface EngineAdapter {
   start(onEvent?: (event: BackendEvent) => void): Promise<BackendInfo>;
   /** A fresh network for the spec, or the `saved` model (which must have the spec's layers) to train on from where it stopped. */
   createNetwork(spec: NetworkSpec, saved?: ModelJSON | null): Promise<EngineNetwork>;
+  /**
+   * The network that trains now and its training set, after each build, data upload and batch change: an
+   * engine that picks its backend by timing steps (measured-engine.ts) times them on these.
+   */
+  networkChanged?(spec: NetworkSpec, train: DataSet): void;
   /** Lose the GPU device on purpose (the browser tests' hook); false when there is none. */
   loseDevice?(): boolean;
   /** Whether a failure comes from a lost GPU device, which the engine recovers from (see engine-startup.ts). */
@@ -195,6 +200,8 @@ export class Trainer implements TrainerPort {
   /** The lesson and data the network was built for. */
   private lesson: Lesson | null = null;
   private data: LessonData | null = null;
+  /** The training set as uploaded to the network. */
+  private trainSet: DataSet = { x: new Float32Array(0), y: new Float32Array(0), rows: 0 };
   private plane: GridPlane | null = null;
   private inputGrids: Float32Array[] = [];
   private earlyStopping: EarlyStopping | null = null;
@@ -307,6 +314,7 @@ export class Trainer implements TrainerPort {
       const { lesson, data } = this.store.getState();
       this.lesson = lesson;
       await this.network.setTraining(lesson.training, batchRows(lesson.training, data.train.length));
+      this.engine.networkChanged?.(networkSpec(lesson, data.train.length), this.trainSet);
       this.startEarlyStopping();
       // Batch boundaries moved: the pass in progress starts over.
       this.position = 0;
@@ -521,7 +529,9 @@ export class Trainer implements TrainerPort {
     const { data, lesson } = this.store.getState();
     this.lesson = lesson;
     this.data = data;
-    this.network?.setData(dataSet(lesson, data.train), dataSet(lesson, data.validation), dataSet(lesson, data.test));
+    this.trainSet = dataSet(lesson, data.train);
+    this.network?.setData(this.trainSet, dataSet(lesson, data.validation), dataSet(lesson, data.test));
+    this.engine.networkChanged?.(networkSpec(lesson, data.train.length), this.trainSet);
     this.updatePlane();
     this.position = 0;
     this.scoredEpoch = -1;
