@@ -3,7 +3,8 @@
 // (engine-startup.ts). A short burst of steps on the lesson's own network times each path, and training
 // moves (same weights) to the faster one, or to the one the user chose (the `backend` row). A network of
 // another cost class (network-cost.ts: another lesson's shapes, another architecture or batch) is timed
-// again while training goes on where it is; rates are kept per cost class, so going back measures nothing.
+// again (the trainer's frames wait the burst out, training stays where it is); rates are kept per cost
+// class, so going back measures nothing.
 // Device losses move training back to the CPU worker as engine-startup.ts describes.
 import { wrap, type Remote } from 'comlink';
 import type { ModelJSON } from '../index';
@@ -80,6 +81,8 @@ export function createMeasuredEngine(parts: MeasuredEngineParts, preference: Bac
   /** The network the trainer trains now (its cost class, spec and training set): what a measurement times. */
   let lesson: { key: string; spec: NetworkSpec; train: DataSet } | null = null;
   let measuring: Promise<void> | null = null;
+  /** Ends a WebGPU burst in progress when its device is lost. */
+  let signalLoss = (): void => {};
   let stopped = false;
 
   const lessonRates = (): PathRates | null => (lesson ? (ratesByClass.get(lesson.key) ?? null) : null);
@@ -123,8 +126,9 @@ export function createMeasuredEngine(parts: MeasuredEngineParts, preference: Bac
 
   /**
    * Time each available path (WebGPU when its device is ready) on the lesson's network, again while the
-   * network changed to an unmeasured class during a measurement; then decide. Training goes on meanwhile:
-   * the bursts run on throwaway networks, WebGPU's on the page's thread and the CPU's in the worker.
+   * network changed to an unmeasured class during a measurement; then decide. The bursts run on throwaway
+   * networks, WebGPU's on the page's thread and the CPU's in the worker; meanwhile the trainer's frames
+   * train nothing (trainingHeld), since a path that also trained would be timed at a fraction of its rate.
    */
   const measure = (): Promise<void> => {
     if (measuring) return measuring;
@@ -136,7 +140,10 @@ export function createMeasuredEngine(parts: MeasuredEngineParts, preference: Bac
         if (activate) {
           // The page's thread trains nothing or trains on WebGPU already: WebGPU may be made active for the burst.
           activate();
-          webgpu = await parts.measureWebGPU(spec, train, MEASURE_MS);
+          // A lost device may never finish the burst: it is timed again once the device is recreated.
+          const lost = new Promise<null>((resolve) => (signalLoss = () => resolve(null)));
+          webgpu = await Promise.race([parts.measureWebGPU(spec, train, MEASURE_MS), lost]);
+          if (webgpu === null) break;
         }
         ratesByClass.set(key, { webgpu, cpu: await host.measure(spec, train, MEASURE_MS) });
       }
@@ -174,6 +181,7 @@ export function createMeasuredEngine(parts: MeasuredEngineParts, preference: Bac
     // The device was lost: the worker takes over at once (from the last snapshot) while it is recreated.
     gpu = null;
     gpuStarting = true;
+    signalLoss();
     gpuProblem = event.info.fallbackReason;
     if (current !== 'webgpu') return emit({ type: 'status', info: cpuInfo() });
     emit({ type: 'switch', info: cpuInfo(), activate: () => ((current = 'cpu'), event.activate()), lost: true });
@@ -200,6 +208,7 @@ export function createMeasuredEngine(parts: MeasuredEngineParts, preference: Bac
       if (unmeasured() && !gpuStarting) void measure();
       else decide();
     },
+    trainingHeld: () => measuring !== null,
     setPreference(next: BackendPreference): void {
       if (next === preference) return;
       preference = next;

@@ -121,6 +121,8 @@ export interface EngineAdapter {
    * engine that picks its backend by timing steps (measured-engine.ts) times them on these.
    */
   networkChanged?(spec: NetworkSpec, train: DataSet): void;
+  /** While true (the engine is timing its paths), animation frames train nothing, so training does not skew the timing. */
+  trainingHeld?(): boolean;
   /** Lose the GPU device on purpose (the browser tests' hook); false when there is none. */
   loseDevice?(): boolean;
   /** Whether a failure comes from a lost GPU device, which the engine recovers from (see engine-startup.ts). */
@@ -449,7 +451,7 @@ export class Trainer implements TrainerPort {
    */
   private async frame(): Promise<void> {
     const network = this.network;
-    if (!network) return;
+    if (!network || this.engine.trainingHeld?.()) return;
     const generation = this.generation;
     const frameStarted = this.scheduler.now();
     this.framesRun++;

@@ -23,7 +23,7 @@ const WIDER = spec({ networkShape: [8, 8] });
 const FASTER_LEARNING = spec({ learningRate: 0.3 });
 
 /** A fake CPU worker and WebGPU whose rates per network are `rates(spec)`; records every event and every burst. */
-function fakeEngine(rates: (spec: NetworkSpec) => PathRates, preference: BackendPreference = 'auto') {
+function fakeEngine(rates: (spec: NetworkSpec) => PathRates, preference: BackendPreference = 'auto', webgpuBurst: (rate: number) => Promise<number> = async (rate) => rate) {
   let onGpuEvent: (event: BackendEvent) => void = () => {};
   const events: BackendEvent[] = [];
   const timed = { webgpu: [] as NetworkSpec[], cpu: [] as NetworkSpec[] };
@@ -40,7 +40,7 @@ function fakeEngine(rates: (spec: NetworkSpec) => PathRates, preference: Backend
         measure: async (s: NetworkSpec) => (timed.cpu.push(s), rates(s).cpu!),
       },
       startBackends: async (_prefer, onEvent) => ((onGpuEvent = onEvent), startup),
-      measureWebGPU: async (s) => (timed.webgpu.push(s), rates(s).webgpu!),
+      measureWebGPU: (s) => (timed.webgpu.push(s), webgpuBurst(rates(s).webgpu!)),
       createNetwork: () => Promise.reject(new Error('no network is built in these tests')),
     },
     preference,
@@ -53,6 +53,7 @@ function fakeEngine(rates: (spec: NetworkSpec) => PathRates, preference: Backend
     /** Start, with the trainer's part of a switch: it calls `activate` (after moving the network). */
     start: () => engine.start((event) => (events.push(event), event.type === 'switch' && event.activate())),
     gpuReady: () => onGpuEvent({ type: 'switch', info: gpuInfo, activate: () => {}, lost: false }),
+    gpuLost: () => onGpuEvent({ type: 'switch', info: { ...startup.first, fallbackReason: 'lost on purpose' }, activate: () => {}, lost: true }),
     /** Where training runs now, and the panel's last measurement, as the last event said. */
     last: () => {
       const event = events.at(-1);
@@ -159,5 +160,37 @@ describe('the measured engine', () => {
     fake.engine.networkChanged!(PLAYGROUND, train);
     await vi.waitFor(() => expect(fake.last().measured.measuring).toBe(false));
     expect(fake.last()).toMatchObject({ path: 'webgpu', measured: { rates: { webgpu: 3000, cpu: 20_000 }, choice: 'webgpu' } });
+  });
+
+  it('holds the trainer\'s frames while it times the paths, and not after', async () => {
+    let finish: (rate: number) => void = () => {};
+    const fake = fakeEngine(software, 'auto', () => new Promise((resolve) => (finish = resolve)));
+    await fake.start();
+    fake.gpuReady();
+    expect(fake.engine.trainingHeld!()).toBe(false);
+    fake.engine.networkChanged!(PLAYGROUND, train);
+    await settle();
+    expect(fake.engine.trainingHeld!()).toBe(true);
+    finish(3000);
+    await vi.waitFor(() => expect(fake.last().measured.measuring).toBe(false));
+    expect(fake.engine.trainingHeld!()).toBe(false);
+  });
+
+  it('a device lost during the WebGPU burst ends the measurement (training is not held); the recreated device times it again', async () => {
+    let burst = 0;
+    // The first burst never finishes (its device is gone); the second does.
+    const fake = fakeEngine(software, 'auto', (rate) => (++burst === 1 ? new Promise(() => {}) : Promise.resolve(rate)));
+    await fake.start();
+    fake.gpuReady();
+    fake.engine.networkChanged!(DIGITS_CNN, train);
+    await settle();
+    expect(fake.engine.trainingHeld!()).toBe(true);
+    fake.gpuLost();
+    await vi.waitFor(() => expect(fake.engine.trainingHeld!()).toBe(false));
+    expect(fake.timed.cpu).toEqual([]);
+    expect(fake.last()).toMatchObject({ path: 'cpu', measured: { rates: { webgpu: null, cpu: null } } });
+    fake.gpuReady();
+    await vi.waitFor(() => expect(fake.last()).toMatchObject({ path: 'webgpu', measured: { measuring: false, rates: { webgpu: 900, cpu: 150 } } }));
+    expect(fake.timed.webgpu).toHaveLength(2);
   });
 });

@@ -174,6 +174,23 @@ describe('trainer on the CPU backend', () => {
     trainer.stop();
   });
 
+  it('frames train nothing while the engine holds training (it times its paths), and go on after', async () => {
+    const base = createSequentialEngine({ prefer: ['cpu'] });
+    let held = true;
+    const engine: EngineAdapter = { start: (onEvent) => base.start(onEvent), createNetwork: (spec, saved) => base.createNetwork(spec, saved), trainingHeld: () => held };
+    const store = createPlaygroundStore({ settings: { ...defaultSettings(), seed: '0.35497' } });
+    const frames = new ManualFrames(0);
+    const trainer = new Trainer(store, engine, frames, { outputResolution: 20, neuronResolution: 8 });
+    await trainer.start();
+    store.getState().play();
+    await frames.run(trainer, 5);
+    expect(store.getState().epoch).toBe(0);
+    held = false;
+    await frames.run(trainer, 5);
+    expect(store.getState().epoch).toBe(5);
+    trainer.stop();
+  });
+
   it('a weight edit reaches the network and its heatmaps', async () => {
     const { store, trainer } = await startTrainer({ networkShape: [] });
     const before = store.getState().heatmaps!.output;
