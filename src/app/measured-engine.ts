@@ -8,7 +8,7 @@
 // Device losses move training back to the CPU worker as engine-startup.ts describes.
 import { wrap, type Remote } from 'comlink';
 import type { ModelJSON } from '../index';
-import { chooseBackend, measureStepsPerSecond, type BackendMeasurement, type BackendPreference, type PathRates, type TrainingPath } from './backend-choice';
+import { chooseBackend, measureStepsPerSecond, type BackendMeasurement, type BackendPreference, type MeasuredNetwork, type PathRates, type TrainingPath } from './backend-choice';
 import { startBackends, type BackendEvent, type BackendStartup } from './engine-startup';
 import { costClass, parameterCount } from './network-cost';
 import type { NetworkHost } from './network-host';
@@ -29,7 +29,7 @@ export interface MeasuredEngine extends EngineAdapter {
 
 /** What the measured engine runs on; tests replace the paths with fakes. */
 export interface MeasuredEngineParts {
-  /** The CPU worker: started, networks built on it, and its rate measured there. */
+  /** The CPU worker: started, and timed there on a throwaway network. */
   host: { start(): Promise<string>; measure(spec: NetworkSpec, train: DataSet, minMs: number): Promise<number> };
   startBackends: typeof startBackends;
   /** Steps per second of a throwaway network of `spec` on WebGPU, made active on the page's thread. */
@@ -78,8 +78,8 @@ export function createMeasuredEngine(parts: MeasuredEngineParts, preference: Bac
   let gpuProblem: string | null = null;
   /** The measured rates of each cost class met on this page. */
   const ratesByClass = new Map<string, PathRates>();
-  /** The network the trainer trains now (its cost class, spec and training set): what a measurement times. */
-  let lesson: { key: string; spec: NetworkSpec; train: DataSet } | null = null;
+  /** The network the trainer trains now (its cost class, spec, size and training set): what a measurement times. */
+  let lesson: { key: string; spec: NetworkSpec; network: MeasuredNetwork; train: DataSet } | null = null;
   let measuring: Promise<void> | null = null;
   /** Ends a WebGPU burst in progress when its device is lost. */
   let signalLoss = (): void => {};
@@ -98,7 +98,7 @@ export function createMeasuredEngine(parts: MeasuredEngineParts, preference: Bac
   };
   const measurement = (): BackendMeasurement => ({
     rates: lessonRates() ?? UNMEASURED,
-    network: lesson && { parameters: parameterCount(lesson.spec), batchRows: lesson.spec.batchRows },
+    network: lesson?.network ?? null,
     measuring: measuring !== null,
     preference,
     choice: choice(),
@@ -138,7 +138,7 @@ export function createMeasuredEngine(parts: MeasuredEngineParts, preference: Bac
         const activate = gpu?.activate;
         let webgpu: number | null = null;
         if (activate) {
-          // The page's thread trains nothing or trains on WebGPU already: WebGPU may be made active for the burst.
+          // The trainer's frames are held: WebGPU may be made active on the page's thread for the burst.
           activate();
           // A lost device may never finish the burst: it is timed again once the device is recreated.
           const lost = new Promise<null>((resolve) => (signalLoss = () => resolve(null)));
@@ -200,9 +200,13 @@ export function createMeasuredEngine(parts: MeasuredEngineParts, preference: Bac
     createNetwork: (spec: NetworkSpec, saved: ModelJSON | null = null): Promise<EngineNetwork> => parts.createNetwork(current, spec, saved),
     networkChanged(spec: NetworkSpec, train: DataSet): void {
       const key = costClass(spec);
-      const changed = key !== lesson?.key;
-      lesson = { key, spec, train };
-      if (!changed || stopped) return;
+      if (key === lesson?.key) {
+        // The same work per step (new data, another learning rate): the rates hold; the next burst uses these.
+        lesson = { ...lesson, spec, train };
+        return;
+      }
+      lesson = { key, spec, network: { parameters: parameterCount(spec), batchRows: spec.batchRows }, train };
+      if (stopped) return;
       // A class measured before moves training at once; a new one is timed first (unless WebGPU is still
       // starting: its readiness starts the measurement).
       if (unmeasured() && !gpuStarting) void measure();

@@ -39,7 +39,11 @@ const number = (text: string): number => Number(text.replace(/,/g, ''));
 /** Both paths' measured rates, once the panel shows them (for a network of `parameters`, when given). */
 async function measuredRates(page: Page, parameters?: number): Promise<{ webgpu: number; cpu: number; parameters: number; batch: number }> {
   const read = async () => RATES.exec((await page.getByTestId('engine-rates').textContent()) ?? '');
-  await expect.poll(async () => { const m = await read(); return m !== null && (parameters === undefined || number(m[1]) === parameters); }, { timeout: 180_000 }).toBe(true);
+  const shown = async (): Promise<boolean> => {
+    const match = await read();
+    return match !== null && (parameters === undefined || number(match[1]) === parameters);
+  };
+  await expect.poll(shown, { timeout: 180_000 }).toBe(true);
   const [, params, batch, webgpu, cpu] = (await read())!;
   return { webgpu: number(webgpu), cpu: number(cpu), parameters: number(params), batch: number(batch) };
 }
