@@ -12,9 +12,20 @@ export interface PathRates {
   cpu: number | null;
 }
 
-/** The measurement and what came of it, for the engine panel. */
+/** Which network a measurement timed, as the engine panel names it. */
+export interface MeasuredNetwork {
+  parameters: number;
+  batchRows: number;
+}
+
+/** The measurement on the lesson's network and what came of it, for the engine panel. */
 export interface BackendMeasurement {
+  /** The rates on `network`'s cost class (network-cost.ts); null where not measured yet. */
   rates: PathRates;
+  /** The network that trains now; null before the first one is built. */
+  network: MeasuredNetwork | null;
+  /** Its paths are being timed now. */
+  measuring: boolean;
   preference: BackendPreference;
   choice: TrainingPath;
 }

@@ -1,7 +1,7 @@
 // Wires the app layer in the browser: URL ⇄ store, language, and the trainer on the faster backend.
 // main.tsx calls this once; everything it starts is stopped by the function it returns.
 import { pickLocale } from './i18n';
-import { createMeasuredEngine, startEngineWorker } from './measured-engine';
+import { browserParts, createMeasuredEngine, startEngineWorker } from './measured-engine';
 import { playgroundStore, type PlaygroundStore } from './store';
 import { Trainer, animationFrameScheduler, type EngineAdapter } from './trainer';
 import { startUrlSync } from './url-sync';
@@ -18,7 +18,7 @@ export function startPlayground({ store = playgroundStore, engine }: StartOption
   const stopUrlSync = startUrlSync(store);
   let stopPreference = (): void => {};
   if (!engine) {
-    const measured = createMeasuredEngine(startEngineWorker(), store.getState().settings.backend);
+    const measured = createMeasuredEngine(browserParts(startEngineWorker()), store.getState().settings.backend);
     stopPreference = store.subscribe((state, previous) => {
       if (state.settings.backend !== previous.settings.backend) measured.setPreference(state.settings.backend);
     });

@@ -118,6 +118,13 @@ export interface EngineAdapter {
   start(onEvent?: (event: BackendEvent) => void): Promise<BackendInfo>;
   /** A fresh network for the spec, or the `saved` model (which must have the spec's layers) to train on from where it stopped. */
   createNetwork(spec: NetworkSpec, saved?: ModelJSON | null): Promise<EngineNetwork>;
+  /**
+   * The network that trains now and its training set, after each build, data upload and batch change: an
+   * engine that picks its backend by timing steps (measured-engine.ts) times them on these.
+   */
+  networkChanged?(spec: NetworkSpec, train: DataSet): void;
+  /** While true (the engine is timing its paths), animation frames train nothing, so training does not skew the timing. */
+  trainingHeld?(): boolean;
   /** Lose the GPU device on purpose (the browser tests' hook); false when there is none. */
   loseDevice?(): boolean;
   /** Whether a failure comes from a lost GPU device, which the engine recovers from (see engine-startup.ts). */
@@ -197,6 +204,8 @@ export class Trainer implements TrainerPort {
   /** The lesson and data the network was built for. */
   private lesson: Lesson | null = null;
   private data: LessonData | null = null;
+  /** The training set as uploaded to the network. */
+  private trainSet: DataSet = { x: new Float32Array(0), y: new Float32Array(0), rows: 0 };
   private plane: GridPlane | null = null;
   private inputGrids: Float32Array[] = [];
   private earlyStopping: EarlyStopping | null = null;
@@ -309,6 +318,7 @@ export class Trainer implements TrainerPort {
       const { lesson, data } = this.store.getState();
       this.lesson = lesson;
       await this.network.setTraining(lesson.training, batchRows(lesson.training, data.train.length));
+      this.engine.networkChanged?.(networkSpec(lesson, data.train.length), this.trainSet);
       this.startEarlyStopping();
       // Batch boundaries moved: the pass in progress starts over.
       this.position = 0;
@@ -448,7 +458,7 @@ export class Trainer implements TrainerPort {
    */
   private async frame(): Promise<void> {
     const network = this.network;
-    if (!network) return;
+    if (!network || this.engine.trainingHeld?.()) return;
     const generation = this.generation;
     const frameStarted = this.scheduler.now();
     this.framesRun++;
@@ -528,7 +538,9 @@ export class Trainer implements TrainerPort {
     const { data, lesson } = this.store.getState();
     this.lesson = lesson;
     this.data = data;
-    this.network?.setData(dataSet(lesson, data.train), dataSet(lesson, data.validation), dataSet(lesson, data.test));
+    this.trainSet = dataSet(lesson, data.train);
+    this.network?.setData(this.trainSet, dataSet(lesson, data.validation), dataSet(lesson, data.test));
+    this.engine.networkChanged?.(networkSpec(lesson, data.train.length), this.trainSet);
     this.updatePlane();
     this.position = 0;
     this.scoredEpoch = -1;

@@ -1,5 +1,5 @@
 // The engine panel, opened from the backend badge: where training runs (the path measured faster, or the
-// one the user chose here) with each path's measured rate, how the engine trains (one fused step, a traced
+// one the user chose here) with each path's measured rate on the lesson's network, how the engine trains (one fused step, a traced
 // plan, or op by op) and what it costs per second, from engineStats() as the trainer publishes it about once
 // a second.
 import { BACKEND_PREFERENCES, type BackendMeasurement, type BackendPreference, type TrainingPath } from '../../app/backend-choice';
@@ -74,7 +74,17 @@ export function EnginePanel() {
       {measured && (
         <>
           {choice && <p data-testid="engine-choice">{t(choice, { path: t(TRAINING_PATH_KEYS[measured.choice]) })}</p>}
-          <p data-testid="engine-rates">{t('engine.measuredRates', { webgpu: rate(measured.rates.webgpu), cpu: rate(measured.rates.cpu) })}</p>
+          {measured.network && (
+            <p data-testid="engine-rates">
+              {t('engine.measuredRates', {
+                parameters: measured.network.parameters.toLocaleString('en-US'),
+                batch: measured.network.batchRows,
+                webgpu: rate(measured.rates.webgpu),
+                cpu: rate(measured.rates.cpu),
+              })}
+            </p>
+          )}
+          {measured.measuring && <p data-testid="engine-measuring">{t('engine.measuringNetwork')}</p>}
         </>
       )}
       {debug ? (

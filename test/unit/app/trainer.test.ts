@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { COURSE_TABLE_INFO, parseCourseTable } from '../../../src/data/course-tables';
 import { createSequentialEngine } from '../../../src/app/sequential-engine';
 import { createPlaygroundStore, type PlaygroundStore } from '../../../src/app/store';
-import { Trainer, type EngineAdapter, type TrainerOptions } from '../../../src/app/trainer';
+import { Trainer, type DataSet, type EngineAdapter, type NetworkSpec, type TrainerOptions } from '../../../src/app/trainer';
 import { defaultSettings, type Settings } from '../../../src/app/url-table';
 import { ManualFrames } from './manual-frames';
 
@@ -146,6 +146,49 @@ describe('trainer on the CPU backend', () => {
     await trainer.idle();
     expect(store.getState().epoch).toBe(0);
     expect(store.getState().network?.weights.map((w) => [w.length, w[0].length])).toEqual([[2, 3], [3, 1]]);
+  });
+
+  it('tells the engine the network that trains and its data: at each build, data upload and batch change', async () => {
+    const base = createSequentialEngine({ prefer: ['cpu'] });
+    const told: { spec: NetworkSpec; train: DataSet }[] = [];
+    const engine: EngineAdapter = {
+      start: (onEvent) => base.start(onEvent),
+      createNetwork: (spec, saved) => base.createNetwork(spec, saved),
+      networkChanged: (spec, train) => void told.push({ spec, train }),
+    };
+    const store = createPlaygroundStore({ settings: { ...defaultSettings(), seed: '0.35497' } });
+    const trainer = new Trainer(store, engine, new ManualFrames(0), { outputResolution: 20, neuronResolution: 8 });
+    await trainer.start();
+    const rows = store.getState().data.train.length;
+    expect(told.at(-1)!.spec).toMatchObject({ inputShape: [2], batchRows: 10, layers: [{ units: 4 }, { units: 2 }, { units: 1 }] });
+    expect(told.at(-1)!.train.rows).toBe(rows);
+    const count = told.length;
+    store.getState().setSetting('learningRate', 0.3);
+    await trainer.idle();
+    store.getState().setSetting('batchSize', 25);
+    await trainer.idle();
+    expect(told.slice(count).map((t) => [t.spec.training.optimizer.learningRate, t.spec.batchRows])).toEqual([[0.3, 10], [0.3, 25]]);
+    store.getState().setSetting('networkShape', [3]);
+    await trainer.idle();
+    expect(told.at(-1)!.spec.layers.map((l) => l.units)).toEqual([3, 1]);
+    trainer.stop();
+  });
+
+  it('frames train nothing while the engine holds training (it times its paths), and go on after', async () => {
+    const base = createSequentialEngine({ prefer: ['cpu'] });
+    let held = true;
+    const engine: EngineAdapter = { start: (onEvent) => base.start(onEvent), createNetwork: (spec, saved) => base.createNetwork(spec, saved), trainingHeld: () => held };
+    const store = createPlaygroundStore({ settings: { ...defaultSettings(), seed: '0.35497' } });
+    const frames = new ManualFrames(0);
+    const trainer = new Trainer(store, engine, frames, { outputResolution: 20, neuronResolution: 8 });
+    await trainer.start();
+    store.getState().play();
+    await frames.run(trainer, 5);
+    expect(store.getState().epoch).toBe(0);
+    held = false;
+    await frames.run(trainer, 5);
+    expect(store.getState().epoch).toBe(5);
+    trainer.stop();
   });
 
   it('a weight edit reaches the network and its heatmaps', async () => {
