@@ -130,17 +130,19 @@ export function matmulScratchBytes(): usize {
 }
 
 /**
- * C = op(A)·op(B), C [m, n] row-major at `c`. Element (i, p) of op(A) is the float at a + 4·(i·aRow + p·aCol),
- * element (p, j) of op(B) at b + 4·(p·bRow + j·bCol): the strides express every transpose variant, and
- * packing turns each into the same contiguous panels. `scratch` holds matmulScratchBytes().
+ * C = op(A)·op(B), C [m, n] at `c` with rows `ldcFloats` floats apart. Element (i, p) of op(A) is the float at
+ * a + 4·(i·aRow + p·aCol), element (p, j) of op(B) at b + 4·(p·bRow + j·bCol): the strides express every
+ * transpose variant, and packing turns each into the same contiguous panels. `scratch` holds
+ * matmulScratchBytes(). A worker thread computes a block of rows or columns of a larger C by offsetting
+ * a and c (rows) or b and c (columns) and passing the full C's row stride as `ldcFloats`.
  */
-export function matmul(a: usize, aRow: i32, aCol: i32, b: usize, bRow: i32, bCol: i32, c: usize, m: i32, n: i32, k: i32, scratch: usize): void {
+export function matmul(a: usize, aRow: i32, aCol: i32, b: usize, bRow: i32, bCol: i32, c: usize, ldcFloats: i32, m: i32, n: i32, k: i32, scratch: usize): void {
   const packedA = scratch;
   const packedB = packedA + (<usize>(MR * KC) << 2);
   const tile = packedB + (<usize>(KC * NC) << 2);
-  const ldc = <usize>n << 2;
+  const ldc = <usize>ldcFloats << 2;
   if (k == 0) {
-    memory.fill(c, 0, <usize>(m * n) << 2);
+    for (let i = 0; i < m; i++) memory.fill(c + <usize>i * ldc, 0, <usize>n << 2);
     return;
   }
   for (let jc = 0; jc < n; jc += NC) {

@@ -14,7 +14,7 @@ import { activationFn } from '../cpu/elementwise';
 import { matmulDims } from '../cpu/matmul';
 import * as conv from './conv';
 import { gemm } from './gemm';
-import { loadWasmKernels, type WasmKernels } from './wasm-kernels';
+import { loadWasmKernels, type WasmKernelOptions, type WasmKernels } from './wasm-kernels';
 
 export class WasmBackend extends CpuBackend {
   override readonly name = 'wasm' as const;
@@ -23,7 +23,7 @@ export class WasmBackend extends CpuBackend {
 
   constructor(readonly kernels: WasmKernels) {
     super();
-    this.description = `CPU · WebAssembly SIMD${kernels.relaxed ? ' + relaxed FMA' : ''}`;
+    this.description = `CPU · WebAssembly SIMD${kernels.relaxed ? ' + relaxed FMA' : ''}${kernels.threadCount > 1 ? ` · ${kernels.threadCount} threads` : ''}`;
   }
 
   override matmul(
@@ -62,7 +62,10 @@ export class WasmBackend extends CpuBackend {
   }
 }
 
-/** Loads the kernels (relaxed SIMD where the engine has it, unless `allowRelaxed` is false). */
-export async function createWasmBackend(options: { allowRelaxed?: boolean } = {}): Promise<WasmBackend> {
+/**
+ * Loads the kernels (relaxed SIMD where the engine has it, unless `allowRelaxed` is false; worker threads
+ * where the page is cross-origin isolated, or `threads` of them).
+ */
+export async function createWasmBackend(options: WasmKernelOptions = {}): Promise<WasmBackend> {
   return new WasmBackend(await loadWasmKernels(options));
 }
