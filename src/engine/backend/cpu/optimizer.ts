@@ -11,7 +11,10 @@ import { cpu, fmt, sameShape } from './cpu-tensor';
 
 export const SLOT_COUNTS: Record<OptimizerKind, number> = { sgd: 1, rmsprop: 1, adam: 2, adagrad: 1 };
 
-export function applyUpdates(config: OptimizerConfig, updates: ParameterUpdate[], step: number): void {
+/** One parameter's update in place (updateParameter's signature): backends pass a faster one. */
+export type UpdateOne = typeof updateParameter;
+
+export function applyUpdates(config: OptimizerConfig, updates: ParameterUpdate[], step: number, update: UpdateOne = updateParameter): void {
   const kind = config.kind;
   const slotCount = SLOT_COUNTS[kind];
   if (slotCount === undefined) throw new Error(`applyUpdates: unknown optimizer "${kind}"`);
@@ -25,7 +28,7 @@ export function applyUpdates(config: OptimizerConfig, updates: ParameterUpdate[]
       if (!sameShape(st.shape, w.shape)) throw new Error(`applyUpdates: slot ${j} ${fmt(st.shape)} of param ${k} ${fmt(w.shape)} differs`);
       return st.data;
     });
-    updateParameter(config, step, w.data, grad.data, slots[0], slots[1], u.regularization);
+    update(config, step, w.data, grad.data, slots[0], slots[1], u.regularization);
   });
 }
 

@@ -12,6 +12,7 @@ import { CpuBackend } from '../cpu/cpu-backend';
 import { checkShape, cpu, CpuTensor } from '../cpu/cpu-tensor';
 import { activationFn } from '../cpu/elementwise';
 import { matmulDims } from '../cpu/matmul';
+import type { UpdateOne } from '../cpu/optimizer';
 import * as conv from './conv';
 import { gemm } from './gemm';
 import { loadWasmKernels, type WasmKernelOptions, type WasmKernels } from './wasm-kernels';
@@ -43,6 +44,29 @@ export class WasmBackend extends CpuBackend {
     const out = this.kernels.read(c * 4, m * n);
     if (activation && activation !== 'linear') for (let i = 0; i < out.length; i++) out[i] = act(out[i]);
     return new CpuTensor([m, n], out);
+  }
+
+  /**
+   * Adam in WebAssembly (assembly/kernels.ts adam: the reference's float64 arithmetic, bit for bit),
+   * operands copied in and out like a matmul's; every other optimizer is the reference's loop.
+   */
+  protected override updateParameter(...args: Parameters<UpdateOne>): void {
+    const [config, step, w, g, m, v, { l1, l2 }] = args;
+    if (config.kind !== 'adam' || !(g instanceof Float32Array) || !v) return super.updateParameter(...args);
+    const n = w.length;
+    const k = this.kernels;
+    const [wAt, gAt, mAt, vAt] = k.regions(n, n, n, n);
+    k.write(wAt, w);
+    k.write(gAt, g);
+    k.write(mAt, m);
+    k.write(vAt, v);
+    // Adam's bias corrections use t = step + 1 (as updateParameter).
+    const t = step + 1;
+    k.exports.adam(wAt, gAt, mAt, vAt, n, config.learningRate, config.beta1, config.beta2, config.epsilon, 1 - Math.pow(config.beta1, t), 1 - Math.pow(config.beta2, t), l1, 2 * l2);
+    const heap = k.heap;
+    w.set(heap.subarray(wAt >> 2, (wAt >> 2) + n));
+    m.set(heap.subarray(mAt >> 2, (mAt >> 2) + n));
+    v.set(heap.subarray(vAt >> 2, (vAt >> 2) + n));
   }
 
   override conv2d(x: TensorHandle, w: TensorHandle, info: Conv2DInfo, bias?: TensorHandle, activation?: ActivationKind): TensorHandle {
