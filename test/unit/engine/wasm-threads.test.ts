@@ -17,12 +17,12 @@ afterAll(() => threaded.kernels.dispose());
 let seed = 1;
 const input = (shape: number[]) => ({ values: randomValues(shape.reduce((a, b) => a * b, 1), seed++), shape });
 
-/** `f` on the threaded backend must equal the one-thread kernels exactly and the reference to 1e-4, on worker threads. */
+/** `f` on the threaded backend, split into blocks, must equal the one-thread kernels exactly and the reference to 1e-4. */
 async function agree(inputs: { values: Float32Array; shape: number[] }[], f: (b: CpuBackend, xs: TensorHandle[]) => TensorHandle): Promise<void> {
-  const jobsBefore = threaded.kernels.threads!.workerJobs;
+  const blocksBefore = threaded.kernels.threads!.blocksRun;
   const run = (b: CpuBackend) => b.read(f(b, inputs.map((x) => b.upload(x.values, x.shape))));
   const [actual, oneThread, reference] = [await run(threaded), await run(single), await run(cpu)];
-  expect(threaded.kernels.threads!.workerJobs).toBeGreaterThan(jobsBefore);
+  expect(threaded.kernels.threads!.blocksRun).toBeGreaterThan(blocksBefore);
   expect(maxViolation(actual, reference)).toBe(0);
   expect(actual).toEqual(oneThread);
 }
@@ -52,6 +52,11 @@ describe('wasm backend on worker threads', () => {
       });
     }
   }
+
+  it('the workers ran blocks, not only the calling thread', () => {
+    const pool = threaded.kernels.threads!;
+    expect(pool.blocksRun - pool.callerBlocks).toBeGreaterThan(0);
+  });
 
   it('matmul with bias and relu', async () => {
     await agree([input([200, 90]), input([90, 100]), input([100])], (b, [x, y, bias]) => b.matmul(x, y, false, false, bias, 'relu'));

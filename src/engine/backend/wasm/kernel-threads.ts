@@ -1,45 +1,58 @@
 // Worker threads for the WebAssembly matmul: each worker instantiates the shared-memory kernel module on the
-// same WebAssembly.Memory, and a product is split into blocks of rows (or columns) of C, one per thread.
-// The backend's API is synchronous, so the calling thread computes its own block and then spins on
-// Atomics.load until the workers are done (Atomics.wait is not allowed on a page's main thread; a spin of
-// the length of one block is what the caller would have spent computing it alone).
+// same WebAssembly.Memory, and a product is split into blocks of rows (or columns) of C, a few per thread.
+// The backend's API is synchronous, so the calling thread works through the blocks too and then spins on
+// Atomics.load for those still in progress (Atomics.wait is not allowed on a page's main thread). Every
+// thread claims blocks one at a time, so a worker the OS has not scheduled (a loaded machine) holds up at
+// most the one block it claimed, not a fixed share.
 //
 // Workers run a short script from a string (a blob: URL in browsers, `eval` in Node's worker_threads), so
 // the engine needs no worker entry for the bundler. Jobs travel through a small SharedArrayBuffer:
-//   [GENERATION] bumped per job (workers Atomics.wait on it), [PENDING] workers still busy,
-//   [FAILED] set by a worker whose kernel threw, then per worker ARGS_PER_WORKER ints: has-work + arguments.
+//   [GENERATION] bumped per job (workers Atomics.wait on it), [FAILED] set by a thread whose kernel threw,
+//   [BLOCKS] the job's block count, then per block ARGS_PER_BLOCK ints: its state (IDLE, POSTED, CLAIMED,
+//   DONE) and its matmul arguments. A block is claimed by compare-exchange POSTED → CLAIMED, so it runs once.
 
 const GENERATION = 0;
-const PENDING = 1;
-const FAILED = 2;
+const FAILED = 1;
+const BLOCKS = 2;
 const HEADER = 4;
-/** has-work flag + matmul's 12 arguments. */
-const ARGS_PER_WORKER = 13;
+/** State + matmul's 12 arguments. */
+const ARGS_PER_BLOCK = 13;
+const IDLE = 0;
+const POSTED = 1;
+const CLAIMED = 2;
+const DONE = 3;
+/** Blocks per thread a product is cut into: enough to even out a late thread, few enough that packing stays small. */
+export const BLOCKS_PER_THREAD = 3;
 
 /** The matmul export's arguments (byte addresses and float strides), see assembly/kernels.ts. */
 export type MatmulArgs = [a: number, aRow: number, aCol: number, b: number, bRow: number, bCol: number, c: number, ldc: number, m: number, n: number, k: number, scratch: number];
 
 // Plain JavaScript, run as the worker's whole script. It never returns to its event loop after the
-// start message: it waits for jobs until terminated.
+// start message: it waits for jobs until terminated. Each thread passes its own scratch (the last argument
+// is a base; thread t adds t · scratchBytes).
 const WORKER_SOURCE = `
 const port = typeof self === 'undefined' ? require('node:worker_threads').parentPort : self;
-function start({ module, memory, control, index }) {
+function start({ module, memory, control, thread, scratchBytes }) {
   const kernels = new WebAssembly.Instance(module, { env: { memory } }).exports;
   const ctl = new Int32Array(control);
-  const at = ${HEADER} + index * ${ARGS_PER_WORKER};
   let seen = Atomics.load(ctl, ${GENERATION});
   port.postMessage('ready');
   for (;;) {
     Atomics.wait(ctl, ${GENERATION}, seen);
     seen = Atomics.load(ctl, ${GENERATION});
-    if (ctl[at] === 1) {
+    const blocks = Atomics.load(ctl, ${BLOCKS});
+    for (let i = 0; i < blocks; i++) {
+      const at = ${HEADER} + i * ${ARGS_PER_BLOCK};
+      if (Atomics.compareExchange(ctl, at, ${POSTED}, ${CLAIMED}) !== ${POSTED}) continue;
       try {
-        kernels.matmul(...Array.from(ctl.subarray(at + 1, at + ${ARGS_PER_WORKER})));
+        const args = Array.from(ctl.subarray(at + 1, at + ${ARGS_PER_BLOCK}));
+        args[11] += thread * scratchBytes;
+        kernels.matmul(...args);
       } catch (e) {
         Atomics.store(ctl, ${FAILED}, 1);
       }
+      Atomics.store(ctl, at, ${DONE});
     }
-    Atomics.sub(ctl, ${PENDING}, 1);
   }
 }
 if (typeof self === 'undefined') port.once('message', start);
@@ -83,8 +96,9 @@ function spawn(): { worker: AnyWorker; ready: Promise<void> } {
 
 export class KernelThreads {
   private readonly ctl: Int32Array;
-  /** Jobs handed to workers so far (tests check that threads did the work). */
-  workerJobs = 0;
+  /** Blocks run so far, and how many of them on the calling thread (tests check that workers ran some). */
+  blocksRun = 0;
+  callerBlocks = 0;
 
   private constructor(
     private readonly workers: AnyWorker[],
@@ -94,14 +108,14 @@ export class KernelThreads {
   }
 
   /** Start `count` workers on `module` (the shared-memory kernels) and `memory`; resolves once all listen. */
-  static async start(module: WebAssembly.Module, memory: WebAssembly.Memory, count: number): Promise<KernelThreads> {
-    const control = new SharedArrayBuffer((HEADER + count * ARGS_PER_WORKER) * 4);
+  static async start(module: WebAssembly.Module, memory: WebAssembly.Memory, count: number, scratchBytes: number): Promise<KernelThreads> {
+    const control = new SharedArrayBuffer((HEADER + (count + 1) * BLOCKS_PER_THREAD * ARGS_PER_BLOCK) * 4);
     const spawned = Array.from({ length: count }, spawn);
     const threads = new KernelThreads(
       spawned.map((s) => s.worker),
       control,
     );
-    spawned.forEach((s, index) => s.worker.postMessage({ module, memory, control, index }));
+    spawned.forEach((s, index) => s.worker.postMessage({ module, memory, control, thread: index + 1, scratchBytes }));
     try {
       await Promise.all(spawned.map((s) => s.ready));
     } catch (e) {
@@ -116,32 +130,43 @@ export class KernelThreads {
     return this.workers.length + 1;
   }
 
+  /** Most blocks one product may be cut into. */
+  get maxBlocks(): number {
+    return this.count * BLOCKS_PER_THREAD;
+  }
+
   /**
-   * Run `jobs[0]` on the calling thread and `jobs[1…]` on the workers (at most one each), returning when
-   * all are done; `run` is the caller's own matmul export.
+   * Run every block (the last argument of each is the scratch base: the caller uses it, worker t adds
+   * t · scratchBytes),
+   * on the workers and the calling thread, returning when all are done; `run` is the caller's own
+   * matmul export.
    */
-  runAll(jobs: MatmulArgs[], run: (...args: MatmulArgs) => void): void {
+  runAll(blocks: MatmulArgs[], run: (...args: MatmulArgs) => void): void {
     const ctl = this.ctl;
-    const others = jobs.length - 1;
-    if (others > this.workers.length) throw new Error(`wasm backend: ${jobs.length} blocks for ${this.count} threads`);
-    for (let w = 0; w < this.workers.length; w++) {
-      const at = HEADER + w * ARGS_PER_WORKER;
-      const job = jobs[w + 1];
-      ctl[at] = job ? 1 : 0;
-      if (job) ctl.set(job, at + 1);
+    if (blocks.length > this.maxBlocks) throw new Error(`wasm backend: ${blocks.length} blocks, at most ${this.maxBlocks}`);
+    const slot = (i: number): number => HEADER + i * ARGS_PER_BLOCK;
+    for (let i = 0; i < this.maxBlocks; i++) {
+      const block = blocks[i];
+      if (block) ctl.set(block, slot(i) + 1);
+      Atomics.store(ctl, slot(i), block ? POSTED : IDLE);
     }
+    Atomics.store(ctl, BLOCKS, blocks.length);
     Atomics.store(ctl, FAILED, 0);
-    Atomics.store(ctl, PENDING, this.workers.length);
     Atomics.add(ctl, GENERATION, 1);
     Atomics.notify(ctl, GENERATION);
-    this.workerJobs += others;
     let error: unknown = null;
-    try {
-      run(...jobs[0]);
-    } catch (e) {
-      error = e;
+    for (let i = 0; i < blocks.length; i++) {
+      if (Atomics.compareExchange(ctl, slot(i), POSTED, CLAIMED) !== POSTED) continue;
+      this.callerBlocks++;
+      try {
+        run(...blocks[i]);
+      } catch (e) {
+        error ??= e;
+      }
+      Atomics.store(ctl, slot(i), DONE);
     }
-    while (Atomics.load(ctl, PENDING) !== 0);
+    for (let i = 0; i < blocks.length; i++) while (Atomics.load(ctl, slot(i)) === CLAIMED);
+    this.blocksRun += blocks.length;
     if (error) throw error;
     if (Atomics.load(ctl, FAILED)) throw new Error('wasm backend: a matmul kernel failed in a worker thread');
   }

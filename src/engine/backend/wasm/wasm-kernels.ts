@@ -77,24 +77,21 @@ export class WasmKernels {
    */
   matmul(a: number, aRow: number, aCol: number, b: number, bRow: number, bCol: number, c: number, m: number, n: number, k: number, scratch: number): void {
     const threads = this.threads;
-    const whole: MatmulArgs = [a, aRow, aCol, b, bRow, bCol, c, n, m, n, k, scratch];
-    if (!threads || m * n * k < THREADED_MIN_MACS) return this.exports.matmul(...whole);
+    if (!threads || m * n * k < THREADED_MIN_MACS) return this.exports.matmul(a, aRow, aCol, b, bRow, bCol, c, n, m, n, k, scratch);
     const byRows = m >= n;
     const extent = byRows ? m : n;
     const tile = byRows ? TILE_ROWS : TILE_COLS;
-    const per = Math.ceil(extent / threads.count / tile) * tile;
-    const scratchBytes = this.exports.matmulScratchBytes();
-    const jobs: MatmulArgs[] = [];
-    for (let start = 0, t = 0; start < extent; start += per, t++) {
+    const per = Math.ceil(extent / threads.maxBlocks / tile) * tile;
+    const blocks: MatmulArgs[] = [];
+    for (let start = 0; start < extent; start += per) {
       const size = Math.min(per, extent - start);
-      const s = scratch + t * scratchBytes;
-      jobs.push(
+      blocks.push(
         byRows
-          ? [a + 4 * start * aRow, aRow, aCol, b, bRow, bCol, c + 4 * start * n, n, size, n, k, s]
-          : [a, aRow, aCol, b + 4 * start * bCol, bRow, bCol, c + 4 * start, n, m, size, k, s],
+          ? [a + 4 * start * aRow, aRow, aCol, b, bRow, bCol, c + 4 * start * n, n, size, n, k, scratch]
+          : [a, aRow, aCol, b + 4 * start * bCol, bRow, bCol, c + 4 * start, n, m, size, k, scratch],
       );
     }
-    threads.runAll(jobs, this.exports.matmul);
+    threads.runAll(blocks, this.exports.matmul);
   }
 
   /** Stop the worker threads (the kernels then run on one thread). */
@@ -153,7 +150,7 @@ export async function loadWasmKernels(options: WasmKernelOptions = {}): Promise<
     const memory = new WebAssembly.Memory({ initial: 1, maximum: SHARED_MAX_PAGES, shared: true });
     const instance = await WebAssembly.instantiate(module, { env: { memory } });
     try {
-      const pool = await KernelThreads.start(module, memory, threads - 1);
+      const pool = await KernelThreads.start(module, memory, threads - 1, (instance.exports as unknown as KernelExports).matmulScratchBytes());
       return new WasmKernels(instance.exports as unknown as KernelExports, relaxed, pool);
     } catch (e) {
       // A page whose policy forbids blob: workers still trains, on one thread.
