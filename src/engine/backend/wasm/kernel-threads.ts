@@ -1,7 +1,8 @@
 // Worker threads for the WebAssembly matmul: each worker instantiates the shared-memory kernel module on the
 // same WebAssembly.Memory, and a product is split into blocks of rows (or columns) of C, a few per thread.
 // The backend's API is synchronous, so the calling thread works through the blocks too and then spins on
-// Atomics.load for those still in progress (Atomics.wait is not allowed on a page's main thread). Every
+// Atomics.load for those still in progress where it may not block (a page's main thread: Atomics.wait throws
+// there), and Atomics.waits for them elsewhere (a Web Worker, Node), leaving the core to the workers. Every
 // thread claims blocks one at a time, so a worker the OS has not scheduled (a loaded machine) holds up at
 // most the one block it claimed, not a fixed share.
 //
@@ -52,6 +53,7 @@ function start({ module, memory, control, thread, scratchBytes }) {
         Atomics.store(ctl, ${FAILED}, 1);
       }
       Atomics.store(ctl, at, ${DONE});
+      Atomics.notify(ctl, at);
     }
   }
 }
@@ -94,8 +96,20 @@ function spawn(): { worker: AnyWorker; ready: Promise<void> } {
   return { worker, ready };
 }
 
+/** Atomics.wait throws where the agent may not block, before it compares: probe with a value that differs. */
+function mayBlock(ctl: Int32Array): boolean {
+  try {
+    Atomics.wait(ctl, GENERATION, Atomics.load(ctl, GENERATION) + 1, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export class KernelThreads {
   private readonly ctl: Int32Array;
+  /** Whether this thread may block in Atomics.wait (not a page's main thread). */
+  private readonly canWait: boolean;
   /** Blocks run so far, and how many of them on the calling thread (tests check that workers ran some). */
   blocksRun = 0;
   callerBlocks = 0;
@@ -105,6 +119,7 @@ export class KernelThreads {
     control: SharedArrayBuffer,
   ) {
     this.ctl = new Int32Array(control);
+    this.canWait = mayBlock(this.ctl);
   }
 
   /** Start `count` workers on `module` (the shared-memory kernels) and `memory`; resolves once all listen. */
@@ -165,7 +180,9 @@ export class KernelThreads {
       }
       Atomics.store(ctl, slot(i), DONE);
     }
-    for (let i = 0; i < blocks.length; i++) while (Atomics.load(ctl, slot(i)) === CLAIMED);
+    for (let i = 0; i < blocks.length; i++) {
+      while (Atomics.load(ctl, slot(i)) === CLAIMED) if (this.canWait) Atomics.wait(ctl, slot(i), CLAIMED);
+    }
     this.blocksRun += blocks.length;
     if (error) throw error;
     if (Atomics.load(ctl, FAILED)) throw new Error('wasm backend: a matmul kernel failed in a worker thread');
