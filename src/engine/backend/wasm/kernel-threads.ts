@@ -66,9 +66,9 @@ interface AnyWorker {
   terminate(): unknown;
 }
 
-/** Node's worker_threads, where this runs in Node (process.getBuiltinModule: no import for the bundler to see). */
 type NodeWorker = AnyWorker & { once(e: string, f: (v: unknown) => void): void; unref(): void };
 
+/** Node's worker_threads, where this runs in Node (process.getBuiltinModule: no import for the bundler to see). */
 function nodeWorkerThreads(): { Worker: new (source: string, options: { eval: true }) => NodeWorker } | null {
   const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
   return (proc?.getBuiltinModule?.('node:worker_threads') as ReturnType<typeof nodeWorkerThreads>) ?? null;
