@@ -20,7 +20,7 @@ export interface TargetCheck extends Target {
   met: boolean | null;
 }
 
-/** A table column's value: the better of its engines (jax-js WASM: one thread or worker threads). */
+/** A table column's value: the better of its engines (ours and jax-js WASM: one thread or worker threads). */
 export interface ColumnValue {
   value: number | null;
   engine: EngineId | null;

@@ -6,9 +6,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { build, loadConfigFromFile, preview, type InlineConfig, type Plugin } from 'vite';
+import { build, loadConfigFromFile, preview, type InlineConfig } from 'vite';
 import type { Page } from 'playwright-core';
 import { launchBrowser } from '../test/e2e/browser';
+import { crossOriginIsolation } from '../test/e2e/cross-origin-isolation';
 import { markdownTable, workloadResult, type Results } from './report';
 import { ENGINE_INFO, ENGINES, type BenchApi, type Budget, type CellResult, type EngineId } from './workloads/types';
 
@@ -25,24 +26,6 @@ const budget: Budget = args.quick ? { warmupMs: 0, measureMs: 300, minReps: 1, r
 const PEAK_MS = args.quick ? 200 : 2000;
 // Only a full run of every workload replaces the committed results.json.
 const outFile = new URL(args.quick || args.only ? './results.quick.json' : './results.json', import.meta.url);
-
-/**
- * Pages opened with `?isolated` get the headers that make them cross-origin isolated (SharedArrayBuffer,
- * hence WebAssembly threads: jax-js runs its kernels on a pool of workers then). Every other response is
- * plain. The same-origin scripts and jax-js's blob workers need nothing more under require-corp.
- */
-const crossOriginIsolation: Plugin = {
-  name: 'bench-cross-origin-isolation',
-  configurePreviewServer(server) {
-    server.middlewares.use((req, res, next) => {
-      if (new URL(req.url ?? '/', 'http://bench').searchParams.has('isolated')) {
-        res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
-        res.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
-      }
-      next();
-    });
-  },
-};
 
 // Only the bench input, into a temporary folder: the bench neither depends on the app page building
 // nor overwrites the dist/ that browser tests may be serving at the same time.

@@ -6,6 +6,7 @@
 //
 // The browser figures are the bench page's (npm run bench); this script is the quick check while working.
 import convnetjs from 'convnetjs';
+import { cpus } from 'node:os';
 import { Sequential, layers, useBackend, type Backend } from '../src/index';
 import { CpuBackend } from '../src/engine/backend/cpu/cpu-backend';
 import { createWasmBackend } from '../src/engine/backend/wasm/wasm-backend';
@@ -110,13 +111,19 @@ function convnet(sizes: number[], x: Float32Array, y: Float32Array, batch: numbe
 
 const cpu = new CpuBackend();
 const wasm = await createWasmBackend();
-console.log(`wasm backend: ${wasm.description}`);
+// Worker threads on every core (Node's worker_threads; a browser page gets them when cross-origin isolated).
+const wasmThreads = await createWasmBackend({ threads: cpus().length });
+console.log(`wasm backend: ${wasm.description}; threaded: ${wasmThreads.description}`);
 
 best('matmul 512², GFLOP/s', 'GFLOP/s', [
   ['ours wasm', () => matmulEngine(wasm, 512)],
+  [`ours wasm, ${wasmThreads.kernels.threadCount} threads`, () => matmulEngine(wasmThreads, 512)],
   ['ours cpu (reference)', () => matmulEngine(cpu, 512)],
 ]);
-best('matmul 1024², GFLOP/s', 'GFLOP/s', [['ours wasm', () => matmulEngine(wasm, 1024)]]);
+best('matmul 1024², GFLOP/s', 'GFLOP/s', [
+  ['ours wasm', () => matmulEngine(wasm, 1024)],
+  [`ours wasm, ${wasmThreads.kernels.threadCount} threads`, () => matmulEngine(wasmThreads, 1024)],
+]);
 
 {
   const sizes = [2, 8, 8, 8, 1];
@@ -144,6 +151,7 @@ best('matmul 1024², GFLOP/s', 'GFLOP/s', [['ours wasm', () => matmulEngine(wasm
   };
   best('mlp-mnist 784→256→256→10, Adam, batch 128, images/s', 'images/s', [
     ['ours wasm', ourTrainer(wasm, make, x, [512, 784], y, [512, 10], 128, 128)],
+    [`ours wasm, ${wasmThreads.kernels.threadCount} threads`, ourTrainer(wasmThreads, make, x, [512, 784], y, [512, 10], 128, 128)],
     ['ours cpu (reference)', ourTrainer(cpu, make, x, [512, 784], y, [512, 10], 128, 128)],
   ]);
 }

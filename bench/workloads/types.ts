@@ -7,12 +7,13 @@ export type Library = 'ours' | 'jax' | 'convnetjs' | 'tfjs';
  * Every engine, in table order. `page` says where a cell runs: 'isolated' is the bench page served with
  * COOP/COEP headers (cross-origin isolated: SharedArrayBuffer and WebAssembly threads available), 'plain'
  * the same page without them. `column` merges engines into one table column that shows the better value
- * (jax-js WASM, single-threaded and with worker threads).
+ * (ours and jax-js WASM, single-threaded and with worker threads).
  */
 export const ENGINE_INFO = {
   ours_webgpu: { label: 'ours WebGPU', library: 'ours', device: 'webgpu', page: 'isolated', column: 'ours_webgpu' },
   ours_cpu: { label: 'ours CPU', library: 'ours', device: 'cpu', page: 'isolated', column: 'ours_cpu' },
-  ours_wasm: { label: 'ours WASM', library: 'ours', device: 'wasm', page: 'isolated', column: 'ours_wasm' },
+  ours_wasm_1t: { label: 'ours WASM, 1 thread', library: 'ours', device: 'wasm', page: 'plain', column: 'ours_wasm' },
+  ours_wasm_mt: { label: 'ours WASM, worker threads', library: 'ours', device: 'wasm', page: 'isolated', column: 'ours_wasm' },
   jax_webgpu: { label: 'jax-js WebGPU', library: 'jax', device: 'webgpu', page: 'isolated', column: 'jax_webgpu' },
   jax_wasm_1t: { label: 'jax-js WASM, 1 thread', library: 'jax', device: 'wasm', page: 'plain', column: 'jax_wasm' },
   jax_wasm_mt: { label: 'jax-js WASM, worker threads', library: 'jax', device: 'wasm', page: 'isolated', column: 'jax_wasm' },

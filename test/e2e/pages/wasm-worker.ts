@@ -9,6 +9,9 @@ import { maxViolation, randomValues } from '../../gpu/compare';
 
 export interface WasmWorkerReport {
   description: string;
+  crossOriginIsolated: boolean;
+  hardwareConcurrency: number;
+  threads: number;
   hasDocument: boolean;
   results: { name: string; violation: number }[];
   /** Reported, not asserted: performance claims are benchmarks. */
@@ -18,7 +21,8 @@ export interface WasmWorkerReport {
 type Case = [string, (b: Backend) => TensorHandle];
 const m = (b: Backend, rows: number, cols: number, seed: number): TensorHandle => b.upload(randomValues(rows * cols, seed), [rows, cols]);
 const cases: Case[] = [
-  ['matmul 70×300·300×270 (crosses both cache blocks)', (b) => b.matmul(m(b, 70, 300, 1), m(b, 300, 270, 2), false, false)],
+  ['matmul 70×300·300×270 (crosses both cache blocks; split by columns on threads)', (b) => b.matmul(m(b, 70, 300, 1), m(b, 300, 270, 2), false, false)],
+  ['matmul 301×97·97×70 (split by rows on threads, ragged last block)', (b) => b.matmul(m(b, 301, 97, 12), m(b, 97, 70, 13), false, false)],
   ['matmul 33×65ᵀ·31×65ᵀ + bias, tanh', (b) => b.matmul(m(b, 65, 33, 3), m(b, 31, 65, 4), true, true, b.upload(randomValues(31, 5), [31]), 'tanh')],
   ['conv2d 3×3 same', (b) => b.conv2d(b.upload(randomValues(2 * 9 * 9 * 3, 6), [2, 9, 9, 3]), b.upload(randomValues(3 * 3 * 3 * 4, 7), [3, 3, 3, 4]), { strides: [1, 1], padding: 'same' })],
   ['conv2d filter gradient', (b) => b.conv2dBackpropFilter(b.upload(randomValues(2 * 8 * 8 * 2, 8), [2, 8, 8, 2]), b.upload(randomValues(2 * 8 * 8 * 5, 9), [2, 8, 8, 5]), [3, 3, 2, 5], { strides: [1, 1], padding: 'same' })],
@@ -61,7 +65,7 @@ async function report(): Promise<WasmWorkerReport> {
   const start = performance.now();
   for (let i = 0; i < reps; i++) wasm.matmul(a, b, false, false);
   const seconds = (performance.now() - start) / 1000;
-  return { description: wasm.description, hasDocument: 'document' in globalThis, results, matmul512GflopS: (2 * n ** 3 * reps) / seconds / 1e9 };
+  return { description: wasm.description, crossOriginIsolated, hardwareConcurrency: navigator.hardwareConcurrency, threads: wasm.kernels.threadCount, hasDocument: 'document' in globalThis, results, matmul512GflopS: (2 * n ** 3 * reps) / seconds / 1e9 };
 }
 
 report().then(

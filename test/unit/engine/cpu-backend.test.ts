@@ -70,3 +70,24 @@ describe('CpuBackend input validation', () => {
     expect(() => b.unary('neg', { shape: [1], size: 1, disposed: false })).toThrow('unary neg: x is not a CPU tensor');
   });
 });
+
+describe('CpuBackend reduce', () => {
+  // Leading and trailing axes take contiguous loops; a unit axis around them sends the same numbers
+  // through the general walk, which must give the same float32 results, bit for bit.
+  const [n, m] = [37, 29];
+  const values = Float32Array.from({ length: n * m }, (_, i) => Math.sin(i * 1.7) * 10 ** ((i % 7) - 3));
+  values[5] = NaN;
+  for (const op of ['sum', 'mean', 'max'] as const) {
+    it(`${op} over leading and over trailing axes equals the general walk`, async () => {
+      const x = b.upload(values, [n, m]);
+      const leading = await b.read(b.reduce(op, x, [0], false));
+      const general0 = await b.read(b.reduce(op, b.upload(values, [1, n, m]), [1], false));
+      expect(leading).toEqual(general0);
+      const trailing = await b.read(b.reduce(op, x, [1], false));
+      const general1 = await b.read(b.reduce(op, b.upload(values, [n, m, 1]), [1], false));
+      expect(trailing).toEqual(general1);
+      expect(leading.length).toBe(m);
+      expect(trailing.length).toBe(n);
+    });
+  }
+});

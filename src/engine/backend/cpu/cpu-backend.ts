@@ -24,7 +24,7 @@ import * as conv from './conv';
 import * as pool from './pool';
 import { dropoutMask } from './dropout';
 import { lossWithGrad } from './loss';
-import { applyUpdates } from './optimizer';
+import { applyUpdates, updateParameter, type UpdateOne } from './optimizer';
 import { counterBits, counterValue, incrementCounter } from '../../counter';
 
 export { CpuTensor } from './cpu-tensor';
@@ -182,7 +182,12 @@ export class CpuBackend implements Backend {
   }
 
   applyUpdates(config: OptimizerConfig, updates: ParameterUpdate[], step: TensorHandle): void {
-    applyUpdates(config, updates, stepOf(step, 'applyUpdates'));
+    applyUpdates(config, updates, stepOf(step, 'applyUpdates'), (...args) => this.updateParameter(...args));
+  }
+
+  /** One parameter's update, in place (the wasm backend runs Adam's in WebAssembly). */
+  protected updateParameter(...args: Parameters<UpdateOne>): void {
+    updateParameter(...args);
   }
 
   createCounter(value: number): TensorHandle {

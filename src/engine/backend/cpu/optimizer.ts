@@ -11,7 +11,10 @@ import { cpu, fmt, sameShape } from './cpu-tensor';
 
 export const SLOT_COUNTS: Record<OptimizerKind, number> = { sgd: 1, rmsprop: 1, adam: 2, adagrad: 1 };
 
-export function applyUpdates(config: OptimizerConfig, updates: ParameterUpdate[], step: number): void {
+/** One parameter's update in place (updateParameter's signature): backends pass a faster one. */
+export type UpdateOne = typeof updateParameter;
+
+export function applyUpdates(config: OptimizerConfig, updates: ParameterUpdate[], step: number, update: UpdateOne = updateParameter): void {
   const kind = config.kind;
   const slotCount = SLOT_COUNTS[kind];
   if (slotCount === undefined) throw new Error(`applyUpdates: unknown optimizer "${kind}"`);
@@ -25,13 +28,17 @@ export function applyUpdates(config: OptimizerConfig, updates: ParameterUpdate[]
       if (!sameShape(st.shape, w.shape)) throw new Error(`applyUpdates: slot ${j} ${fmt(st.shape)} of param ${k} ${fmt(w.shape)} differs`);
       return st.data;
     });
-    updateParameter(config, step, w.data, grad.data, slots[0], slots[1], u.regularization);
+    update(config, step, w.data, grad.data, slots[0], slots[1], u.regularization);
   });
 }
 
 /**
  * One parameter's update in place: weights `wd` and their slots (`s1` for Adam's second moment) from the
  * gradient `gd`. Also the fused CPU dense step's update (backend/wasm/dense-step.ts), so it allocates nothing.
+ *
+ * One loop per kind, not a switch inside one loop: V8 kept the per-element switch and ran Adam at ~20 ns a
+ * parameter (Node 20, 269k parameters: mlp-mnist's, where it was 29 % of a wasm training step); a loop per
+ * kind runs it at ~2 ns. The arithmetic is the same expression for expression.
  */
 export function updateParameter(
   config: OptimizerConfig,
@@ -43,40 +50,52 @@ export function updateParameter(
   { l1, l2 }: Regularization,
 ): void {
   const { kind, learningRate: lr, momentum, nesterov, rho, beta1, beta2, epsilon } = config;
-  // Adam's bias corrections use t = step + 1.
-  const t = step + 1;
-  const correction1 = 1 - Math.pow(beta1, t);
-  const correction2 = 1 - Math.pow(beta2, t);
-  for (let i = 0; i < wd.length; i++) {
-    const wi = wd[i];
-    const g = gd[i] + l1 * Math.sign(wi) + 2 * l2 * wi;
-    switch (kind) {
-      case 'sgd': {
+  const n = wd.length;
+  const twoL2 = 2 * l2;
+  switch (kind) {
+    case 'sgd':
+      for (let i = 0; i < n; i++) {
+        const wi = wd[i];
+        const g = gd[i] + l1 * Math.sign(wi) + twoL2 * wi;
         const v = momentum * s0[i] - lr * g;
         s0[i] = v;
         wd[i] = nesterov ? wi + momentum * v - lr * g : wi + v;
-        break;
       }
-      case 'rmsprop': {
+      return;
+    case 'rmsprop':
+      for (let i = 0; i < n; i++) {
+        const wi = wd[i];
+        const g = gd[i] + l1 * Math.sign(wi) + twoL2 * wi;
         const s = rho * s0[i] + (1 - rho) * g * g;
         s0[i] = s;
         wd[i] = wi - (lr * g) / Math.sqrt(s + epsilon);
-        break;
       }
-      case 'adam': {
+      return;
+    case 'adam': {
+      if (!s1) throw new Error('updateParameter: adam needs its second-moment slot');
+      // Adam's bias corrections use t = step + 1.
+      const t = step + 1;
+      const correction1 = 1 - Math.pow(beta1, t);
+      const correction2 = 1 - Math.pow(beta2, t);
+      for (let i = 0; i < n; i++) {
+        const wi = wd[i];
+        const g = gd[i] + l1 * Math.sign(wi) + twoL2 * wi;
         const m = beta1 * s0[i] + (1 - beta1) * g;
-        const v = beta2 * s1![i] + (1 - beta2) * g * g;
+        const v = beta2 * s1[i] + (1 - beta2) * g * g;
         s0[i] = m;
-        s1![i] = v;
+        s1[i] = v;
         wd[i] = wi - (lr * (m / correction1)) / (Math.sqrt(v / correction2) + epsilon);
-        break;
       }
-      case 'adagrad': {
+      return;
+    }
+    case 'adagrad':
+      for (let i = 0; i < n; i++) {
+        const wi = wd[i];
+        const g = gd[i] + l1 * Math.sign(wi) + twoL2 * wi;
         const a = s0[i] + g * g;
         s0[i] = a;
         wd[i] = wi - (lr * g) / Math.sqrt(a + epsilon);
-        break;
       }
-    }
+      return;
   }
 }

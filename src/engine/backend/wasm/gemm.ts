@@ -19,7 +19,7 @@ export interface GemmDims {
  */
 export function gemm(kernels: WasmKernels, d: GemmDims, a: Operand, b: Operand, bias?: Float32Array): number {
   const { m, n, k, transposeA, transposeB } = d;
-  const scratch = kernels.exports.matmulScratchBytes() / 4;
+  const scratch = kernels.matmulScratchBytes() / 4;
   const [aAt, bAt, cAt, biasAt, scratchAt] = kernels.regions(m * k, k * n, m * n, bias ? n : 0, scratch);
   const put = (operand: Operand, at: number): void => {
     if (typeof operand === 'function') operand(kernels.heap, at >> 2);
@@ -30,7 +30,7 @@ export function gemm(kernels: WasmKernels, d: GemmDims, a: Operand, b: Operand, 
   // Element (i, p) of op(A) sits at i·aRow + p·aCol; element (p, j) of op(B) at p·bRow + j·bCol.
   const [aRow, aCol] = transposeA ? [1, m] : [k, 1];
   const [bRow, bCol] = transposeB ? [1, k] : [n, 1];
-  kernels.exports.matmul(aAt, aRow, aCol, bAt, bRow, bCol, cAt, m, n, k, scratchAt);
+  kernels.matmul(aAt, aRow, aCol, bAt, bRow, bCol, cAt, m, n, k, scratchAt);
   if (bias) {
     kernels.write(biasAt, bias);
     kernels.exports.addBias(cAt, biasAt, m, n);

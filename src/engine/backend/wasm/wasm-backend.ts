@@ -12,11 +12,12 @@ import { CpuBackend } from '../cpu/cpu-backend';
 import { checkShape, cpu, CpuTensor } from '../cpu/cpu-tensor';
 import { activationFn } from '../cpu/elementwise';
 import { matmulDims } from '../cpu/matmul';
+import type { UpdateOne } from '../cpu/optimizer';
 import * as conv from './conv';
 import type { GridLayer, GridOptions } from '../../grid-layout';
 import { gemm } from './gemm';
 import { evaluateGridWasm } from './grid';
-import { loadWasmKernels, type WasmKernels } from './wasm-kernels';
+import { loadWasmKernels, type WasmKernelOptions, type WasmKernels } from './wasm-kernels';
 
 export class WasmBackend extends CpuBackend {
   override readonly name = 'wasm' as const;
@@ -25,7 +26,7 @@ export class WasmBackend extends CpuBackend {
 
   constructor(readonly kernels: WasmKernels) {
     super();
-    this.description = `CPU · WebAssembly SIMD${kernels.relaxed ? ' + relaxed FMA' : ''}`;
+    this.description = `CPU · WebAssembly SIMD${kernels.relaxed ? ' + relaxed FMA' : ''}${kernels.threadCount > 1 ? ` · ${kernels.threadCount} threads` : ''}`;
   }
 
   override matmul(
@@ -57,6 +58,29 @@ export class WasmBackend extends CpuBackend {
     return evaluateGridWasm(this.kernels, host, options);
   }
 
+  /**
+   * Adam in WebAssembly (assembly/kernels.ts adam: the reference's float64 arithmetic, bit for bit),
+   * operands copied in and out like a matmul's; every other optimizer is the reference's loop.
+   */
+  protected override updateParameter(...args: Parameters<UpdateOne>): void {
+    const [config, step, w, g, m, v, { l1, l2 }] = args;
+    if (config.kind !== 'adam' || !(g instanceof Float32Array) || !v) return super.updateParameter(...args);
+    const n = w.length;
+    const k = this.kernels;
+    const [wAt, gAt, mAt, vAt] = k.regions(n, n, n, n);
+    k.write(wAt, w);
+    k.write(gAt, g);
+    k.write(mAt, m);
+    k.write(vAt, v);
+    // Adam's bias corrections use t = step + 1 (as updateParameter).
+    const t = step + 1;
+    k.exports.adam(wAt, gAt, mAt, vAt, n, config.learningRate, config.beta1, config.beta2, config.epsilon, 1 - Math.pow(config.beta1, t), 1 - Math.pow(config.beta2, t), l1, 2 * l2);
+    const heap = k.heap;
+    w.set(heap.subarray(wAt >> 2, (wAt >> 2) + n));
+    m.set(heap.subarray(mAt >> 2, (mAt >> 2) + n));
+    v.set(heap.subarray(vAt >> 2, (vAt >> 2) + n));
+  }
+
   override conv2d(x: TensorHandle, w: TensorHandle, info: Conv2DInfo, bias?: TensorHandle, activation?: ActivationKind): TensorHandle {
     return conv.conv2d(this.kernels, cpu(x, 'conv2d', 'x'), cpu(w, 'conv2d', 'w'), info, bias && cpu(bias, 'conv2d', 'bias'), activation);
   }
@@ -74,7 +98,10 @@ export class WasmBackend extends CpuBackend {
   }
 }
 
-/** Loads the kernels (relaxed SIMD where the engine has it, unless `allowRelaxed` is false). */
-export async function createWasmBackend(options: { allowRelaxed?: boolean } = {}): Promise<WasmBackend> {
+/**
+ * Loads the kernels (relaxed SIMD where the engine has it, unless `allowRelaxed` is false; worker threads
+ * where the page is cross-origin isolated, or `threads` of them).
+ */
+export async function createWasmBackend(options: WasmKernelOptions = {}): Promise<WasmBackend> {
   return new WasmBackend(await loadWasmKernels(options));
 }
