@@ -10,12 +10,11 @@ import { startBackends, type BackendEvent, type BackendStartup } from './engine-
 import type { NetworkHost } from './network-host';
 import { SequentialNetwork } from './sequential-engine';
 import type { BackendInfo } from './store';
-import type { DataSet, EngineAdapter, EngineNetwork, NetworkSpec } from './trainer';
+import { EMPTY_DATA_SET, type DataSet, type EngineAdapter, type EngineNetwork, type NetworkSpec } from './trainer';
 import { WorkerNetwork } from './worker-network';
 
 /** Long enough for a rate within a few percent on either path, short enough not to be noticed. */
 const MEASURE_MS = 150;
-const EMPTY: DataSet = { x: new Float32Array(0), y: new Float32Array(0), rows: 0 };
 
 export interface MeasuredEngine extends EngineAdapter {
   /** The user's choice changed (the engine panel's select): move training if it says so. */
@@ -76,7 +75,7 @@ export function createMeasuredEngine(host: Remote<NetworkHost>, preference: Back
         activate();
         const network = await SequentialNetwork.create(spec);
         try {
-          network.setData(train, EMPTY, EMPTY);
+          network.setData(train, EMPTY_DATA_SET, EMPTY_DATA_SET);
           webgpu = await measureStepsPerSecond(async (steps) => {
             await network.trainBatches(steps);
             await network.workDone();

@@ -109,6 +109,8 @@ export interface TrainerPort {
   drawingChanged(): void;
   /** Another test image to look inside: publish every layer's output for it. */
   inspectedChanged(): void;
+  /** A confusion cell was picked or cleared: publish (or drop) its part's predicted classes. */
+  highlightChanged(): void;
 }
 
 /** One layer's output for the inspected image, without the batch axis. */
@@ -148,6 +150,12 @@ export interface ImageResults {
 export interface DownloadFile {
   name: string;
   text: string;
+}
+
+/** Each sample's predicted class in one part of the data, in the part's order. */
+export interface HighlightClasses {
+  part: DataPart;
+  predicted: Int32Array;
 }
 
 /** A confusion-matrix cell picked in the metrics panel: its points are highlighted on the plot. */
@@ -219,6 +227,8 @@ export interface PlaygroundState {
   metrics: LessonMetrics | null;
   /** The confusion cell whose points the plot highlights, or null. */
   highlight: ConfusionCell | null;
+  /** The highlighted part's predicted class per sample: read from the engine only while a cell is highlighted. */
+  highlightClasses: HighlightClasses | null;
   /** Keras's model.summary() of the current network. */
   summary: Summary | null;
   /** Why the last lesson file could not be opened (the running lesson is untouched), or null. */
@@ -307,6 +317,7 @@ export interface PlaygroundState {
   publishDrawingProbabilities(probabilities: Float32Array | null): void;
   publishFeatureMaps(maps: FeatureMaps[] | null): void;
   publishSummary(summary: Summary): void;
+  publishHighlightClasses(classes: HighlightClasses | null): void;
 }
 
 export type PlaygroundStore = StoreApi<PlaygroundState>;
@@ -383,6 +394,7 @@ const EMPTY_RUN = {
   stoppedEpoch: null,
   metrics: null,
   highlight: null,
+  highlightClasses: null,
   imageProgress: null,
   imageResults: null,
   drawingProbabilities: null,
@@ -565,7 +577,12 @@ export function createPlaygroundStore({ settings, locale = 'en', random = Math.r
       dismissNotice: (id) => set({ notices: get().notices.filter((n) => n.id !== id) }),
       dismissAllNotices: () => set({ notices: [] }),
       setLocale: (next) => set({ locale: next }),
-      setHighlight: (cell) => set({ highlight: cell }),
+      setHighlight: (cell) => {
+        // Another part's classes are not this cell's; the same part's stay until fresh ones arrive.
+        const kept = get().highlightClasses;
+        set({ highlight: cell, highlightClasses: cell && kept?.part === cell.part ? kept : null });
+        port?.highlightChanged();
+      },
       saveLessonFile: async () => {
         if (!port) throw new Error('saveLessonFile: the trainer has not started');
         if (get().settings.dataset === 'upload') throw new Error('saveLessonFile: a lesson on an uploaded CSV cannot be saved (the file would not hold its rows)');
@@ -650,6 +667,7 @@ export function createPlaygroundStore({ settings, locale = 'en', random = Math.r
         if (pixels) port?.drawingChanged();
       },
       publishSummary: (summary) => set({ summary }),
+      publishHighlightClasses: (classes) => set({ highlightClasses: classes }),
       toggleDebug: () => {
         const open = !get().debugOpen;
         set({ debugOpen: open, debug: null });

@@ -16,7 +16,7 @@ import type { LayerConfig } from '../data/image-presets';
 import { batchRows, decodeClasses, encodeTargets, inputCount, inputShape, isClassification, outputLayer, type LayerSpec, type Lesson, type TrainingSpec } from './lesson';
 import { encodeInputs, type LessonData, type Sample } from './lesson-data';
 import { SnapshotKeeper, type NonFinite } from './snapshots';
-import { partMetrics, type LessonMetrics } from './lesson-metrics';
+import { accuracyOfCounts, DATA_PARTS, partMetrics, type DataPart, type LessonMetrics } from './lesson-metrics';
 import { checkArchitecture } from './lesson-file';
 import type { BackendInfo, FeatureMaps, NetworkParams, PlaygroundStore, TrainerPort } from './store';
 
@@ -34,19 +34,31 @@ export interface NetworkSpec {
   training: TrainingSpec;
   /** Rows per training step. */
   batchRows: number;
+  /** The lesson's classes (0: regression): what the metrics count (lesson-metrics.ts metricCountsInfo). */
+  classes: number;
 }
 
-/** Rows of inputs (row-major [rows, inputs]) and their targets (row-major [rows, output units]). */
+/**
+ * Rows of inputs (row-major [rows, inputs]), their targets (row-major [rows, output units]) and labels (each
+ * row's class index; for regression the targets again), which the metrics count against on the device.
+ */
 export interface DataSet {
   x: Float32Array;
   y: Float32Array;
+  labels: Float32Array;
   rows: number;
 }
 
-/** A set's mean loss (as the lesson displays it, without the regularization penalty) and the network's outputs [rows, units]. */
+/** A set with no rows (a lesson without validation or test rows). */
+export const EMPTY_DATA_SET: DataSet = { x: new Float32Array(0), y: new Float32Array(0), labels: new Float32Array(0), rows: 0 };
+
+/**
+ * A set's mean loss (as the lesson displays it, without the regularization penalty) and the metrics' counts
+ * the device reduced its outputs to (ops.metricCounts for lesson-metrics.ts's metricCountsInfo): a few numbers.
+ */
 export interface SetEvaluation {
   loss: number;
-  outputs: Float32Array;
+  counts: Float32Array;
 }
 
 /** How the engine trains, for the engine panel. */
@@ -75,8 +87,10 @@ export interface EngineNetwork {
    * (the engine's compiled trainer), restarting at row 0 after setData or setTraining.
    */
   trainBatches(count: number): Promise<void>;
-  /** Each non-empty set's loss and outputs (null for an empty one). */
+  /** Each non-empty set's loss and metric counts (null for an empty one), reduced on the device. */
   evaluate(): Promise<{ train: SetEvaluation | null; validation: SetEvaluation | null; test: SetEvaluation | null }>;
+  /** The network's outputs [rows, units] for every row of one set: read only on demand (a highlighted cell, an image lesson's test images). */
+  outputs(part: DataPart): Promise<Float32Array>;
   /**
    * Every hidden and output node over a resolution² grid of the plane (layout of grid.ts): result[l][j] is
    * node j of layer l (hidden layers then the output; a softmax output as probabilities).
@@ -156,20 +170,27 @@ export interface SavedModel {
 }
 
 export function networkSpec(lesson: Lesson, trainRows: number): NetworkSpec {
-  return { inputs: inputCount(lesson.data), inputShape: inputShape(lesson.data), stack: lesson.stack, layers: lesson.model, training: lesson.training, batchRows: batchRows(lesson.training, trainRows) };
+  return {
+    inputs: inputCount(lesson.data),
+    inputShape: inputShape(lesson.data),
+    stack: lesson.stack,
+    layers: lesson.model,
+    training: lesson.training,
+    batchRows: batchRows(lesson.training, trainRows),
+    classes: lesson.data.classes,
+  };
 }
 
 /** A part of the lesson's data as the network's input matrix and targets. */
 export function dataSet(lesson: Lesson, samples: readonly Sample[]): DataSet {
-  return { x: encodeInputs(lesson, samples), y: encodeTargets(lesson, samples.map((s) => s.label)), rows: samples.length };
+  const labels = samples.map((s) => s.label);
+  const y = encodeTargets(lesson, labels);
+  return { x: encodeInputs(lesson, samples), y, labels: isClassification(lesson) ? Float32Array.from(labels) : y, rows: samples.length };
 }
 
-/** Share of samples whose predicted class is their label. */
-function accuracy(lesson: Lesson, samples: readonly Sample[], outputs: Float32Array): number {
-  const predicted = decodeClasses(lesson, outputs, samples.length);
-  let right = 0;
-  samples.forEach((s, i) => (right += predicted[i] === s.label ? 1 : 0));
-  return samples.length ? right / samples.length : 0;
+/** Share of a set's samples whose predicted class is their label, from its confusion counts. */
+function accuracy(lesson: Lesson, e: SetEvaluation): number {
+  return accuracyOfCounts(e.counts, lesson.data.classes);
 }
 
 function fitsLesson(lesson: Lesson, model: ModelJSON): boolean {
@@ -181,12 +202,13 @@ function fitsLesson(lesson: Lesson, model: ModelJSON): boolean {
   }
 }
 
-/** The metrics panel's figures for every non-empty part, from the outputs evaluate() already read back. */
-function lessonMetrics(lesson: Lesson, data: LessonData, scores: Awaited<ReturnType<EngineNetwork['evaluate']>>): LessonMetrics {
+/** The metrics panel's figures for every non-empty part, from the counts evaluate() already read back. */
+function lessonMetrics(lesson: Lesson, scores: Awaited<ReturnType<EngineNetwork['evaluate']>>): LessonMetrics {
   const metrics: LessonMetrics = {};
-  if (scores.train) metrics.train = partMetrics(lesson, data.train, scores.train.outputs);
-  if (scores.validation) metrics.validation = partMetrics(lesson, data.validation, scores.validation.outputs);
-  if (scores.test) metrics.test = partMetrics(lesson, data.test, scores.test.outputs);
+  for (const part of DATA_PARTS) {
+    const e = scores[part];
+    if (e) metrics[part] = partMetrics(lesson, e.counts);
+  }
   return metrics;
 }
 
@@ -333,6 +355,11 @@ export class Trainer implements TrainerPort {
 
   inspectedChanged(): void {
     this.enqueue(async () => this.publishFeatureMaps());
+  }
+
+  highlightChanged(): void {
+    const generation = this.generation;
+    this.enqueue(async () => this.publishHighlight(generation));
   }
 
   /** The next reset builds this saved model instead of a fresh one (the store resets right after). */
@@ -558,16 +585,17 @@ export class Trainer implements TrainerPort {
     // The stop is shown with the results it ends on.
     if (verdict.stoppedAt !== null) this.store.getState().publishStopped(verdict.stoppedAt);
     const classify = isClassification(lesson);
-    const score = (samples: readonly Sample[], e: SetEvaluation | null) => (classify && e ? accuracy(lesson, samples, e.outputs) : null);
+    const score = (e: SetEvaluation | null) => (classify && e ? accuracy(lesson, e) : null);
+    const metricsDue = this.metricsDue();
     this.store.getState().publishResults({
-      metrics: this.metricsDue() ? lessonMetrics(lesson, data, scores) : undefined,
-      validationAccuracy: score(data.validation, scores.validation),
+      metrics: metricsDue ? lessonMetrics(lesson, scores) : undefined,
+      validationAccuracy: score(scores.validation),
       epoch: this.epoch,
       trainLoss: scores.train?.loss ?? Number.NaN,
       testLoss: scores.test?.loss ?? Number.NaN,
       validationLoss: scores.validation?.loss ?? Number.NaN,
-      trainAccuracy: score(data.train, scores.train),
-      testAccuracy: score(data.test, scores.test),
+      trainAccuracy: score(scores.train),
+      testAccuracy: score(scores.test),
       network: params,
       heatmaps: {
         outputResolution: this.outputResolution,
@@ -578,7 +606,28 @@ export class Trainer implements TrainerPort {
         columns: [this.inputGrids, ...nodes],
       },
     });
+    // A highlighted cell's points follow the counts it was picked from.
+    if (metricsDue) await this.publishHighlight(generation);
     this.publishDebug();
+  }
+
+  /**
+   * The predicted class of every point of the highlighted confusion cell's part: the one per-sample read
+   * of the metrics, made only while a cell is highlighted.
+   */
+  private async publishHighlight(generation: number): Promise<void> {
+    const { highlight, highlightClasses } = this.store.getState();
+    const network = this.network;
+    const lesson = this.lesson;
+    if (!highlight) {
+      if (highlightClasses) this.store.getState().publishHighlightClasses(null);
+      return;
+    }
+    if (!network || !lesson || !this.data || !isClassification(lesson)) return;
+    const rows = this.data[highlight.part].length;
+    if (rows === 0) return;
+    const predicted = decodeClasses(lesson, await network.outputs(highlight.part), rows);
+    if (generation === this.generation && this.store.getState().highlight?.part === highlight.part) this.store.getState().publishHighlightClasses({ part: highlight.part, predicted });
   }
 
   /** An image lesson's scores (every set's loss and accuracy, the test images' probabilities, the filters), progress and drawn digit. */
@@ -596,16 +645,19 @@ export class Trainer implements TrainerPort {
     if (diverged !== null) return this.rollBack(diverged, generation);
     if (verdict.stoppedAt !== null) this.store.getState().publishStopped(verdict.stoppedAt);
     this.scoredEpoch = this.epoch;
-    const score = (samples: readonly Sample[], e: SetEvaluation | null) => (e ? accuracy(lesson, samples, e.outputs) : null);
+    const score = (e: SetEvaluation | null) => (e ? accuracy(lesson, e) : null);
+    // The test images' view shows each one's probabilities: read once an epoch, as the scores.
+    const testProbabilities = scores.test ? await network.outputs('test') : new Float32Array(0);
+    if (generation !== this.generation) return;
     this.store.getState().publishResults({
       epoch: this.epoch,
       trainLoss: scores.train?.loss ?? Number.NaN,
       testLoss: scores.test?.loss ?? Number.NaN,
       validationLoss: scores.validation?.loss ?? Number.NaN,
-      trainAccuracy: score(data.train, scores.train),
-      testAccuracy: score(data.test, scores.test),
+      trainAccuracy: score(scores.train),
+      testAccuracy: score(scores.test),
       network: params,
-      images: { testProbabilities: scores.test?.outputs ?? new Float32Array(0), filters },
+      images: { testProbabilities, filters },
     });
     this.publishProgress();
     await this.classifyDrawing();
@@ -677,8 +729,8 @@ export class Trainer implements TrainerPort {
     const validation = scores.validation ?? scores.test;
     if (validation) logs.val_loss = validation.loss;
     if (isClassification(this.lesson)) {
-      if (scores.train) logs.accuracy = accuracy(this.lesson, this.data.train, scores.train.outputs);
-      if (validation) logs.val_accuracy = accuracy(this.lesson, scores.validation ? this.data.validation : this.data.test, validation.outputs);
+      if (scores.train) logs.accuracy = accuracy(this.lesson, scores.train);
+      if (validation) logs.val_accuracy = accuracy(this.lesson, validation);
     }
     // Keras counts epochs from 0.
     es.onEpochEnd(this.epoch - 1, logs);

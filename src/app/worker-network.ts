@@ -5,6 +5,7 @@
 import type { Remote } from 'comlink';
 import type { CallbackModel, ExportOptions, ModelJSON, Summary, WeightSnapshot } from '../index';
 import type { GridPlane } from './grid';
+import type { DataPart } from './lesson-metrics';
 import type { TrainingSpec } from './lesson';
 import type { GridRequest, NetworkHost, ReadReply, ReadRequest } from './network-host';
 import type { NetworkParams } from './store';
@@ -95,6 +96,11 @@ export class WorkerNetwork implements EngineNetwork {
     const { info, ...scores } = await this.host.evaluate(this.id);
     this.info = info;
     return scores;
+  }
+
+  async outputs(part: DataPart): Promise<Float32Array> {
+    await this.settle();
+    return this.host.outputs(this.id, part);
   }
 
   /** Join the read to the one being gathered this turn (sent at the end of it), or start one. */

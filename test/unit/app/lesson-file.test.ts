@@ -59,10 +59,27 @@ describe('metrics panel figures', () => {
     expect(train.report.confusion.flat().reduce((a, b) => a + b, 0)).toBe(s.data.train.length);
     expect(train.report.accuracy).toBeCloseTo(s.trainAccuracy!, 10);
     expect(s.metrics!.test!.kind === 'classification' && s.metrics!.test!.report.accuracy).toBeCloseTo(s.testAccuracy!, 10);
-    expect(train.predicted).toHaveLength(s.data.train.length);
     // Not a two-class problem: no curves; no validation part in this lesson.
     expect(train.roc).toBeNull();
     expect(s.metrics!.validation).toBeUndefined();
+  });
+
+  it('a picked confusion cell reads its part\'s predicted classes once, on demand: as many marks as the cell counts', async () => {
+    const { store, trainer } = await startTrainer(BLOBS);
+    for (let i = 0; i < 3; i++) store.getState().step();
+    await trainer.idle();
+    expect(store.getState().highlightClasses).toBeNull();
+    const test = store.getState().metrics!.test!;
+    if (test.kind !== 'classification') throw new Error('expected classification');
+    const [actual, predicted] = [0, 1, 2].flatMap((a) => [0, 1, 2].map((p) => [a, p])).find(([a, p]) => a !== p && test.report.confusion[a][p] > 0) ?? [0, 0];
+    store.getState().setHighlight({ part: 'test', actual, predicted });
+    await trainer.idle();
+    const { highlightClasses, data } = store.getState();
+    expect(highlightClasses?.part).toBe('test');
+    const marked = data.test.filter((s, i) => s.label === actual && highlightClasses!.predicted[i] === predicted).length;
+    expect(marked).toBe(test.report.confusion[actual][predicted]);
+    store.getState().setHighlight(null);
+    expect(store.getState().highlightClasses).toBeNull();
   });
 
   it('breast cancer: ROC and precision-recall curves for train, validation and test', async () => {

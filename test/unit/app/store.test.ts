@@ -18,6 +18,7 @@ function recordingPort() {
     engineInfoRequested: () => calls.push('engineInfo'),
     drawingChanged: () => calls.push('drawing'),
     inspectedChanged: () => calls.push('inspected'),
+    highlightChanged: () => calls.push('highlight'),
     loadModel: (saved) => calls.push(`load:${saved.epoch}`),
     saveModel: async () => {
       throw new Error('no model in this test');
