@@ -48,12 +48,6 @@ export function metricCountsInfo(classes: number, output: Pick<LayerSpec, 'units
   return { kind: 'classes', classes, cut, score };
 }
 
-/** Numbers metricCounts returns for this info (the counts' length). */
-export function metricCountsLength(info: MetricCountsInfo, units: number): number {
-  if (info.kind === 'regression') return 5 * units;
-  return info.classes * info.classes + (info.score ? 2 * METRIC_THRESHOLDS.length : 0);
-}
-
 /** Share of rows on the confusion matrix's diagonal (0 for no rows). */
 export function accuracyOfCounts(counts: ArrayLike<number>, classes: number): number {
   let right = 0;

@@ -85,9 +85,9 @@ export class NetworkHost {
   }
 
   /** Losses and metric counts: a few numbers per set, cloned (the outputs stay here; see `outputs`). */
-  async evaluate(id: number): Promise<Evaluation> {
+  async evaluate(id: number, curves: boolean): Promise<Evaluation> {
     const network = this.network(id);
-    return { ...(await network.evaluate()), info: network.engineInfo() };
+    return { ...(await network.evaluate(curves)), info: network.engineInfo() };
   }
 
   /** One set's outputs, asked for only on demand (a highlighted cell, an image lesson's test images); transferred. */

@@ -180,7 +180,7 @@ export class SequentialNetwork implements EngineNetwork {
    * Every set's loss and metric counts, reduced on the device: per set (or per chunk of an image set) one
    * [loss · rows, ...counts] vector, and a plane lesson's vectors of all sets read back together, once.
    */
-  async evaluate(): Promise<{ train: SetEvaluation | null; validation: SetEvaluation | null; test: SetEvaluation | null }> {
+  async evaluate(curves = false): Promise<{ train: SetEvaluation | null; validation: SetEvaluation | null; test: SetEvaluation | null }> {
     const parts = (['train', 'validation', 'test'] as const).filter((part) => this.deviceSets[part]);
     const chunk = this.spec.stack ? IMAGE_SCORE_ROWS : Infinity;
     const sums = new Map<DataPart, Float32Array>();
@@ -191,7 +191,7 @@ export class SequentialNetwork implements EngineNetwork {
     };
     if (chunk === Infinity) {
       // One readback for every set: their vectors concatenated on the device.
-      const vectors = parts.map((part) => this.scoreRows(part, 0, this.deviceSets[part]!.x.shape[0]));
+      const vectors = parts.map((part) => this.scoreRows(part, 0, this.deviceSets[part]!.x.shape[0], curves));
       const all = ops.concat(vectors, 0);
       try {
         const values = await all.data();
@@ -205,7 +205,7 @@ export class SequentialNetwork implements EngineNetwork {
       for (const part of parts) {
         const rows = this.deviceSets[part]!.x.shape[0];
         for (let first = 0; first < rows; first += chunk) {
-          const vector = this.scoreRows(part, first, Math.min(chunk, rows - first));
+          const vector = this.scoreRows(part, first, Math.min(chunk, rows - first), curves);
           try {
             add(part, await vector.data());
           } finally {
@@ -226,10 +226,11 @@ export class SequentialNetwork implements EngineNetwork {
    * [loss · rows, ...metric counts] for `rows` rows of a set from `first`: the forward pass, the loss the
    * lesson displays (the engine's loss kernel; no penalty) and ops.metricCounts, all on the device.
    */
-  private scoreRows(part: DataPart, first: number, rows: number): Tensor {
+  private scoreRows(part: DataPart, first: number, rows: number, curves: boolean): Tensor {
     const set = this.deviceSets[part]!;
     const whole = first === 0 && rows === set.x.shape[0];
-    const info = metricCountsInfo(this.spec.classes, this.spec.layers[this.spec.layers.length - 1]);
+    const full = metricCountsInfo(this.spec.classes, this.spec.layers[this.spec.layers.length - 1]);
+    const info = full.kind === 'classes' && !curves ? { ...full, score: null } : full;
     const thresholds = info.kind === 'classes' && info.score ? (this.thresholds ?? undefined) : undefined;
     return tidy(() => {
       const take = (t: Tensor): Tensor => (whole ? t : ops.slice(t, [first, ...t.shape.slice(1).map(() => 0)], [rows, ...t.shape.slice(1)]));

@@ -87,8 +87,12 @@ export interface EngineNetwork {
    * (the engine's compiled trainer), restarting at row 0 after setData or setTraining.
    */
   trainBatches(count: number): Promise<void>;
-  /** Each non-empty set's loss and metric counts (null for an empty one), reduced on the device. */
-  evaluate(): Promise<{ train: SetEvaluation | null; validation: SetEvaluation | null; test: SetEvaluation | null }>;
+  /**
+   * Each non-empty set's loss and metric counts (null for an empty one), reduced on the device: the
+   * confusion counts always, a two-class lesson's threshold counts only with `curves` (the metrics panel's
+   * updates, a few a second: 400 numbers a set that a frame's accuracy does not need).
+   */
+  evaluate(curves?: boolean): Promise<{ train: SetEvaluation | null; validation: SetEvaluation | null; test: SetEvaluation | null }>;
   /** The network's outputs [rows, units] for every row of one set: read only on demand (a highlighted cell, an image lesson's test images). */
   outputs(part: DataPart): Promise<Float32Array>;
   /**
@@ -562,10 +566,11 @@ export class Trainer implements TrainerPort {
     const network = this.network;
     const { lesson, data, plane } = this;
     if (!network || !lesson || !data || !plane) return;
-    let scores = await network.evaluate();
+    const metricsDue = this.metricsDue();
+    let scores = await network.evaluate(metricsDue);
     if (generation !== this.generation) return;
     const verdict = this.judgeEpoch(scores);
-    if (verdict.restored) scores = await network.evaluate();
+    if (verdict.restored) scores = await network.evaluate(metricsDue);
     // Issued together: their kernels queue back to back and their readbacks overlap, instead of one
     // round trip to the GPU after another.
     const [params, nodes, output] = await Promise.all([
@@ -586,7 +591,6 @@ export class Trainer implements TrainerPort {
     if (verdict.stoppedAt !== null) this.store.getState().publishStopped(verdict.stoppedAt);
     const classify = isClassification(lesson);
     const score = (e: SetEvaluation | null) => (classify && e ? accuracy(lesson, e) : null);
-    const metricsDue = this.metricsDue();
     this.store.getState().publishResults({
       metrics: metricsDue ? lessonMetrics(lesson, scores) : undefined,
       validationAccuracy: score(scores.validation),

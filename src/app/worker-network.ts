@@ -91,9 +91,9 @@ export class WorkerNetwork implements EngineNetwork {
     this.post(this.host.trainBatches(this.id, count));
   }
 
-  async evaluate(): Promise<{ train: SetEvaluation | null; validation: SetEvaluation | null; test: SetEvaluation | null }> {
+  async evaluate(curves = false): Promise<{ train: SetEvaluation | null; validation: SetEvaluation | null; test: SetEvaluation | null }> {
     await this.settle();
-    const { info, ...scores } = await this.host.evaluate(this.id);
+    const { info, ...scores } = await this.host.evaluate(this.id, curves);
     this.info = info;
     return scores;
   }

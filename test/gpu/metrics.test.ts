@@ -3,6 +3,14 @@
 import { describe, expect, it } from 'vitest';
 import type { Backend, MetricCountsInfo } from '../../src/engine/backend/backend';
 import { aucThresholds } from '../../src/nn/metrics';
+import { useBackend } from '../../src/engine/registry';
+import { engineStats, statsDelta } from '../../src/engine/stats';
+import { describeLesson } from '../../src/app/lesson';
+import { lessonData } from '../../src/app/lesson-data';
+import { METRIC_THRESHOLDS, metricCountsInfo } from '../../src/app/lesson-metrics';
+import { SequentialNetwork } from '../../src/app/sequential-engine';
+import { dataSet, networkSpec } from '../../src/app/trainer';
+import { defaultSettings } from '../../src/app/url-table';
 import { cpu, gpuSuite, maxViolation, randomValues, webgpuBackend } from './setup';
 
 const gpu = await webgpuBackend();
@@ -68,5 +76,42 @@ describe.skipIf(!available)(gpuSuite('metricCounts on WebGPU equals the CPU refe
     if (typeof gpu === 'string') throw new Error(gpu);
     const k = 60;
     expect(() => gpu.metricCounts({ kind: 'classes', classes: k, cut: null, score: null }, gpu.upload(new Float32Array(k), [1, k]), gpu.upload(Float32Array.of(0), [1]))).toThrow(/3600 counters; WebGPU's kernel holds at most 3072/);
+  });
+});
+
+describe.skipIf(!available)(gpuSuite("the page's network on WebGPU reads back its metrics as a few numbers", gpu), () => {
+  it("evaluate(): every set's loss and counts in one readback; the counts are the CPU reference's on the same outputs", async () => {
+    if (typeof gpu === 'string') throw new Error(gpu);
+    const lesson = describeLesson({ ...defaultSettings(), seed: '0.25', networkShape: [5], optimizer: 'adam', learningRate: 0.03, validationSplit: 0.2 });
+    const data = lessonData(lesson, new Map());
+    const spec = networkSpec(lesson, data.train.length);
+    useBackend(gpu);
+    const network = await SequentialNetwork.create(spec);
+    const sets = { train: dataSet(lesson, data.train), validation: dataSet(lesson, data.validation), test: dataSet(lesson, data.test) };
+    network.setData(sets.train, sets.validation, sets.test);
+    await network.trainBatches(20);
+    await network.workDone();
+    const measure = async (curves: boolean) => {
+      const before = engineStats();
+      const scores = await network.evaluate(curves);
+      return { scores, delta: statsDelta(before, engineStats()) };
+    };
+    // A frame: three sets × (1 loss + 4 confusion cells), as float32, in one submit.
+    const frame = await measure(false);
+    expect(frame.delta.bytesReadBack).toBe(3 * (1 + 4) * 4);
+    expect(frame.delta.submits).toBe(1);
+    // A metrics update: the 2 × 200 threshold counts too.
+    const { scores, delta } = await measure(true);
+    expect(delta.bytesReadBack).toBe(3 * (1 + 4 + 400) * 4);
+    expect(delta.submits).toBe(1);
+    for (const part of ['train', 'validation', 'test'] as const) expect(frame.scores[part]!.loss).toBe(scores[part]!.loss);
+    const info = metricCountsInfo(spec.classes, spec.layers[spec.layers.length - 1]);
+    for (const part of ['train', 'validation', 'test'] as const) {
+      const outputs = await network.outputs(part);
+      const { rows, labels } = sets[part];
+      const expected = await run(cpu, info, outputs, [rows, 1], labels, [rows], METRIC_THRESHOLDS);
+      expect(Array.from(scores[part]!.counts), part).toEqual(Array.from(expected));
+    }
+    network.dispose();
   });
 });
