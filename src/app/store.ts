@@ -18,6 +18,7 @@ import type { Locale } from './i18n';
 import type { TrainerPath } from '../engine/plan';
 import { pythonFileName, type Summary } from '../index';
 import { lessonFileName, lessonFileText, openLessonFile } from './lesson-file';
+import { savedTable } from './saved-table';
 import type { DataPart, LessonMetrics } from './lesson-metrics';
 import type { CodeLanguage, SavedModel } from './trainer';
 import type { BackendMeasurement } from './backend-choice';
@@ -585,10 +586,12 @@ export function createPlaygroundStore({ settings, locale = 'en', random = Math.r
       },
       saveLessonFile: async () => {
         if (!port) throw new Error('saveLessonFile: the trainer has not started');
-        if (get().settings.dataset === 'upload') throw new Error('saveLessonFile: a lesson on an uploaded CSV cannot be saved (the file would not hold its rows)');
+        const onUpload = get().settings.dataset === 'upload';
+        if (onUpload && !upload) throw new Error('saveLessonFile: no CSV is open; open one to train on before saving');
         const { model, epoch } = await port.saveModel();
         const { settings, data } = get();
-        return { name: lessonFileName(settings, epoch), text: lessonFileText({ settings, epoch }, model, data.standardization) };
+        const table = onUpload && upload ? savedTable(upload) : undefined;
+        return { name: lessonFileName(settings, epoch), text: lessonFileText({ settings, epoch, ...(table && { table }) }, model, data.standardization) };
       },
       openLessonFile: (text) => {
         let opened: ReturnType<typeof openLessonFile>;
@@ -601,6 +604,13 @@ export function createPlaygroundStore({ settings, locale = 'en', random = Math.r
         get().pause();
         set({ fileError: null });
         port?.loadModel({ model: opened.model, epoch: opened.epoch });
+        if (opened.upload) {
+          // The file's table replaces any CSV open now; the settings below describe the lesson on it.
+          upload = opened.upload;
+          tables.set('upload', opened.upload.table);
+          const lesson = describeLesson(get().settings, upload);
+          set({ upload, lesson, data: lessonData(lesson, tables, images) });
+        }
         // The same settings reset nothing by themselves: the saved model must still replace the network.
         if (!changeSettings(opened.settings)) {
           clearRun();

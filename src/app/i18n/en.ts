@@ -361,7 +361,6 @@ export const en = {
   'histograms.biases': 'Layer {layer} biases',
   'histograms.epoch': 'epoch {epoch}',
   'export.pngFailed': 'Could not draw the plot: {message}',
-  'file.uploadNotSaved': 'A lesson on your own CSV cannot be saved: the file would not hold its rows. Export the model as a script instead.',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -362,5 +362,4 @@ export const es: Record<MessageKey, string> = {
   'histograms.biases': 'Sesgos de la capa {layer}',
   'histograms.epoch': 'época {epoch}',
   'export.pngFailed': 'No se pudo dibujar el gráfico: {message}',
-  'file.uploadNotSaved': 'Una lección con tu propio CSV no se puede guardar: el archivo no llevaría sus filas. Exporta el modelo como script.',
 };

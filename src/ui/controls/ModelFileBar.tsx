@@ -22,8 +22,6 @@ export function ModelFileBar() {
   const dismissFileError = usePlayground((s) => s.dismissFileError);
   const [writeError, setWriteError] = useState<string | null>(null);
   const [dragging, setDragging] = useState(false);
-  // Lesson files regenerate the data from the settings; a user's CSV is not in them.
-  const uploaded = usePlayground((s) => s.settings.dataset === 'upload');
 
   const open = async (file: File | undefined) => {
     if (file) openLessonFile(await readLimited(file));
@@ -74,8 +72,6 @@ export function ModelFileBar() {
         type="button"
         className="text-button"
         data-testid="save-lesson"
-        disabled={uploaded}
-        title={uploaded ? t('file.uploadNotSaved') : undefined}
         onClick={() => void write(saveLessonFile, 'application/json')}
       >
         {t('file.save')}
