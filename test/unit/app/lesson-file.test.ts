@@ -2,7 +2,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { COURSE_TABLE_INFO, parseCourseTable } from '../../../src/data/course-tables';
-import { LESSON_FILE_MAX_BYTES, openLessonFile } from '../../../src/app/lesson-file';
+import { csvDataset, csvTable, readCsv } from '../../../src/data/csv';
+import type { UploadedTable } from '../../../src/app/lesson';
+import { LESSON_FILE_MAX_BYTES } from '../../../src/app/lesson-file';
+import { encodeFloat32 } from '../../../src/nn/serialization';
 import { createSequentialEngine } from '../../../src/app/sequential-engine';
 import { createPlaygroundStore } from '../../../src/app/store';
 import { Trainer, type FrameScheduler } from '../../../src/app/trainer';
@@ -41,6 +44,14 @@ async function startTrainer(overrides: Partial<Settings> = {}, msPerReading = 0)
   await new Promise((resolve) => setTimeout(resolve, 0));
   await trainer.idle();
   return { store, frames, trainer };
+}
+
+/** A CSV of 120 plants: two numeric columns, a categorical one (one-hot), three classes. */
+function plantsCsv(): UploadedTable {
+  const colors = ['rojo', 'azul', 'verde'];
+  const rows = Array.from({ length: 120 }, (_, i) => `${(i % 3) * 2 + (i % 7) / 10};${(i % 5) / 2};${colors[i % 4 === 0 ? 2 : i % 2]};${'abc'[i % 3]}`.replaceAll('.', ','));
+  const dataset = csvDataset(readCsv(['alto;ancho;color;clase', ...rows].join('\n'), 'plantas.csv'), { target: 'clase' });
+  return { name: 'plantas.csv', target: 'clase', inputNames: dataset.featureNames, table: csvTable(dataset) };
 }
 
 const BLOBS: Partial<Settings> = { dataset: 'blobs', classes: 3, networkShape: [6], optimizer: 'adam', learningRate: 0.01 };
@@ -210,9 +221,67 @@ describe('lesson files', () => {
     expect(after.network).toBe(before.network);
   });
 
-  it('checkSavedLesson refuses a CSV lesson, whose rows are not in the file', () => {
-    const text = JSON.stringify({ format: 'webgpu-nn-playground/lesson', version: 1, lesson: { settings: { ...defaultSettings(), dataset: 'upload' }, epoch: 0 }, model: {} });
-    expect(() => openLessonFile(text)).toThrow(/upload/);
+  it('a lesson on an uploaded CSV is saved with its table and opens on the same data, test accuracy and next step', async () => {
+    const a = await startTrainer({ networkShape: [6], optimizer: 'adam', learningRate: 0.03, fullBatch: true });
+    a.store.getState().openUpload(plantsCsv());
+    await a.trainer.idle();
+    for (let i = 0; i < 4; i++) a.store.getState().step();
+    await a.trainer.idle();
+    const file = await a.store.getState().saveLessonFile();
+    const table = JSON.parse(file.text).lesson.table;
+    expect(table).toMatchObject({ name: 'plantas.csv', target: 'clase', inputNames: ['alto', 'ancho', 'color=verde', 'color=azul', 'color=rojo'], classNames: ['a', 'b', 'c'] });
+    expect(table.y).toHaveLength(120);
+
+    // A fresh page that never saw the CSV.
+    const b = await startTrainer({ seed: '0.9' });
+    const opened = b.store.getState().openLessonFile(file.text);
+    expect(b.store.getState().fileError).toBeNull();
+    expect(opened).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    await b.trainer.idle();
+    const [sa, sb] = [a.store.getState(), b.store.getState()];
+    expect(sb.error).toBeNull();
+    expect(sb.settings).toEqual(sa.settings);
+    expect(sb.upload?.name).toBe('plantas.csv');
+    expect(sb.data.train).toEqual(sa.data.train);
+    expect(sb.data.test).toEqual(sa.data.test);
+    expect(sb.data.standardization).toEqual(sa.data.standardization);
+    expect(sb.epoch).toBe(4);
+    expect(sb.testAccuracy).toBe(sa.testAccuracy);
+    expect(sb.testLoss).toBeCloseTo(sa.testLoss!, 6);
+    a.store.getState().step();
+    b.store.getState().step();
+    await Promise.all([a.trainer.idle(), b.trainer.idle()]);
+    expect(b.store.getState().trainLoss).toBeCloseTo(a.store.getState().trainLoss!, 5);
+  });
+
+  it('a CSV lesson\'s broken table is refused naming the field, and the lesson keeps running', async () => {
+    const { store, trainer } = await startTrainer({ networkShape: [6] });
+    store.getState().openUpload(plantsCsv());
+    await trainer.idle();
+    const good = JSON.parse((await store.getState().saveLessonFile()).text);
+    const withTable = (table: unknown) => JSON.stringify({ ...good, lesson: { ...good.lesson, table } });
+    const t = good.lesson.table;
+    const broken: [string, RegExp][] = [
+      [withTable(undefined), /lesson: table is missing; a lesson on an uploaded CSV/],
+      [withTable('rows'), /lesson: table is "rows"; expected the uploaded CSV's table/],
+      [withTable({ ...t, target: '' }), /table\.target is ""; expected a non-empty string/],
+      [withTable({ ...t, classNames: ['a', 'b', 'c', 'd', 'e', 'f', 'g'] }), /table\.classNames has 7 names; expected 1 to 6/],
+      [withTable({ ...t, inputNames: [1] }), /table\.inputNames\[0\] is 1; expected a string/],
+      [withTable({ ...t, y: [...t.y.slice(1), 3] }), /table\.y\[119\] is 3; expected a class index in \[0, 3\)/],
+      [withTable({ ...t, y: t.y.slice(1) }), /table\.x holds 600 values; expected 595 \(119 rows × 5 inputs\)/],
+      [withTable({ ...t, x: '%%%' }), /table\.x: not valid base64/],
+      [withTable({ ...t, x: encodeFloat32(new Float32Array(600).fill(NaN)) }), /table\.x: value NaN at row 0, input 0; expected finite numbers/],
+      [withTable({ ...t, inputNames: t.inputNames.slice(1), x: encodeFloat32(new Float32Array(480)) }), /model: its input takes \[5\]; the lesson's settings give 4 inputs/],
+    ];
+    const before = store.getState();
+    for (const [text, message] of broken) {
+      expect(store.getState().openLessonFile(text)).toBe(false);
+      expect(store.getState().fileError).toMatch(message);
+    }
+    await trainer.idle();
+    expect(store.getState().data).toBe(before.data);
+    expect(store.getState().upload).toBe(before.upload);
   });
 });
 
