@@ -5,7 +5,7 @@ export type { SequentialOptions, CompileOptions, PredictOptions, Training } from
 export { layers, Layer, layerFromConfig } from './nn/layers';
 export type { DenseOptions, Conv2DOptions, Pooling2DOptions, DropoutOptions, Param } from './nn/layers';
 export { callbacks, EarlyStopping } from './nn/callbacks';
-export type { Callback, CallbackModel, EarlyStoppingOptions, Logs, WeightSnapshot } from './nn/callbacks';
+export type { Callback, CallbackModel, EarlyStoppingOptions, EarlyStoppingState, Logs, WeightSnapshot } from './nn/callbacks';
 export type { FitOptions, History } from './nn/fit';
 export type { TrainState, TrainStep } from './nn/train-step';
 export type { Summary, SummaryRow } from './nn/summary';

@@ -5,6 +5,7 @@
 import { createLessonFile, readLessonFile, type ModelJSON, type Preprocessing } from '../index';
 import { describeLesson, inputCount, type Lesson, type UploadedTable } from './lesson';
 import type { LessonData } from './lesson-data';
+import { checkSavedProgress, type TrainingProgress } from './saved-progress';
 import { checkSavedTable, type SavedTable } from './saved-table';
 import { checkSetting } from './url-codec';
 import { defaultSettings, type SettingKey, type Settings } from './url-table';
@@ -19,6 +20,8 @@ export interface SavedLesson {
   epoch: number;
   /** The uploaded CSV's table, when the dataset is `upload` (saved-table.ts). */
   table?: SavedTable;
+  /** The batch reached and early stopping's state (saved-progress.ts); absent in older files (the epoch's start). */
+  progress?: TrainingProgress;
 }
 
 export interface OpenedLesson {
@@ -27,10 +30,11 @@ export interface OpenedLesson {
   /** The uploaded CSV's table the lesson trains on, or null for a dataset the settings regenerate. */
   upload: UploadedTable | null;
   model: ModelJSON;
+  progress: TrainingProgress | null;
 }
 
-/** What checkSavedLesson makes of the file's `lesson` field. */
-type CheckedLesson = Omit<OpenedLesson, 'model'>;
+/** What checkSavedLesson makes of the file's `lesson` field (`progress` is checked against the model after). */
+type CheckedLesson = Omit<OpenedLesson, 'model' | 'progress'> & { progress: unknown };
 
 /** The file name offered when saving: the dataset's name and the epoch. */
 export function lessonFileName(settings: Settings, epoch: number): string {
@@ -52,7 +56,7 @@ export function lessonFileText(saved: SavedLesson, model: ModelJSON, standardiza
  */
 export function checkSavedLesson(value: unknown): CheckedLesson {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('expected an object { settings, epoch }');
-  const { settings, epoch, table } = value as Record<string, unknown>;
+  const { settings, epoch, table, progress } = value as Record<string, unknown>;
   if (!Number.isInteger(epoch) || (epoch as number) < 0) throw new Error(`epoch is ${JSON.stringify(epoch)}; expected a whole number ≥ 0`);
   if (typeof settings !== 'object' || settings === null || Array.isArray(settings)) throw new Error('settings is missing; expected an object of the lesson\'s settings');
   const defaults = defaultSettings();
@@ -68,7 +72,7 @@ export function checkSavedLesson(value: unknown): CheckedLesson {
   }
   if (given.dataset === 'upload' && table === undefined) throw new Error('table is missing; a lesson on an uploaded CSV ("upload") holds the table it trains on');
   const upload = given.dataset === 'upload' ? checkSavedTable(table) : null;
-  return { settings: { ...defaults, ...(given as Partial<Settings>) }, epoch: epoch as number, upload };
+  return { settings: { ...defaults, ...(given as Partial<Settings>) }, epoch: epoch as number, upload, progress };
 }
 
 /** The model's dense layers must be the ones the settings describe (units, activation) on the same number of inputs. */
@@ -86,5 +90,11 @@ export function checkArchitecture(lesson: Lesson, model: ModelJSON): void {
 export function openLessonFile(text: string): OpenedLesson {
   const file = readLessonFile(text, { checkLesson: checkSavedLesson, maxBytes: LESSON_FILE_MAX_BYTES });
   checkArchitecture(describeLesson(file.lesson.settings, file.lesson.upload), file.model);
-  return { ...file.lesson, model: file.model };
+  let progress: TrainingProgress | null = null;
+  try {
+    if (file.lesson.progress !== undefined) progress = checkSavedProgress(file.lesson.progress, file.model);
+  } catch (e) {
+    throw new Error(`lesson file: lesson: ${(e as Error).message}`);
+  }
+  return { ...file.lesson, model: file.model, progress };
 }

@@ -135,9 +135,9 @@ export function createMeasuredEngine(host: Remote<NetworkHost>, preference: Back
       const network = current === 'webgpu' ? await SequentialNetwork.create(spec, saved) : await WorkerNetwork.create(host, spec, saved);
       // Remember the lesson's network and data: what a measurement times.
       const setData = network.setData.bind(network);
-      network.setData = (train, validation, test) => {
+      network.setData = (train, validation, test, firstRow) => {
         last = { spec, train };
-        setData(train, validation, test);
+        setData(train, validation, test, firstRow);
         // Measured on the first data, unless WebGPU is still starting (its readiness starts the measurement).
         if (!gpuStarting && rates.cpu === null) void measure();
       };

@@ -72,8 +72,8 @@ export class NetworkHost {
     return network;
   }
 
-  setData(id: number, train: DataSet, validation: DataSet, test: DataSet): void {
-    this.network(id).setData(train, validation, test);
+  setData(id: number, train: DataSet, validation: DataSet, test: DataSet, firstRow: number): void {
+    this.network(id).setData(train, validation, test, firstRow);
   }
 
   setTraining(id: number, training: TrainingSpec, batchRows: number): Promise<void> {

@@ -14,6 +14,7 @@ import type { BackendInfo, FeatureMaps, NetworkParams } from './store';
 import { EMPTY_DATA_SET, type CodeLanguage, type DataSet, type EngineAdapter, type EngineInfo, type EngineNetwork, type NetworkSpec, type SetEvaluation } from './trainer';
 import { startBackends, type BackendStartup } from './engine-startup';
 import { METRIC_THRESHOLDS, metricCountsInfo, type DataPart } from './lesson-metrics';
+import { networkParamArrays } from './saved-progress';
 
 function buildModel(spec: NetworkSpec, keras: KerasTraining): Sequential {
   const model = new Sequential(
@@ -87,6 +88,8 @@ export class SequentialNetwork implements EngineNetwork {
   /** The sets on the device (null for an empty one), and Keras's AUC thresholds for the two-class counts. */
   private deviceSets: Record<DataPart, DeviceSet | null> = { train: null, validation: null, test: null };
   private thresholds: Tensor | null = null;
+  /** The training row the compiled trainer's first batch starts at. */
+  private firstRow = 0;
   private compiled: CompiledTrainer | null = null;
   private readonly neuronGrids = new AlternatingArrays();
   private readonly outputGrids = new AlternatingArrays();
@@ -109,7 +112,9 @@ export class SequentialNetwork implements EngineNetwork {
     return this.spec.layers[this.spec.layers.length - 1].units;
   }
 
-  setData(train: DataSet, validation: DataSet, test: DataSet): void {
+  setData(train: DataSet, validation: DataSet, test: DataSet, firstRow = 0): void {
+    if (!(Number.isInteger(firstRow) && firstRow >= 0 && (firstRow < train.rows || firstRow === 0))) throw new Error(`setData: firstRow ${firstRow} is not one of the ${train.rows} training rows`);
+    this.firstRow = firstRow;
     this.train = train;
     this.validation = validation;
     this.test = test;
@@ -132,9 +137,13 @@ export class SequentialNetwork implements EngineNetwork {
     this.compiled = null;
     if (this.train.rows === 0) return;
     const { step, dense } = this.model.getTrainStep();
+    const rows = this.train.rows;
+    // Rows walked from firstRow on: step s takes rows firstRow + s·batch … (mod rows), as the run it resumes.
+    const order = this.firstRow === 0 ? undefined : Array.from({ length: rows }, (_, i) => (this.firstRow + i) % rows);
     this.compiled = compileTrainer({
       step,
       dense,
+      order,
       data: { x: this.train.x, xShape: [this.train.rows, ...this.spec.inputShape], y: this.train.y, yShape: [this.train.rows, this.outputUnits] },
       batchSize: this.spec.batchRows,
     });
@@ -146,6 +155,7 @@ export class SequentialNetwork implements EngineNetwork {
     const { learningRate: _old, ...previous } = this.keras.optimizer;
     const sameLayers = JSON.stringify(keras.kernelRegularizers) === JSON.stringify(this.keras.kernelRegularizers);
     this.spec = { ...this.spec, training, batchRows };
+    this.firstRow = 0;
     if (!sameLayers || JSON.stringify(optimizer) !== JSON.stringify(previous)) {
       // Regularizers belong to the layers and the optimizer to compile: rebuild around the same weights.
       const weights = await this.model.getWeights();
@@ -351,14 +361,8 @@ export class SequentialNetwork implements EngineNetwork {
   }
 
   /** The inverse of getParams; setWeights checks every shape against the network's. */
-  setParams({ weights, biases, tensors }: NetworkParams): void {
-    if (tensors) return this.model.setWeights(tensors);
-    this.model.setWeights(
-      weights.flatMap((kernel, l) => [
-        { shape: [kernel.length, kernel[0]?.length ?? 0], values: Float32Array.from(kernel.flat()) },
-        { shape: [biases[l + 1]?.length ?? 0], values: Float32Array.from(biases[l + 1] ?? []) },
-      ]),
-    );
+  setParams(params: NetworkParams): void {
+    this.model.setWeights(params.tensors ?? networkParamArrays(params));
   }
 
   async workDone(): Promise<void> {

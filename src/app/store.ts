@@ -588,10 +588,11 @@ export function createPlaygroundStore({ settings, locale = 'en', random = Math.r
         if (!port) throw new Error('saveLessonFile: the trainer has not started');
         const onUpload = get().settings.dataset === 'upload';
         if (onUpload && !upload) throw new Error('saveLessonFile: no CSV is open; open one to train on before saving');
-        const { model, epoch } = await port.saveModel();
+        const { model, epoch, progress } = await port.saveModel();
         const { settings, data } = get();
         const table = onUpload && upload ? savedTable(upload) : undefined;
-        return { name: lessonFileName(settings, epoch), text: lessonFileText({ settings, epoch, ...(table && { table }) }, model, data.standardization) };
+        const saved = { settings, epoch, ...(table && { table }), ...(progress && { progress }) };
+        return { name: lessonFileName(settings, epoch), text: lessonFileText(saved, model, data.standardization) };
       },
       openLessonFile: (text) => {
         let opened: ReturnType<typeof openLessonFile>;
@@ -603,7 +604,7 @@ export function createPlaygroundStore({ settings, locale = 'en', random = Math.r
         }
         get().pause();
         set({ fileError: null });
-        port?.loadModel({ model: opened.model, epoch: opened.epoch });
+        port?.loadModel({ model: opened.model, epoch: opened.epoch, progress: opened.progress });
         if (opened.upload) {
           // The file's table replaces any CSV open now; the settings below describe the lesson on it.
           upload = opened.upload;

@@ -6,7 +6,7 @@
 // One epoch = ⌈rows / batch⌉ steps walking the training set in order (the engine's compiled trainer walks
 // it cyclically, so when the batch does not divide the set a batch wraps around instead of coming up short).
 // The rules (TensorFlow Playground's or Keras's) are the lesson's `training.semantics`, see keras-training.ts.
-import { EarlyStopping, type CallbackModel, type EmbeddedData, type ExportOptions, type ModelJSON, type Summary } from '../index';
+import { EarlyStopping, type CallbackModel, type EmbeddedData, type ExportOptions, type ModelJSON, type Summary, type WeightSnapshot } from '../index';
 import type { TrainerPath } from '../engine/plan';
 import { statsDelta, type EngineStats } from '../engine/stats';
 import type { BackendEvent } from './engine-startup';
@@ -18,6 +18,7 @@ import { encodeInputs, type LessonData, type Sample } from './lesson-data';
 import { SnapshotKeeper, type NonFinite } from './snapshots';
 import { accuracyOfCounts, DATA_PARTS, partMetrics, type DataPart, type LessonMetrics } from './lesson-metrics';
 import { checkArchitecture } from './lesson-file';
+import { arraysOfParams, paramsOfArrays, type SavedEarlyStopping, type TrainingProgress } from './saved-progress';
 import type { BackendInfo, FeatureMaps, NetworkParams, PlaygroundStore, TrainerPort } from './store';
 
 /** The languages of the exported training scripts. */
@@ -79,12 +80,13 @@ export interface EngineInfo {
 export interface EngineNetwork {
   engineInfo(): EngineInfo;
   /** `validation` and `test` may be empty (rows 0). */
-  setData(train: DataSet, validation: DataSet, test: DataSet): void;
+  setData(train: DataSet, validation: DataSet, test: DataSet, firstRow?: number): void;
   /** Learning rate, batch, regularization rates or optimizer parameters changed: apply from the next step, keeping the weights. */
   setTraining(training: TrainingSpec, batchRows: number): Promise<void>;
   /**
    * The next `count` training steps. Steps walk the training set in order, cyclically, batchRows rows each
-   * (the engine's compiled trainer), restarting at row 0 after setData or setTraining.
+   * (the engine's compiled trainer), restarting at row 0 after setTraining, and after setData at its
+   * `firstRow` (default 0: a saved lesson goes on from the row it had reached).
    */
   trainBatches(count: number): Promise<void>;
   /**
@@ -167,10 +169,12 @@ export interface TrainerOptions {
   metricsIntervalMs?: number;
 }
 
-/** A saved model to build instead of a fresh one at the next reset, and the epoch it had reached. */
+/** A saved model to build instead of a fresh one at the next reset, the epoch it had reached and where in it. */
 export interface SavedModel {
   model: ModelJSON;
   epoch: number;
+  /** The batch and row reached and early stopping's state; null: the epoch's start, early stopping afresh. */
+  progress?: TrainingProgress | null;
 }
 
 export function networkSpec(lesson: Lesson, trainRows: number): NetworkSpec {
@@ -195,6 +199,12 @@ export function dataSet(lesson: Lesson, samples: readonly Sample[]): DataSet {
 /** Share of a set's samples whose predicted class is their label, from its confusion counts. */
 function accuracy(lesson: Lesson, e: SetEvaluation): number {
   return accuracyOfCounts(e.counts, lesson.data.classes);
+}
+
+/** A saved lesson's batch and row must lie inside the data its settings give. */
+function checkProgress(progress: TrainingProgress, rows: number, batches: number): void {
+  if (progress.firstRow >= rows) throw new Error(`lesson file: progress.firstRow ${progress.firstRow} is past the lesson's ${rows} training rows`);
+  if (progress.position >= batches) throw new Error(`lesson file: progress.position ${progress.position} is past the ${batches} batches of an epoch`);
 }
 
 function fitsLesson(lesson: Lesson, model: ModelJSON): boolean {
@@ -229,6 +239,12 @@ export class Trainer implements TrainerPort {
   private epoch = 0;
   /** Next batch of the current epoch (a frame may end mid-epoch when an epoch outlasts the budget). */
   private position = 0;
+  /** The training row the network's next batch starts at (its compiled trainer walks the rows cyclically). */
+  private firstRow = 0;
+  /** The weights of early stopping's best epoch, as published then, for a lesson file (restoreBestWeights only). */
+  private bestParams: NetworkParams | null = null;
+  /** Early stopping's last verdict found a new best: the next parameters read are its weights. */
+  private bestPending = false;
   /** Steps per frame, sized from the measured completion time of earlier frames' steps. */
   private readonly budget: FrameBudget;
   /** Finite states: the best to roll a divergence back to, the latest to restore after a lost device. */
@@ -334,8 +350,9 @@ export class Trainer implements TrainerPort {
       this.lesson = lesson;
       await this.network.setTraining(lesson.training, batchRows(lesson.training, data.train.length));
       this.startEarlyStopping();
-      // Batch boundaries moved: the pass in progress starts over.
+      // Batch boundaries moved: the pass in progress starts over, and the network's batches at row 0.
       this.position = 0;
+      this.firstRow = 0;
     });
   }
 
@@ -373,7 +390,21 @@ export class Trainer implements TrainerPort {
 
   /** The current model's file and the epoch it reached, after the work queued before. */
   saveModel(): Promise<SavedModel> {
-    return this.afterQueue(async (network) => ({ model: await network.toJSON(), epoch: this.epoch }));
+    return this.afterQueue(async (network) => {
+      const model = await network.toJSON();
+      return { model, epoch: this.epoch, progress: this.progress(model) };
+    });
+  }
+
+  /** Where training stands beyond the model: the batch and row reached, early stopping's state and best weights. */
+  private progress(model: ModelJSON): TrainingProgress {
+    const es = this.earlyStopping;
+    const keepsBest = es !== null && es.restoreBestWeights && es.bestEpoch >= 0 && this.bestParams !== null;
+    return {
+      position: this.position,
+      firstRow: this.firstRow,
+      earlyStopping: es && { ...es.state, bestWeights: keepsBest ? arraysOfParams(this.bestParams!, model) : null },
+    };
   }
 
   /** The exported script for the current model, with the lesson's preprocessing and data. */
@@ -523,6 +554,33 @@ export class Trainer implements TrainerPort {
     this.earlyStopping?.setModel(this.network!.callbackModel());
     this.earlyStopping?.onTrainBegin();
     this.checkedEpoch = this.epoch;
+    this.bestParams = null;
+    this.bestPending = false;
+  }
+
+  /** The weights read right after early stopping found a new best are that epoch's: kept for a lesson file. */
+  private keepBest(params: NetworkParams): void {
+    if (!this.bestPending) return;
+    this.bestParams = params;
+    this.bestPending = false;
+  }
+
+  /** Early stopping as a saved lesson left it: its counts, and a device copy of its best weights (put there for the copy, then back). */
+  private async resumeEarlyStopping(saved: SavedEarlyStopping): Promise<void> {
+    const es = this.earlyStopping;
+    const network = this.network;
+    if (!es || !network) return;
+    let snapshot: WeightSnapshot | null = null;
+    this.bestParams = null;
+    if (saved.bestWeights && es.restoreBestWeights) {
+      const best = paramsOfArrays(saved.bestWeights);
+      const current = await network.getParams();
+      network.setParams(best);
+      snapshot = network.callbackModel().snapshotWeights();
+      network.setParams(current);
+      this.bestParams = best;
+    }
+    es.resume(saved, snapshot);
   }
 
   /** The grids' plane for the current lesson and data, and the inputs' own heatmaps over it. */
@@ -542,19 +600,23 @@ export class Trainer implements TrainerPort {
     await this.network.trainBatches(count);
     this.stepsRun += count;
     this.position += count;
+    const { data, lesson } = this.store.getState();
+    this.firstRow = (this.firstRow + count * batchRows(lesson.training, data.train.length)) % Math.max(1, data.train.length);
     if (this.position >= this.batchesPerEpoch()) {
       this.position = 0;
       this.epoch++;
     }
   }
 
-  private uploadData(): void {
+  /** The lesson's data to the network, its batches from `firstRow` on (a saved lesson's), the epoch's from its start. */
+  private uploadData(firstRow = 0): void {
     const { data, lesson } = this.store.getState();
     this.lesson = lesson;
     this.data = data;
-    this.network?.setData(dataSet(lesson, data.train), dataSet(lesson, data.validation), dataSet(lesson, data.test));
+    this.network?.setData(dataSet(lesson, data.train), dataSet(lesson, data.validation), dataSet(lesson, data.test), firstRow);
     this.updatePlane();
     this.position = 0;
+    this.firstRow = firstRow;
     this.scoredEpoch = -1;
     this.rateSample = null;
     this.imagesPerSecond = null;
@@ -579,6 +641,7 @@ export class Trainer implements TrainerPort {
       network.evaluateOutput(this.outputResolution, plane),
     ]);
     if (generation !== this.generation) return;
+    this.keepBest(params);
     const diverged = this.snapshots.offer({
       epoch: this.epoch,
       position: this.position,
@@ -645,6 +708,7 @@ export class Trainer implements TrainerPort {
     if (verdict.restored) scores = await network.evaluate();
     const [params, filters] = await Promise.all([network.getParams(), network.filters()]);
     if (generation !== this.generation) return;
+    this.keepBest(params);
     const diverged = this.snapshots.offer({ epoch: this.epoch, position: this.position, trainLoss: scores.train?.loss ?? Number.NaN, testLoss: scores.test?.loss ?? null, params });
     if (diverged !== null) return this.rollBack(diverged, generation);
     if (verdict.stoppedAt !== null) this.store.getState().publishStopped(verdict.stoppedAt);
@@ -738,6 +802,7 @@ export class Trainer implements TrainerPort {
     }
     // Keras counts epochs from 0.
     es.onEpochEnd(this.epoch - 1, logs);
+    this.bestPending = es.restoreBestWeights && es.bestEpoch === this.epoch - 1;
     const model = this.network!.callbackModel();
     if (!model.stopTraining) return none;
     model.stopTraining = false;
@@ -859,9 +924,14 @@ export class Trainer implements TrainerPort {
     if (params) network.setParams(params);
     this.network = network;
     this.lesson = lesson;
-    this.uploadData();
-    // Early stopping starts over on the new network: its best weights were copies on the old one's device.
+    const progress = saved?.progress ?? null;
+    if (progress) checkProgress(progress, data.train.length, this.batchesPerEpoch());
+    this.uploadData(progress?.firstRow ?? 0);
+    this.position = progress?.position ?? 0;
+    // Early stopping starts over on the new network (its best weights were copies on the old one's device),
+    // unless a saved lesson says where it stood.
     this.startEarlyStopping();
+    if (progress?.earlyStopping) await this.resumeEarlyStopping(progress.earlyStopping);
     this.store.getState().publishSummary(network.summary());
     await this.publish(generation);
   }

@@ -78,8 +78,8 @@ export class WorkerNetwork implements EngineNetwork {
     return this.info;
   }
 
-  setData(train: DataSet, validation: DataSet, test: DataSet): void {
-    this.post(this.host.setData(this.id, train, validation, test));
+  setData(train: DataSet, validation: DataSet, test: DataSet, firstRow = 0): void {
+    this.post(this.host.setData(this.id, train, validation, test, firstRow));
   }
 
   async setTraining(training: TrainingSpec, batchRows: number): Promise<void> {
