@@ -166,6 +166,100 @@ describe('lesson files', () => {
     expect(b.store.getState().trainLoss).toBeCloseTo(a.store.getState().trainLoss!, 5);
   });
 
+  /** Open `text` in a fresh page; resolves when its first results are published. */
+  async function openInFreshPage(text: string) {
+    const b = await startTrainer({ seed: '0.9' });
+    expect(b.store.getState().openLessonFile(text)).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    await b.trainer.idle();
+    return b;
+  }
+
+  async function steps(...pages: { store: ReturnType<typeof createPlaygroundStore>; trainer: Trainer }[]) {
+    for (const p of pages) p.store.getState().step();
+    await Promise.all(pages.map((p) => p.trainer.idle()));
+  }
+
+  it('mini-batches that wrap around the rows: save, open and continue equals training straight through', async () => {
+    // 10 rows a batch over breast cancer's training rows: each epoch ends mid-batch, so the next starts elsewhere.
+    const a = await startTrainer({ ...BREAST_CANCER, batchSize: 10 });
+    const rows = a.store.getState().data.train.length;
+    expect(rows % 10).not.toBe(0);
+    for (let i = 0; i < 3; i++) await steps(a);
+    const file = await a.store.getState().saveLessonFile();
+    const progress = JSON.parse(file.text).lesson.progress;
+    expect(progress).toEqual({ position: 0, firstRow: (3 * Math.ceil(rows / 10) * 10) % rows, earlyStopping: null });
+    const b = await openInFreshPage(file.text);
+    // Without the row it had reached, the same file continues on other batches.
+    const withoutProgress = JSON.parse(file.text);
+    delete withoutProgress.lesson.progress;
+    const c = await openInFreshPage(JSON.stringify(withoutProgress));
+    for (let i = 0; i < 2; i++) await steps(a, b, c);
+    const [sa, sb, sc] = [a, b, c].map((p) => p.store.getState());
+    expect(sb.epoch).toBe(5);
+    expect(sb.trainLoss).toBe(sa.trainLoss);
+    expect(sb.testLoss).toBe(sa.testLoss);
+    expect(sb.network).toEqual(sa.network);
+    expect(sc.trainLoss).not.toBe(sa.trainLoss);
+  });
+
+  it('saved mid-epoch: the batch reached comes along, and the epoch finishes as it would have', async () => {
+    // A clock that reads 40 ms later each time: a frame fits a step or two, not the epoch's 37.
+    const a = await startTrainer({ ...BREAST_CANCER, batchSize: 10 }, 40);
+    a.store.getState().play();
+    await a.frames.run(a.trainer, 3);
+    a.store.getState().pause();
+    await a.trainer.idle();
+    const file = await a.store.getState().saveLessonFile();
+    const { position } = JSON.parse(file.text).lesson.progress;
+    expect(position).toBeGreaterThan(0);
+    const b = await openInFreshPage(file.text);
+    for (let i = 0; i < 2; i++) await steps(a, b);
+    expect(b.store.getState().epoch).toBe(a.store.getState().epoch);
+    expect(b.store.getState().trainLoss).toBe(a.store.getState().trainLoss);
+    expect(b.store.getState().network).toEqual(a.store.getState().network);
+  });
+
+  it('early stopping goes on counting from the file: it stops at the same epoch and puts back the same best weights', async () => {
+    // minDelta 10: only the first epoch improves, so training stops `patience` epochs later and restores the first epoch's weights.
+    const settings: Partial<Settings> = { ...BREAST_CANCER, batchSize: 10, earlyStopping: true, patience: 5, minDelta: 10, restoreBestWeights: true };
+    const a = await startTrainer(settings);
+    for (let i = 0; i < 3; i++) await steps(a);
+    const file = await a.store.getState().saveLessonFile();
+    const { earlyStopping } = JSON.parse(file.text).lesson.progress;
+    expect(earlyStopping).toMatchObject({ wait: 2, bestEpoch: 0 });
+    expect(earlyStopping.bestWeights).toHaveLength(4);
+    const b = await openInFreshPage(file.text);
+    for (let i = 0; i < 6 && a.store.getState().stoppedEpoch === null; i++) await steps(a, b);
+    const [sa, sb] = [a.store.getState(), b.store.getState()];
+    expect(sa.stoppedEpoch).toBe(6);
+    expect(sb.stoppedEpoch).toBe(6);
+    expect(sb.network).toEqual(sa.network);
+    expect(sb.testAccuracy).toBe(sa.testAccuracy);
+  });
+
+  it('a broken progress field is refused naming it', async () => {
+    const a = await startTrainer({ ...BREAST_CANCER, earlyStopping: true, restoreBestWeights: true });
+    await steps(a);
+    const good = JSON.parse((await a.store.getState().saveLessonFile()).text);
+    const p = good.lesson.progress;
+    const withProgress = (progress: unknown) => JSON.stringify({ ...good, lesson: { ...good.lesson, progress } });
+    const weights = p.earlyStopping.bestWeights;
+    const cases: [string, RegExp][] = [
+      [withProgress('x'), /lesson: progress is "x"; expected \{ position, firstRow, earlyStopping \}/],
+      [withProgress({ ...p, position: -1 }), /progress\.position is -1; expected a whole number ≥ 0/],
+      [withProgress({ ...p, firstRow: 1.5 }), /progress\.firstRow is 1\.5/],
+      [withProgress({ ...p, earlyStopping: { ...p.earlyStopping, best: null } }), /progress\.earlyStopping\.best is null; expected a finite number/],
+      [withProgress({ ...p, earlyStopping: { ...p.earlyStopping, wait: 'two' } }), /progress\.earlyStopping\.wait is "two"/],
+      [withProgress({ ...p, earlyStopping: { ...p.earlyStopping, bestWeights: weights.slice(1) } }), /bestWeights has 3 arrays; expected the model's 4/],
+      [withProgress({ ...p, earlyStopping: { ...p.earlyStopping, bestWeights: [weights[1], weights[0], ...weights.slice(2)] } }), /bestWeights\[0\] is "[^"]+" \[8\]; expected the model's "[^"]+" \[30, 8\]/],
+    ];
+    for (const [text, message] of cases) {
+      expect(a.store.getState().openLessonFile(text)).toBe(false);
+      expect(a.store.getState().fileError).toMatch(message);
+    }
+  });
+
   it('a lesson changed while the opened file\'s table loads gets a fresh network, not the file\'s', async () => {
     const a = await startTrainer(BREAST_CANCER);
     a.store.getState().step();
