@@ -3,7 +3,7 @@
 // drawn with the engine's grid kernel (every neuron over the plane in one dispatch on WebGPU, the CPU
 // reference otherwise).
 import {
-  Sequential, activeBackend, tidy, createRng, engineStats, evaluateGrid, exportKeras, exportPyTorch, layerFromConfig, layers, ops, compileTrainer,
+  Sequential, activeBackend, createRng, engineStats, evaluateGrid, exportKeras, exportPyTorch, layerFromConfig, layers, ops, compileTrainer, tidy,
   type BackendName, type CallbackModel, type ExportOptions, type GridActivation, type GridLayer, type Layer, type ModelJSON, type Summary, type Tensor,
   type Trainer as CompiledTrainer,
 } from '../index';
@@ -52,7 +52,6 @@ async function initialize(model: Sequential, keras: KerasTraining, spec: Network
 
 /** Images scored per readback (see predictInChunks). */
 const IMAGE_SCORE_ROWS = 128;
-
 
 /**
  * Two arrays of one size, taken in turn: each frame's grid is read into the one the views are not showing,

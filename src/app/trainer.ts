@@ -201,10 +201,11 @@ function accuracy(lesson: Lesson, e: SetEvaluation): number {
   return accuracyOfCounts(e.counts, lesson.data.classes);
 }
 
-/** A saved lesson's batch and row must lie inside the data its settings give. */
-function checkProgress(progress: TrainingProgress, rows: number, batches: number): void {
-  if (progress.firstRow >= rows) throw new Error(`lesson file: progress.firstRow ${progress.firstRow} is past the lesson's ${rows} training rows`);
-  if (progress.position >= batches) throw new Error(`lesson file: progress.position ${progress.position} is past the ${batches} batches of an epoch`);
+/** Why a saved lesson's batch or row does not lie inside the data its settings give, or null. */
+function progressMisfit(progress: TrainingProgress, rows: number, batches: number): string | null {
+  if (progress.firstRow >= rows) return `lesson file: progress.firstRow ${progress.firstRow} is past the lesson's ${rows} training rows; training goes on from the epoch's start`;
+  if (progress.position >= batches) return `lesson file: progress.position ${progress.position} is past the ${batches} batches of an epoch; training goes on from the epoch's start`;
+  return null;
 }
 
 function fitsLesson(lesson: Lesson, model: ModelJSON): boolean {
@@ -924,8 +925,13 @@ export class Trainer implements TrainerPort {
     if (params) network.setParams(params);
     this.network = network;
     this.lesson = lesson;
-    const progress = saved?.progress ?? null;
-    if (progress) checkProgress(progress, data.train.length, this.batchesPerEpoch());
+    let progress = saved?.progress ?? null;
+    const misfit = progress && progressMisfit(progress, data.train.length, this.batchesPerEpoch());
+    if (misfit) {
+      // The model is the file's; only where it stood is lost: the epoch starts over, early stopping afresh.
+      this.store.getState().publishError(misfit);
+      progress = null;
+    }
     this.uploadData(progress?.firstRow ?? 0);
     this.position = progress?.position ?? 0;
     // Early stopping starts over on the new network (its best weights were copies on the old one's device),

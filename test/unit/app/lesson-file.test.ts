@@ -258,6 +258,11 @@ describe('lesson files', () => {
       expect(a.store.getState().openLessonFile(text)).toBe(false);
       expect(a.store.getState().fileError).toMatch(message);
     }
+    // Well formed but past this lesson's rows (only the data can tell): the model opens, the epoch starts over, and the page says why.
+    expect(a.store.getState().openLessonFile(withProgress({ ...p, firstRow: 100_000 }))).toBe(true);
+    await a.trainer.idle();
+    expect(a.store.getState().error).toMatch(/progress\.firstRow 100000 is past the lesson's \d+ training rows; training goes on from the epoch's start/);
+    expect(a.store.getState().epoch).toBe(1);
   });
 
   it('a lesson changed while the opened file\'s table loads gets a fresh network, not the file\'s', async () => {
