@@ -5,7 +5,7 @@ export type { SequentialOptions, CompileOptions, PredictOptions, Training } from
 export { layers, Layer, layerFromConfig } from './nn/layers';
 export type { DenseOptions, Conv2DOptions, Pooling2DOptions, DropoutOptions, Param } from './nn/layers';
 export { callbacks, EarlyStopping } from './nn/callbacks';
-export type { Callback, CallbackModel, EarlyStoppingOptions, Logs, WeightSnapshot } from './nn/callbacks';
+export type { Callback, CallbackModel, EarlyStoppingOptions, EarlyStoppingState, Logs, WeightSnapshot } from './nn/callbacks';
 export type { FitOptions, History } from './nn/fit';
 export type { TrainState, TrainStep } from './nn/train-step';
 export type { Summary, SummaryRow } from './nn/summary';
@@ -19,10 +19,11 @@ export { OPTIMIZER_DEFAULTS, type OptimizerOptions, type OptimizerSpec } from '.
 export { INITIALIZERS, type InitializerName } from './nn/initializers';
 export { auc, argmaxRows, computeMetrics, confusionMatrix, METRICS, type MetricName } from './nn/metrics';
 export { classificationReport, rocCurve, precisionRecallCurve, regressionMetrics } from './nn/metrics';
+export { aucThresholds, confusionFromCounts, thresholdCountsOf, rocFromCounts, precisionRecallFromCounts, regressionFromSums, type ThresholdCounts } from './nn/metrics';
 export type { ClassScores, ClassificationReport, RocCurve, PrecisionRecallCurve, RegressionMetrics } from './nn/metrics';
 
 export { setBackend, createBackend, getBackend, activeBackend, registerBackend, releaseBackend, useBackend, type BackendName } from './engine/registry';
-export type { Backend, BackendCapabilities } from './engine/backend/backend';
+export type { Backend, BackendCapabilities, MetricCountsInfo } from './engine/backend/backend';
 export { Tensor, disposeAll, grad, noGrad, tidy } from './engine/tensor';
 export * as ops from './engine/ops';
 export { createRng } from './engine/random';

@@ -6,12 +6,14 @@ import { createLessonFile, readLessonFile, type ModelJSON, type Preprocessing } 
 import type { LayerConfig } from '../data/image-presets';
 import { lessonLayers } from './image-stack';
 import { STACK_LAYER_TYPES, layerToken } from './image-stack-codec';
-import { describeLesson, inputCount, type Lesson } from './lesson';
+import { describeLesson, inputCount, type Lesson, type UploadedTable } from './lesson';
 import type { LessonData } from './lesson-data';
+import { checkSavedProgress, type TrainingProgress } from './saved-progress';
+import { checkSavedTable, type SavedTable } from './saved-table';
 import { checkSetting } from './url-codec';
 import { defaultSettings, type SettingKey, type Settings } from './url-table';
 
-/** A playground lesson's file is well under a megabyte; anything past this is not one (and is not read whole). */
+/** A playground lesson's file is well under a megabyte (a CSV's table adds its rows); anything past this is not one (and is not read whole). */
 export const LESSON_FILE_MAX_BYTES = 16 * 2 ** 20;
 
 /** What the file's `lesson` field holds. */
@@ -19,11 +21,23 @@ export interface SavedLesson {
   settings: Settings;
   /** Epochs trained when saved: training goes on counting from there. */
   epoch: number;
+  /** The uploaded CSV's table, when the dataset is `upload` (saved-table.ts). */
+  table?: SavedTable;
+  /** The batch reached and early stopping's state (saved-progress.ts); absent in older files (the epoch's start). */
+  progress?: TrainingProgress;
 }
 
-export interface OpenedLesson extends SavedLesson {
+export interface OpenedLesson {
+  settings: Settings;
+  epoch: number;
+  /** The uploaded CSV's table the lesson trains on, or null for a dataset the settings regenerate. */
+  upload: UploadedTable | null;
   model: ModelJSON;
+  progress: TrainingProgress | null;
 }
+
+/** What checkSavedLesson makes of the file's `lesson` field (`progress` is checked against the model after). */
+type CheckedLesson = Omit<OpenedLesson, 'model' | 'progress'> & { progress: unknown };
 
 /** The file name offered when saving: the dataset's name and the epoch. */
 export function lessonFileName(settings: Settings, epoch: number): string {
@@ -31,16 +45,21 @@ export function lessonFileName(settings: Settings, epoch: number): string {
   return `${dataset}-epoch-${epoch}.lesson.json`;
 }
 
-/** The lesson file's text. */
+/** The lesson file's text; throws when it would be past the size limit (a large CSV's table). */
 export function lessonFileText(saved: SavedLesson, model: ModelJSON, standardization: LessonData['standardization']): string {
   const preprocessing: Preprocessing | undefined = standardization ? { kind: 'standardize', ...standardization } : undefined;
-  return JSON.stringify(createLessonFile(saved, model, preprocessing));
+  const text = JSON.stringify(createLessonFile(saved, model, preprocessing));
+  if (text.length > LESSON_FILE_MAX_BYTES) throw new Error(`the lesson file would be ${text.length} bytes, over the limit of ${LESSON_FILE_MAX_BYTES}${saved.table ? ` (the table of ${saved.table.name} is too large to save with it)` : ''}`);
+  return text;
 }
 
-/** The file's settings and epoch, checked: every setting present, of its type, and allowed by its URL row. */
-export function checkSavedLesson(value: unknown): SavedLesson {
+/**
+ * The file's settings and epoch, checked: every setting present, of its type, and allowed by its URL row; and
+ * the uploaded CSV's table when the dataset is `upload`.
+ */
+export function checkSavedLesson(value: unknown): CheckedLesson {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('expected an object { settings, epoch }');
-  const { settings, epoch } = value as Record<string, unknown>;
+  const { settings, epoch, table, progress } = value as Record<string, unknown>;
   if (!Number.isInteger(epoch) || (epoch as number) < 0) throw new Error(`epoch is ${JSON.stringify(epoch)}; expected a whole number ≥ 0`);
   if (typeof settings !== 'object' || settings === null || Array.isArray(settings)) throw new Error('settings is missing; expected an object of the lesson\'s settings');
   const defaults = defaultSettings();
@@ -54,8 +73,9 @@ export function checkSavedLesson(value: unknown): SavedLesson {
     const problem = sameType ? checkSetting(key, v) : `expected a ${Array.isArray(expected) ? 'list' : typeof expected}`;
     if (problem) throw new Error(`settings.${key} is ${JSON.stringify(v)}: ${problem}`);
   }
-  if (given.dataset === 'upload') throw new Error('settings.dataset is "upload": the CSV it trained on is not saved in lesson files');
-  return { settings: { ...defaults, ...(given as Partial<Settings>) }, epoch: epoch as number };
+  if (given.dataset === 'upload' && table === undefined) throw new Error('table is missing; a lesson on an uploaded CSV ("upload") holds the table it trains on');
+  const upload = given.dataset === 'upload' ? checkSavedTable(table) : null;
+  return { settings: { ...defaults, ...(given as Partial<Settings>) }, epoch: epoch as number, upload, progress };
 }
 
 /**
@@ -86,6 +106,12 @@ function checkImageLayers(expectedShape: readonly number[], expected: readonly L
 /** The lesson in a file's text; throws naming what is wrong (nothing is changed). */
 export function openLessonFile(text: string): OpenedLesson {
   const file = readLessonFile(text, { checkLesson: checkSavedLesson, maxBytes: LESSON_FILE_MAX_BYTES });
-  checkArchitecture(describeLesson(file.lesson.settings), file.model);
-  return { ...file.lesson, model: file.model };
+  checkArchitecture(describeLesson(file.lesson.settings, file.lesson.upload), file.model);
+  let progress: TrainingProgress | null = null;
+  try {
+    if (file.lesson.progress !== undefined) progress = checkSavedProgress(file.lesson.progress, file.model);
+  } catch (e) {
+    throw new Error(`lesson file: lesson: ${(e as Error).message}`);
+  }
+  return { ...file.lesson, model: file.model, progress };
 }

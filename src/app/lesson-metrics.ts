@@ -1,22 +1,25 @@
-// The metrics panel's figures for one part of the lesson's data (training, validation or test), from the
-// network's outputs the trainer has already read back to compute the loss (no extra predict): the
-// classification report and confusion matrix, ROC and precision-recall curves for two classes, or RMSE,
-// MAE and R² for regression. The engine's pure metric functions do the arithmetic; this file only says
-// which outputs are the lesson's classes and scores.
-import { classificationReport, confusionMatrix, precisionRecallCurve, regressionMetrics, rocCurve } from '../index';
-import type { ClassificationReport, PrecisionRecallCurve, RegressionMetrics, RocCurve } from '../index';
-import { decodeClasses, isClassification, outputLayer, type Lesson } from './lesson';
-import type { Sample } from './lesson-data';
+// The metrics panel's figures for one part of the lesson's data (training, validation or test), from the few
+// numbers the engine's device reduction (ops.metricCounts) reads back for it, never from the predictions:
+// the confusion counts (the classification report and accuracy follow), for two classes the counts at
+// Keras's 200 AUC thresholds (ROC and precision–recall curves and their areas, as tf.keras.metrics.AUC
+// computes them), or the sums of RMSE, MAE and R² for regression. This file says which outputs are the
+// lesson's classes and scores; the engine's pure metric functions do the arithmetic.
+import {
+  aucThresholds, classificationReport, confusionFromCounts, precisionRecallFromCounts, regressionFromSums, rocFromCounts, thresholdCountsOf,
+  type ClassificationReport, type MetricCountsInfo, type PrecisionRecallCurve, type RegressionMetrics, type RocCurve,
+} from '../index';
+import type { LayerSpec, Lesson } from './lesson';
 
 export type DataPart = 'train' | 'validation' | 'test';
 export const DATA_PARTS: readonly DataPart[] = ['train', 'validation', 'test'];
 
+/** Keras's AUC default (num_thresholds=200): the thresholds the two-class curves are counted at. */
+export const METRIC_THRESHOLDS = aucThresholds(200);
+
 export interface ClassificationMetrics {
   kind: 'classification';
   report: ClassificationReport;
-  /** Each sample's predicted class, in the part's order (for highlighting a confusion cell's points). */
-  predicted: Int32Array;
-  /** Two classes only: class 1's score against the labels. */
+  /** Two classes only, both among the labels: ROC and precision–recall at METRIC_THRESHOLDS. */
   roc: RocCurve | null;
   pr: PrecisionRecallCurve | null;
 }
@@ -31,29 +34,45 @@ export type PartMetrics = ClassificationMetrics | RegressionPartMetrics;
 export type LessonMetrics = Partial<Record<DataPart, PartMetrics>>;
 
 /**
- * Class 1's score per row for a two-class lesson: the one output unit (tanh or sigmoid, thresholded at its
- * midpoint; the curves do not depend on the scale) or the second softmax unit.
+ * What the device counts for a network with this output layer: `classes` 0 is regression. A row's class is
+ * decodeClasses' (argmax, or one unit against its midpoint); two classes also count class 1's score (one
+ * unit, or the second) at the thresholds, mapped from [−1, 1] to [0, 1] where the targets are ±1 (tanh).
  */
-function positiveScores(lesson: Lesson, outputs: Float32Array, rows: number): Float32Array {
-  const { units } = outputLayer(lesson);
-  if (units === 1) return outputs.subarray(0, rows);
-  return Float32Array.from({ length: rows }, (_, r) => outputs[r * units + 1]);
+export function metricCountsInfo(classes: number, output: Pick<LayerSpec, 'units' | 'activation'>): MetricCountsInfo {
+  if (classes === 0) return { kind: 'regression' };
+  const one = output.units === 1;
+  const cut = one ? (output.activation === 'sigmoid' ? 0.5 : 0) : null;
+  // Signed where encodeTargets codes "no" as −1.
+  const signed = output.activation === 'tanh' || (one && output.activation === 'linear');
+  const score = classes === 2 ? { column: one ? 0 : 1, signed } : null;
+  return { kind: 'classes', classes, cut, score };
 }
 
-/** The metrics of `samples` given the network's `outputs` for them ([rows, output units], row-major). */
-export function partMetrics(lesson: Lesson, samples: readonly Sample[], outputs: Float32Array): PartMetrics {
-  const labels = samples.map((s) => s.label);
-  if (!isClassification(lesson)) return { kind: 'regression', ...regressionMetrics(labels, outputs.subarray(0, samples.length)) };
+/** Share of rows on the confusion matrix's diagonal (0 for no rows). */
+export function accuracyOfCounts(counts: ArrayLike<number>, classes: number): number {
+  let right = 0;
+  let total = 0;
+  for (let t = 0; t < classes; t++) {
+    for (let p = 0; p < classes; p++) {
+      total += counts[t * classes + p];
+      if (t === p) right += counts[t * classes + p];
+    }
+  }
+  return total ? right / total : 0;
+}
+
+/** The metrics of a part from its device counts (metricCounts for metricCountsInfo(lesson)). */
+export function partMetrics(lesson: Lesson, counts: ArrayLike<number>): PartMetrics {
   const classes = lesson.data.classes;
-  const predicted = decodeClasses(lesson, outputs, samples.length);
-  const report = classificationReport(confusionMatrix(labels, predicted, classes));
+  if (classes === 0) return { kind: 'regression', ...regressionFromSums(counts) };
+  const report = classificationReport(confusionFromCounts(counts, classes));
   let roc: RocCurve | null = null;
   let pr: PrecisionRecallCurve | null = null;
+  const threshold = classes === 2 ? thresholdCountsOf(counts, METRIC_THRESHOLDS) : null;
   // The curves need both classes among the labels (a single class has no ROC).
-  if (classes === 2 && labels.includes(0) && labels.includes(1)) {
-    const scores = positiveScores(lesson, outputs, samples.length);
-    roc = rocCurve(labels, scores);
-    pr = precisionRecallCurve(labels, scores);
+  if (threshold && threshold.positives > 0 && threshold.negatives > 0) {
+    roc = rocFromCounts(threshold);
+    pr = precisionRecallFromCounts(threshold);
   }
-  return { kind: 'classification', report, predicted, roc, pr };
+  return { kind: 'classification', report, roc, pr };
 }

@@ -67,6 +67,8 @@ export type DataSource =
 /** A user's CSV, read and encoded (data/csv.ts): its inputs' names and the rows as a table of classes. */
 export interface UploadedTable {
   name: string;
+  /** The column predicted. */
+  target: string;
   inputNames: readonly string[];
   table: Table;
 }

@@ -14,12 +14,11 @@ import { costClass, parameterCount } from './network-cost';
 import type { NetworkHost } from './network-host';
 import { SequentialNetwork } from './sequential-engine';
 import type { BackendInfo } from './store';
-import type { DataSet, EngineAdapter, EngineNetwork, NetworkSpec } from './trainer';
+import { EMPTY_DATA_SET, type DataSet, type EngineAdapter, type EngineNetwork, type NetworkSpec } from './trainer';
 import { WorkerNetwork } from './worker-network';
 
 /** Long enough for a rate within a few percent on either path, short enough not to be noticed. */
 const MEASURE_MS = 150;
-const EMPTY: DataSet = { x: new Float32Array(0), y: new Float32Array(0), rows: 0 };
 const UNMEASURED: PathRates = { webgpu: null, cpu: null };
 
 export interface MeasuredEngine extends EngineAdapter {
@@ -45,7 +44,7 @@ export function startEngineWorker(): Remote<NetworkHost> {
 async function measureWebGPU(spec: NetworkSpec, train: DataSet, minMs: number): Promise<number> {
   const network = await SequentialNetwork.create(spec);
   try {
-    network.setData(train, EMPTY, EMPTY);
+    network.setData(train, EMPTY_DATA_SET, EMPTY_DATA_SET);
     return await measureStepsPerSecond(async (steps) => {
       await network.trainBatches(steps);
       await network.workDone();

@@ -7,9 +7,10 @@ import { setBackend, type ExportOptions, type ModelJSON, type Summary, type Weig
 import { measureStepsPerSecond } from './backend-choice';
 import type { GridPlane } from './grid';
 import type { TrainingSpec } from './lesson';
+import type { DataPart } from './lesson-metrics';
 import { SequentialNetwork } from './sequential-engine';
 import type { NetworkParams } from './store';
-import type { CodeLanguage, DataSet, EngineInfo, EngineNetwork, NetworkSpec, SetEvaluation } from './trainer';
+import { EMPTY_DATA_SET, type CodeLanguage, type DataSet, type EngineInfo, type EngineNetwork, type NetworkSpec, type SetEvaluation } from './trainer';
 
 export interface GridRequest {
   resolution: number;
@@ -38,7 +39,6 @@ export interface Evaluation {
   info: EngineInfo;
 }
 
-const EMPTY: DataSet = { x: new Float32Array(0), y: new Float32Array(0), rows: 0 };
 
 export class NetworkHost {
   private readonly networks = new Map<number, SequentialNetwork>();
@@ -72,8 +72,8 @@ export class NetworkHost {
     return network;
   }
 
-  setData(id: number, train: DataSet, validation: DataSet, test: DataSet): void {
-    this.network(id).setData(train, validation, test);
+  setData(id: number, train: DataSet, validation: DataSet, test: DataSet, firstRow: number): void {
+    this.network(id).setData(train, validation, test, firstRow);
   }
 
   setTraining(id: number, training: TrainingSpec, batchRows: number): Promise<void> {
@@ -84,14 +84,17 @@ export class NetworkHost {
     return this.network(id).trainBatches(count);
   }
 
-  async evaluate(id: number): Promise<Evaluation> {
+  /** Losses and metric counts: a few numbers per set, cloned (the outputs stay here; see `outputs`). */
+  async evaluate(id: number, curves: boolean): Promise<Evaluation> {
     const network = this.network(id);
-    const { train, validation, test } = await network.evaluate();
-    // Copies (an engine's array may view its own memory, which cannot be transferred), then transferred.
-    const own = (e: SetEvaluation | null): SetEvaluation | null => e && { loss: e.loss, outputs: e.outputs.slice() };
-    const scores = { train: own(train), validation: own(validation), test: own(test) };
-    const buffers = [scores.train, scores.validation, scores.test].flatMap((s) => (s ? [s.outputs.buffer] : []));
-    return transfer({ ...scores, info: network.engineInfo() }, buffers);
+    return { ...(await network.evaluate(curves)), info: network.engineInfo() };
+  }
+
+  /** One set's outputs, asked for only on demand (a highlighted cell, an image lesson's test images); transferred. */
+  async outputs(id: number, part: DataPart): Promise<Float32Array> {
+    // A copy: an engine's array may view memory of its own, which cannot be transferred.
+    const values = (await this.network(id).outputs(part)).slice();
+    return transfer(values, [values.buffer]);
   }
 
   async read(id: number, request: ReadRequest): Promise<ReadReply> {
@@ -166,7 +169,7 @@ export class NetworkHost {
   async measure(spec: NetworkSpec, train: DataSet, minMs: number): Promise<number> {
     const network = await SequentialNetwork.create(spec);
     try {
-      network.setData(train, EMPTY, EMPTY);
+      network.setData(train, EMPTY_DATA_SET, EMPTY_DATA_SET);
       return await measureStepsPerSecond((steps) => network.trainBatches(steps), () => performance.now(), minMs);
     } finally {
       network.dispose();

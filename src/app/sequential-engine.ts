@@ -3,7 +3,7 @@
 // drawn with the engine's grid kernel (every neuron over the plane in one dispatch on WebGPU, the CPU
 // reference otherwise).
 import {
-  Sequential, activeBackend, createRng, engineStats, evaluateGrid, exportKeras, exportPyTorch, layerFromConfig, layers, ops, compileTrainer,
+  Sequential, activeBackend, createRng, engineStats, evaluateGrid, exportKeras, exportPyTorch, layerFromConfig, layers, ops, compileTrainer, tidy,
   type BackendName, type CallbackModel, type ExportOptions, type GridActivation, type GridLayer, type Layer, type ModelJSON, type Summary, type Tensor,
   type Trainer as CompiledTrainer,
 } from '../index';
@@ -11,8 +11,10 @@ import type { GridPlane } from './grid';
 import { kerasTraining, type KerasTraining } from './keras-training';
 import type { TrainingSpec } from './lesson';
 import type { BackendInfo, FeatureMaps, NetworkParams } from './store';
-import type { CodeLanguage, DataSet, EngineAdapter, EngineInfo, EngineNetwork, NetworkSpec, SetEvaluation } from './trainer';
+import { EMPTY_DATA_SET, type CodeLanguage, type DataSet, type EngineAdapter, type EngineInfo, type EngineNetwork, type NetworkSpec, type SetEvaluation } from './trainer';
 import { startBackends, type BackendStartup } from './engine-startup';
+import { METRIC_THRESHOLDS, metricCountsInfo, type DataPart } from './lesson-metrics';
+import { networkParamArrays } from './saved-progress';
 
 function buildModel(spec: NetworkSpec, keras: KerasTraining): Sequential {
   const model = new Sequential(
@@ -51,8 +53,6 @@ async function initialize(model: Sequential, keras: KerasTraining, spec: Network
 /** Images scored per readback (see predictInChunks). */
 const IMAGE_SCORE_ROWS = 128;
 
-const EMPTY: DataSet = { x: new Float32Array(0), y: new Float32Array(0), rows: 0 };
-
 /**
  * Two arrays of one size, taken in turn: each frame's grid is read into the one the views are not showing,
  * so they get a new array to redraw from (they compare by reference) and no frame allocates (a fresh array
@@ -70,13 +70,25 @@ class AlternatingArrays {
   }
 }
 
+/** A data set's copies on the device, which evaluate() reduces without reading the outputs back. */
+interface DeviceSet {
+  x: Tensor;
+  y: Tensor;
+  labels: Tensor;
+}
+
 /** The network logic, one source for every backend: on the page's thread (WebGPU) and in the CPU worker (network-host.ts). */
 export class SequentialNetwork implements EngineNetwork {
   private model: Sequential;
   private keras: KerasTraining;
-  private train = EMPTY;
-  private validation = EMPTY;
-  private test = EMPTY;
+  private train = EMPTY_DATA_SET;
+  private validation = EMPTY_DATA_SET;
+  private test = EMPTY_DATA_SET;
+  /** The sets on the device (null for an empty one), and Keras's AUC thresholds for the two-class counts. */
+  private deviceSets: Record<DataPart, DeviceSet | null> = { train: null, validation: null, test: null };
+  private thresholds: Tensor | null = null;
+  /** The training row the compiled trainer's first batch starts at. */
+  private firstRow = 0;
   private compiled: CompiledTrainer | null = null;
   private readonly neuronGrids = new AlternatingArrays();
   private readonly outputGrids = new AlternatingArrays();
@@ -99,11 +111,23 @@ export class SequentialNetwork implements EngineNetwork {
     return this.spec.layers[this.spec.layers.length - 1].units;
   }
 
-  setData(train: DataSet, validation: DataSet, test: DataSet): void {
+  setData(train: DataSet, validation: DataSet, test: DataSet, firstRow = 0): void {
+    if (!(Number.isInteger(firstRow) && firstRow >= 0 && (firstRow < train.rows || firstRow === 0))) throw new Error(`setData: firstRow ${firstRow} is not one of the ${train.rows} training rows`);
+    this.firstRow = firstRow;
     this.train = train;
     this.validation = validation;
     this.test = test;
+    this.disposeDeviceSets();
+    const upload = ({ x, y, labels, rows }: DataSet): DeviceSet | null =>
+      rows === 0 ? null : { x: ops.tensor(x, [rows, ...this.spec.inputShape]), y: ops.tensor(y, [rows, this.outputUnits]), labels: ops.tensor(labels, this.spec.classes ? [rows] : [rows, this.outputUnits]) };
+    this.deviceSets = { train: upload(train), validation: upload(validation), test: upload(test) };
+    this.thresholds ??= ops.tensor(METRIC_THRESHOLDS, [METRIC_THRESHOLDS.length]);
     this.recompile();
+  }
+
+  private disposeDeviceSets(): void {
+    for (const set of Object.values(this.deviceSets)) if (set) for (const t of [set.x, set.y, set.labels]) t.dispose();
+    this.deviceSets = { train: null, validation: null, test: null };
   }
 
   /** The compiled trainer holds the data, batch size and learning rate: rebuilt when any changes. */
@@ -112,9 +136,13 @@ export class SequentialNetwork implements EngineNetwork {
     this.compiled = null;
     if (this.train.rows === 0) return;
     const { step, dense } = this.model.getTrainStep();
+    const rows = this.train.rows;
+    // Rows walked from firstRow on: step s takes rows firstRow + s·batch … (mod rows), as the run it resumes.
+    const order = this.firstRow === 0 ? undefined : Array.from({ length: rows }, (_, i) => (this.firstRow + i) % rows);
     this.compiled = compileTrainer({
       step,
       dense,
+      order,
       data: { x: this.train.x, xShape: [this.train.rows, ...this.spec.inputShape], y: this.train.y, yShape: [this.train.rows, this.outputUnits] },
       batchSize: this.spec.batchRows,
     });
@@ -126,6 +154,7 @@ export class SequentialNetwork implements EngineNetwork {
     const { learningRate: _old, ...previous } = this.keras.optimizer;
     const sameLayers = JSON.stringify(keras.kernelRegularizers) === JSON.stringify(this.keras.kernelRegularizers);
     this.spec = { ...this.spec, training, batchRows };
+    this.firstRow = 0;
     if (!sameLayers || JSON.stringify(optimizer) !== JSON.stringify(previous)) {
       // Regularizers belong to the layers and the optimizer to compile: rebuild around the same weights.
       const weights = await this.model.getWeights();
@@ -156,24 +185,74 @@ export class SequentialNetwork implements EngineNetwork {
     this.compiled?.run(count);
   }
 
-  async evaluate(): Promise<{ train: SetEvaluation | null; validation: SetEvaluation | null; test: SetEvaluation | null }> {
-    const [train, validation, test] = await Promise.all([this.train, this.validation, this.test].map((set) => this.evaluateSet(set)));
-    return { train, validation, test };
+  /**
+   * Every set's loss and metric counts, reduced on the device: per set (or per chunk of an image set) one
+   * [loss · rows, ...counts] vector, and a plane lesson's vectors of all sets read back together, once.
+   */
+  async evaluate(curves = false): Promise<{ train: SetEvaluation | null; validation: SetEvaluation | null; test: SetEvaluation | null }> {
+    const parts = (['train', 'validation', 'test'] as const).filter((part) => this.deviceSets[part]);
+    const chunk = this.spec.stack ? IMAGE_SCORE_ROWS : Infinity;
+    const sums = new Map<DataPart, Float32Array>();
+    const add = (part: DataPart, values: Float32Array): void => {
+      const sum = sums.get(part);
+      if (sum) for (let i = 0; i < sum.length; i++) sum[i] += values[i];
+      else sums.set(part, values);
+    };
+    if (chunk === Infinity) {
+      // One readback for every set: their vectors concatenated on the device.
+      const vectors = parts.map((part) => this.scoreRows(part, 0, this.deviceSets[part]!.x.shape[0], curves));
+      const all = ops.concat(vectors, 0);
+      try {
+        const values = await all.data();
+        let at = 0;
+        parts.forEach((part, i) => add(part, values.slice(at, (at += vectors[i].shape[0]))));
+      } finally {
+        for (const t of [all, ...vectors]) t.dispose();
+      }
+    } else {
+      // An image set a chunk at a time, each chunk's few numbers read before the next is queued (see predictInChunks).
+      for (const part of parts) {
+        const rows = this.deviceSets[part]!.x.shape[0];
+        for (let first = 0; first < rows; first += chunk) {
+          const vector = this.scoreRows(part, first, Math.min(chunk, rows - first), curves);
+          try {
+            add(part, await vector.data());
+          } finally {
+            vector.dispose();
+          }
+        }
+      }
+    }
+    const result = (part: DataPart): SetEvaluation | null => {
+      const sum = sums.get(part);
+      const rows = this.deviceSets[part]?.x.shape[0] ?? 0;
+      return sum ? { loss: (sum[0] / rows) * this.keras.lossScale, counts: sum.subarray(1) } : null;
+    };
+    return { train: result('train'), validation: result('validation'), test: result('test') };
   }
 
-  /** The outputs, and the loss the lesson displays (the engine's loss kernel on them, scaled; no penalty). */
-  private async evaluateSet({ x, y, rows }: DataSet): Promise<SetEvaluation | null> {
-    if (rows === 0) return null;
-    const outputs = await this.predictInChunks(x, rows);
-    const shape = [rows, this.outputUnits];
-    const p = ops.tensor(outputs, shape);
-    const t = ops.tensor(y, shape);
-    const loss = ops.loss({ kind: this.keras.loss, fromLogits: false }, p, t);
-    try {
-      return { loss: (await loss.data())[0] * this.keras.lossScale, outputs };
-    } finally {
-      for (const tensor of [p, t, loss]) tensor.dispose();
-    }
+  /**
+   * [loss · rows, ...metric counts] for `rows` rows of a set from `first`: the forward pass, the loss the
+   * lesson displays (the engine's loss kernel; no penalty) and ops.metricCounts, all on the device.
+   */
+  private scoreRows(part: DataPart, first: number, rows: number, curves: boolean): Tensor {
+    const set = this.deviceSets[part]!;
+    const whole = first === 0 && rows === set.x.shape[0];
+    const full = metricCountsInfo(this.spec.classes, this.spec.layers[this.spec.layers.length - 1]);
+    const info = full.kind === 'classes' && !curves ? { ...full, score: null } : full;
+    const thresholds = info.kind === 'classes' && info.score ? (this.thresholds ?? undefined) : undefined;
+    return tidy(() => {
+      const take = (t: Tensor): Tensor => (whole ? t : ops.slice(t, [first, ...t.shape.slice(1).map(() => 0)], [rows, ...t.shape.slice(1)]));
+      const pred = this.model.apply(take(set.x));
+      const loss = ops.loss({ kind: this.keras.loss, fromLogits: false }, pred, take(set.y));
+      const counts = ops.metricCounts(info, pred, take(set.labels), thresholds);
+      return ops.concat([ops.mul(ops.reshape(loss, [1]), ops.fill([1], rows)), ops.reshape(counts, [counts.size])], 0);
+    });
+  }
+
+  async outputs(part: DataPart): Promise<Float32Array> {
+    const set = this[part];
+    return set.rows === 0 ? new Float32Array(0) : this.predictInChunks(set.x, set.rows);
   }
 
   private denseLayers(): Layer[] {
@@ -281,14 +360,8 @@ export class SequentialNetwork implements EngineNetwork {
   }
 
   /** The inverse of getParams; setWeights checks every shape against the network's. */
-  setParams({ weights, biases, tensors }: NetworkParams): void {
-    if (tensors) return this.model.setWeights(tensors);
-    this.model.setWeights(
-      weights.flatMap((kernel, l) => [
-        { shape: [kernel.length, kernel[0]?.length ?? 0], values: Float32Array.from(kernel.flat()) },
-        { shape: [biases[l + 1]?.length ?? 0], values: Float32Array.from(biases[l + 1] ?? []) },
-      ]),
-    );
+  setParams(params: NetworkParams): void {
+    this.model.setWeights(params.tensors ?? networkParamArrays(params));
   }
 
   async workDone(): Promise<void> {
@@ -332,6 +405,8 @@ export class SequentialNetwork implements EngineNetwork {
 
   dispose(): void {
     this.compiled?.dispose();
+    this.disposeDeviceSets();
+    this.thresholds?.dispose();
     this.model.dispose();
   }
 }

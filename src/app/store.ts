@@ -21,6 +21,7 @@ import { lessonFileName, lessonFileText, openLessonFile } from './lesson-file';
 import { lessonProblem } from './image-stack';
 import { stackValue } from './image-stack-codec';
 import type { LayerConfig } from '../data/image-presets';
+import { savedTable } from './saved-table';
 import type { DataPart, LessonMetrics } from './lesson-metrics';
 import type { CodeLanguage, SavedModel } from './trainer';
 import type { BackendMeasurement } from './backend-choice';
@@ -112,6 +113,8 @@ export interface TrainerPort {
   drawingChanged(): void;
   /** Another test image to look inside: publish every layer's output for it. */
   inspectedChanged(): void;
+  /** A confusion cell was picked or cleared: publish (or drop) its part's predicted classes. */
+  highlightChanged(): void;
 }
 
 /** One layer's output for the inspected image, without the batch axis. */
@@ -151,6 +154,12 @@ export interface ImageResults {
 export interface DownloadFile {
   name: string;
   text: string;
+}
+
+/** Each sample's predicted class in one part of the data, in the part's order. */
+export interface HighlightClasses {
+  part: DataPart;
+  predicted: Int32Array;
 }
 
 /** A confusion-matrix cell picked in the metrics panel: its points are highlighted on the plot. */
@@ -222,6 +231,8 @@ export interface PlaygroundState {
   metrics: LessonMetrics | null;
   /** The confusion cell whose points the plot highlights, or null. */
   highlight: ConfusionCell | null;
+  /** The highlighted part's predicted class per sample: read from the engine only while a cell is highlighted. */
+  highlightClasses: HighlightClasses | null;
   /** Keras's model.summary() of the current network. */
   summary: Summary | null;
   /** Why the last lesson file could not be opened (the running lesson is untouched), or null. */
@@ -313,6 +324,7 @@ export interface PlaygroundState {
   publishDrawingProbabilities(probabilities: Float32Array | null): void;
   publishFeatureMaps(maps: FeatureMaps[] | null): void;
   publishSummary(summary: Summary): void;
+  publishHighlightClasses(classes: HighlightClasses | null): void;
 }
 
 export type PlaygroundStore = StoreApi<PlaygroundState>;
@@ -389,6 +401,7 @@ const EMPTY_RUN = {
   stoppedEpoch: null,
   metrics: null,
   highlight: null,
+  highlightClasses: null,
   imageProgress: null,
   imageResults: null,
   drawingProbabilities: null,
@@ -578,13 +591,21 @@ export function createPlaygroundStore({ settings, locale = 'en', random = Math.r
       dismissNotice: (id) => set({ notices: get().notices.filter((n) => n.id !== id) }),
       dismissAllNotices: () => set({ notices: [] }),
       setLocale: (next) => set({ locale: next }),
-      setHighlight: (cell) => set({ highlight: cell }),
+      setHighlight: (cell) => {
+        // Another part's classes are not this cell's; the same part's stay until fresh ones arrive.
+        const kept = get().highlightClasses;
+        set({ highlight: cell, highlightClasses: cell && kept?.part === cell.part ? kept : null });
+        port?.highlightChanged();
+      },
       saveLessonFile: async () => {
         if (!port) throw new Error('saveLessonFile: the trainer has not started');
-        if (get().settings.dataset === 'upload') throw new Error('saveLessonFile: a lesson on an uploaded CSV cannot be saved (the file would not hold its rows)');
-        const { model, epoch } = await port.saveModel();
+        const onUpload = get().settings.dataset === 'upload';
+        if (onUpload && !upload) throw new Error('saveLessonFile: no CSV is open; open one to train on before saving');
+        const { model, epoch, progress } = await port.saveModel();
         const { settings, data } = get();
-        return { name: lessonFileName(settings, epoch), text: lessonFileText({ settings, epoch }, model, data.standardization) };
+        const table = onUpload && upload ? savedTable(upload) : undefined;
+        const saved = { settings, epoch, ...(table && { table }), ...(progress && { progress }) };
+        return { name: lessonFileName(settings, epoch), text: lessonFileText(saved, model, data.standardization) };
       },
       openLessonFile: (text) => {
         let opened: ReturnType<typeof openLessonFile>;
@@ -596,7 +617,14 @@ export function createPlaygroundStore({ settings, locale = 'en', random = Math.r
         }
         get().pause();
         set({ fileError: null });
-        port?.loadModel({ model: opened.model, epoch: opened.epoch });
+        port?.loadModel({ model: opened.model, epoch: opened.epoch, progress: opened.progress });
+        if (opened.upload) {
+          // The file's table replaces any CSV open now; the settings below describe the lesson on it.
+          upload = opened.upload;
+          tables.set('upload', opened.upload.table);
+          const lesson = describeLesson(get().settings, upload);
+          set({ upload, lesson, data: lessonData(lesson, tables, images) });
+        }
         // The same settings reset nothing by themselves: the saved model must still replace the network.
         if (!changeSettings(opened.settings)) {
           clearRun();
@@ -663,6 +691,7 @@ export function createPlaygroundStore({ settings, locale = 'en', random = Math.r
         if (pixels) port?.drawingChanged();
       },
       publishSummary: (summary) => set({ summary }),
+      publishHighlightClasses: (classes) => set({ highlightClasses: classes }),
       toggleDebug: () => {
         const open = !get().debugOpen;
         set({ debugOpen: open, debug: null });

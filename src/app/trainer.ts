@@ -6,7 +6,7 @@
 // One epoch = ⌈rows / batch⌉ steps walking the training set in order (the engine's compiled trainer walks
 // it cyclically, so when the batch does not divide the set a batch wraps around instead of coming up short).
 // The rules (TensorFlow Playground's or Keras's) are the lesson's `training.semantics`, see keras-training.ts.
-import { EarlyStopping, type CallbackModel, type EmbeddedData, type ExportOptions, type ModelJSON, type Summary } from '../index';
+import { EarlyStopping, type CallbackModel, type EmbeddedData, type ExportOptions, type ModelJSON, type Summary, type WeightSnapshot } from '../index';
 import type { TrainerPath } from '../engine/plan';
 import { statsDelta, type EngineStats } from '../engine/stats';
 import type { BackendEvent } from './engine-startup';
@@ -17,9 +17,10 @@ import { IMAGE_DATASETS } from '../data/image-datasets';
 import { batchRows, decodeClasses, encodeTargets, inputCount, inputShape, isClassification, outputLayer, type LayerSpec, type Lesson, type TrainingSpec } from './lesson';
 import { encodeInputs, type LessonData, type Sample } from './lesson-data';
 import { SnapshotKeeper, type NonFinite } from './snapshots';
-import { partMetrics, type LessonMetrics } from './lesson-metrics';
+import { accuracyOfCounts, DATA_PARTS, partMetrics, type DataPart, type LessonMetrics } from './lesson-metrics';
 import { checkArchitecture } from './lesson-file';
 import { lessonProblem } from './image-stack';
+import { arraysOfParams, paramsOfArrays, type SavedEarlyStopping, type TrainingProgress } from './saved-progress';
 import type { BackendInfo, FeatureMaps, NetworkParams, PlaygroundStore, TrainerPort } from './store';
 
 /** The languages of the exported training scripts. */
@@ -36,19 +37,31 @@ export interface NetworkSpec {
   training: TrainingSpec;
   /** Rows per training step. */
   batchRows: number;
+  /** The lesson's classes (0: regression): what the metrics count (lesson-metrics.ts metricCountsInfo). */
+  classes: number;
 }
 
-/** Rows of inputs (row-major [rows, inputs]) and their targets (row-major [rows, output units]). */
+/**
+ * Rows of inputs (row-major [rows, inputs]), their targets (row-major [rows, output units]) and labels (each
+ * row's class index; for regression the targets again), which the metrics count against on the device.
+ */
 export interface DataSet {
   x: Float32Array;
   y: Float32Array;
+  labels: Float32Array;
   rows: number;
 }
 
-/** A set's mean loss (as the lesson displays it, without the regularization penalty) and the network's outputs [rows, units]. */
+/** A set with no rows (a lesson without validation or test rows). */
+export const EMPTY_DATA_SET: DataSet = { x: new Float32Array(0), y: new Float32Array(0), labels: new Float32Array(0), rows: 0 };
+
+/**
+ * A set's mean loss (as the lesson displays it, without the regularization penalty) and the metrics' counts
+ * the device reduced its outputs to (ops.metricCounts for lesson-metrics.ts's metricCountsInfo): a few numbers.
+ */
 export interface SetEvaluation {
   loss: number;
-  outputs: Float32Array;
+  counts: Float32Array;
 }
 
 /** How the engine trains, for the engine panel. */
@@ -69,16 +82,23 @@ export interface EngineInfo {
 export interface EngineNetwork {
   engineInfo(): EngineInfo;
   /** `validation` and `test` may be empty (rows 0). */
-  setData(train: DataSet, validation: DataSet, test: DataSet): void;
+  setData(train: DataSet, validation: DataSet, test: DataSet, firstRow?: number): void;
   /** Learning rate, batch, regularization rates or optimizer parameters changed: apply from the next step, keeping the weights. */
   setTraining(training: TrainingSpec, batchRows: number): Promise<void>;
   /**
    * The next `count` training steps. Steps walk the training set in order, cyclically, batchRows rows each
-   * (the engine's compiled trainer), restarting at row 0 after setData or setTraining.
+   * (the engine's compiled trainer), restarting at row 0 after setTraining, and after setData at its
+   * `firstRow` (default 0: a saved lesson goes on from the row it had reached).
    */
   trainBatches(count: number): Promise<void>;
-  /** Each non-empty set's loss and outputs (null for an empty one). */
-  evaluate(): Promise<{ train: SetEvaluation | null; validation: SetEvaluation | null; test: SetEvaluation | null }>;
+  /**
+   * Each non-empty set's loss and metric counts (null for an empty one), reduced on the device: the
+   * confusion counts always, a two-class lesson's threshold counts only with `curves` (the metrics panel's
+   * updates, a few a second: 400 numbers a set that a frame's accuracy does not need).
+   */
+  evaluate(curves?: boolean): Promise<{ train: SetEvaluation | null; validation: SetEvaluation | null; test: SetEvaluation | null }>;
+  /** The network's outputs [rows, units] for every row of one set: read only on demand (a highlighted cell, an image lesson's test images). */
+  outputs(part: DataPart): Promise<Float32Array>;
   /**
    * Every hidden and output node over a resolution² grid of the plane (layout of grid.ts): result[l][j] is
    * node j of layer l (hidden layers then the output; a softmax output as probabilities).
@@ -158,27 +178,43 @@ export interface TrainerOptions {
   metricsIntervalMs?: number;
 }
 
-/** A saved model to build instead of a fresh one at the next reset, and the epoch it had reached. */
+/** A saved model to build instead of a fresh one at the next reset, the epoch it had reached and where in it. */
 export interface SavedModel {
   model: ModelJSON;
   epoch: number;
+  /** The batch and row reached and early stopping's state; null: the epoch's start, early stopping afresh. */
+  progress?: TrainingProgress | null;
 }
 
 export function networkSpec(lesson: Lesson, trainRows: number): NetworkSpec {
-  return { inputs: inputCount(lesson.data), inputShape: inputShape(lesson.data), stack: lesson.stack, layers: lesson.model, training: lesson.training, batchRows: batchRows(lesson.training, trainRows) };
+  return {
+    inputs: inputCount(lesson.data),
+    inputShape: inputShape(lesson.data),
+    stack: lesson.stack,
+    layers: lesson.model,
+    training: lesson.training,
+    batchRows: batchRows(lesson.training, trainRows),
+    classes: lesson.data.classes,
+  };
 }
 
 /** A part of the lesson's data as the network's input matrix and targets. */
 export function dataSet(lesson: Lesson, samples: readonly Sample[]): DataSet {
-  return { x: encodeInputs(lesson, samples), y: encodeTargets(lesson, samples.map((s) => s.label)), rows: samples.length };
+  const labels = samples.map((s) => s.label);
+  const y = encodeTargets(lesson, labels);
+  return { x: encodeInputs(lesson, samples), y, labels: isClassification(lesson) ? Float32Array.from(labels) : y, rows: samples.length };
 }
 
-/** Share of samples whose predicted class is their label. */
-function accuracy(lesson: Lesson, samples: readonly Sample[], outputs: Float32Array): number {
-  const predicted = decodeClasses(lesson, outputs, samples.length);
-  let right = 0;
-  samples.forEach((s, i) => (right += predicted[i] === s.label ? 1 : 0));
-  return samples.length ? right / samples.length : 0;
+/** Share of a set's samples whose predicted class is their label, from its confusion counts. */
+function accuracy(lesson: Lesson, e: SetEvaluation): number {
+  return accuracyOfCounts(e.counts, lesson.data.classes);
+}
+
+/** Why a saved lesson's batch or row does not lie inside the data its settings give, or null. */
+function progressMisfit(progress: TrainingProgress, rows: number, batches: number): string | null {
+  if (progress.firstRow >= rows) return `lesson file: progress.firstRow ${progress.firstRow} is past the lesson's ${rows} training rows; training goes on from the epoch's start`;
+  if (progress.position >= batches) return `lesson file: progress.position ${progress.position} is past the ${batches} batches of an epoch; training goes on from the epoch's start`;
+  return null;
 }
 
 function fitsLesson(lesson: Lesson, model: ModelJSON): boolean {
@@ -190,12 +226,13 @@ function fitsLesson(lesson: Lesson, model: ModelJSON): boolean {
   }
 }
 
-/** The metrics panel's figures for every non-empty part, from the outputs evaluate() already read back. */
-function lessonMetrics(lesson: Lesson, data: LessonData, scores: Awaited<ReturnType<EngineNetwork['evaluate']>>): LessonMetrics {
+/** The metrics panel's figures for every non-empty part, from the counts evaluate() already read back. */
+function lessonMetrics(lesson: Lesson, scores: Awaited<ReturnType<EngineNetwork['evaluate']>>): LessonMetrics {
   const metrics: LessonMetrics = {};
-  if (scores.train) metrics.train = partMetrics(lesson, data.train, scores.train.outputs);
-  if (scores.validation) metrics.validation = partMetrics(lesson, data.validation, scores.validation.outputs);
-  if (scores.test) metrics.test = partMetrics(lesson, data.test, scores.test.outputs);
+  for (const part of DATA_PARTS) {
+    const e = scores[part];
+    if (e) metrics[part] = partMetrics(lesson, e.counts);
+  }
   return metrics;
 }
 
@@ -205,7 +242,7 @@ export class Trainer implements TrainerPort {
   private lesson: Lesson | null = null;
   private data: LessonData | null = null;
   /** The training set as uploaded to the network. */
-  private trainSet: DataSet = { x: new Float32Array(0), y: new Float32Array(0), rows: 0 };
+  private trainSet: DataSet = EMPTY_DATA_SET;
   private plane: GridPlane | null = null;
   private inputGrids: Float32Array[] = [];
   private earlyStopping: EarlyStopping | null = null;
@@ -214,6 +251,12 @@ export class Trainer implements TrainerPort {
   private epoch = 0;
   /** Next batch of the current epoch (a frame may end mid-epoch when an epoch outlasts the budget). */
   private position = 0;
+  /** The training row the network's next batch starts at (its compiled trainer walks the rows cyclically). */
+  private firstRow = 0;
+  /** The weights of early stopping's best epoch, as published then, for a lesson file (restoreBestWeights only). */
+  private bestParams: NetworkParams | null = null;
+  /** Early stopping's last verdict found a new best: the next parameters read are its weights. */
+  private bestPending = false;
   /** Steps per frame, sized from the measured completion time of earlier frames' steps. */
   private readonly budget: FrameBudget;
   /** Finite states: the best to roll a divergence back to, the latest to restore after a lost device. */
@@ -320,8 +363,9 @@ export class Trainer implements TrainerPort {
       await this.network.setTraining(lesson.training, batchRows(lesson.training, data.train.length));
       this.engine.networkChanged?.(networkSpec(lesson, data.train.length), this.trainSet);
       this.startEarlyStopping();
-      // Batch boundaries moved: the pass in progress starts over.
+      // Batch boundaries moved: the pass in progress starts over, and the network's batches at row 0.
       this.position = 0;
+      this.firstRow = 0;
     });
   }
 
@@ -347,6 +391,11 @@ export class Trainer implements TrainerPort {
     this.enqueue(async () => this.publishFeatureMaps());
   }
 
+  highlightChanged(): void {
+    const generation = this.generation;
+    this.enqueue(async () => this.publishHighlight(generation));
+  }
+
   /** The next reset builds this saved model instead of a fresh one (the store resets right after). */
   loadModel(saved: SavedModel): void {
     this.pendingModel = saved;
@@ -354,7 +403,21 @@ export class Trainer implements TrainerPort {
 
   /** The current model's file and the epoch it reached, after the work queued before. */
   saveModel(): Promise<SavedModel> {
-    return this.afterQueue(async (network) => ({ model: await network.toJSON(), epoch: this.epoch }));
+    return this.afterQueue(async (network) => {
+      const model = await network.toJSON();
+      return { model, epoch: this.epoch, progress: this.progress(model) };
+    });
+  }
+
+  /** Where training stands beyond the model: the batch and row reached, early stopping's state and best weights. */
+  private progress(model: ModelJSON): TrainingProgress {
+    const es = this.earlyStopping;
+    const keepsBest = es !== null && es.restoreBestWeights && es.bestEpoch >= 0 && this.bestParams !== null;
+    return {
+      position: this.position,
+      firstRow: this.firstRow,
+      earlyStopping: es && { ...es.state, bestWeights: keepsBest ? arraysOfParams(this.bestParams!, model) : null },
+    };
   }
 
   /** The exported script for the current model, with the lesson's preprocessing and data. */
@@ -509,6 +572,33 @@ export class Trainer implements TrainerPort {
     this.earlyStopping?.setModel(this.network!.callbackModel());
     this.earlyStopping?.onTrainBegin();
     this.checkedEpoch = this.epoch;
+    this.bestParams = null;
+    this.bestPending = false;
+  }
+
+  /** The weights read right after early stopping found a new best are that epoch's: kept for a lesson file. */
+  private keepBest(params: NetworkParams): void {
+    if (!this.bestPending) return;
+    this.bestParams = params;
+    this.bestPending = false;
+  }
+
+  /** Early stopping as a saved lesson left it: its counts, and a device copy of its best weights (put there for the copy, then back). */
+  private async resumeEarlyStopping(saved: SavedEarlyStopping): Promise<void> {
+    const es = this.earlyStopping;
+    const network = this.network;
+    if (!es || !network) return;
+    let snapshot: WeightSnapshot | null = null;
+    this.bestParams = null;
+    if (saved.bestWeights && es.restoreBestWeights) {
+      const best = paramsOfArrays(saved.bestWeights);
+      const current = await network.getParams();
+      network.setParams(best);
+      snapshot = network.callbackModel().snapshotWeights();
+      network.setParams(current);
+      this.bestParams = best;
+    }
+    es.resume(saved, snapshot);
   }
 
   /** The grids' plane for the current lesson and data, and the inputs' own heatmaps over it. */
@@ -528,21 +618,25 @@ export class Trainer implements TrainerPort {
     await this.network.trainBatches(count);
     this.stepsRun += count;
     this.position += count;
+    const { data, lesson } = this.store.getState();
+    this.firstRow = (this.firstRow + count * batchRows(lesson.training, data.train.length)) % Math.max(1, data.train.length);
     if (this.position >= this.batchesPerEpoch()) {
       this.position = 0;
       this.epoch++;
     }
   }
 
-  private uploadData(): void {
+  /** The lesson's data to the network, its batches from `firstRow` on (a saved lesson's), the epoch's from its start. */
+  private uploadData(firstRow = 0): void {
     const { data, lesson } = this.store.getState();
     this.lesson = lesson;
     this.data = data;
     this.trainSet = dataSet(lesson, data.train);
-    this.network?.setData(this.trainSet, dataSet(lesson, data.validation), dataSet(lesson, data.test));
+    this.network?.setData(this.trainSet, dataSet(lesson, data.validation), dataSet(lesson, data.test), firstRow);
     this.engine.networkChanged?.(networkSpec(lesson, data.train.length), this.trainSet);
     this.updatePlane();
     this.position = 0;
+    this.firstRow = firstRow;
     this.scoredEpoch = -1;
     this.rateSample = null;
     this.imagesPerSecond = null;
@@ -554,10 +648,11 @@ export class Trainer implements TrainerPort {
     const network = this.network;
     const { lesson, data, plane } = this;
     if (!network || !lesson || !data || !plane) return;
-    let scores = await network.evaluate();
+    const metricsDue = this.metricsDue();
+    let scores = await network.evaluate(metricsDue);
     if (generation !== this.generation) return;
     const verdict = this.judgeEpoch(scores);
-    if (verdict.restored) scores = await network.evaluate();
+    if (verdict.restored) scores = await network.evaluate(metricsDue);
     // Issued together: their kernels queue back to back and their readbacks overlap, instead of one
     // round trip to the GPU after another.
     const [params, nodes, output] = await Promise.all([
@@ -566,6 +661,7 @@ export class Trainer implements TrainerPort {
       network.evaluateOutput(this.outputResolution, plane),
     ]);
     if (generation !== this.generation) return;
+    this.keepBest(params);
     const diverged = this.snapshots.offer({
       epoch: this.epoch,
       position: this.position,
@@ -577,16 +673,16 @@ export class Trainer implements TrainerPort {
     // The stop is shown with the results it ends on.
     if (verdict.stoppedAt !== null) this.store.getState().publishStopped(verdict.stoppedAt);
     const classify = isClassification(lesson);
-    const score = (samples: readonly Sample[], e: SetEvaluation | null) => (classify && e ? accuracy(lesson, samples, e.outputs) : null);
+    const score = (e: SetEvaluation | null) => (classify && e ? accuracy(lesson, e) : null);
     this.store.getState().publishResults({
-      metrics: this.metricsDue() ? lessonMetrics(lesson, data, scores) : undefined,
-      validationAccuracy: score(data.validation, scores.validation),
+      metrics: metricsDue ? lessonMetrics(lesson, scores) : undefined,
+      validationAccuracy: score(scores.validation),
       epoch: this.epoch,
       trainLoss: scores.train?.loss ?? Number.NaN,
       testLoss: scores.test?.loss ?? Number.NaN,
       validationLoss: scores.validation?.loss ?? Number.NaN,
-      trainAccuracy: score(data.train, scores.train),
-      testAccuracy: score(data.test, scores.test),
+      trainAccuracy: score(scores.train),
+      testAccuracy: score(scores.test),
       network: params,
       heatmaps: {
         outputResolution: this.outputResolution,
@@ -597,7 +693,28 @@ export class Trainer implements TrainerPort {
         columns: [this.inputGrids, ...nodes],
       },
     });
+    // A highlighted cell's points follow the counts it was picked from.
+    if (metricsDue) await this.publishHighlight(generation);
     this.publishDebug();
+  }
+
+  /**
+   * The predicted class of every point of the highlighted confusion cell's part: the one per-sample read
+   * of the metrics, made only while a cell is highlighted.
+   */
+  private async publishHighlight(generation: number): Promise<void> {
+    const { highlight, highlightClasses } = this.store.getState();
+    const network = this.network;
+    const lesson = this.lesson;
+    if (!highlight) {
+      if (highlightClasses) this.store.getState().publishHighlightClasses(null);
+      return;
+    }
+    if (!network || !lesson || !this.data || !isClassification(lesson)) return;
+    const rows = this.data[highlight.part].length;
+    if (rows === 0) return;
+    const predicted = decodeClasses(lesson, await network.outputs(highlight.part), rows);
+    if (generation === this.generation && this.store.getState().highlight?.part === highlight.part) this.store.getState().publishHighlightClasses({ part: highlight.part, predicted });
   }
 
   /** An image lesson's scores (every set's loss and accuracy, the test images' probabilities, the filters), progress and drawn digit. */
@@ -611,20 +728,24 @@ export class Trainer implements TrainerPort {
     if (verdict.restored) scores = await network.evaluate();
     const [params, filters] = await Promise.all([network.getParams(), network.filters()]);
     if (generation !== this.generation) return;
+    this.keepBest(params);
     const diverged = this.snapshots.offer({ epoch: this.epoch, position: this.position, trainLoss: scores.train?.loss ?? Number.NaN, testLoss: scores.test?.loss ?? null, params });
     if (diverged !== null) return this.rollBack(diverged, generation);
     if (verdict.stoppedAt !== null) this.store.getState().publishStopped(verdict.stoppedAt);
     this.scoredEpoch = this.epoch;
-    const score = (samples: readonly Sample[], e: SetEvaluation | null) => (e ? accuracy(lesson, samples, e.outputs) : null);
+    const score = (e: SetEvaluation | null) => (e ? accuracy(lesson, e) : null);
+    // The test images' view shows each one's probabilities: read once an epoch, as the scores.
+    const testProbabilities = scores.test ? await network.outputs('test') : new Float32Array(0);
+    if (generation !== this.generation) return;
     this.store.getState().publishResults({
       epoch: this.epoch,
       trainLoss: scores.train?.loss ?? Number.NaN,
       testLoss: scores.test?.loss ?? Number.NaN,
       validationLoss: scores.validation?.loss ?? Number.NaN,
-      trainAccuracy: score(data.train, scores.train),
-      testAccuracy: score(data.test, scores.test),
+      trainAccuracy: score(scores.train),
+      testAccuracy: score(scores.test),
       network: params,
-      images: { testProbabilities: scores.test?.outputs ?? new Float32Array(0), filters },
+      images: { testProbabilities, filters },
     });
     this.publishProgress();
     await this.classifyDrawing();
@@ -696,11 +817,12 @@ export class Trainer implements TrainerPort {
     const validation = scores.validation ?? scores.test;
     if (validation) logs.val_loss = validation.loss;
     if (isClassification(this.lesson)) {
-      if (scores.train) logs.accuracy = accuracy(this.lesson, this.data.train, scores.train.outputs);
-      if (validation) logs.val_accuracy = accuracy(this.lesson, scores.validation ? this.data.validation : this.data.test, validation.outputs);
+      if (scores.train) logs.accuracy = accuracy(this.lesson, scores.train);
+      if (validation) logs.val_accuracy = accuracy(this.lesson, validation);
     }
     // Keras counts epochs from 0.
     es.onEpochEnd(this.epoch - 1, logs);
+    this.bestPending = es.restoreBestWeights && es.bestEpoch === this.epoch - 1;
     const model = this.network!.callbackModel();
     if (!model.stopTraining) return none;
     model.stopTraining = false;
@@ -829,9 +951,19 @@ export class Trainer implements TrainerPort {
     if (params) network.setParams(params);
     this.network = network;
     this.lesson = lesson;
-    this.uploadData();
-    // Early stopping starts over on the new network: its best weights were copies on the old one's device.
+    let progress = saved?.progress ?? null;
+    const misfit = progress && progressMisfit(progress, data.train.length, this.batchesPerEpoch());
+    if (misfit) {
+      // The model is the file's; only where it stood is lost: the epoch starts over, early stopping afresh.
+      this.store.getState().publishError(misfit);
+      progress = null;
+    }
+    this.uploadData(progress?.firstRow ?? 0);
+    this.position = progress?.position ?? 0;
+    // Early stopping starts over on the new network (its best weights were copies on the old one's device),
+    // unless a saved lesson says where it stood.
     this.startEarlyStopping();
+    if (progress?.earlyStopping) await this.resumeEarlyStopping(progress.earlyStopping);
     this.store.getState().publishSummary(network.summary());
     await this.publish(generation);
   }

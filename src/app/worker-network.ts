@@ -5,6 +5,7 @@
 import type { Remote } from 'comlink';
 import type { CallbackModel, ExportOptions, ModelJSON, Summary, WeightSnapshot } from '../index';
 import type { GridPlane } from './grid';
+import type { DataPart } from './lesson-metrics';
 import type { TrainingSpec } from './lesson';
 import type { GridRequest, NetworkHost, ReadReply, ReadRequest } from './network-host';
 import type { NetworkParams } from './store';
@@ -77,8 +78,8 @@ export class WorkerNetwork implements EngineNetwork {
     return this.info;
   }
 
-  setData(train: DataSet, validation: DataSet, test: DataSet): void {
-    this.post(this.host.setData(this.id, train, validation, test));
+  setData(train: DataSet, validation: DataSet, test: DataSet, firstRow = 0): void {
+    this.post(this.host.setData(this.id, train, validation, test, firstRow));
   }
 
   async setTraining(training: TrainingSpec, batchRows: number): Promise<void> {
@@ -90,11 +91,16 @@ export class WorkerNetwork implements EngineNetwork {
     this.post(this.host.trainBatches(this.id, count));
   }
 
-  async evaluate(): Promise<{ train: SetEvaluation | null; validation: SetEvaluation | null; test: SetEvaluation | null }> {
+  async evaluate(curves = false): Promise<{ train: SetEvaluation | null; validation: SetEvaluation | null; test: SetEvaluation | null }> {
     await this.settle();
-    const { info, ...scores } = await this.host.evaluate(this.id);
+    const { info, ...scores } = await this.host.evaluate(this.id, curves);
     this.info = info;
     return scores;
+  }
+
+  async outputs(part: DataPart): Promise<Float32Array> {
+    await this.settle();
+    return this.host.outputs(this.id, part);
   }
 
   /** Join the read to the one being gathered this turn (sent at the end of it), or start one. */

@@ -4,6 +4,7 @@ import type {
   BinaryOp,
   Conv2DInfo,
   LossInfo,
+  MetricCountsInfo,
   Pool2DInfo,
   Shape,
   UnaryOp,
@@ -300,4 +301,9 @@ export function loss(info: LossInfo, pred: Tensor, target: Tensor): Tensor {
     return new Tensor(value);
   }
   return result(value, [pred], (dy) => [mul(gradient, dy)]);
+}
+
+/** A metric's counts or sums on the device (Backend.metricCounts): no gradient, a few numbers to read back. */
+export function metricCounts(info: MetricCountsInfo, pred: Tensor, labels: Tensor, thresholds?: Tensor): Tensor {
+  return new Tensor(b().metricCounts(info, pred.handle, labels.handle, thresholds?.handle));
 }

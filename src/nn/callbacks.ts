@@ -36,6 +36,15 @@ export interface EarlyStoppingOptions {
 
 const MAXIMIZED = ['acc', 'precision', 'recall', 'f1', 'auc'];
 
+/** Where early stopping stands between epochs: what a saved lesson needs to go on judging as before. */
+export interface EarlyStoppingState {
+  /** Epochs since the last improvement. */
+  wait: number;
+  /** The best monitored value so far, null before the first epoch. */
+  best: number | null;
+  bestEpoch: number;
+}
+
 /** Stops training when `monitor` has not improved by more than `minDelta` for `patience` epochs. */
 export class EarlyStopping implements Callback {
   readonly monitor: string;
@@ -97,6 +106,22 @@ export class EarlyStopping implements Callback {
       this.model.stopTraining = true;
       if (this.restoreBestWeights && this.bestWeights) this.model.restoreWeights(this.bestWeights);
     }
+  }
+
+  get state(): EarlyStoppingState {
+    return { wait: this.wait, best: this.bestEpoch >= 0 ? this.best : null, bestEpoch: this.bestEpoch };
+  }
+
+  /**
+   * Go on from a saved state (after onTrainBegin): the same verdicts as if training had never stopped.
+   * `bestWeights`: a snapshot of the best epoch's weights, when restoreBestWeights (now owned here).
+   */
+  resume(state: EarlyStoppingState, bestWeights: WeightSnapshot | null = null): void {
+    this.wait = state.wait;
+    this.bestEpoch = state.bestEpoch;
+    this.best = state.best ?? (this.mode === 'min' ? Infinity : -Infinity);
+    this.bestWeights?.dispose();
+    this.bestWeights = bestWeights;
   }
 
   private improved(value: number): boolean {

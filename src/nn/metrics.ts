@@ -10,6 +10,8 @@
 // For the metrics panel, pure functions over plain arrays (so a device-side reduction can be checked against
 // them): confusionMatrix → classificationReport (per class and macro precision, recall, F1, support, accuracy);
 // rocCurve and precisionRecallCurve (binary scores, tied scores as one threshold); regressionMetrics (RMSE, MAE, R²).
+// The same figures from the few numbers a device reduction (ops.metricCounts) reads back: confusionFromCounts,
+// rocFromCounts and precisionRecallFromCounts at Keras's AUC thresholds (aucThresholds), regressionFromSums.
 // An empty denominator gives 0 (a class never predicted has precision 0), as Keras and scikit-learn do.
 import type { LossKind } from '../engine/backend/backend';
 import type { HostArray } from './host-array';
@@ -293,4 +295,111 @@ export function regressionMetrics(yTrue: ArrayLike<number>, yPred: ArrayLike<num
     r2 += spread > 0 ? 1 - residual / spread : residual === 0 ? 1 : 0;
   }
   return { rmse: Math.sqrt(squared / yTrue.length), mae: absolute / yTrue.length, r2: r2 / outputs };
+}
+
+// ---- from device counts (Backend.metricCounts): what the metrics panel reads back instead of predictions ----
+
+/** Keras's epsilon: the AUC's end thresholds sit this far outside [0, 1]. */
+const KERAS_EPSILON = 1e-7;
+
+/**
+ * The thresholds of Keras's `tf.keras.metrics.AUC(num_thresholds)` (default 200): −ε, then i / (n − 1) for
+ * i = 1 … n − 2, then 1 + ε; a score counts as positive at a threshold it exceeds (>).
+ */
+export function aucThresholds(numThresholds = 200): Float32Array {
+  if (!Number.isInteger(numThresholds) || numThresholds < 3) throw new Error(`aucThresholds: numThresholds must be an integer ≥ 3 (as Keras's AUC), got ${numThresholds}`);
+  const inner = Array.from({ length: numThresholds - 2 }, (_, i) => (i + 1) / (numThresholds - 1));
+  return Float32Array.from([0 - KERAS_EPSILON, ...inner, 1 + KERAS_EPSILON]);
+}
+
+/** The k × k confusion matrix at the head of a `classes` counts tensor's values. */
+export function confusionFromCounts(counts: ArrayLike<number>, classes: number): number[][] {
+  if (counts.length < classes * classes) throw new Error(`confusionFromCounts: ${counts.length} counts cannot hold a ${classes} × ${classes} matrix`);
+  return Array.from({ length: classes }, (_, t) => Array.from({ length: classes }, (_, p) => counts[t * classes + p]));
+}
+
+/** Positives and negatives above each of T thresholds (ascending), as metricCounts gives them after the confusion counts. */
+export interface ThresholdCounts {
+  thresholds: ArrayLike<number>;
+  tp: ArrayLike<number>;
+  fp: ArrayLike<number>;
+  positives: number;
+  negatives: number;
+}
+
+/** The threshold counts of a two-class counts tensor (its confusion matrix's rows give the positives and negatives). */
+export function thresholdCountsOf(counts: ArrayLike<number>, thresholds: ArrayLike<number>): ThresholdCounts {
+  const T = thresholds.length;
+  if (counts.length !== 4 + 2 * T) throw new Error(`thresholdCountsOf: ${counts.length} counts; expected 4 confusion cells and 2 × ${T} threshold counts`);
+  const values = Array.from(counts);
+  return { thresholds, tp: values.slice(4, 4 + T), fp: values.slice(4 + T), positives: values[2] + values[3], negatives: values[0] + values[1] };
+}
+
+const noNaN = (a: number, b: number): number => (b ? a / b : 0);
+
+/**
+ * The ROC curve at the thresholds, and its area as Keras's AUC computes it (summation 'interpolation': the
+ * trapezoid between neighbouring thresholds). Points run from the highest threshold (0, 0) to the lowest (1, 1).
+ * AUC NaN when a class is absent.
+ */
+export function rocFromCounts({ thresholds, tp, fp, positives, negatives }: ThresholdCounts): RocCurve {
+  if (positives === 0 || negatives === 0) return { fpr: [], tpr: [], thresholds: [], auc: NaN };
+  const curve: RocCurve = { fpr: [], tpr: [], thresholds: [], auc: 0 };
+  for (let i = thresholds.length - 1; i >= 0; i--) {
+    curve.fpr.push(noNaN(fp[i], negatives));
+    curve.tpr.push(noNaN(tp[i], positives));
+    curve.thresholds.push(thresholds[i]);
+  }
+  for (let i = 1; i < curve.fpr.length; i++) curve.auc += (curve.fpr[i] - curve.fpr[i - 1]) * ((curve.tpr[i] + curve.tpr[i - 1]) / 2);
+  return curve;
+}
+
+/**
+ * The precision–recall curve at the thresholds (those where something is predicted positive), and its area
+ * as Keras's AUC(curve='PR') computes it: 'interpolation' after Davis & Goadrich (2006), true and false
+ * positives linear between neighbouring thresholds (Keras's interpolate_pr_auc). NaN without positives.
+ */
+export function precisionRecallFromCounts({ thresholds, tp, fp, positives }: ThresholdCounts): PrecisionRecallCurve {
+  const curve: PrecisionRecallCurve = { precision: [], recall: [], thresholds: [], averagePrecision: NaN };
+  if (positives === 0) return curve;
+  for (let i = thresholds.length - 1; i >= 0; i--) {
+    if (tp[i] + fp[i] === 0) continue;
+    curve.precision.push(tp[i] / (tp[i] + fp[i]));
+    curve.recall.push(tp[i] / positives);
+    curve.thresholds.push(thresholds[i]);
+  }
+  let area = 0;
+  for (let i = 0; i + 1 < thresholds.length; i++) {
+    const dtp = tp[i] - tp[i + 1];
+    const pA = tp[i] + fp[i];
+    const pB = tp[i + 1] + fp[i + 1];
+    const slope = noNaN(dtp, Math.max(pA - pB, 0));
+    const intercept = tp[i + 1] - slope * pB;
+    const ratio = pA > 0 && pB > 0 ? noNaN(pA, Math.max(pB, 0)) : 1;
+    // fn at threshold i + 1 is positives − tp[i + 1], so tp + fn is the positives.
+    area += noNaN(slope * (dtp + intercept * Math.log(ratio)), positives);
+  }
+  curve.averagePrecision = area;
+  return curve;
+}
+
+/** RMSE, MAE and R² (per output column, then averaged) from metricCounts' regression sums ([columns, 5]). */
+export function regressionFromSums(sums: ArrayLike<number>): RegressionMetrics {
+  if (sums.length === 0 || sums.length % 5 !== 0) throw new Error(`regressionFromSums: expected 5 sums per output column, got ${sums.length} values`);
+  const columns = sums.length / 5;
+  let squared = 0;
+  let absolute = 0;
+  let count = 0;
+  let r2 = 0;
+  for (let c = 0; c < columns; c++) {
+    const [se, ae, sd, sdd, n] = Array.from({ length: 5 }, (_, j) => sums[c * 5 + j]);
+    if (!(n > 0)) throw new Error('regressionFromSums: no examples');
+    squared += se;
+    absolute += ae;
+    count += n;
+    // The spread Σ(y − ȳ)²: shift-invariant, so the sums of d = y − y₀ give it; never below 0 by rounding.
+    const spread = Math.max(0, sdd - (sd * sd) / n);
+    r2 += spread > 0 ? 1 - se / spread : se === 0 ? 1 : 0;
+  }
+  return { rmse: Math.sqrt(squared / count), mae: absolute / count, r2: r2 / columns };
 }

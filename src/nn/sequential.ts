@@ -4,7 +4,8 @@ import type { Backend, LossKind, OptimizerConfig, TensorHandle } from '../engine
 import * as ops from '../engine/ops';
 import { createRng, type Rng } from '../engine/random';
 import { activeBackend } from '../engine/registry';
-import { Tensor, tidy } from '../engine/tensor';
+import { noGrad, Tensor, tidy } from '../engine/tensor';
+import { forward } from './forward';
 import type { CallbackModel, Logs, WeightSnapshot } from './callbacks';
 import { predictionPass, runOnce, scoringPass, type DeviceData, type ScoredModel } from './evaluate';
 import { runFit, type FitOptions, type History } from './fit';
@@ -289,6 +290,15 @@ export class Sequential implements CallbackModel {
     } finally {
       input.dispose();
     }
+  }
+
+  /**
+   * The outputs for a batch already on the device ([N, ...inputShape]) as a tensor on it, in inference mode
+   * (TensorFlow.js's model.apply): for reductions that read back a few numbers, not the predictions.
+   */
+  apply(x: Tensor): Tensor {
+    this.build();
+    return noGrad(() => forward(this.stack, x, { training: false, step: this.counter as Tensor }));
   }
 
   /** Every layer's output (and pre-activation z where it has one) for a batch, e.g. to draw each neuron. */

@@ -116,7 +116,7 @@ export function checkModelJSON(json: unknown, where = 'fromJSON', maxBytes = MAX
 }
 
 /** Checks one stored array; returns its value count. */
-function checkEncoded(value: unknown, where: string): number {
+export function checkEncoded(value: unknown, where: string): number {
   const w = expectObject(value, where, '{ name, shape, base64 }');
   expectType(w.name, 'string', `${where}.name`);
   const shape = w.shape;

@@ -170,6 +170,34 @@ describe('lesson files and export', () => {
     await page.close();
   });
 
+  it('a lesson on an uploaded CSV saves its table and opens in a page that never saw the CSV, with the same test accuracy', async () => {
+    const { page, errors } = await open('#dataset=circle');
+    const rows = Array.from({ length: 80 }, (_, i) => `${(i % 3) * 2 + (i % 7) / 10};${(i % 5) / 2};${['rojo', 'azul'][i % 2]};${'abc'[i % 3]}`.replace(/\./g, ','));
+    await page.getByTestId('csv-input').setInputFiles({ name: 'plantas.csv', mimeType: 'text/csv', buffer: Buffer.from(['alto;ancho;color;clase', ...rows].join('\n')) });
+    await page.getByTestId('csv-train').click();
+    await expect.poll(() => page.getByTestId('dataset-upload').getAttribute('aria-pressed'), { timeout: 60_000 }).toBe('true');
+    await steps(page, 5);
+    const accuracy = await page.getByTestId('test-accuracy').textContent();
+    expect(await page.getByTestId('save-lesson').isDisabled()).toBe(false);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('save-lesson').click()]);
+    const path = await download.path();
+    const saved = JSON.parse(readFileSync(path, 'utf8'));
+    expect(saved.lesson.table).toMatchObject({ name: 'plantas.csv', target: 'clase', classNames: ['a', 'b', 'c'] });
+    expect(saved.lesson.table.y).toHaveLength(80);
+
+    const other = await open('#dataset=xor');
+    await other.page.getByTestId('open-lesson').setInputFiles(path);
+    await expect.poll(() => epoch(other.page), { timeout: 60_000 }).toBe(5);
+    await expect.poll(() => other.page.getByTestId('test-accuracy').textContent()).toBe(accuracy);
+    expect(await other.page.getByTestId('dataset-upload').textContent()).toContain('plantas.csv');
+    await screenshot(other.page, 'lesson-file-csv-opened');
+    await steps(other.page, 1);
+    expect(other.errors).toEqual([]);
+    await other.page.close();
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('a broken file says what is wrong and the lesson keeps running', async () => {
     const { page, errors } = await open(BLOBS);
     await page.getByTestId('play-pause').click();

@@ -353,7 +353,7 @@ export const en = {
   'metrics.confusionHint': 'Click a cell to highlight its points on the plot; click it again to clear.',
   'metrics.cell': '{count} examples of {actual} predicted as {predicted}',
   'metrics.roc': 'ROC curve · AUC {auc}',
-  'metrics.pr': 'Precision–recall curve · AP {ap}',
+  'metrics.pr': 'Precision–recall curve · area {ap}',
   'metrics.fpr': 'False positive rate',
   'metrics.tpr': 'True positive rate',
   'metrics.noCurves': 'ROC and precision–recall curves need both classes in this part.',
@@ -363,7 +363,7 @@ export const en = {
   'metrics.pending': 'The figures appear after the first evaluation.',
   'metrics.highlighting': 'Highlighted on the plot: {count} {part} examples of {actual} predicted as {predicted}.',
   'metrics.clearHighlight': 'Clear',
-  'metrics.refresh': 'Recomputed from the predictions the trainer already reads back, at most four times a second while training.',
+  'metrics.refresh': 'Counted on the device where the data lives (a few numbers read back, not the predictions), at most four times a second while training; curves at Keras\'s 200 AUC thresholds.',
   'summary.title': 'Model summary',
   'summary.layer': 'Layer (type)',
   'summary.outputShape': 'Output shape',
@@ -391,7 +391,6 @@ export const en = {
   'histograms.biases': 'Layer {layer} biases',
   'histograms.epoch': 'epoch {epoch}',
   'export.pngFailed': 'Could not draw the plot: {message}',
-  'file.uploadNotSaved': 'A lesson on your own CSV cannot be saved: the file would not hold its rows. Export the model as a script instead.',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -354,7 +354,7 @@ export const es: Record<MessageKey, string> = {
   'metrics.confusionHint': 'Haz clic en una celda para resaltar sus puntos en el gráfico; otro clic la quita.',
   'metrics.cell': '{count} ejemplos de {actual} predichos como {predicted}',
   'metrics.roc': 'Curva ROC · AUC {auc}',
-  'metrics.pr': 'Curva de precisión–exhaustividad · AP {ap}',
+  'metrics.pr': 'Curva de precisión–exhaustividad · área {ap}',
   'metrics.fpr': 'Tasa de falsos positivos',
   'metrics.tpr': 'Tasa de verdaderos positivos',
   'metrics.noCurves': 'Las curvas ROC y de precisión–exhaustividad necesitan las dos clases en esta parte.',
@@ -364,7 +364,7 @@ export const es: Record<MessageKey, string> = {
   'metrics.pending': 'Las cifras aparecen tras la primera evaluación.',
   'metrics.highlighting': 'Resaltados en el gráfico: {count} ejemplos de {part} de {actual} predichos como {predicted}.',
   'metrics.clearHighlight': 'Quitar',
-  'metrics.refresh': 'Calculadas a partir de las predicciones que el entrenador ya lee, como mucho cuatro veces por segundo mientras entrena.',
+  'metrics.refresh': 'Contadas en el dispositivo donde están los datos (se leen unos pocos números, no las predicciones), como mucho cuatro veces por segundo mientras entrena; curvas en los 200 umbrales del AUC de Keras.',
   'summary.title': 'Resumen del modelo',
   'summary.layer': 'Capa (tipo)',
   'summary.outputShape': 'Forma de salida',
@@ -392,5 +392,4 @@ export const es: Record<MessageKey, string> = {
   'histograms.biases': 'Sesgos de la capa {layer}',
   'histograms.epoch': 'época {epoch}',
   'export.pngFailed': 'No se pudo dibujar el gráfico: {message}',
-  'file.uploadNotSaved': 'Una lección con tu propio CSV no se puede guardar: el archivo no llevaría sus filas. Exporta el modelo como script.',
 };

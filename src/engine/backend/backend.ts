@@ -62,6 +62,16 @@ export interface LossInfo {
   fromLogits: boolean;
 }
 
+/**
+ * What metricCounts counts. `classes`: labels are class indices; a row's predicted class is the argmax of its
+ * `classes` columns (the first on ties; a NaN never wins) or, with `cut`, its one column ≥ cut (a NaN is
+ * class 0). `score`: two classes only: the column counted against the thresholds, `signed` for a tanh or
+ * linear output in [−1, 1], mapped to (s + 1) / 2 first. `regression`: labels have the prediction's shape.
+ */
+export type MetricCountsInfo =
+  | { kind: 'classes'; classes: number; cut: number | null; score: { column: number; signed: boolean } | null }
+  | { kind: 'regression' };
+
 export type OptimizerKind = 'sgd' | 'rmsprop' | 'adam' | 'adagrad';
 
 export interface OptimizerConfig {
@@ -173,6 +183,16 @@ export interface Backend {
   dropoutMask(shape: Shape, rate: number, seed: number, step: TensorHandle): TensorHandle;
   /** Mean loss (a [] scalar) and its gradient with respect to `pred`, in one pass. */
   lossWithGrad(info: LossInfo, pred: TensorHandle, target: TensorHandle): { loss: TensorHandle; grad: TensorHandle };
+  /**
+   * What a metric needs of predictions `pred` ([rows, columns]) against `labels`, as one small tensor, so a
+   * metrics update reads back a few numbers, not the predictions:
+   * - `classes` → [k·k + 2T]: the confusion counts (true t, predicted p at t·k + p); then, with `score` and
+   *   `thresholds` (T ascending values), tp[i] and fp[i]: positives and negatives scoring > thresholds[i]
+   *   (a NaN score is above none). A label that is not a class index is not counted (the CPU reference throws).
+   * - `regression` → [columns, 5]: per column Σe², Σ|e| (e = pred − label), Σd, Σd², n with d = label − the
+   *   column's first label (a shift that keeps Σd² − (Σd)²/n, R²'s spread, from cancelling in float32).
+   */
+  metricCounts(info: MetricCountsInfo, pred: TensorHandle, labels: TensorHandle, thresholds?: TensorHandle): TensorHandle;
   /**
    * Apply one optimizer update to every parameter in place (params and slots are overwritten).
    * `step` is the counter's value before this update (Adam's bias correction uses step + 1).

@@ -23,8 +23,6 @@ export function ModelFileBar() {
   const dismissFileError = usePlayground((s) => s.dismissFileError);
   const [writeError, setWriteError] = useState<string | null>(null);
   const [dragging, setDragging] = useState(false);
-  // Lesson files regenerate the data from the settings; a user's CSV is not in them.
-  const uploaded = usePlayground((s) => s.settings.dataset === 'upload');
   // An image stack that cannot be built has no model to save or export (Run says why).
   const unbuilt = usePlayground((s) => lessonProblem(s.lesson) !== null);
 
@@ -77,8 +75,7 @@ export function ModelFileBar() {
         type="button"
         className="text-button"
         data-testid="save-lesson"
-        disabled={uploaded || unbuilt}
-        title={uploaded ? t('file.uploadNotSaved') : undefined}
+        disabled={unbuilt}
         onClick={() => void write(saveLessonFile, 'application/json')}
       >
         {t('file.save')}

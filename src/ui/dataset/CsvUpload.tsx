@@ -49,7 +49,7 @@ export function CsvUpload() {
         setError(t('csv.tooManyClasses', { name, count: dataset.target.classNames.length, limit: MAX_CLASSES }));
         return;
       }
-      openUpload({ name: file.source, inputNames: dataset.featureNames, table: csvTable(dataset) });
+      openUpload({ name: file.source, target: name, inputNames: dataset.featureNames, table: csvTable(dataset) });
       setFile(null);
       setError(null);
     } catch (e) {

@@ -21,8 +21,8 @@ import { useDrawing } from './DrawingTools';
 import { classNames } from './class-names';
 import { plotPng } from './plot-png';
 import { downloadBlob } from '../app/download';
-import type { ConfusionCell, Heatmaps, NodeRef } from '../../app/store';
-import type { DataPart, LessonMetrics } from '../../app/lesson-metrics';
+import type { ConfusionCell, Heatmaps, HighlightClasses, NodeRef } from '../../app/store';
+import type { DataPart } from '../../app/lesson-metrics';
 import type { Settings } from '../../app/url-table';
 
 const AXIS_SPACE = 30;
@@ -87,10 +87,10 @@ function plotPoints(samples: readonly Sample[], lesson: Lesson, marked?: readonl
 }
 
 /** Which samples of a part fall in the confusion cell picked in the metrics panel (undefined: none picked there). */
-function confusionMarks(part: DataPart, samples: readonly Sample[], highlight: ConfusionCell | null, metrics: LessonMetrics | null): boolean[] | undefined {
-  const m = metrics?.[part];
-  if (!highlight || highlight.part !== part || m?.kind !== 'classification' || m.predicted.length !== samples.length) return undefined;
-  return samples.map((s, i) => s.label === highlight.actual && m.predicted[i] === highlight.predicted);
+function confusionMarks(part: DataPart, samples: readonly Sample[], highlight: ConfusionCell | null, classes: HighlightClasses | null): boolean[] | undefined {
+  if (!highlight || highlight.part !== part || classes?.part !== part || classes.predicted.length !== samples.length) return undefined;
+  const { predicted } = classes;
+  return samples.map((s, i) => s.label === highlight.actual && predicted[i] === highlight.predicted);
 }
 
 export function OutputColumn() {
@@ -107,7 +107,7 @@ export function OutputColumn() {
   const hovered = usePlayground((s) => s.hovered);
   const data = usePlayground((s) => s.data);
   const highlight = usePlayground((s) => s.highlight);
-  const metrics = usePlayground((s) => s.metrics);
+  const highlightClasses = usePlayground((s) => s.highlightClasses);
   const lesson = usePlayground((s) => s.lesson);
   const settings = usePlayground((s) => s.settings);
   const setSetting = usePlayground((s) => s.setSetting);
@@ -157,11 +157,11 @@ export function OutputColumn() {
           size={plotSize}
           radius={radius}
           train={[
-            ...plotPoints(data.train, lesson, confusionMarks('train', data.train, highlight, metrics)),
+            ...plotPoints(data.train, lesson, confusionMarks('train', data.train, highlight, highlightClasses)),
             // Validation rows are drawn only while a cell of theirs is picked.
-            ...(highlight?.part === 'validation' ? plotPoints(data.validation, lesson, confusionMarks('validation', data.validation, highlight, metrics)) : []),
+            ...(highlight?.part === 'validation' ? plotPoints(data.validation, lesson, confusionMarks('validation', data.validation, highlight, highlightClasses)) : []),
           ]}
-          test={settings.showTestData || highlight?.part === 'test' ? plotPoints(data.test, lesson, confusionMarks('test', data.test, highlight, metrics)) : null}
+          test={settings.showTestData || highlight?.part === 'test' ? plotPoints(data.test, lesson, confusionMarks('test', data.test, highlight, highlightClasses)) : null}
           axisNames={view.kind === 'slice' ? [names[view.axes[0]], names[view.axes[1]]] : null}
           onPlanePointer={drawn ? drawing.onPlanePointer : undefined}
         >

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { describeLesson } from '../../../src/app/lesson';
 import { kerasTraining } from '../../../src/app/keras-training';
 import { createSequentialEngine } from '../../../src/app/sequential-engine';
-import { networkSpec } from '../../../src/app/trainer';
+import { EMPTY_DATA_SET, networkSpec } from '../../../src/app/trainer';
 import { defaultSettings, type Settings } from '../../../src/app/url-table';
 
 const X = [
@@ -46,9 +46,8 @@ async function oneStep(overrides: Partial<Settings>) {
   await network.setWeight(0, 0, 0, W[0]);
   await network.setWeight(0, 1, 0, W[1]);
   await network.setBias(1, 0, B);
-  const data = { x: Float32Array.from(X.flat()), y: Float32Array.from(T), rows: 2 };
-  const empty = { x: new Float32Array(0), y: new Float32Array(0), rows: 0 };
-  network.setData(data, empty, empty);
+  const data = { x: Float32Array.from(X.flat()), y: Float32Array.from(T), labels: Float32Array.from(T, (t) => (t > 0 ? 1 : 0)), rows: 2 };
+  network.setData(data, EMPTY_DATA_SET, EMPTY_DATA_SET);
   const before = await network.evaluate();
   await network.trainBatches(1);
   const after = await network.getParams();

@@ -187,7 +187,7 @@ describe("a user's CSV", () => {
     const store = createPlaygroundStore({ settings: settings({ dataset: 'iris' }), loadTable: async (name) => readTable(name) });
     const calls: string[] = [];
     store.getState().connectTrainer({ reset: () => calls.push('reset') } as unknown as TrainerPort);
-    store.getState().openUpload({ name: 'plantas.csv', inputNames: dataset.featureNames, table: csvTable(dataset) });
+    store.getState().openUpload({ name: 'plantas.csv', target: 'clase', inputNames: dataset.featureNames, table: csvTable(dataset) });
     const { lesson, data, settings: s } = store.getState();
     expect(s.dataset).toBe('upload');
     expect(lesson.data).toMatchObject({ kind: 'table', table: 'upload', inputNames: ['tamaño', 'color=rojo', 'color=azul'], classNames: ['pequeño', 'grande'] });

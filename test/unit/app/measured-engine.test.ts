@@ -15,7 +15,7 @@ import { networkSpec, type DataSet, type NetworkSpec } from '../../../src/app/tr
 import { defaultSettings, type Settings } from '../../../src/app/url-table';
 
 const spec = (overrides: Partial<Settings>, rows = 250): NetworkSpec => networkSpec(describeLesson({ ...defaultSettings(), ...overrides }), rows);
-const train: DataSet = { x: new Float32Array(4), y: new Float32Array(2), rows: 2 };
+const train: DataSet = { x: new Float32Array(4), y: new Float32Array(2), labels: new Float32Array(2), rows: 2 };
 
 const PLAYGROUND = spec({});
 const DIGITS_CNN = spec({ dataset: 'digits8', imageModel: 'cnn' }, 1000);

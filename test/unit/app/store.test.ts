@@ -18,6 +18,7 @@ function recordingPort() {
     engineInfoRequested: () => calls.push('engineInfo'),
     drawingChanged: () => calls.push('drawing'),
     inspectedChanged: () => calls.push('inspected'),
+    highlightChanged: () => calls.push('highlight'),
     loadModel: (saved) => calls.push(`load:${saved.epoch}`),
     saveModel: async () => {
       throw new Error('no model in this test');
@@ -204,9 +205,9 @@ describe('playground store', () => {
 });
 
 describe('lesson files through the store', () => {
-  it('a lesson on an uploaded CSV is not saved: the file could not bring its rows back', async () => {
+  it('a lesson on dataset=upload with no CSV open has no table to save, and says so', async () => {
     const { store } = setup({ dataset: 'upload' });
-    await expect(store.getState().saveLessonFile()).rejects.toThrow(/uploaded CSV cannot be saved/);
+    await expect(store.getState().saveLessonFile()).rejects.toThrow(/no CSV is open/);
   });
 
   it('a bad file neither resets the trainer nor changes the settings', () => {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { COURSE_TABLE_INFO, parseCourseTable } from '../../../src/data/course-tables';
 import { createSequentialEngine } from '../../../src/app/sequential-engine';
 import { createPlaygroundStore, type PlaygroundStore } from '../../../src/app/store';
-import { Trainer, type DataSet, type EngineAdapter, type NetworkSpec, type TrainerOptions } from '../../../src/app/trainer';
+import { EMPTY_DATA_SET, Trainer, type DataSet, type EngineAdapter, type NetworkSpec, type TrainerOptions } from '../../../src/app/trainer';
 import { defaultSettings, type Settings } from '../../../src/app/url-table';
 import { ManualFrames } from './manual-frames';
 
@@ -312,9 +312,8 @@ describe('grids over a slice', () => {
       x[p * 4 + 3] = -plane.radius + ((p % n) + 0.5) * cell;
       x[p * 4 + 1] = plane.radius - (Math.floor(p / n) + 0.5) * cell;
     }
-    const none = { x: new Float32Array(0), y: new Float32Array(0), rows: 0 };
-    network.setData(dataSet(lesson, data.train), none, { x, y: new Float32Array(n * n * 3), rows: n * n });
-    const direct = (await network.evaluate()).test!.outputs;
+    network.setData(dataSet(lesson, data.train), EMPTY_DATA_SET, { x, y: new Float32Array(n * n * 3), labels: new Float32Array(n * n), rows: n * n });
+    const direct = await network.outputs('test');
     for (let p = 0; p < n * n; p++) for (let j = 0; j < 3; j++) expect(grid[j * n * n + p]).toBeCloseTo(direct[p * 3 + j], 5);
     network.dispose();
   });

@@ -48,7 +48,7 @@ function feed(network: EngineNetwork): void {
 async function frame(network: EngineNetwork) {
   const scores = await network.evaluate();
   const [params, nodes, output] = await Promise.all([network.getParams(), network.evaluateGrid(8, plane), network.evaluateOutput(20, plane)]);
-  return { train: scores.train!.loss, test: scores.test!.loss, outputs: Array.from(scores.train!.outputs), params, nodes: nodes.map((c) => c.map((g) => Array.from(g))), output: Array.from(output) };
+  return { train: scores.train!.loss, test: scores.test!.loss, counts: Array.from(scores.train!.counts), params, nodes: nodes.map((c) => c.map((g) => Array.from(g))), output: Array.from(output) };
 }
 
 describe('WorkerNetwork', () => {
@@ -65,6 +65,15 @@ describe('WorkerNetwork', () => {
     const [a, b] = [await frame(remoteNetwork), await frame(local)];
     expect(a.train).toBeLessThan(untrained * 0.9);
     expect(a).toEqual(b);
+    // An evaluation carries the loss and the device's counts (circle: 2 × 2 confusion cells, 2 × 200 threshold counts), not the outputs:
+    // A frame's evaluation carries the confusion counts only; the metrics panel's (curves) the threshold counts too.
+    const evaluation = await remoteNetwork.evaluate(true);
+    expect(Object.keys(evaluation.train!).sort()).toEqual(['counts', 'loss']);
+    expect(evaluation.train!.counts).toHaveLength(4 + 400);
+    expect(evaluation.train!.counts.slice(0, 4).reduce((n, c) => n + c, 0)).toBe(data.train.length);
+    expect(Array.from((await remoteNetwork.evaluate()).train!.counts)).toEqual(Array.from(evaluation.train!.counts.slice(0, 4)));
+    // The outputs come only when asked for (a highlighted confusion cell).
+    expect(Array.from(await remoteNetwork.outputs('train'))).toEqual(Array.from(await local.outputs('train')));
     expect(a.nodes.map((c) => c.length)).toEqual([5, 3, 1]);
     expect(remoteNetwork.engineInfo()).toMatchObject({ path: local.engineInfo().path, cpu: true });
     // The model file, summary and exported script are the network's own.

@@ -58,3 +58,30 @@ describe('earlyStopping', () => {
     expect(() => run([1], { monitor: 'val_loss' }, 'loss')).toThrow(/monitor "val_loss" is not in the epoch logs; expected one of loss/);
   });
 });
+
+describe('earlyStopping state', () => {
+  it('resumed from its state (and its best weights) it stops where the uninterrupted run does, restoring the same epoch', () => {
+    const values = [3, 2, 2.5, 2.4, 2.6, 2.2, 2.7, 2.8];
+    const options = { patience: 3, restoreBestWeights: true };
+    const straight = run(values, options);
+    // The first four epochs, then a fresh callback given the saved state and a snapshot of the best epoch's weights.
+    const first = run(values.slice(0, 4), options);
+    const state = first.stopper.state;
+    expect(state).toEqual({ wait: 2, best: 2, bestEpoch: 1 });
+    const model = fakeModel();
+    model.epoch = state.bestEpoch;
+    const best = model.snapshotWeights();
+    const resumed = callbacks.earlyStopping(options);
+    resumed.setModel(model);
+    resumed.onTrainBegin();
+    resumed.resume(JSON.parse(JSON.stringify(state)), best);
+    for (let epoch = 4; epoch < values.length && !model.stopTraining; epoch++) {
+      model.epoch = epoch;
+      resumed.onEpochEnd(epoch, { val_loss: values[epoch] });
+    }
+    expect(resumed.stoppedEpoch).toBe(straight.stopper.stoppedEpoch);
+    expect(model.restored).toBe(straight.model.restored);
+    // Before any epoch there is no best: null, not an Infinity JSON cannot hold.
+    expect(callbacks.earlyStopping().state).toEqual({ wait: 0, best: null, bestEpoch: -1 });
+  });
+});

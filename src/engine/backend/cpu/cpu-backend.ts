@@ -6,6 +6,7 @@ import type {
   BinaryOp,
   Conv2DInfo,
   LossInfo,
+  MetricCountsInfo,
   OptimizerConfig,
   ParameterUpdate,
   Pool2DInfo,
@@ -24,6 +25,7 @@ import * as conv from './conv';
 import * as pool from './pool';
 import { dropoutMask } from './dropout';
 import { lossWithGrad } from './loss';
+import { metricCounts } from './metrics';
 import { applyUpdates, updateParameter, type UpdateOne } from './optimizer';
 import { counterBits, counterValue, incrementCounter } from '../../counter';
 
@@ -179,6 +181,11 @@ export class CpuBackend implements Backend {
   lossWithGrad(info: LossInfo, pred: TensorHandle, target: TensorHandle): { loss: TensorHandle; grad: TensorHandle } {
     const k = `loss ${info.kind}`;
     return lossWithGrad(info, cpu(pred, k, 'pred'), cpu(target, k, 'target'));
+  }
+
+  metricCounts(info: MetricCountsInfo, pred: TensorHandle, labels: TensorHandle, thresholds?: TensorHandle): TensorHandle {
+    const k = 'metricCounts';
+    return metricCounts(info, cpu(pred, k, 'pred'), cpu(labels, k, 'labels'), thresholds && cpu(thresholds, k, 'thresholds'));
   }
 
   applyUpdates(config: OptimizerConfig, updates: ParameterUpdate[], step: TensorHandle): void {

@@ -93,6 +93,8 @@ export const KERNELS = {
   reduce_workgroup: { file: 'reduce', entry: 'reduce_workgroup', uniform: true, storage: [1, 2] },
   softmax: { file: 'softmax', entry: 'softmax', uniform: true, storage: [1, 2] },
   loss_with_grad: { file: 'loss', entry: 'loss_with_grad', uniform: true, storage: [1, 2, 3, 4] },
+  metric_classes: { file: 'metrics', entry: 'metric_classes', uniform: true, storage: [1, 2, 3, 4] },
+  metric_regression: { file: 'metrics', entry: 'metric_regression', uniform: true, storage: [1, 2, 4] },
   apply_updates: { file: 'optimizer', entry: 'apply_updates', uniform: true, storage: [1, 2, 3, 4, 5, 6] },
   dropout_mask: { file: 'dropout', entry: 'dropout_mask', uniform: true, storage: [1, 2] },
   strided_copy: { file: 'layout', entry: 'strided_copy', uniform: true, storage: [1, 3] },

@@ -96,6 +96,19 @@ export const lossParams = struct('Params', {
   zero: 'u32', // always 0: `bits | zero` makes a NaN that WGSL does not reject as a constant
 });
 
+/** metrics.wgsl (Backend.metricCounts). */
+export const metricParams = struct('Params', {
+  rows: 'u32',
+  columns: 'u32', // of pred
+  classes: 'u32',
+  has_cut: 'u32', // one column: class 1 when pred ≥ cut
+  cut: 'f32',
+  has_score: 'u32', // count rows per threshold
+  score_column: 'u32',
+  signed: 'u32', // a score in [−1, 1], mapped to (s + 1) / 2
+  thresholds: 'u32', // how many
+});
+
 export const dropoutParams = struct('Params', {
   size: 'u32',
   seed: 'u32',
@@ -167,6 +180,7 @@ export const FILE_LAYOUTS: Partial<Record<ShaderFile, StructLayout<Fields>[]>> =
   reduce: [reduceParams],
   softmax: [softmaxParams],
   loss: [lossParams],
+  metrics: [metricParams],
   dropout: [dropoutParams],
   optimizer: [optimizerParams],
   layout: [copyParams, gatherParams, batchParams],

@@ -12,6 +12,7 @@ export type ShaderFile =
   | 'softmax'
   | 'loss'
   | 'loss_terms'
+  | 'metrics'
   | 'optimizer'
   | 'update_rules'
   | 'dense_step'

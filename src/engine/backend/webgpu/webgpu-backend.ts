@@ -12,6 +12,7 @@ import type {
   BinaryOp,
   Conv2DInfo,
   LossInfo,
+  MetricCountsInfo,
   OptimizerConfig,
   ParameterUpdate,
   Pool2DInfo,
@@ -26,6 +27,7 @@ import { Executor } from './executor';
 import type { DeviceEvent } from './recovery';
 import { gpu, GpuTensor, Storage } from './memory';
 import * as nn from './nn-kernels';
+import { metricCounts } from './metric-kernels';
 import { GpuPlan, Recording } from './plan-recorder';
 import { evaluateGridKernel, type GridLayer, type GridOptions } from './grid-kernel';
 import { recordDenseStep } from './dense-step';
@@ -202,6 +204,11 @@ export class WebGPUBackend implements Backend {
   lossWithGrad(info: LossInfo, pred: TensorHandle, target: TensorHandle): { loss: TensorHandle; grad: TensorHandle } {
     const k = `loss ${info.kind}`;
     return nn.lossWithGrad(this.executor, info, this.t(pred, k, 'pred'), this.t(target, k, 'target'));
+  }
+
+  metricCounts(info: MetricCountsInfo, pred: TensorHandle, labels: TensorHandle, thresholds?: TensorHandle): TensorHandle {
+    const k = 'metricCounts';
+    return metricCounts(this.executor, info, this.t(pred, k, 'pred'), this.t(labels, k, 'labels'), this.dummy, thresholds && this.t(thresholds, k, 'thresholds'));
   }
 
   /**
