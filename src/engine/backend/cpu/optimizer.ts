@@ -1,11 +1,13 @@
 // Optimizer updates (Keras semantics), in place. Regularization is folded into the gradient first:
-// g ← g + l1·sign(w) + 2·l2·w.
+// g ← g + l1·sign(w) + 2·l2·w. With clipAtZero (not Keras; TensorFlow Playground) a weight that the
+// regularization share carries across 0 is set to 0 and dies (see Regularization.clipAtZero).
 //
 // Slots per kind (the caller allocates them with the parameter's shape):
 //   sgd      1: velocity v (zeros). With momentum 0 it still holds −lr·g, and w ← w + v is plain SGD.
 //   rmsprop  1: mean square s (zeros).
 //   adam     2: first moment m, second moment v (zeros).
 //   adagrad  1: accumulator a (filled with initialAccumulatorValue).
+// A model with a clipAtZero regularizer gives every parameter one more, its live mask (LIVE_MASK_SLOT).
 import type { OptimizerConfig, OptimizerKind, ParameterUpdate, Regularization } from '../backend';
 import { cpu, fmt, sameShape } from './cpu-tensor';
 
@@ -19,14 +21,21 @@ export function applyUpdates(config: OptimizerConfig, updates: ParameterUpdate[]
     const w = cpu(u.param, 'applyUpdates', `param ${k}`);
     const grad = cpu(u.grad, 'applyUpdates', `grad ${k}`);
     if (!sameShape(w.shape, grad.shape)) throw new Error(`applyUpdates: param ${k} ${fmt(w.shape)} and its gradient ${fmt(grad.shape)} differ`);
-    if (u.slots.length !== slotCount) throw new Error(`applyUpdates: ${kind} needs ${slotCount} slot(s) for param ${k}, got ${u.slots.length}`);
+    checkSlotCount(kind, u.slots.length, u.regularization, `param ${k}`, 'applyUpdates');
     const slots = u.slots.map((s, j) => {
       const st = cpu(s, 'applyUpdates', `slot ${j} of param ${k}`);
       if (!sameShape(st.shape, w.shape)) throw new Error(`applyUpdates: slot ${j} ${fmt(st.shape)} of param ${k} ${fmt(w.shape)} differs`);
       return st.data;
     });
-    updateParameter(config, step, w.data, grad.data, slots[0], slots[1], u.regularization);
+    updateParameter(config, step, w.data, grad.data, slots[0], slotCount > 1 ? slots[1] : undefined, u.regularization, slots[slotCount]);
   });
+}
+
+/** `count` slots are the optimizer's, or those and a live mask; clipAtZero needs the mask. */
+export function checkSlotCount(kind: OptimizerKind, count: number, r: Regularization, what: string, where: string): void {
+  const own = SLOT_COUNTS[kind];
+  if (count !== own && count !== own + 1) throw new Error(`${where}: ${kind} needs ${own} slot(s) for ${what} (and a live mask with clipAtZero), got ${count}`);
+  if (r.clipAtZero && count !== own + 1) throw new Error(`${where}: ${what}'s clipAtZero regularizer needs a live mask slot after ${kind}'s ${own}`);
 }
 
 /**
@@ -40,7 +49,8 @@ export function updateParameter(
   gd: Float32Array | Float64Array,
   s0: Float32Array,
   s1: Float32Array | undefined,
-  { l1, l2 }: Regularization,
+  { l1, l2, clipAtZero }: Regularization,
+  live?: Float32Array,
 ): void {
   const { kind, learningRate: lr, momentum, nesterov, rho, beta1, beta2, epsilon } = config;
   // Adam's bias corrections use t = step + 1.
@@ -48,6 +58,8 @@ export function updateParameter(
   const correction1 = 1 - Math.pow(beta1, t);
   const correction2 = 1 - Math.pow(beta2, t);
   for (let i = 0; i < wd.length; i++) {
+    // A dead weight (clipAtZero) is never updated again.
+    if (live !== undefined && live[i] === 0) continue;
     const wi = wd[i];
     const g = gd[i] + l1 * Math.sign(wi) + 2 * l2 * wi;
     switch (kind) {
@@ -76,6 +88,14 @@ export function updateParameter(
         s0[i] = a;
         wd[i] = wi - (lr * g) / Math.sqrt(a + epsilon);
         break;
+      }
+    }
+    if (clipAtZero) {
+      // TensorFlow Playground: w after the data step, w' after the regularization step; w·w' < 0 kills it.
+      const dataOnly = wd[i] + lr * (l1 * Math.sign(wi) + 2 * l2 * wi);
+      if (dataOnly * wd[i] < 0) {
+        wd[i] = 0;
+        live![i] = 0;
       }
     }
   }
