@@ -11,7 +11,7 @@ export interface RegularizerConfig {
   clipAtZero?: boolean;
 }
 
-export const NO_REGULARIZATION: Regularization = { l1: 0, l2: 0 };
+export const NO_REGULARIZATION: Regularization = { l1: 0, l2: 0, clipAtZero: false };
 
 export function checkRegularizer(value: unknown, where: string): Regularization {
   if (value === undefined || value === null) return NO_REGULARIZATION;
@@ -28,7 +28,7 @@ export function checkRegularizer(value: unknown, where: string): Regularization 
   }
   if (typeof clipAtZero !== 'boolean') throw new Error(`${where}.clipAtZero: expected true or false, got ${JSON.stringify(clipAtZero)}`);
   if (clipAtZero && l1 === 0) throw new Error(`${where}.clipAtZero: clips what L1 pushes across 0, so it needs l1 > 0`);
-  return clipAtZero ? { l1, l2, clipAtZero } : { l1, l2 };
+  return { l1, l2, clipAtZero };
 }
 
 /** Whether a model with these parameters keeps a live mask slot per parameter (see LIVE_MASK_SLOT). */

@@ -31,12 +31,15 @@ export function applyUpdates(config: OptimizerConfig, updates: ParameterUpdate[]
   });
 }
 
-/** `count` slots are the optimizer's, or those and a live mask; clipAtZero needs the mask. */
+/** `count` slots are the optimizer's, or those and a live mask (LIVE_MASK_SLOT); clipAtZero needs the mask. */
 export function checkSlotCount(kind: OptimizerKind, count: number, r: Regularization, what: string, where: string): void {
   const own = SLOT_COUNTS[kind];
-  if (count !== own && count !== own + 1) throw new Error(`${where}: ${kind} needs ${own} slot(s) for ${what} (and a live mask with clipAtZero), got ${count}`);
+  if (count !== own && count !== own + 1) throw new Error(`${where}: ${kind} needs ${own} slot(s) for ${what}, got ${count}`);
   if (r.clipAtZero && count !== own + 1) throw new Error(`${where}: ${what}'s clipAtZero regularizer needs a live mask slot after ${kind}'s ${own}`);
 }
+
+/** No live mask (a model without clipAtZero): an array, so the update loop sees one argument type. */
+const NO_LIVE_MASK = new Float32Array(0);
 
 /**
  * One parameter's update in place: weights `wd` and their slots (`s1` for Adam's second moment) from the
@@ -50,7 +53,7 @@ export function updateParameter(
   s0: Float32Array,
   s1: Float32Array | undefined,
   { l1, l2, clipAtZero }: Regularization,
-  live?: Float32Array,
+  live: Float32Array = NO_LIVE_MASK,
 ): void {
   const { kind, learningRate: lr, momentum, nesterov, rho, beta1, beta2, epsilon } = config;
   // Adam's bias corrections use t = step + 1.
@@ -59,7 +62,7 @@ export function updateParameter(
   const correction2 = 1 - Math.pow(beta2, t);
   for (let i = 0; i < wd.length; i++) {
     // A dead weight (clipAtZero) is never updated again.
-    if (live !== undefined && live[i] === 0) continue;
+    if (live.length !== 0 && live[i] === 0) continue;
     const wi = wd[i];
     const g = gd[i] + l1 * Math.sign(wi) + 2 * l2 * wi;
     switch (kind) {
@@ -95,7 +98,7 @@ export function updateParameter(
       const dataOnly = wd[i] + lr * (l1 * Math.sign(wi) + 2 * l2 * wi);
       if (dataOnly * wd[i] < 0) {
         wd[i] = 0;
-        live![i] = 0;
+        live[i] = 0;
       }
     }
   }
