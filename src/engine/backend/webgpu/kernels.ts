@@ -93,7 +93,7 @@ export const KERNELS = {
   reduce_workgroup: { file: 'reduce', entry: 'reduce_workgroup', uniform: true, storage: [1, 2] },
   softmax: { file: 'softmax', entry: 'softmax', uniform: true, storage: [1, 2] },
   loss_with_grad: { file: 'loss', entry: 'loss_with_grad', uniform: true, storage: [1, 2, 3, 4] },
-  apply_updates: { file: 'optimizer', entry: 'apply_updates', uniform: true, storage: [1, 2, 3, 4, 5, 6] },
+  apply_updates: { file: 'optimizer', entry: 'apply_updates', uniform: true, storage: [1, 2, 3, 4, 5, 6, 7] },
   dropout_mask: { file: 'dropout', entry: 'dropout_mask', uniform: true, storage: [1, 2] },
   strided_copy: { file: 'layout', entry: 'strided_copy', uniform: true, storage: [1, 3] },
   gather_rows: { file: 'layout', entry: 'gather_rows', uniform: true, storage: [1, 2, 3] },
