@@ -60,9 +60,11 @@ export function updateParameter(
   const t = step + 1;
   const correction1 = 1 - Math.pow(beta1, t);
   const correction2 = 1 - Math.pow(beta2, t);
+  const masked = live.length !== 0;
+  const clip = clipAtZero === true;
   for (let i = 0; i < wd.length; i++) {
     // A dead weight (clipAtZero) is never updated again.
-    if (live.length !== 0 && live[i] === 0) continue;
+    if (masked && live[i] === 0) continue;
     const wi = wd[i];
     const g = gd[i] + l1 * Math.sign(wi) + 2 * l2 * wi;
     switch (kind) {
@@ -93,7 +95,7 @@ export function updateParameter(
         break;
       }
     }
-    if (clipAtZero) {
+    if (clip) {
       // TensorFlow Playground: w after the data step, w' after the regularization step; w·w' < 0 kills it.
       const dataOnly = wd[i] + lr * (l1 * Math.sign(wi) + 2 * l2 * wi);
       if (dataOnly * wd[i] < 0) {
