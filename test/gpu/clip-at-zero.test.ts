@@ -36,11 +36,11 @@ function model(optimizer: OptimizerSpec, l1: number, dropout = false) {
   };
 }
 
-async function train(backend: Backend, make: () => Sequential, set: TrainerData, chunks: number[], path: TrainerPath): Promise<Float32Array> {
+async function train(backend: Backend, make: () => Sequential, set: TrainerData, chunks: number[], path: TrainerPath, batchSize = 10): Promise<Float32Array> {
   useBackend(backend);
   const m = make();
   const { step, dense } = m.getTrainStep();
-  const trainer = compileTrainer({ step, dense, data: set, batchSize: 10 });
+  const trainer = compileTrainer({ step, dense, data: set, batchSize });
   expect(trainer.path, String(trainer.unfusedReason)).toBe(path);
   for (const k of chunks) trainer.run(k);
   const weights = await m.getWeights();
@@ -72,6 +72,25 @@ describe.skipIf(!available)(gpuSuite('L1 with zero crossings clipped on WebGPU',
       expect(maxViolation(late, reference)).toBeLessThan(1e-4);
     });
   }
+
+  it('fused dense step, the 256-thread variant a hardware GPU runs: the CPU reference weights and dead weights', async () => {
+    if (typeof gpu === 'string') throw new Error(gpu);
+    // SwiftShader takes the 32-thread variant for every size; pretend to be a GPU to run the other.
+    const emulated = gpu.executor.emulated;
+    gpu.executor.emulated = false;
+    try {
+      const make = model({ type: 'sgd', learningRate: 0.1 }, 0.5);
+      // Batch 64: 64 rows × 6 units exceed the 256 items up to which even a GPU takes the 32-thread variant.
+      const set = data(100);
+      const actual = await train(gpu, make, set, [4, 8], 'fused', 64);
+      const expected = await train(cpu, make, set, [12], 'eager', 64);
+      expect(zeros(actual).length).toBeGreaterThan(3);
+      expect(zeros(actual)).toEqual(zeros(expected));
+      expect(maxViolation(actual, expected)).toBeLessThan(1e-4);
+    } finally {
+      gpu.executor.emulated = emulated;
+    }
+  });
 
   it('eager updates (trainOnBatch): the CPU reference weights and dead weights', async () => {
     if (typeof gpu === 'string') throw new Error(gpu);
