@@ -3,8 +3,8 @@
 //
 // TensorFlow Playground (its src/nn.ts, updateWeights), per batch of n examples, error E = ½(o − t)²:
 //   w ← w − (lr/n)·Σ ∂E/∂w − lr·rate·R′(w),  R′(w) = w (L2) or sign(w) (L1);   b ← b − lr·mean ∂E/∂b
-// (the regularization step is not divided by n; R′ takes w from before the data step). Keras `mse` over the batch, L = (1/n)·Σ(o − t)², so
-// ∂L/∂w = (2/n)·Σ ∂E/∂w; SGD with rate η and a penalty P:
+// (the regularization step is not divided by n; R′ takes w from before the data step). Keras `mse` over
+// the batch, L = (1/n)·Σ(o − t)², so ∂L/∂w = (2/n)·Σ ∂E/∂w; SGD with rate η and a penalty P:
 //   w ← w − η·(∂L/∂w + ∂P/∂w)
 // • η = lr/2 gives the data term (lr/n)·Σ ∂E/∂w, and for a bias b ← b − lr·mean ∂E/∂b.
 // • L2, P = c·Σw², ∂P/∂w = 2c·w: η·2c·w = lr·c·w must equal lr·rate·w, so c = rate.

@@ -195,12 +195,13 @@ export class Sequential implements CallbackModel {
     const scored = this.scored('fit');
     const trainable = this.stack.filter((l) => l.trainable).flatMap((l) => l.params);
     const optimizer = this.requireCompiled('fit').optimizer;
+    const liveMask = needsLiveMask(trainable);
     const state: TrainState = {
       layers: this.stack,
       params: trainable,
       loss: scored.loss,
       optimizer,
-      slots: trainable.map((p) => createSlots(optimizer, p.variable.shape, needsLiveMask(trainable))),
+      slots: trainable.map((p) => createSlots(optimizer, p.variable.shape, liveMask)),
       counter: scored.counter,
     };
     this.training = { state, step: createTrainStep(state), dense: denseStepSpec(state) };
