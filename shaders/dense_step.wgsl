@@ -29,7 +29,9 @@ override SEGMENT_START: u32;
 override SEGMENT_END: u32;
 override SEGMENT_L1: u32;
 override SEGMENT_L2: u32;
+override SEGMENT_CLIP: u32;
 override NO_BIAS: u32; // a layer's bias offset when it has none
+override NO_LIVE_SLOT: u32; // p.live_slot when the model keeps no live mask
 // Codes from kernels.ts: the softmax activation (over a layer's units) and the losses that couple a row's
 // outputs.
 override SOFTMAX: u32;
@@ -107,8 +109,13 @@ fn sum_partials(partial: ptr<workgroup, array<f32, THREADS>>) -> f32 {
 }
 
 // The update of parameter element i from its gradient g; returns its L1/L2 penalty before the update.
-fn update_element(rule: UpdateRule, step: f32, i: u32, g: f32, l1: f32, l2: f32) -> f32 {
+// With `clip` (TensorFlow Playground's L1, Regularization.clipAtZero) a weight that the regularization
+// share of the step carries across 0 becomes 0 and dead (its live mask 0): never updated again.
+fn update_element(rule: UpdateRule, step: f32, i: u32, g: f32, l1: f32, l2: f32, clip: bool) -> f32 {
   let w = params[i];
+  let penalty = l1 * abs(w) + l2 * w * w;
+  let live_at = p.live_slot * p.slot_stride + i;
+  if (p.live_slot != NO_LIVE_SLOT && slots[live_at] == 0.0) { return penalty; }
   let adam = rule.kind == 2u;
   var s1 = 0.0;
   if (adam) { s1 = slots[p.slot_stride + i]; }
@@ -116,7 +123,16 @@ fn update_element(rule: UpdateRule, step: f32, i: u32, g: f32, l1: f32, l2: f32)
   params[i] = u.x;
   slots[i] = u.y;
   if (adam) { slots[p.slot_stride + i] = u.z; }
-  return l1 * abs(w) + l2 * w * w;
+  if (clip && crosses_zero(rule, w, u.x, l1, l2)) {
+    params[i] = 0.0;
+    slots[live_at] = 0.0;
+  }
+  return penalty;
+}
+
+// Whether parameter `segment` clips zero crossings (see the table above).
+fn segment_clips(segment: u32) -> bool {
+  return table[p.layer_count * LAYER_WORDS + segment * SEGMENT_WORDS + SEGMENT_CLIP] == 1u;
 }
 
 // [first element, end, l1, l2] of parameter `segment` (see the table above).
@@ -128,9 +144,10 @@ fn segment_of(segment: u32) -> vec4u {
 // The update of one parameter from its gradients in `work`; returns its penalty.
 fn update_segment(rule: UpdateRule, step: f32, lid: u32, segment: u32) -> f32 {
   let s = segment_of(segment);
+  let clip = segment_clips(segment);
   var penalty = 0.0;
   for (var i = s.x + lid; i < s.y; i += THREADS) {
-    penalty += update_element(rule, step, i, work[p.grad_offset + i], bitcast<f32>(s.z), bitcast<f32>(s.w));
+    penalty += update_element(rule, step, i, work[p.grad_offset + i], bitcast<f32>(s.z), bitcast<f32>(s.w), clip);
   }
   return penalty;
 }
@@ -296,6 +313,8 @@ fn dense_step(@builtin(local_invocation_index) lid: u32) {
     if (L.bias != NO_BIAS) { grads += L.units; }
     let kernel_seg = segment_of(kernel_segment(l - 1u));
     let bias_seg = segment_of(kernel_segment(l - 1u) + 1u);
+    let kernel_clip = segment_clips(kernel_segment(l - 1u));
+    let bias_clip = segment_clips(kernel_segment(l - 1u) + 1u);
     for (var k = lid; k < grads; k += THREADS) {
       var g = 0.0;
       if (k < weights) {
@@ -304,7 +323,7 @@ fn dense_step(@builtin(local_invocation_index) lid: u32) {
         if (l == 1u) {
           for (var r = 0u; r < p.batch; r++) { g += data[row_of(first, r) * p.x_width + i] * work[L.delta + r * L.units + j]; }
           // The first layer's weights are read by no one in this phase: update them right away.
-          penalty += update_element(rule, t_rule, L.kernel + k, g, bitcast<f32>(kernel_seg.z), bitcast<f32>(kernel_seg.w));
+          penalty += update_element(rule, t_rule, L.kernel + k, g, bitcast<f32>(kernel_seg.z), bitcast<f32>(kernel_seg.w), kernel_clip);
         } else {
           for (var r = 0u; r < p.batch; r++) { g += work[L.input + r * L.inputs + i] * work[L.delta + r * L.units + j]; }
           work[p.grad_offset + L.kernel + k] = g;
@@ -313,7 +332,7 @@ fn dense_step(@builtin(local_invocation_index) lid: u32) {
         let j = k - weights;
         for (var r = 0u; r < p.batch; r++) { g += work[L.delta + r * L.units + j]; }
         if (l == 1u) {
-          penalty += update_element(rule, t_rule, L.bias + j, g, bitcast<f32>(bias_seg.z), bitcast<f32>(bias_seg.w));
+          penalty += update_element(rule, t_rule, L.bias + j, g, bitcast<f32>(bias_seg.z), bitcast<f32>(bias_seg.w), bias_clip);
         } else {
           work[p.grad_offset + L.bias + j] = g;
         }

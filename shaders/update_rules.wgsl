@@ -30,3 +30,11 @@ fn apply_rule(r: UpdateRule, t: f32, w: f32, grad: f32, l1: f32, l2: f32, slot0:
     }
   }
 }
+
+// TensorFlow Playground's zero-crossing test (Regularization.clipAtZero; as src/engine/backend/cpu/optimizer.ts):
+// the step without its regularization share lr·(l1·sign(w) + 2·l2·w) and the full step end on opposite
+// sides of 0. `w` is the weight before the step, `next` after it.
+fn crosses_zero(r: UpdateRule, w: f32, next: f32, l1: f32, l2: f32) -> bool {
+  let data_only = next + r.lr * (l1 * sign_(w) + 2.0 * l2 * w);
+  return data_only * next < 0.0;
+}

@@ -3,14 +3,17 @@
 //
 // TensorFlow Playground (its src/nn.ts, updateWeights), per batch of n examples, error E = ½(o − t)²:
 //   w ← w − (lr/n)·Σ ∂E/∂w − lr·rate·R′(w),  R′(w) = w (L2) or sign(w) (L1);   b ← b − lr·mean ∂E/∂b
-// (the regularization step is not divided by n). Keras `mse` over the batch, L = (1/n)·Σ(o − t)², so
-// ∂L/∂w = (2/n)·Σ ∂E/∂w; SGD with rate η and a penalty P:
+// (the regularization step is not divided by n; R′ takes w from before the data step). Keras `mse` over
+// the batch, L = (1/n)·Σ(o − t)², so ∂L/∂w = (2/n)·Σ ∂E/∂w; SGD with rate η and a penalty P:
 //   w ← w − η·(∂L/∂w + ∂P/∂w)
 // • η = lr/2 gives the data term (lr/n)·Σ ∂E/∂w, and for a bias b ← b − lr·mean ∂E/∂b.
 // • L2, P = c·Σw², ∂P/∂w = 2c·w: η·2c·w = lr·c·w must equal lr·rate·w, so c = rate.
 // • L1, P = c·Σ|w|, ∂P/∂w = c·sign(w): (lr/2)·c·sign(w) = lr·rate·sign(w), so c = 2·rate.
-//   (TensorFlow Playground also sets a weight that L1 pushes across 0 to 0 and stops updating it; Keras
-//   settings cannot say that, so here such a weight keeps oscillating about 0.)
+//   TensorFlow Playground also sets a weight that its L1 step carries across 0 (w after the data step and
+//   w' after the L1 step differ in sign) to exactly 0 and marks the link dead: no later update moves it,
+//   and an edited dead weight keeps its new value, still dead. Keras has no such rule; the engine's
+//   non-Keras regularizer option clipAtZero is that rule ({ l1: 2·rate, clipAtZero: true }, the live mask
+//   kept with the optimizer's slots and saved in model files). Only SGD has tfp semantics, where it is exact.
 // • The displayed loss, mean ½(o − t)², is half Keras's mse.
 // • Initialization: weights uniform in [−0.5, 0.5], biases 0.1 (set after the layers are built).
 // Biases are never regularized, in both.
@@ -23,7 +26,7 @@ export interface KerasTraining {
   lossScale: number;
   optimizer: OptimizerOptions;
   /** Per layer (lesson.model order), the Dense layer's kernelRegularizer. */
-  kernelRegularizers: ({ l1: number } | { l2: number } | undefined)[];
+  kernelRegularizers: ({ l1: number; clipAtZero?: true } | { l2: number } | undefined)[];
   /** 'keras': the layers' own initializers (Glorot uniform, zero bias); else the values to set. */
   initialization: 'keras' | { kernelLimit: number; bias: number };
 }
@@ -33,11 +36,11 @@ export const TFP_INITIALIZATION = { kernelLimit: 0.5, bias: 0.1 } as const;
 
 export function kerasTraining(training: TrainingSpec, layers: readonly LayerSpec[]): KerasTraining {
   const tfp = training.semantics === 'tfp';
-  const regularizer = (layer: LayerSpec): { l1: number } | { l2: number } | undefined => {
+  const regularizer = (layer: LayerSpec): KerasTraining['kernelRegularizers'][number] => {
     const rate = layer.regularizationRate;
     if (layer.regularization === 'none' || rate === 0) return undefined;
     if (layer.regularization === 'L2') return { l2: rate };
-    return { l1: tfp ? 2 * rate : rate };
+    return tfp ? { l1: 2 * rate, clipAtZero: true } : { l1: rate };
   };
   const learningRate = tfp ? training.optimizer.learningRate / 2 : training.optimizer.learningRate;
   return {

@@ -1,6 +1,6 @@
 // Optimizer configs with Keras's defaults, the per-parameter slots the update kernel reads and writes,
 // and saving/restoring those slots with the step counter (model files continue training exactly).
-import type { OptimizerConfig, OptimizerKind, TensorHandle } from '../engine/backend/backend';
+import { LIVE_MASK_SLOT, type OptimizerConfig, type OptimizerKind, type TensorHandle } from '../engine/backend/backend';
 import { activeBackend } from '../engine/registry';
 import { formatShape } from './host-array';
 import type { WeightValue } from './serialization';
@@ -69,11 +69,20 @@ export function checkOptimizer(spec: unknown): OptimizerConfig {
   return config;
 }
 
-/** Fresh slots for one parameter shape: zeros, except Adagrad's accumulator (initialAccumulatorValue). */
-export function createSlots(config: OptimizerConfig, shape: readonly number[]): TensorHandle[] {
+/**
+ * Fresh slots for one parameter shape: zeros, except Adagrad's accumulator (initialAccumulatorValue); with
+ * `liveMask` (a model with a clipAtZero regularizer) then the live mask, all live (ones).
+ */
+export function createSlots(config: OptimizerConfig, shape: readonly number[], liveMask = false): TensorHandle[] {
   const b = activeBackend();
   const init = config.kind === 'adagrad' ? config.initialAccumulatorValue : 0;
-  return Array.from({ length: SLOT_COUNTS[config.kind] }, () => b.fill(shape, init));
+  const slots = Array.from({ length: SLOT_COUNTS[config.kind] }, () => b.fill(shape, init));
+  return liveMask ? [...slots, b.fill(shape, 1)] : slots;
+}
+
+/** Slot j's name: the optimizer's own, then the live mask's. */
+function slotName(kind: OptimizerKind, j: number): string {
+  return SLOT_NAMES[kind][j] ?? LIVE_MASK_SLOT;
 }
 
 /** The slots of the parameters named `paramNames` (in order) and the step counter, read from the device. */
@@ -84,7 +93,7 @@ export async function readOptimizerState(
   counter: TensorHandle,
 ): Promise<{ step: number; slots: WeightValue[] }> {
   const b = activeBackend();
-  const named = slots.flatMap((perParam, i) => perParam.map((h, j) => ({ name: `${paramNames[i]}/${SLOT_NAMES[kind][j]}`, h })));
+  const named = slots.flatMap((perParam, i) => perParam.map((h, j) => ({ name: `${paramNames[i]}/${slotName(kind, j)}`, h })));
   const values = await Promise.all(named.map(({ h }) => b.read(h)));
   const step = counterValue(await b.read(counter));
   return { step, slots: named.map(({ name, h }, i) => ({ name, shape: h.shape.slice(), values: values[i] })) };
@@ -102,7 +111,7 @@ export function writeOptimizerState(
   saved: { step: number; slots: readonly WeightValue[] },
   where: string,
 ): void {
-  const expected = slots.flatMap((perParam, i) => perParam.map((h, j) => ({ name: `${paramNames[i]}/${SLOT_NAMES[kind][j]}`, h })));
+  const expected = slots.flatMap((perParam, i) => perParam.map((h, j) => ({ name: `${paramNames[i]}/${slotName(kind, j)}`, h })));
   if (saved.slots.length !== expected.length) {
     throw new Error(`${where}: ${saved.slots.length} optimizer slots; expected ${expected.length} for ${kind} (${expected.map((e) => e.name).join(', ') || 'none'})`);
   }

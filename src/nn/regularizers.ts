@@ -7,24 +7,33 @@ import { noGrad, type Tensor } from '../engine/tensor';
 export interface RegularizerConfig {
   l1?: number;
   l2?: number;
+  /** Not Keras: TensorFlow Playground's zero-crossing rule, see the engine's Regularization.clipAtZero. */
+  clipAtZero?: boolean;
 }
 
-export const NO_REGULARIZATION: Regularization = { l1: 0, l2: 0 };
+export const NO_REGULARIZATION: Regularization = { l1: 0, l2: 0, clipAtZero: false };
 
 export function checkRegularizer(value: unknown, where: string): Regularization {
   if (value === undefined || value === null) return NO_REGULARIZATION;
   if (typeof value !== 'object' || Array.isArray(value)) {
-    throw new Error(`${where}: expected { l1?: number, l2?: number }, got ${JSON.stringify(value)}`);
+    throw new Error(`${where}: expected { l1?: number, l2?: number, clipAtZero?: boolean }, got ${JSON.stringify(value)}`);
   }
-  const { l1 = 0, l2 = 0, ...rest } = value as RegularizerConfig;
+  const { l1 = 0, l2 = 0, clipAtZero = false, ...rest } = value as RegularizerConfig;
   const extra = Object.keys(rest);
-  if (extra.length) throw new Error(`${where}: unknown key "${extra[0]}"; expected l1 and/or l2`);
+  if (extra.length) throw new Error(`${where}: unknown key "${extra[0]}"; expected l1, l2 and/or clipAtZero`);
   for (const [key, v] of [['l1', l1], ['l2', l2]] as const) {
     if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
       throw new Error(`${where}.${key}: expected a finite number ≥ 0, got ${JSON.stringify(v)}`);
     }
   }
-  return { l1, l2 };
+  if (typeof clipAtZero !== 'boolean') throw new Error(`${where}.clipAtZero: expected true or false, got ${JSON.stringify(clipAtZero)}`);
+  if (clipAtZero && l1 === 0) throw new Error(`${where}.clipAtZero: clips what L1 pushes across 0, so it needs l1 > 0`);
+  return { l1, l2, clipAtZero };
+}
+
+/** Whether a model with these parameters keeps a live mask slot per parameter (see LIVE_MASK_SLOT). */
+export function needsLiveMask(params: readonly { regularization: Regularization }[]): boolean {
+  return params.some((p) => p.regularization.clipAtZero === true);
 }
 
 export function isRegularized(r: Regularization): boolean {

@@ -16,6 +16,7 @@ import { Layer, type Param } from './layers/layer';
 import { checkLoss, lossInfo, prepareTargets } from './losses';
 import { checkMetric, type MetricName } from './metrics';
 import { checkOptimizer, createSlots, readOptimizerState, writeOptimizerState, type OptimizerSpec } from './optimizers';
+import { needsLiveMask } from './regularizers';
 import { checkModelJSON, decodeArray, encodeArray, MODEL_FORMAT, MODEL_FORMAT_VERSION, type ModelJSON, type WeightValue } from './serialization';
 import { summarize, type Summary } from './summary';
 import { createTrainStep, denseStepSpec, type TrainState, type TrainStep } from './train-step';
@@ -195,12 +196,13 @@ export class Sequential implements CallbackModel {
     const scored = this.scored('fit');
     const trainable = this.stack.filter((l) => l.trainable).flatMap((l) => l.params);
     const optimizer = this.requireCompiled('fit').optimizer;
+    const liveMask = needsLiveMask(trainable);
     const state: TrainState = {
       layers: this.stack,
       params: trainable,
       loss: scored.loss,
       optimizer,
-      slots: trainable.map((p) => createSlots(optimizer, p.variable.shape)),
+      slots: trainable.map((p) => createSlots(optimizer, p.variable.shape, liveMask)),
       counter: scored.counter,
     };
     this.training = { state, step: createTrainStep(state), dense: denseStepSpec(state) };

@@ -90,7 +90,21 @@ export interface OptimizerConfig {
 export interface Regularization {
   l1: number;
   l2: number;
+  /**
+   * Not Keras: TensorFlow Playground's L1 rule (its nn.ts updateWeights). A weight whose regularization
+   * share of the step, lr·(l1·sign(w) + 2·l2·w) with w before the step, carries it across 0 (the step
+   * without that share and the full step differ in sign) is set to 0 and dies: its LIVE_MASK_SLOT slot
+   * becomes 0 and no later update moves it (it still takes part in the forward pass). For plain SGD this
+   * is TensorFlow Playground's rule exactly; other optimizers apply the same test to their own step.
+   */
+  clipAtZero?: boolean;
 }
+
+/**
+ * The slot that follows the optimizer's own slots on every parameter of a model with a clipAtZero
+ * regularizer: 1 while the weight is live, 0 once it died.
+ */
+export const LIVE_MASK_SLOT = 'live';
 
 /** One trainable parameter with its gradient, optimizer slots (0, 1 or 2 per kind) and regularization. */
 export interface ParameterUpdate {

@@ -10,6 +10,7 @@
 import type { Activation } from '../activations';
 import type { Sequential } from '../sequential';
 import { samePadBefore } from '../../engine/shape';
+import { LIVE_MASK_SLOT } from '../../engine/backend/backend';
 import { describeForExport, type ExportedLayer, type ExportedModel, type ExportOptions } from './exported-model';
 import { ARRAY_HELPER, dataSection, layerTable, py, pyArray, pythonFileName, pyTuple } from './python';
 import { activationModule, HELPERS } from './pytorch-modules';
@@ -200,8 +201,9 @@ export async function exportPyTorch(model: Sequential, options: ExportOptions = 
     ((loss === 'categorical_crossentropy' || loss === 'sparse_categorical_crossentropy') && lastActivation === 'softmax');
   const classification = loss === 'binary_crossentropy' || loss === 'categorical_crossentropy' || loss === 'sparse_categorical_crossentropy' || !!m.compile?.metrics.includes('accuracy');
   const kind = m.compile?.optimizer.kind;
+  // PyTorch has no zero-crossing rule (clipAtZero), so its live masks are not exported.
   const slotRows = m.optimizerState
-    ? m.optimizerState.slots.map((s) => {
+    ? m.optimizerState.slots.filter((s) => !s.name.endsWith(`/${LIVE_MASK_SLOT}`)).map((s) => {
         const slot = s.name.slice(s.name.lastIndexOf('/') + 1);
         return `    ${py(s.name)}: (${py(s.name.slice(0, s.name.lastIndexOf('/')))}, ${TORCH_SLOTS[`${kind}/${slot}`]}, ${pyArray(s)}),`;
       })

@@ -36,6 +36,40 @@ function byHand(regularization: 'L1' | 'L2'): { w: number[]; b: number; lossBefo
   return { w: W.map((w, j) => w - (LR / n) * dW[j] - LR * RATE * reg(w)), b: B - (LR * dB) / n, lossBefore: loss / n };
 }
 
+/**
+ * TensorFlow Playground's updateWeights with L1, step after step, in doubles: the data step, then the L1 step
+ * from the weight before it; a weight the L1 step carries across 0 becomes 0 and dead, skipped from then on.
+ */
+function l1StepsByHand(w0: number[], rate: number, steps: number): { w: number[]; dead: boolean[] }[] {
+  const w = w0.slice();
+  let b = B;
+  const dead = w.map(() => false);
+  const after: { w: number[]; dead: boolean[] }[] = [];
+  for (let s = 0; s < steps; s++) {
+    const dW = [0, 0];
+    let dB = 0;
+    X.forEach((x, i) => {
+      const o = Math.tanh(w[0] * x[0] + w[1] * x[1] + b);
+      const dz = (o - T[i]) * (1 - o * o);
+      dW[0] += dz * x[0];
+      dW[1] += dz * x[1];
+      dB += dz;
+    });
+    b -= (LR * dB) / X.length;
+    w.forEach((wj, j) => {
+      if (dead[j]) return;
+      const data = wj - (LR / X.length) * dW[j];
+      const next = data - LR * rate * Math.sign(wj);
+      if (data * next < 0) {
+        w[j] = 0;
+        dead[j] = true;
+      } else w[j] = next;
+    });
+    after.push({ w: w.slice(), dead: dead.slice() });
+  }
+  return after;
+}
+
 async function oneStep(overrides: Partial<Settings>) {
   const settings: Settings = { ...defaultSettings(), seed: '0.5', networkShape: [], learningRate: LR, regularizationRate: RATE, batchSize: 2, ...overrides };
   const lesson = describeLesson(settings);
@@ -66,6 +100,34 @@ describe("TensorFlow Playground's rules (semantics 'tfp')", () => {
     expect(after.biases[1][0]).toBeCloseTo(expected.b, 6);
   });
 
+  it('L1: a weight the L1 step carries across 0 becomes exactly 0 and stays there (a dead link), as worked by hand', async () => {
+    // Rate 1 from w = −0.4: the data step leaves −0.4 + 0.19, the L1 step adds 0.3, so it crosses 0.
+    const rate = 1;
+    const start = [0.2, -0.4];
+    const expected = l1StepsByHand(start, rate, 4);
+    expect(expected[0].dead).toEqual([false, true]);
+    expect(expected[3].dead).toEqual([false, true]);
+    const settings: Settings = { ...defaultSettings(), seed: '0.5', networkShape: [], learningRate: LR, regularization: 'L1', regularizationRate: rate, batchSize: 2 };
+    const engine = createSequentialEngine({ prefer: ['cpu'] });
+    await engine.start();
+    const network = await engine.createNetwork(networkSpec(describeLesson(settings), X.length));
+    await network.setWeight(0, 0, 0, start[0]);
+    await network.setWeight(0, 1, 0, start[1]);
+    await network.setBias(1, 0, B);
+    network.setData({ x: Float32Array.from(X.flat()), y: Float32Array.from(T), labels: Float32Array.from(T, (t) => (t > 0 ? 1 : 0)), rows: 2 }, EMPTY_DATA_SET, EMPTY_DATA_SET);
+    for (const step of expected) {
+      await network.trainBatches(1);
+      const { weights } = await network.getParams();
+      expect(weights[0][0][0]).toBeCloseTo(step.w[0], 6);
+      expect(weights[0][1][0]).toBe(0);
+    }
+    // TensorFlow Playground keeps an edited dead link dead: it holds the value the teacher typed.
+    await network.setWeight(0, 1, 0, 0.25);
+    await network.trainBatches(3);
+    expect((await network.getParams()).weights[0][1][0]).toBe(0.25);
+    network.dispose();
+  });
+
   it('initializes weights uniformly in [−0.5, 0.5] and biases at 0.1', async () => {
     const { initial } = await oneStep({ networkShape: [8, 8] });
     const weights = initial.weights.flat(2);
@@ -79,7 +141,7 @@ describe("TensorFlow Playground's rules (semantics 'tfp')", () => {
     const layers = lesson.model.map((l, i) => ({ ...l, regularization: i === 0 ? ('L1' as const) : l.regularization }));
     const keras = kerasTraining(lesson.training, layers);
     expect(keras).toMatchObject({ loss: 'mse', lossScale: 0.5, optimizer: { type: 'sgd', learningRate: 0.05 } });
-    expect(keras.kernelRegularizers).toEqual([{ l1: 0.6 }, { l2: 0.3 }, { l2: 0.3 }]);
+    expect(keras.kernelRegularizers).toEqual([{ l1: 0.6, clipAtZero: true }, { l2: 0.3 }, { l2: 0.3 }]);
   });
 
   it('Keras names give Keras rules: a chosen loss, output or optimizer', () => {

@@ -8,7 +8,7 @@ import { KERNELS } from '../../../src/engine/backend/webgpu/kernels';
 describe('dense_step table', () => {
   it('each field is read back at its named offset, layers then segments', () => {
     const layers = [0, 1].map((l) => ({ inputs: 10 + l, units: 20 + l, activation: 30 + l, kernel: 40 + l, bias: l ? NO_BIAS : 50, input: 60 + l, output: 70 + l, param: 80 + l }));
-    const segments = [0, 1, 2].map((s) => ({ start: 100 + s, end: 200 + s, l1: 300 + s, l2: 400 + s }));
+    const segments = [0, 1, 2].map((s) => ({ start: 100 + s, end: 200 + s, l1: 300 + s, l2: 400 + s, clip: s % 2 }));
     const table = denseTable(layers, segments);
     const c = tableConstants();
     expect(table.length).toBe(2 * c.LAYER_WORDS + 3 * c.SEGMENT_WORDS);
@@ -19,7 +19,7 @@ describe('dense_step table', () => {
       for (const [field, value] of Object.entries(row)) expect(table[2 * c.LAYER_WORDS + s * c.SEGMENT_WORDS + c[`SEGMENT_${field.toUpperCase()}`]]).toBe(value);
     });
     expect(() => denseTable([{ ...layers[0], extra: 1 } as never], [])).toThrow('WebGPU: LayerRow has no field "extra"');
-    expect(Object.keys(layerRow.fields).length + Object.keys(segmentRow.fields).length + 3).toBe(Object.keys(c).length);
+    expect(Object.keys(layerRow.fields).length + Object.keys(segmentRow.fields).length + 4).toBe(Object.keys(c).length);
   });
 
   it('dense_step.wgsl declares an override for every constant its kernels set, and no other', () => {

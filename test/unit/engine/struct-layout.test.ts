@@ -29,6 +29,7 @@ describe('struct layouts (one declaration for WGSL and the writer)', () => {
     const words = optimizerParams.write({
       size: 10,
       segment_count: 2,
+      masked: 0,
       rule: { kind: 2, nesterov: 0, lr: 0.1, momentum: 0, rho: 0.9, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 },
     });
     expect(words.length).toBe(12);

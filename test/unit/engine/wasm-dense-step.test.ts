@@ -22,9 +22,9 @@ const playgroundData = (rows: number, classes: boolean): TrainerData => {
   return { x, xShape: [rows, 2], y, yShape: [rows, 1] };
 };
 
-function dense(optimizer: OptimizerSpec, loss: string, acts: string[], extra: { l1?: number; l2?: number; useBias?: boolean; units?: number } = {}): () => Sequential {
+function dense(optimizer: OptimizerSpec, loss: string, acts: string[], extra: { l1?: number; l2?: number; clipAtZero?: boolean; useBias?: boolean; units?: number } = {}): () => Sequential {
   return () => {
-    const reg = extra.l1 || extra.l2 ? { l1: extra.l1, l2: extra.l2 } : undefined;
+    const reg = extra.l1 || extra.l2 ? { l1: extra.l1, l2: extra.l2, ...(extra.clipAtZero && { clipAtZero: true }) } : undefined;
     const model = new Sequential(
       [
         layers.input({ shape: [2] }),
@@ -82,6 +82,22 @@ describe('fused dense step on the wasm backend', () => {
     return model;
   };
   cases.push(['Adam, softmax with categorical crossentropy (the multi-class playground)', softmaxModel('categorical_crossentropy'), quadrants(45), 10]);
+
+  // TensorFlow Playground's L1 (clipAtZero): weights die at 0 and stay there, as on the CPU reference.
+  const clipped = dense({ type: 'sgd', learningRate: 0.1 }, 'mse', ['tanh', 'tanh', 'tanh'], { l1: 0.5, clipAtZero: true });
+  cases.push(['SGD, MSE, L1 with zero crossings clipped (TensorFlow Playground)', clipped, playgroundData(50, false), 10]);
+  cases.push(['Adam, MSE, L1 with zero crossings clipped', dense({ type: 'adam', learningRate: 0.05 }, 'mse', ['tanh', 'relu', 'tanh'], { l1: 0.2, clipAtZero: true }), playgroundData(40, false), 8]);
+
+  it('L1 with zero crossings clipped: weights die (exactly 0) and stay 0 over later steps, fused as on the CPU', async () => {
+    const data = playgroundData(50, false);
+    const after = async (backend: Backend, steps: number, path: TrainerPath) => (await train(backend, clipped, data, 10, [steps], path)).weights;
+    const early = await after(wasm, 6, 'fused');
+    const dead = [...early.keys()].filter((i) => early[i] === 0);
+    expect(dead.length).toBeGreaterThan(3);
+    const late = await after(wasm, 20, 'fused');
+    for (const i of dead) expect(late[i]).toBe(0);
+    expect(maxViolation(late, await after(cpu, 20, 'eager'))).toBe(0);
+  });
 
   it('runs softmax with a loss it does not fuse op by op, with the eager weights', async () => {
     const expected = await train(cpu, softmaxModel('mse'), quadrants(30), 10, [6], 'eager');

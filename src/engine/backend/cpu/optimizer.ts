@@ -1,11 +1,13 @@
 // Optimizer updates (Keras semantics), in place. Regularization is folded into the gradient first:
-// g ← g + l1·sign(w) + 2·l2·w.
+// g ← g + l1·sign(w) + 2·l2·w. With clipAtZero (not Keras; TensorFlow Playground) a weight that the
+// regularization share carries across 0 is set to 0 and dies (see Regularization.clipAtZero).
 //
 // Slots per kind (the caller allocates them with the parameter's shape):
 //   sgd      1: velocity v (zeros). With momentum 0 it still holds −lr·g, and w ← w + v is plain SGD.
 //   rmsprop  1: mean square s (zeros).
 //   adam     2: first moment m, second moment v (zeros).
 //   adagrad  1: accumulator a (filled with initialAccumulatorValue).
+// A model with a clipAtZero regularizer gives every parameter one more, its live mask (LIVE_MASK_SLOT).
 import type { OptimizerConfig, OptimizerKind, ParameterUpdate, Regularization } from '../backend';
 import { cpu, fmt, sameShape } from './cpu-tensor';
 
@@ -22,14 +24,37 @@ export function applyUpdates(config: OptimizerConfig, updates: ParameterUpdate[]
     const w = cpu(u.param, 'applyUpdates', `param ${k}`);
     const grad = cpu(u.grad, 'applyUpdates', `grad ${k}`);
     if (!sameShape(w.shape, grad.shape)) throw new Error(`applyUpdates: param ${k} ${fmt(w.shape)} and its gradient ${fmt(grad.shape)} differ`);
-    if (u.slots.length !== slotCount) throw new Error(`applyUpdates: ${kind} needs ${slotCount} slot(s) for param ${k}, got ${u.slots.length}`);
+    checkSlotCount(kind, u.slots.length, u.regularization, `param ${k}`, 'applyUpdates');
     const slots = u.slots.map((s, j) => {
       const st = cpu(s, 'applyUpdates', `slot ${j} of param ${k}`);
       if (!sameShape(st.shape, w.shape)) throw new Error(`applyUpdates: slot ${j} ${fmt(st.shape)} of param ${k} ${fmt(w.shape)} differs`);
       return st.data;
     });
-    update(config, step, w.data, grad.data, slots[0], slots[1], u.regularization);
+    update(config, step, w.data, grad.data, slots[0], slotCount > 1 ? slots[1] : undefined, u.regularization, slots[slotCount]);
   });
+}
+
+/** `count` slots are the optimizer's, or those and a live mask (LIVE_MASK_SLOT); clipAtZero needs the mask. */
+export function checkSlotCount(kind: OptimizerKind, count: number, r: Regularization, what: string, where: string): void {
+  const own = SLOT_COUNTS[kind];
+  if (count !== own && count !== own + 1) throw new Error(`${where}: ${kind} needs ${own} slot(s) for ${what}, got ${count}`);
+  if (r.clipAtZero && count !== own + 1) throw new Error(`${where}: ${what}'s clipAtZero regularizer needs a live mask slot after ${kind}'s ${own}`);
+}
+
+/** No live mask (a model without clipAtZero): an array, so the update loop sees one argument type. */
+const NO_LIVE_MASK = new Float32Array(0);
+
+/**
+ * TensorFlow Playground's zero crossing: with wi the weight before the step and wd[i] after it, the weight
+ * after the data share alone is wd[i] + lr·R′(wi); a regularization share that carries it across 0 sets it
+ * to 0 and kills it (live[i] = 0).
+ */
+function clipCrossing(wd: Float32Array, live: Float32Array, i: number, wi: number, lr: number, l1: number, twoL2: number): void {
+  const dataOnly = wd[i] + lr * (l1 * Math.sign(wi) + twoL2 * wi);
+  if (dataOnly * wd[i] < 0) {
+    wd[i] = 0;
+    live[i] = 0;
+  }
 }
 
 /**
@@ -47,28 +72,37 @@ export function updateParameter(
   gd: Float32Array | Float64Array,
   s0: Float32Array,
   s1: Float32Array | undefined,
-  { l1, l2 }: Regularization,
+  { l1, l2, clipAtZero }: Regularization,
+  live: Float32Array = NO_LIVE_MASK,
 ): void {
   const { kind, learningRate: lr, momentum, nesterov, rho, beta1, beta2, epsilon } = config;
   const n = wd.length;
   const twoL2 = 2 * l2;
+  const masked = live.length !== 0;
+  const clip = clipAtZero === true;
   switch (kind) {
     case 'sgd':
       for (let i = 0; i < n; i++) {
+        // A dead weight (clipAtZero) is never updated again.
+        if (masked && live[i] === 0) continue;
         const wi = wd[i];
         const g = gd[i] + l1 * Math.sign(wi) + twoL2 * wi;
         const v = momentum * s0[i] - lr * g;
         s0[i] = v;
         wd[i] = nesterov ? wi + momentum * v - lr * g : wi + v;
+        if (clip) clipCrossing(wd, live, i, wi, lr, l1, twoL2);
       }
       return;
     case 'rmsprop':
       for (let i = 0; i < n; i++) {
+        // A dead weight (clipAtZero) is never updated again.
+        if (masked && live[i] === 0) continue;
         const wi = wd[i];
         const g = gd[i] + l1 * Math.sign(wi) + twoL2 * wi;
         const s = rho * s0[i] + (1 - rho) * g * g;
         s0[i] = s;
         wd[i] = wi - (lr * g) / Math.sqrt(s + epsilon);
+        if (clip) clipCrossing(wd, live, i, wi, lr, l1, twoL2);
       }
       return;
     case 'adam': {
@@ -78,6 +112,8 @@ export function updateParameter(
       const correction1 = 1 - Math.pow(beta1, t);
       const correction2 = 1 - Math.pow(beta2, t);
       for (let i = 0; i < n; i++) {
+        // A dead weight (clipAtZero) is never updated again.
+        if (masked && live[i] === 0) continue;
         const wi = wd[i];
         const g = gd[i] + l1 * Math.sign(wi) + twoL2 * wi;
         const m = beta1 * s0[i] + (1 - beta1) * g;
@@ -85,16 +121,20 @@ export function updateParameter(
         s0[i] = m;
         s1[i] = v;
         wd[i] = wi - (lr * (m / correction1)) / (Math.sqrt(v / correction2) + epsilon);
+        if (clip) clipCrossing(wd, live, i, wi, lr, l1, twoL2);
       }
       return;
     }
     case 'adagrad':
       for (let i = 0; i < n; i++) {
+        // A dead weight (clipAtZero) is never updated again.
+        if (masked && live[i] === 0) continue;
         const wi = wd[i];
         const g = gd[i] + l1 * Math.sign(wi) + twoL2 * wi;
         const a = s0[i] + g * g;
         s0[i] = a;
         wd[i] = wi - (lr * g) / Math.sqrt(a + epsilon);
+        if (clip) clipCrossing(wd, live, i, wi, lr, l1, twoL2);
       }
       return;
   }

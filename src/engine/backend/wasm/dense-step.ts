@@ -12,13 +12,15 @@ import type { DenseStepParam, DenseStepSpec } from '../../dense-step';
 import { cpu } from '../cpu/cpu-tensor';
 import { activate, activationSlope, checkActivation } from '../cpu/elementwise';
 import { categoricalRows, elementLosses } from '../cpu/loss';
-import { SLOT_COUNTS, updateParameter } from '../cpu/optimizer';
+import { checkSlotCount, SLOT_COUNTS, updateParameter } from '../cpu/optimizer';
 
 /** One parameter: its values, slots and regularization (the model's storage) and its gradient (ours). */
 interface Part {
   values: Float32Array;
   slot0: Float32Array;
   slot1: Float32Array | undefined;
+  /** The live mask (clipAtZero), when the model keeps one. */
+  live: Float32Array | undefined;
   regularization: Regularization;
   grad: Float64Array;
 }
@@ -64,7 +66,7 @@ function hostActivation(kind: ActivationKind | 'softmax'): ActivationKind {
 function part(p: DenseStepParam, optimizer: OptimizerConfig, what: string): Part {
   const values = cpu(p.variable.handle, WHERE, what).data;
   const count = SLOT_COUNTS[optimizer.kind];
-  if (p.slots.length !== count) throw new Error(`${WHERE}: ${optimizer.kind} needs ${count} slot(s) for ${what}, got ${p.slots.length}`);
+  checkSlotCount(optimizer.kind, p.slots.length, p.regularization, what, WHERE);
   const slot = (h: TensorHandle, j: number): Float32Array => {
     const data = cpu(h, WHERE, `${what} slot ${j}`).data;
     if (data.length !== values.length) throw new Error(`${WHERE}: slot ${j} of ${what} has ${data.length} values, expected ${values.length}`);
@@ -74,6 +76,7 @@ function part(p: DenseStepParam, optimizer: OptimizerConfig, what: string): Part
     values,
     slot0: slot(p.slots[0], 0),
     slot1: count > 1 ? slot(p.slots[1], 1) : undefined,
+    live: p.slots.length > count ? slot(p.slots[count], count) : undefined,
     regularization: p.regularization,
     grad: new Float64Array(values.length),
   };
@@ -150,7 +153,7 @@ export class HostDenseStep {
     // Indexed loops here and below: a step must not create even an iterator.
     for (let k = 0; k < this.parts.length; k++) {
       const p = this.parts[k];
-      updateParameter(this.spec.optimizer, step, p.values, p.grad, p.slot0, p.slot1, p.regularization);
+      updateParameter(this.spec.optimizer, step, p.values, p.grad, p.slot0, p.slot1, p.regularization, p.live);
     }
     this.counter[0] = step + 1;
   }

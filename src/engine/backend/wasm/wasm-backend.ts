@@ -63,8 +63,9 @@ export class WasmBackend extends CpuBackend {
    * operands copied in and out like a matmul's; every other optimizer is the reference's loop.
    */
   protected override updateParameter(...args: Parameters<UpdateOne>): void {
-    const [config, step, w, g, m, v, { l1, l2 }] = args;
-    if (config.kind !== 'adam' || !(g instanceof Float32Array) || !v) return super.updateParameter(...args);
+    const [config, step, w, g, m, v, { l1, l2, clipAtZero }, live] = args;
+    // TensorFlow Playground's zero crossing (a live mask) is the reference loop's.
+    if (config.kind !== 'adam' || !(g instanceof Float32Array) || !v || clipAtZero || (live !== undefined && live.length > 0)) return super.updateParameter(...args);
     const n = w.length;
     const k = this.kernels;
     const [wAt, gAt, mAt, vAt] = k.regions(n, n, n, n);

@@ -5,7 +5,8 @@ import type { LossInfo, OptimizerConfig } from '../backend';
 import type { DenseStepData, DenseStepParam, DenseStepSpec } from '../../dense-step';
 import { CLIP_HIGH, CLIP_LOW } from '../cpu/loss';
 import type { DispatchRecord, Executor } from './executor';
-import { denseTable, NO_BIAS } from './dense-table';
+import { denseTable, NO_BIAS, NO_LIVE_SLOT } from './dense-table';
+import { SLOT_COUNTS } from '../cpu/optimizer';
 import { ACTIVATION_CODES, LOSS_CODES, SOFTMAX_CODE } from './kernels';
 import { denseStepParams } from './layouts';
 import { f32Bits, gpu, GpuTensor, Storage } from './memory';
@@ -17,9 +18,12 @@ const NARROW_ITEMS = 256;
 
 export interface DensePart {
   param: Storage;
+  /** The optimizer's slots, then the live mask where the model keeps one. */
   slots: Storage[];
   l1: number;
   l2: number;
+  /** TensorFlow Playground's zero-crossing rule (Regularization.clipAtZero). */
+  clip: boolean;
 }
 
 export interface DenseEntry {
@@ -59,8 +63,9 @@ export function recordDenseStep(
   const part = (p: DenseStepParam, what: string): DensePart => {
     const param = gpu(p.variable.handle, where, what);
     const slots = p.slots.map((s, j) => gpu(s, where, `${what} slot ${j}`));
-    checkUpdates(spec.optimizer, [{ param, slots }]);
-    return { param: param.storage, slots: slots.map((s) => s.storage), l1: p.regularization.l1, l2: p.regularization.l2 };
+    checkUpdates(spec.optimizer, [{ param, slots, regularization: p.regularization }]);
+    const r = p.regularization;
+    return { param: param.storage, slots: slots.map((s) => s.storage), l1: r.l1, l2: r.l2, clip: r.clipAtZero === true };
   };
   const xWidth = data.x.length / data.rows;
   const yWidth = data.y.length / data.rows;
@@ -144,10 +149,12 @@ export function denseDispatch(d: DenseEntry, params: Storage, slots: Storage, em
       output: l.output,
       param: l.firstPart,
     })),
-    d.parts.map((p, i) => ({ start: offsets[i], end: offsets[i] + p.param.elements, l1: f32Bits(p.l1), l2: f32Bits(p.l2) })),
+    d.parts.map((p, i) => ({ start: offsets[i], end: offsets[i] + p.param.elements, l1: f32Bits(p.l1), l2: f32Bits(p.l2), clip: p.clip ? 1 : 0 })),
   );
   const xSize = d.rows * d.xWidth;
   const regularized = d.parts.some((p) => p.l1 !== 0 || p.l2 !== 0) ? 1 : 0;
+  // The live mask follows the optimizer's slots in the slot arena (every part has one, or none does).
+  const own = SLOT_COUNTS[d.optimizer.kind];
   const uniform = denseStepParams.write({
     layer_count: d.layers.length,
     batch: d.batch,
@@ -164,6 +171,7 @@ export function denseDispatch(d: DenseEntry, params: Storage, slots: Storage, em
     grad_offset: d.gradOffset,
     slot_stride: total,
     regularized,
+    live_slot: d.parts[0].slots.length > own ? own : NO_LIVE_SLOT,
     rule: updateRuleValues(d.optimizer),
   });
   const items = Math.max(...d.layers.map((l) => Math.max(d.batch * l.units, d.batch * l.inputs, (l.inputs + 1) * l.units)));

@@ -16,11 +16,14 @@ export const layerRow = struct('LayerRow', {
   param: 'u32', // the index of its kernel's segment (its bias's is the next)
 });
 
-/** A parameter's arena elements [start, end) and its L1 and L2 factors (f32 bits). */
-export const segmentRow = struct('SegmentRow', { start: 'u32', end: 'u32', l1: 'u32', l2: 'u32' });
+/** A parameter's arena elements [start, end), its L1 and L2 factors (f32 bits) and 1 when it clips zero crossings. */
+export const segmentRow = struct('SegmentRow', { start: 'u32', end: 'u32', l1: 'u32', l2: 'u32', clip: 'u32' });
 
 /** The bias offset of a layer without one. */
 export const NO_BIAS = 0xffffffff;
+
+/** The uniform's live_slot when the model keeps no live mask. */
+export const NO_LIVE_SLOT = 0xffffffff;
 
 /** The table: every layer's row, then every segment's. */
 export function denseTable(layers: readonly StructValues<typeof layerRow.fields>[], segments: readonly StructValues<typeof segmentRow.fields>[]): Uint32Array {
@@ -31,9 +34,9 @@ export function denseTable(layers: readonly StructValues<typeof layerRow.fields>
   return table;
 }
 
-/** LAYER_WORDS, LAYER_INPUTS, …, SEGMENT_WORDS, SEGMENT_START, …, NO_BIAS: the kernel's names for the table. */
+/** LAYER_WORDS, LAYER_INPUTS, …, SEGMENT_WORDS, SEGMENT_START, …, NO_BIAS, NO_LIVE_SLOT: the kernel's names for the table. */
 export function tableConstants(): Record<string, number> {
   const named = <F extends Fields>(prefix: string, row: StructLayout<F>): Record<string, number> =>
     Object.fromEntries([[`${prefix}_WORDS`, row.words], ...Object.keys(row.fields).map((f) => [`${prefix}_${f.toUpperCase()}`, row.offsetOf(f)])]);
-  return { ...named('LAYER', layerRow), ...named('SEGMENT', segmentRow), NO_BIAS };
+  return { ...named('LAYER', layerRow), ...named('SEGMENT', segmentRow), NO_BIAS, NO_LIVE_SLOT };
 }

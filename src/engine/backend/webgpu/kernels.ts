@@ -95,7 +95,7 @@ export const KERNELS = {
   loss_with_grad: { file: 'loss', entry: 'loss_with_grad', uniform: true, storage: [1, 2, 3, 4] },
   metric_classes: { file: 'metrics', entry: 'metric_classes', uniform: true, storage: [1, 2, 3, 4] },
   metric_regression: { file: 'metrics', entry: 'metric_regression', uniform: true, storage: [1, 2, 4] },
-  apply_updates: { file: 'optimizer', entry: 'apply_updates', uniform: true, storage: [1, 2, 3, 4, 5, 6] },
+  apply_updates: { file: 'optimizer', entry: 'apply_updates', uniform: true, storage: [1, 2, 3, 4, 5, 6, 7] },
   dropout_mask: { file: 'dropout', entry: 'dropout_mask', uniform: true, storage: [1, 2] },
   strided_copy: { file: 'layout', entry: 'strided_copy', uniform: true, storage: [1, 3] },
   gather_rows: { file: 'layout', entry: 'gather_rows', uniform: true, storage: [1, 2, 3] },

@@ -119,6 +119,7 @@ export const dropoutParams = struct('Params', {
 export const optimizerParams = struct('Params', {
   size: 'u32', // elements in the arenas (padding included)
   segment_count: 'u32',
+  masked: 'u32', // 1 when the live mask (Regularization.clipAtZero) is bound
   rule: updateRule,
 });
 
@@ -159,6 +160,7 @@ export const denseStepParams = struct('Params', {
   grad_offset: 'u32', // gradients in `work`, laid out like the parameter arena
   slot_stride: 'u32', // slot j of parameter element i is slots[j · slot_stride + i]
   regularized: 'u32', // 1 when some parameter has an L1 or L2 penalty to add to the loss
+  live_slot: 'u32', // the live mask's slot (Regularization.clipAtZero), NO_LIVE_SLOT when the model has none
   rule: updateRule,
 });
 

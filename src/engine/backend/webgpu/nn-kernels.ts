@@ -1,9 +1,9 @@
 // Launchers for matmul, convolution, pooling, losses, dropout and optimizer updates.
-import type { ActivationKind, Conv2DInfo, LossInfo, OptimizerConfig, Pool2DInfo, Shape } from '../backend';
+import type { ActivationKind, Conv2DInfo, LossInfo, OptimizerConfig, Pool2DInfo, Regularization, Shape } from '../backend';
 import { axisGeometry } from '../cpu/conv';
 import { poolWindow } from '../cpu/pool';
 import { CLIP_HIGH, CLIP_LOW } from '../cpu/loss';
-import { SLOT_COUNTS } from '../cpu/optimizer';
+import { checkSlotCount, SLOT_COUNTS } from '../cpu/optimizer';
 import { Executor, type DispatchRecord } from './executor';
 import { ACTIVATION_CODES, LOSS_CODES, OPTIMIZER_CODES } from './kernels';
 import { convParams as convLayout, dropoutParams, lossParams, matmulParams, optimizerParams, poolParams, updateRule } from './layouts';
@@ -267,13 +267,30 @@ export function dropoutMask(ex: Executor, shape: Shape, rate: number, seed: numb
   return out;
 }
 
-/** One parameter's part in an update: storages plus its regularization. */
+/** One parameter's part in an update: storages (the optimizer's slots, then any live mask) plus its regularization. */
 export interface UpdatePart {
   param: Storage;
   grad: Storage;
   slots: Storage[];
   l1: number;
   l2: number;
+  /** TensorFlow Playground's zero-crossing rule (Regularization.clipAtZero). */
+  clip: boolean;
+}
+
+/** One-element buffers bound where apply_updates has no slot 1 or no live mask (two: writable bindings must not alias). */
+export interface UnboundSlots {
+  slot: Storage;
+  live: Storage;
+}
+
+/** An apply_updates segment: [start, end) elements of one parameter with its regularization. */
+export interface UpdateSegment {
+  start: number;
+  end: number;
+  l1: number;
+  l2: number;
+  clip: boolean;
 }
 
 /** The UpdateRule member of a parameter block (layouts.ts). */
@@ -296,13 +313,13 @@ export function writeUpdateRule(w: ParamWriter, config: OptimizerConfig): ParamW
 }
 
 /** Slots that fit the optimizer and the parameter, and (where given) a gradient of the parameter's shape. */
-export function checkUpdates(config: OptimizerConfig, updates: { param: GpuTensor; grad?: GpuTensor; slots: GpuTensor[] }[]): void {
+export function checkUpdates(config: OptimizerConfig, updates: { param: GpuTensor; grad?: GpuTensor; slots: GpuTensor[]; regularization: Regularization }[]): void {
   const kind = config.kind;
   const slotCount = SLOT_COUNTS[kind];
   if (slotCount === undefined) throw new Error(`applyUpdates: unknown optimizer "${kind}"`);
   updates.forEach((u, k) => {
     if (u.grad && !sameShape(u.param.shape, u.grad.shape)) throw new Error(`applyUpdates: param ${k} ${fmt(u.param.shape)} and its gradient ${fmt(u.grad.shape)} differ`);
-    if (u.slots.length !== slotCount) throw new Error(`applyUpdates: ${kind} needs ${slotCount} slot(s) for param ${k}, got ${u.slots.length}`);
+    checkSlotCount(kind, u.slots.length, u.regularization, `param ${k}`, 'applyUpdates');
     u.slots.forEach((s, j) => {
       if (!sameShape(s.shape, u.param.shape)) throw new Error(`applyUpdates: slot ${j} ${fmt(s.shape)} of param ${k} ${fmt(u.param.shape)} differs`);
     });
@@ -311,20 +328,25 @@ export function checkUpdates(config: OptimizerConfig, updates: { param: GpuTenso
 
 /**
  * The apply_updates dispatch over arenas (or over one parameter's own buffers, with one segment):
- * `segments` are [start, end) element ranges with their L1/L2 coefficients.
+ * `segments` are [start, end) element ranges with their regularization; `slots` the optimizer's (arenas
+ * or buffers), then the live mask where the model keeps one.
  */
 export function updateDispatch(
   config: OptimizerConfig,
-  segments: { start: number; end: number; l1: number; l2: number }[],
+  segments: UpdateSegment[],
   size: number,
   step: Storage,
   grads: Storage,
   params: Storage,
-  slot0: Storage,
-  slot1: Storage,
+  slots: Storage[],
+  unbound: UnboundSlots,
 ): DispatchRecord {
-  const table = new Uint32Array(segments.length * 4);
-  segments.forEach((s, i) => table.set([s.start, s.end, f32Bits(s.l1), f32Bits(s.l2)], i * 4));
-  const p = optimizerParams.write({ size, segment_count: segments.length, rule: updateRuleValues(config) });
-  return { kernel: 'apply_updates', params: p, bindings: [{ table }, step, grads, params, slot0, slot1], groups: groups(size) };
+  // Two vec4u per segment (optimizer.wgsl): [start, end, l1, l2], [clip, 0, 0, 0].
+  const table = new Uint32Array(segments.length * 8);
+  segments.forEach((s, i) => table.set([s.start, s.end, f32Bits(s.l1), f32Bits(s.l2), s.clip ? 1 : 0], i * 8));
+  const own = SLOT_COUNTS[config.kind];
+  const live = slots[own];
+  const p = optimizerParams.write({ size, segment_count: segments.length, masked: live ? 1 : 0, rule: updateRuleValues(config) });
+  const bindings = [{ table }, step, grads, params, slots[0], own > 1 ? slots[1] : unbound.slot, live ?? unbound.live];
+  return { kernel: 'apply_updates', params: p, bindings, groups: groups(size) };
 }

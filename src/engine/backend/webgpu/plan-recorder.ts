@@ -13,7 +13,7 @@ import { Executor, labelOf, type DispatchRecord, type RecordingSink, type Resolv
 import type { DispatchLabel } from './pending-work';
 import { copy } from './array-kernels';
 import { Storage } from './memory';
-import { updateDispatch, type UpdatePart } from './nn-kernels';
+import { updateDispatch, type UnboundSlots, type UpdatePart } from './nn-kernels';
 
 interface UpdateEntry {
   config: OptimizerConfig;
@@ -76,7 +76,7 @@ export class GpuPlan {
   constructor(
     private ex: Executor,
     recording: Recording,
-    private dummy: Storage,
+    private unbound: UnboundSlots,
   ) {
     this.state = [...recording.state];
     const owned = new Set(recording.owned);
@@ -135,14 +135,14 @@ export class GpuPlan {
     const params = this.pack([u.parts.map((p) => p.param)], true);
     const slots = Array.from({ length: slotCount }, (_, j) => this.pack([u.parts.map((p) => p.slots[j])], true));
     const grads = this.pack([u.parts.map((p) => p.grad)], false);
-    const segments = u.parts.map((p, i) => ({ start: offsets[i], end: offsets[i] + p.param.elements, l1: p.l1, l2: p.l2 }));
-    return [updateDispatch(u.config, segments, total, u.step, grads, params, slots[0] ?? this.dummy, slots[1] ?? this.dummy)];
+    const segments = u.parts.map((p, i) => ({ start: offsets[i], end: offsets[i] + p.param.elements, l1: p.l1, l2: p.l2, clip: p.clip }));
+    return [updateDispatch(u.config, segments, total, u.step, grads, params, slots, this.unbound)];
   }
 
   private expandDense(d: DenseEntry): DispatchRecord {
     const slotCount = d.parts[0].slots.length;
     const params = this.pack([d.parts.map((p) => p.param)], true);
-    const slots = slotCount ? this.pack(Array.from({ length: slotCount }, (_, j) => d.parts.map((p) => p.slots[j])), true) : this.dummy;
+    const slots = slotCount ? this.pack(Array.from({ length: slotCount }, (_, j) => d.parts.map((p) => p.slots[j])), true) : this.unbound.slot;
     return denseDispatch(d, params, slots, this.ex.emulated);
   }
 
@@ -168,6 +168,6 @@ export class GpuPlan {
 
   private singleUpdate(u: UpdateEntry, p: UpdatePart): DispatchRecord {
     const n = p.param.elements;
-    return updateDispatch(u.config, [{ start: 0, end: n, l1: p.l1, l2: p.l2 }], n, u.step, p.grad, p.param, p.slots[0] ?? this.dummy, p.slots[1] ?? this.dummy);
+    return updateDispatch(u.config, [{ start: 0, end: n, l1: p.l1, l2: p.l2, clip: p.clip }], n, u.step, p.grad, p.param, p.slots, this.unbound);
   }
 }

@@ -47,10 +47,13 @@ export class WebGPUBackend implements Backend {
   readonly description: string;
   /** Bound where a kernel has an optional buffer it does not read (no bias, an optimizer's unused slot). */
   private readonly dummy: Storage;
+  /** apply_updates' unbound slot 1 and live mask: two buffers, since writable bindings must not alias. */
+  private readonly unbound: nn.UnboundSlots;
 
   private constructor(readonly executor: Executor) {
     this.description = `WebGPU · ${executor.adapterInfo}`;
     this.dummy = executor.alloc([1]).storage;
+    this.unbound = { slot: this.dummy, live: executor.alloc([1]).storage };
   }
 
   static async create(): Promise<WebGPUBackend> {
@@ -220,6 +223,7 @@ export class WebGPUBackend implements Backend {
       param: this.t(u.param, 'applyUpdates', `param ${k}`),
       grad: this.t(u.grad, 'applyUpdates', `grad ${k}`),
       slots: u.slots.map((s, j) => this.t(s, 'applyUpdates', `slot ${j} of param ${k}`)),
+      regularization: u.regularization,
     }));
     nn.checkUpdates(config, tensors);
     const counter = this.t(step, 'applyUpdates', 'step');
@@ -230,6 +234,7 @@ export class WebGPUBackend implements Backend {
       slots: u.slots.map((s) => s.storage),
       l1: updates[k].regularization.l1,
       l2: updates[k].regularization.l2,
+      clip: updates[k].regularization.clipAtZero === true,
     }));
     const recording = this.executor.recording;
     if (recording instanceof Recording) {
@@ -238,7 +243,7 @@ export class WebGPUBackend implements Backend {
     }
     for (const p of parts) {
       const n = p.param.elements;
-      const d = nn.updateDispatch(config, [{ start: 0, end: n, l1: p.l1, l2: p.l2 }], n, counter.storage, p.grad, p.param, p.slots[0] ?? this.dummy, p.slots[1] ?? this.dummy);
+      const d = nn.updateDispatch(config, [{ start: 0, end: n, l1: p.l1, l2: p.l2, clip: p.clip }], n, counter.storage, p.grad, p.param, p.slots, this.unbound);
       this.executor.dispatch(d.kernel, d.params, d.bindings, d.groups);
     }
   }
@@ -285,7 +290,7 @@ export class WebGPUBackend implements Backend {
       throw e;
     }
     this.executor.recording = null;
-    return { plan: new GpuPlan(this.executor, recording, this.dummy), result };
+    return { plan: new GpuPlan(this.executor, recording, this.unbound), result };
   }
 
   /**
