@@ -93,29 +93,24 @@ export type CallKind = 'fit' | 'evaluate' | 'predict';
 interface Entry {
   key: string;
   backend: Backend;
-  /** Calls made with this key so far. */
-  uses: number;
   call: KeptCall;
 }
 
 export class CallCache {
   private readonly entries = new Map<CallKind, Entry>();
 
-  /**
-   * The kept call of this kind if it was made with `key` on the active backend, and how many calls used it
-   * before this one; otherwise null, and the old call of this kind (other shapes, say) is freed.
-   */
-  take<C extends KeptCall>(kind: CallKind, key: string): { call: C; uses: number } | null {
+  /** The kept call of this kind if it was made with `key` on the active backend; otherwise null, and the old call of this kind (other shapes, say) is freed. */
+  take<C extends KeptCall>(kind: CallKind, key: string): C | null {
     const entry = this.entries.get(kind);
-    if (entry && entry.key === key && entry.backend === activeBackend()) return { call: entry.call as C, uses: entry.uses++ };
+    if (entry && entry.key === key && entry.backend === activeBackend()) return entry.call as C;
     this.drop(kind);
     return null;
   }
 
-  /** Keep `call` as this kind's, made with `key` (on the active backend); it counts as used once. */
+  /** Keep `call` as this kind's, made with `key` on the active backend. */
   put<C extends KeptCall>(kind: CallKind, key: string, call: C): C {
     this.drop(kind);
-    this.entries.set(kind, { key, backend: activeBackend(), uses: 1, call });
+    this.entries.set(kind, { key, backend: activeBackend(), call });
     return call;
   }
 

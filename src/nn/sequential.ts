@@ -260,7 +260,7 @@ export class Sequential implements CallbackModel {
     const host = { model: this, scored: this.scored('fit'), step, optimizer: state.optimizer, shuffleRng: this.shuffleRng };
     const shapes = (d: { x: HostArray; y: HostArray } | null): string => (d ? `${formatShape(d.x.shape)}→${formatShape(d.y.shape)}` : 'none');
     const key = `train ${shapes(train)}, validation ${shapes(validation)}, batch ${batchSize}`;
-    let call = this.calls.take<FitCall>('fit', key)?.call;
+    let call = this.calls.take<FitCall>('fit', key);
     if (call) {
       call.train.update(train);
       if (validation) call.validation?.update(validation);
@@ -332,9 +332,9 @@ export class Sequential implements CallbackModel {
         throw e;
       }
     }
-    update(kept.call.data);
-    if (kept.call.pass.oneOff) kept.call.repeat(pass(kept.call.data, true));
-    return kept.call;
+    update(kept.data);
+    if (kept.pass.oneOff) kept.repeat(pass(kept.data, true));
+    return kept;
   }
 
   private async runKept<T>(kind: 'evaluate' | 'predict', call: PassCall<KeptCall, T>): Promise<T> {
