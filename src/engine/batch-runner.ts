@@ -9,15 +9,17 @@
 // last rows of the order directly. A new order is written into the same index buffers (no re-trace).
 // A training step's short batch runs eagerly instead (see `updatesParameters`): once per epoch.
 // On the CPU backend, and for data past the batch-index kernel's 65,535 rows, the function runs eagerly.
-import type { Shape } from './backend/backend';
 import type { GpuPlan } from './backend/webgpu/plan-recorder';
 import type { WebGPUBackend } from './backend/webgpu/webgpu-backend';
-import { gatherRows, tensor } from './ops';
+import { counterBits } from './counter';
+import { gatherRows, tensor, write } from './ops';
 import { activeBackend } from './registry';
 import { Tensor, tensorsIn, tidy } from './tensor';
 
 /** Rows the batch-index kernel addresses (layout.wgsl batch_indices keeps its arithmetic in u32). */
 const MAX_TRACED_ROWS = 65535;
+/** A counter's value 0, to rewind the batch counter at the start of a pass. */
+const COUNTER_ZERO = counterBits(0);
 /** Replayed batches per submit: long passes are split so no single command buffer runs for seconds. */
 const BATCHES_PER_SUBMIT = 128;
 
@@ -55,6 +57,8 @@ export interface BatchRunner<T> {
   readonly path: 'plan' | 'eager';
   /** Why the runner is eager on WebGPU (null otherwise). */
   readonly eagerReason: string | null;
+  /** Eager only because it was made for a single pass (not `repeated`): made again `repeated`, it would trace. */
+  readonly oneOff: boolean;
   /** Batches in one pass: ⌈n / batchSize⌉. */
   readonly batches: number;
   /** Rows in batch `i` of a pass. */
@@ -82,7 +86,7 @@ export function createBatchRunner<T>(options: BatchRunnerOptions<T>): BatchRunne
   const backend = activeBackend();
   if (!isWebGPU(backend)) return eagerRunner(options, rows, null);
   if (rows > MAX_TRACED_ROWS) return eagerRunner(options, rows, `${rows} rows exceed the ${MAX_TRACED_ROWS} the batch-index kernel addresses`);
-  if (!options.repeated && shape(rows, batchSize).batches <= 2) return eagerRunner(options, rows, 'a single pass of at most two batches');
+  if (!options.repeated && shape(rows, batchSize).batches <= 2) return eagerRunner(options, rows, 'a single pass of at most two batches', true);
   return tracedRunner(backend, options, rows);
 }
 
@@ -114,7 +118,7 @@ function freeTensors(value: unknown): void {
   for (const t of tensorsIn(value)) if (!t.handle.disposed) t.dispose();
 }
 
-function eagerRunner<T>(options: BatchRunnerOptions<T>, rows: number, eagerReason: string | null): BatchRunner<T> {
+function eagerRunner<T>(options: BatchRunnerOptions<T>, rows: number, eagerReason: string | null, oneOff = false): BatchRunner<T> {
   const { batchSize } = options;
   const { batches, batchRows } = shape(rows, batchSize);
   let order = checkedOrder(undefined, rows);
@@ -127,6 +131,7 @@ function eagerRunner<T>(options: BatchRunnerOptions<T>, rows: number, eagerReaso
   return {
     path: 'eager',
     eagerReason,
+    oneOff,
     batches,
     batchRows,
     begin(next) {
@@ -156,12 +161,10 @@ function tracedRunner<T>(backend: WebGPUBackend, options: BatchRunnerOptions<T>,
   const { full, tail, batches, batchRows } = shape(rows, batchSize);
   const tailTraced = tail > 0 && !options.updatesParameters;
   // The index buffers the plans read: all rows in pass order (the full batches walk it), and the tail's.
-  const order = tensor(new Float32Array(rows), [rows]);
-  const tailOrder = tailTraced ? tensor(new Float32Array(tail), [tail]) : null;
-  const counter = new Tensor(backend.createCounter(0));
-  // Zero, to rewind the counter at the start of a pass.
-  const zero = new Tensor(backend.createCounter(0));
   let hostOrder = checkedOrder(undefined, rows);
+  const order = tensor(hostOrder, [rows]);
+  const tailOrder = tailTraced ? tensor(hostOrder.slice(full * batchSize), [tail]) : null;
+  const counter = new Tensor(backend.createCounter(0));
 
   interface Traced {
     plan: GpuPlan;
@@ -201,12 +204,6 @@ function tracedRunner<T>(backend: WebGPUBackend, options: BatchRunnerOptions<T>,
     freeTensors(eagerTail);
     eagerTail = null;
   };
-  /** Overwrite a tensor's values in place: replays already submitted still read the old ones (the queue runs in order). */
-  const write = (target: Tensor, values: Float32Array): void => {
-    const source = backend.upload(values, target.shape as Shape);
-    backend.assign(target.handle, source);
-    backend.dispose(source);
-  };
   record();
 
   let done = 0;
@@ -214,13 +211,18 @@ function tracedRunner<T>(backend: WebGPUBackend, options: BatchRunnerOptions<T>,
   return {
     path: 'plan',
     eagerReason: null,
+    oneOff: false,
     batches,
     batchRows,
     begin(next) {
-      hostOrder = checkedOrder(next, rows);
-      write(order, hostOrder);
-      if (tailOrder) write(tailOrder, hostOrder.subarray(full * batchSize));
-      backend.assign(counter.handle, zero.handle);
+      const nextOrder = checkedOrder(next, rows);
+      // A pass in the same order as the last (evaluate's, validation's) writes nothing.
+      if (nextOrder.some((v, i) => v !== hostOrder[i])) {
+        hostOrder = nextOrder;
+        write(order, hostOrder);
+        if (tailOrder) write(tailOrder, hostOrder.subarray(full * batchSize));
+      }
+      write(counter, COUNTER_ZERO);
       done = 0;
     },
     get done() {
@@ -228,6 +230,11 @@ function tracedRunner<T>(backend: WebGPUBackend, options: BatchRunnerOptions<T>,
     },
     run(count) {
       if (disposed) throw new Error('batches.run: the runner was disposed');
+      // Another plan packed the parameters this one updates (see GpuPlan.current).
+      if (fullPlan && !fullPlan.plan.current) {
+        release();
+        record();
+      }
       freeTensors(eagerTail);
       eagerTail = null;
       let left = count;
@@ -258,7 +265,7 @@ function tracedRunner<T>(backend: WebGPUBackend, options: BatchRunnerOptions<T>,
     dispose() {
       disposed = true;
       release();
-      for (const t of [order, tailOrder, counter, zero]) t?.dispose();
+      for (const t of [order, tailOrder, counter]) t?.dispose();
     },
   };
 }

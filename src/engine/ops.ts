@@ -28,6 +28,11 @@ export function fill(shape: Shape, value: number): Tensor {
   return new Tensor(b().fill(shape, value));
 }
 
+/** Overwrite `target`'s values in place, on its own backend, after the work queued so far (plans that bind it read the new ones). */
+export function write(target: Tensor, values: Float32Array): void {
+  target.backend.write(target.handle, values);
+}
+
 export const zeros = (shape: Shape): Tensor => fill(shape, 0);
 export const ones = (shape: Shape): Tensor => fill(shape, 1);
 

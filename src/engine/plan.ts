@@ -200,6 +200,11 @@ function gpuTrainer(backend: WebGPUBackend, options: CompileTrainerOptions, n: n
   return {
     run(k) {
       if (recovering || backend.executor.recovering) return 0;
+      // Another plan packed the parameters this one updates (see GpuPlan.current).
+      if (!plan.current) {
+        dropPlan();
+        record();
+      }
       plan.replay(k);
       steps += k;
       return k;

@@ -11,6 +11,8 @@ export interface EngineStats {
   bindGroupsCreated: number;
   /** Bytes copied from the device to the host. */
   bytesReadBack: number;
+  /** Bytes written from the host to the device (uploads and in-place writes). */
+  bytesUploaded: number;
   /** Compute pipelines compiled. */
   pipelinesCompiled: number;
 }
@@ -21,6 +23,7 @@ const counters: EngineStats = {
   buffersCreated: 0,
   bindGroupsCreated: 0,
   bytesReadBack: 0,
+  bytesUploaded: 0,
   pipelinesCompiled: 0,
 };
 

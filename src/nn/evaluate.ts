@@ -35,15 +35,21 @@ export interface DeviceData {
 /** A pass over fixed data that can be repeated (each epoch's validation, say) without tracing again. */
 export interface RepeatedPass<T> {
   run(): Promise<T>;
+  /** Made for one run and eager for it (see BatchRunner.oneOff): a repeated pass would trace. */
+  readonly oneOff: boolean;
   dispose(): void;
 }
 
-/** The model's outputs for `x` ([N, ...]), read back to the host, `chunk` rows per forward pass. */
-export function predictionPass(model: InferenceModel, x: Tensor, chunk: number): RepeatedPass<HostArray> {
+/**
+ * The model's outputs for `x` ([N, ...]), read back to the host, `chunk` rows per forward pass;
+ * `repeated` when it will run more than once (see BatchRunnerOptions).
+ */
+export function predictionPass(model: InferenceModel, x: Tensor, chunk: number, options: { repeated?: boolean } = {}): RepeatedPass<HostArray> {
   const runner = createBatchRunner({
     x,
     y: null,
     batchSize: chunk,
+    repeated: options.repeated,
     fn: (xb) => noGrad(() => forward(model.layers, xb, { training: false, step: model.counter })),
   });
   return {
@@ -58,6 +64,7 @@ export function predictionPass(model: InferenceModel, x: Tensor, chunk: number):
       }
       return { shape: [x.shape[0], ...outShape], values: concatValues(await Promise.all(parts)) };
     },
+    oneOff: runner.oneOff,
     dispose: () => runner.dispose(),
   };
 }
@@ -113,17 +120,9 @@ export function scoringPass(model: ScoredModel, data: DeviceData, chunk: number,
       }
       return logs;
     },
+    oneOff: runner.oneOff,
     dispose: () => runner.dispose(),
   };
-}
-
-/** Runs a pass once and frees it. */
-export async function runOnce<T>(pass: RepeatedPass<T>): Promise<T> {
-  try {
-    return await pass.run();
-  } finally {
-    pass.dispose();
-  }
 }
 
 function concatValues(parts: Float32Array[]): Float32Array {

@@ -9,7 +9,7 @@ import type { Rng } from '../engine/random';
 import { activeBackend } from '../engine/registry';
 import { noGrad, type Tensor } from '../engine/tensor';
 import type { Callback, CallbackModel, Logs } from './callbacks';
-import { scoringPass, type DeviceData, type ScoredModel } from './evaluate';
+import { scoringPass, type DeviceData, type RepeatedPass, type ScoredModel } from './evaluate';
 import type { TrainStep } from './train-step';
 
 export interface FitOptions {
@@ -49,20 +49,54 @@ export interface FitHost {
   shuffleRng: Rng;
 }
 
-/**
- * Epochs of training batches: each epoch one row permutation (seeded), then its batches queued together
- * on the compiled path (src/engine/batch-runner.ts), and the epoch's summed loss read once. With batch
- * callbacks the batches run one at a time so each callback sees its batch.
- */
-export async function runFit(host: FitHost, train: DeviceData, validation: DeviceData | null, options: FitOptions): Promise<History> {
+/** fit's counts, checked. */
+export function fitCounts(options: FitOptions): { epochs: number; batchSize: number; initialEpoch: number } {
   const epochs = options.epochs ?? 1;
   const batchSize = options.batchSize ?? 32;
   const initialEpoch = options.initialEpoch ?? 0;
   if (!Number.isInteger(epochs) || epochs < 0) throw new Error(`fit: epochs must be a non-negative integer, got ${options.epochs}`);
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`fit: batchSize must be a positive integer, got ${options.batchSize}`);
   if (!Number.isInteger(initialEpoch) || initialEpoch < 0) throw new Error(`fit: initialEpoch must be a non-negative integer, got ${options.initialEpoch}`);
+  return { epochs, batchSize, initialEpoch };
+}
+
+/**
+ * The passes a fit call runs over its data: the training batches, and the scoring of the training
+ * metrics and of the validation data. They can serve any number of fit calls over the same device data
+ * (the model keeps them, see call-cache.ts); a changed optimizer setting re-records the training step.
+ */
+export interface FitPasses {
+  training: TrainingPass;
+  trainScore: RepeatedPass<Record<string, number>> | null;
+  valScore: RepeatedPass<Record<string, number>> | null;
+  dispose(): void;
+}
+
+export function fitPasses(host: FitHost, train: DeviceData, validation: DeviceData | null, batchSize: number): FitPasses {
+  const training = trainingPass(host, train, batchSize);
+  const made: { dispose(): void }[] = [training];
+  try {
+    const trainScore = host.scored.metrics.length ? scoringPass(host.scored, train, SCORE_CHUNK, { withLoss: false, repeated: true }) : null;
+    if (trainScore) made.push(trainScore);
+    const valScore = validation && scoringPass(host.scored, validation, SCORE_CHUNK, { repeated: true });
+    if (valScore) made.push(valScore);
+    return { training, trainScore, valScore, dispose: () => made.forEach((p) => p.dispose()) };
+  } catch (e) {
+    made.forEach((p) => p.dispose());
+    throw e;
+  }
+}
+
+/**
+ * Epochs of training batches: each epoch one row permutation (seeded), then its batches queued together
+ * on the compiled path (src/engine/batch-runner.ts), and the epoch's summed loss read once. With batch
+ * callbacks the batches run one at a time so each callback sees its batch. The caller owns `passes`.
+ */
+export async function runFit(host: FitHost, passes: FitPasses, options: FitOptions): Promise<History> {
+  const { epochs, initialEpoch } = fitCounts(options);
   const shuffle = options.shuffle ?? true;
-  const rows = train.x.shape[0];
+  const { training, trainScore, valScore } = passes;
+  const rows = training.rows;
   const callbacks = options.callbacks ?? [];
   const wantBatchLoss = options.onBatchEnd !== undefined || callbacks.some((c) => c.onBatchEnd);
   const perBatch = wantBatchLoss || callbacks.some((c) => c.onBatchBegin);
@@ -73,72 +107,66 @@ export async function runFit(host: FitHost, train: DeviceData, validation: Devic
   for (const c of callbacks) c.setModel?.(model);
   for (const c of callbacks) await c.onTrainBegin?.();
 
-  const training = trainingPass(host, train, batchSize);
-  const trainScore = host.scored.metrics.length ? scoringPass(host.scored, train, SCORE_CHUNK, { withLoss: false, repeated: true }) : null;
-  const valScore = validation && scoringPass(host.scored, validation, SCORE_CHUNK, { repeated: true });
-  try {
-    for (let epoch = initialEpoch; epoch < epochs && !model.stopTraining && !options.signal?.aborted; epoch++) {
-      await options.onEpochBegin?.(epoch);
-      for (const c of callbacks) await c.onEpochBegin?.(epoch);
-      const order = Array.from({ length: rows }, (_, i) => i);
-      if (shuffle) host.shuffleRng.shuffle(order);
-      training.begin(order);
-      let seen = 0;
-      let aborted = false;
-      if (perBatch) {
-        for (let batch = 0; batch < training.batches; batch++) {
-          if (options.signal?.aborted) {
-            aborted = true;
-            break;
-          }
-          const size = training.batchRows(batch);
-          for (const c of callbacks) await c.onBatchBegin?.(batch, { batch, size });
-          const loss = training.run(1);
-          seen += size;
-          if (wantBatchLoss) {
-            const logs = { batch, size, loss: (await loss.data())[0] };
-            await options.onBatchEnd?.(batch, logs);
-            for (const c of callbacks) await c.onBatchEnd?.(batch, logs);
-          }
-          if (model.stopTraining) break;
+  for (let epoch = initialEpoch; epoch < epochs && !model.stopTraining && !options.signal?.aborted; epoch++) {
+    await options.onEpochBegin?.(epoch);
+    for (const c of callbacks) await c.onEpochBegin?.(epoch);
+    const order = Array.from({ length: rows }, (_, i) => i);
+    if (shuffle) host.shuffleRng.shuffle(order);
+    training.begin(order);
+    let seen = 0;
+    let aborted = false;
+    if (perBatch) {
+      for (let batch = 0; batch < training.batches; batch++) {
+        if (options.signal?.aborted) {
+          aborted = true;
+          break;
         }
-      } else if (options.signal?.aborted) {
-        aborted = true;
-      } else {
-        training.run(training.batches);
-        seen = rows;
+        const size = training.batchRows(batch);
+        for (const c of callbacks) await c.onBatchBegin?.(batch, { batch, size });
+        const loss = training.run(1);
+        seen += size;
+        if (wantBatchLoss) {
+          const logs = { batch, size, loss: (await loss.data())[0] };
+          await options.onBatchEnd?.(batch, logs);
+          for (const c of callbacks) await c.onBatchEnd?.(batch, logs);
+        }
+        if (model.stopTraining) break;
       }
-      if (aborted) break;
-
-      const logs: Logs = {};
-      if (seen > 0) logs.loss = (await training.lossSum()) / seen;
-      if (trainScore) Object.assign(logs, await trainScore.run());
-      if (valScore) {
-        const val = await valScore.run();
-        for (const [k, v] of Object.entries(val)) logs[`val_${k}`] = v;
-      }
-      history.epoch.push(epoch);
-      for (const [k, v] of Object.entries(logs)) (history.history[k] ??= []).push(v);
-      if (options.verbose === 1) {
-        console.log(`Epoch ${epoch + 1}/${epochs} - ${Object.entries(logs).map(([k, v]) => `${k}: ${v.toFixed(4)}`).join(' - ')}`);
-      }
-      await options.onEpochEnd?.(epoch, logs);
-      for (const c of callbacks) await c.onEpochEnd?.(epoch, logs);
+    } else if (options.signal?.aborted) {
+      aborted = true;
+    } else {
+      training.run(training.batches);
+      seen = rows;
     }
-  } finally {
-    training.dispose();
-    trainScore?.dispose();
-    valScore?.dispose();
+    if (aborted) break;
+
+    const logs: Logs = {};
+    if (seen > 0) logs.loss = (await training.lossSum()) / seen;
+    if (trainScore) Object.assign(logs, await trainScore.run());
+    if (valScore) {
+      const val = await valScore.run();
+      for (const [k, v] of Object.entries(val)) logs[`val_${k}`] = v;
+    }
+    history.epoch.push(epoch);
+    for (const [k, v] of Object.entries(logs)) (history.history[k] ??= []).push(v);
+    if (options.verbose === 1) {
+      console.log(`Epoch ${epoch + 1}/${epochs} - ${Object.entries(logs).map(([k, v]) => `${k}: ${v.toFixed(4)}`).join(' - ')}`);
+    }
+    await options.onEpochEnd?.(epoch, logs);
+    for (const c of callbacks) await c.onEpochEnd?.(epoch, logs);
   }
   for (const c of callbacks) await c.onTrainEnd?.();
   return history;
 }
+
+const ZERO = new Float32Array(1);
 
 /** Rows per forward pass when fit scores the training metrics and the validation data. */
 const SCORE_CHUNK = 1024;
 
 /** The training batches of an epoch, with Σ size·loss over those run kept on the device. */
 interface TrainingPass {
+  readonly rows: number;
   readonly batches: number;
   batchRows(i: number): number;
   /** Start an epoch over the rows in `order`; the loss sum restarts at 0. */
@@ -153,7 +181,6 @@ interface TrainingPass {
 function trainingPass(host: FitHost, train: DeviceData, batchSize: number): TrainingPass {
   const b = activeBackend();
   const sum = ops.zeros([]);
-  const zero = ops.zeros([]);
   // The batch sizes as tensors made once, so a replayed step does not fill them again.
   const rows = train.x.shape[0];
   const sizes = new Map([...new Set([batchSize, rows % batchSize || batchSize])].map((n) => [n, ops.fill([], n)]));
@@ -173,11 +200,12 @@ function trainingPass(host: FitHost, train: DeviceData, batchSize: number): Trai
   const settings = (): string => JSON.stringify(host.optimizer);
   let recorded = settings();
   return {
+    rows,
     batches: runner.batches,
     batchRows: (i) => runner.batchRows(i),
     begin(order) {
       runner.begin(order);
-      b.assign(sum.handle, zero.handle);
+      ops.write(sum, ZERO);
     },
     run(count) {
       if (settings() !== recorded) {
@@ -191,7 +219,7 @@ function trainingPass(host: FitHost, train: DeviceData, batchSize: number): Trai
     },
     dispose() {
       runner.dispose();
-      for (const t of [sum, zero, ...sizes.values()]) t.dispose();
+      for (const t of [sum, ...sizes.values()]) t.dispose();
     },
   };
 }

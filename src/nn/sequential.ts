@@ -7,8 +7,9 @@ import { activeBackend } from '../engine/registry';
 import { noGrad, Tensor, tidy } from '../engine/tensor';
 import { forward } from './forward';
 import type { CallbackModel, Logs, WeightSnapshot } from './callbacks';
-import { predictionPass, runOnce, scoringPass, type DeviceData, type ScoredModel } from './evaluate';
-import { runFit, type FitOptions, type History } from './fit';
+import { predictionPass, scoringPass, type DeviceData, type RepeatedPass, type ScoredModel } from './evaluate';
+import { CallCache, KeptData, KeptSet, type KeptCall } from './call-cache';
+import { fitCounts, fitPasses, runFit, type FitHost, type FitOptions, type FitPasses, type History } from './fit';
 import { formatShape, sliceRows, toHostArray, type HostArray } from './host-array';
 import { inspect, layerOutputs, type Inspection, type LayerOutput } from './introspection';
 import { layerFromConfig } from './layers';
@@ -67,6 +68,8 @@ export class Sequential implements CallbackModel {
   private counter: Tensor | null = null;
   private compiled: Compiled | null = null;
   private training: Training | null = null;
+  /** What the latest fit, evaluate and predict calls uploaded and traced, for the next ones (call-cache.ts). */
+  private readonly calls = new CallCache();
 
   constructor(layers: Layer[] = [], options: SequentialOptions = {}) {
     const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
@@ -94,14 +97,14 @@ export class Sequential implements CallbackModel {
       layer.name = this.uniqueName(layer.baseName);
     }
     this.stack.push(layer);
-    this.training = null;
+    this.forgetTraining();
   }
 
   /** Removes and returns the last layer. */
   pop(): Layer {
     const layer = this.stack.pop();
     if (!layer) throw new Error('Sequential.pop: the model has no layers');
-    this.training = null;
+    this.forgetTraining();
     return layer;
   }
 
@@ -155,7 +158,13 @@ export class Sequential implements CallbackModel {
     const metrics = options.metrics ?? [];
     if (!Array.isArray(metrics)) throw new Error(`compile: metrics must be an array of names, got ${JSON.stringify(metrics)}`);
     this.compiled = { optimizer: checkOptimizer(options.optimizer), lossKind: checkLoss(options.loss), metrics: metrics.map(checkMetric) };
+    this.forgetTraining();
+  }
+
+  /** The step and the passes kept from earlier calls bake in the layers and the compile settings. */
+  private forgetTraining(): void {
     this.training = null;
+    this.calls.clear();
   }
 
   /** The compiled optimizer's config (a copy). */
@@ -249,14 +258,24 @@ export class Sequential implements CallbackModel {
       train = { x: sliceRows(all.x, 0, at), y: sliceRows(all.y, 0, at) };
       validation = { x: sliceRows(all.x, at, rows), y: sliceRows(all.y, at, rows) };
     }
+    const { batchSize } = fitCounts(options);
     const { step, state } = this.getTrainStep();
     const host = { model: this, scored: this.scored('fit'), step, optimizer: state.optimizer, shuffleRng: this.shuffleRng };
-    const trainData = this.upload(train);
-    const validationData = validation && this.upload(validation);
+    const shapes = (d: { x: HostArray; y: HostArray } | null): string => (d ? `${formatShape(d.x.shape)}→${formatShape(d.y.shape)}` : 'none');
+    const key = `train ${shapes(train)}, validation ${shapes(validation)}, batch ${batchSize}`;
+    let call = this.calls.take<FitCall>('fit', key);
+    if (call) {
+      call.train.update(train);
+      if (validation) call.validation?.update(validation);
+    } else {
+      call = this.calls.put('fit', key, fitCall(host, train, validation, batchSize));
+    }
     try {
-      return await runFit(host, trainData, validationData, options);
-    } finally {
-      release(trainData, validationData);
+      return await runFit(host, call.passes, options);
+    } catch (e) {
+      // Whatever state the passes were left in, the next call starts from fresh ones.
+      this.calls.drop('fit');
+      throw e;
     }
   }
 
@@ -275,22 +294,58 @@ export class Sequential implements CallbackModel {
 
   /** { loss, ...metrics } over x/y, the loss including the regularization penalty (as Keras). */
   async evaluate(x: unknown, y: unknown, options: PredictOptions = {}): Promise<Logs> {
-    const data = this.upload(this.prepareXY(x, y));
-    try {
-      return await runOnce(scoringPass(this.scored('evaluate'), data, chunkSize(options, 'evaluate')));
-    } finally {
-      release(data);
-    }
+    const data = this.prepareXY(x, y);
+    const chunk = chunkSize(options, 'evaluate');
+    const key = `${formatShape(data.x.shape)}→${formatShape(data.y.shape)}, chunk ${chunk}`;
+    const call = this.keptPass('evaluate', key, () => new KeptSet(data), (set) => set.update(data), (set, repeated) =>
+      scoringPass(this.scored('evaluate'), set.device, chunk, { repeated }),
+    );
+    return this.runKept('evaluate', call);
   }
 
   async predict(x: unknown, options: PredictOptions = {}): Promise<HostArray> {
     const xs = this.prepareX(x);
+    const chunk = chunkSize(options, 'predict');
     this.build();
-    const input = ops.tensor(xs.values, xs.shape);
+    const call = this.keptPass('predict', `${formatShape(xs.shape)}, chunk ${chunk}`, () => new KeptData(xs), (kept) => kept.update(xs), (kept, repeated) =>
+      predictionPass({ layers: this.stack, counter: this.counter as Tensor }, kept.tensor, chunk, { repeated }),
+    );
+    return this.runKept('predict', call);
+  }
+
+  /**
+   * The kept data and pass of an evaluate or predict call with this key, or new ones. The first call
+   * with a key makes a one-off pass (one or two batches then run eagerly: tracing them would cost as much
+   * as running them); a second call with the same key makes it a traced, repeated one.
+   */
+  private keptPass<D extends KeptCall, T>(
+    kind: 'evaluate' | 'predict',
+    key: string,
+    upload: () => D,
+    update: (data: D) => void,
+    pass: (data: D, repeated: boolean) => RepeatedPass<T>,
+  ): PassCall<D, T> {
+    const kept = this.calls.take<PassCall<D, T>>(kind, key);
+    if (!kept) {
+      const data = upload();
+      try {
+        return this.calls.put(kind, key, new PassCall(data, pass(data, false)));
+      } catch (e) {
+        data.dispose();
+        throw e;
+      }
+    }
+    update(kept.data);
+    if (kept.pass.oneOff) kept.repeat(pass(kept.data, true));
+    return kept;
+  }
+
+  private async runKept<T>(kind: 'evaluate' | 'predict', call: PassCall<KeptCall, T>): Promise<T> {
     try {
-      return await runOnce(predictionPass({ layers: this.stack, counter: this.counter as Tensor }, input, chunkSize(options, 'predict')));
-    } finally {
-      input.dispose();
+      return await call.pass.run();
+    } catch (e) {
+      this.calls.drop(kind);
+      throw e;
     }
   }
 
@@ -380,6 +435,7 @@ export class Sequential implements CallbackModel {
 
   /** Frees the weights, optimizer slots and step counter on the device; the model is unusable afterwards. */
   dispose(): void {
+    this.calls.clear();
     const b = activeBackend();
     for (const slots of this.training?.state.slots ?? []) for (const h of slots) b.dispose(h);
     for (const layer of this.stack) for (const p of layer.params) b.dispose(p.variable.handle);
@@ -471,6 +527,55 @@ class DeviceSnapshot implements WeightSnapshot {
 
   dispose(): void {
     for (const h of this.handles) this.backend.dispose(h);
+  }
+}
+
+/** A fit call's data and passes, kept for the next fit with the same shapes and batch size. */
+interface FitCall extends KeptCall {
+  train: KeptSet;
+  validation: KeptSet | null;
+  passes: FitPasses;
+}
+
+function fitCall(host: FitHost, train: { x: HostArray; y: HostArray }, validation: { x: HostArray; y: HostArray } | null, batchSize: number): FitCall {
+  const sets: KeptSet[] = [];
+  try {
+    const trainSet = new KeptSet(train);
+    sets.push(trainSet);
+    const validationSet = validation && new KeptSet(validation);
+    if (validationSet) sets.push(validationSet);
+    const passes = fitPasses(host, trainSet.device, validationSet?.device ?? null, batchSize);
+    return {
+      train: trainSet,
+      validation: validationSet,
+      passes,
+      dispose() {
+        passes.dispose();
+        for (const s of sets) s.dispose();
+      },
+    };
+  } catch (e) {
+    for (const s of sets) s.dispose();
+    throw e;
+  }
+}
+
+/** An evaluate or predict call's data and pass. */
+class PassCall<D extends KeptCall, T> implements KeptCall {
+  constructor(
+    readonly data: D,
+    public pass: RepeatedPass<T>,
+  ) {}
+
+  /** Replace the pass (a one-off one by a repeated one). */
+  repeat(pass: RepeatedPass<T>): void {
+    this.pass.dispose();
+    this.pass = pass;
+  }
+
+  dispose(): void {
+    this.pass.dispose();
+    this.data.dispose();
   }
 }
 

@@ -221,6 +221,170 @@ describe.skipIf(typeof gpu === 'string')('model.fit on WebGPU', () => {
     x.dispose();
   });
 
+  it('a second fit with the same shapes and batch size traces nothing, uploads nothing when the data is the same, and equals the CPU', async () => {
+    if (typeof gpu === 'string') throw new Error(gpu);
+    // 20 rows in batches of 5: no short batch (it runs eagerly and would create bind groups every epoch).
+    const a = images(20, 12);
+    const b = images(20, 13);
+    const run = async (backend: Backend) => {
+      useBackend(backend);
+      const model = cnn();
+      const counts: ReturnType<typeof statsDelta>[] = [];
+      const histories: History[] = [];
+      // The same data twice, then other values of the same shapes, then those again.
+      for (const data of [a, a, b, b]) {
+        const before = engineStats();
+        histories.push(await model.fit(data.x, data.y, { epochs: 2, batchSize: 5 }));
+        counts.push(statsDelta(before, engineStats()));
+      }
+      const weights = await flatWeights(model);
+      model.dispose();
+      return { counts, histories, weights };
+    };
+    const expected = await run(cpu);
+    const live = gpu.executor.live.size;
+    const actual = await run(gpu);
+    expect(gpu.executor.live.size).toBe(live);
+    actual.histories.forEach((h, i) => expectSameHistory(h, expected.histories[i]));
+    expect(maxViolation(actual.weights, expected.weights)).toBe(0);
+    const [first, again, other, otherAgain] = actual.counts;
+    expect(first.bindGroupsCreated).toBeGreaterThan(0);
+    for (const c of [again, other, otherAgain]) {
+      expect(c.pipelinesCompiled).toBe(0);
+      expect(c.buffersCreated).toBe(0);
+      expect(c.bindGroupsCreated).toBe(0);
+      // Two epochs, each reading its 4-byte loss and, for the accuracy, the 20 rows' 3 probabilities.
+      expect(c.bytesReadBack).toBe(2 * (4 + 20 * 3 * 4));
+    }
+    // New values are written into the kept buffers, the same ones are not: b's images differ from a's,
+    // its labels do not (images() derives them from the row index).
+    expect(b.y).toEqual(a.y);
+    expect(other.bytesUploaded - again.bytesUploaded).toBe(b.x.values.byteLength);
+    expect(otherAgain.bytesUploaded).toBe(again.bytesUploaded);
+    // What is written per call: each epoch's row order, batch counter and loss sum, and the accuracy pass's counter.
+    expect(again.bytesUploaded).toBe(2 * (20 + 1 + 1 + 1) * 4);
+  });
+
+  it('20 fit calls with validation, metrics and a short last batch keep the live device buffers flat, and all of it is freed with the model', async () => {
+    if (typeof gpu === 'string') throw new Error(gpu);
+    useBackend(gpu);
+    const baseline = gpu.executor.live.size;
+    const model = cnn();
+    const { x, y } = images(23, 14);
+    const sizes: number[] = [];
+    const counts: ReturnType<typeof statsDelta>[] = [];
+    for (let i = 0; i < 20; i++) {
+      const before = engineStats();
+      await model.fit(x, y, { epochs: 1, batchSize: 4, validationSplit: 0.2 });
+      counts.push(statsDelta(before, engineStats()));
+      sizes.push(gpu.executor.live.size);
+    }
+    expect(new Set(sizes.slice(1)).size).toBe(1);
+    // Past the first call every call does the same work: nothing traced again.
+    for (const c of counts.slice(2)) expect(c).toEqual(counts[1]);
+    expect(counts[1].buffersCreated).toBe(0);
+    expect(counts[1].bindGroupsCreated).toBeLessThan(counts[0].bindGroupsCreated);
+    model.dispose();
+    expect(gpu.executor.live.size).toBe(baseline);
+  });
+
+  it('a changed batch size, learning rate, optimizer (recompile) or architecture between fit calls re-traces: the CPU weights and histories', async () => {
+    if (typeof gpu === 'string') throw new Error(gpu);
+    const { x, y } = images(24, 15);
+    const run = async (backend: Backend) => {
+      useBackend(backend);
+      const model = cnn();
+      const histories: History[] = [];
+      const bindGroups: number[] = [];
+      const fit = async (batchSize: number) => {
+        const before = engineStats();
+        histories.push(await model.fit(x, y, { epochs: 1, batchSize }));
+        bindGroups.push(statsDelta(before, engineStats()).bindGroupsCreated);
+      };
+      await fit(6);
+      await fit(6);
+      await fit(4);
+      model.setLearningRate(0.003);
+      await fit(4);
+      model.compile({ optimizer: { type: 'sgd', learningRate: 0.05, momentum: 0.5 }, loss: 'sparse_categorical_crossentropy' });
+      await fit(4);
+      model.pop();
+      model.add(layers.dense({ units: 3, activation: 'softmax' }));
+      model.compile({ optimizer: 'rmsprop', loss: 'sparse_categorical_crossentropy' });
+      await fit(4);
+      await fit(4);
+      const weights = await flatWeights(model);
+      model.dispose();
+      return { histories, bindGroups, weights };
+    };
+    const expected = await run(cpu);
+    const actual = await run(gpu);
+    actual.histories.forEach((h, i) => expectSameHistory(h, expected.histories[i]));
+    expect(maxViolation(actual.weights, expected.weights)).toBe(0);
+    const [first, same, batch, rate, recompiled, rebuilt, last] = actual.bindGroups;
+    expect(same).toBe(0);
+    expect(last).toBe(0);
+    for (const n of [first, batch, rate, recompiled, rebuilt]) expect(n).toBeGreaterThan(0);
+  });
+
+  it('a fit plan kept across calls re-traces when another plan (compileTrainer) packed the same parameters in between', async () => {
+    if (typeof gpu === 'string') throw new Error(gpu);
+    const { x, y } = images(20, 16);
+    const run = async (backend: Backend) => {
+      useBackend(backend);
+      const model = cnn();
+      await model.fit(x, y, { epochs: 1, batchSize: 5 });
+      const trainer = compileTrainer({ step: model.getTrainStep().step, data: { x: x.values, xShape: x.shape, y: Float32Array.from(y), yShape: [20] }, batchSize: 4 });
+      trainer.run(3);
+      await trainer.latestLoss();
+      const history = await model.fit(x, y, { epochs: 2, batchSize: 5 });
+      // And the trainer's plan, packed over by fit's, re-traces too.
+      trainer.run(2);
+      const loss = await trainer.latestLoss();
+      trainer.dispose();
+      const weights = await flatWeights(model);
+      model.dispose();
+      return { history, weights: Float32Array.from([...weights, loss]) };
+    };
+    const expected = await run(cpu);
+    const actual = await run(gpu);
+    expectSameHistory(actual.history, expected.history);
+    expect(maxViolation(actual.weights, expected.weights)).toBe(0);
+  });
+
+  it('evaluate and predict called again with the same shapes: traced on the second call, replayed with nothing created from the third, the CPU values', async () => {
+    if (typeof gpu === 'string') throw new Error(gpu);
+    const a = images(10, 17);
+    const b = images(10, 18);
+    const run = async (backend: Backend) => {
+      useBackend(backend);
+      const model = cnn();
+      await model.fit(a.x, a.y, { epochs: 1, batchSize: 5 });
+      const values: number[] = [];
+      const counts: ReturnType<typeof statsDelta>[] = [];
+      // Two chunks of 5: a single pass of them runs eagerly, a repeated one is traced.
+      for (const data of [a, a, a, b]) {
+        const before = engineStats();
+        values.push(...(await model.predict(data.x, { batchSize: 5 })).values);
+        const logs = await model.evaluate(data.x, data.y, { batchSize: 5 });
+        values.push(logs.loss, logs.accuracy);
+        counts.push(statsDelta(before, engineStats()));
+      }
+      model.dispose();
+      return { values: Float32Array.from(values), counts };
+    };
+    const expected = await run(cpu);
+    const actual = await run(gpu);
+    expect(maxViolation(actual.values, expected.values)).toBe(0);
+    const [, traced, replayed, otherData] = actual.counts;
+    expect(traced.bindGroupsCreated).toBeGreaterThan(0);
+    for (const c of [replayed, otherData]) {
+      expect(c.bindGroupsCreated).toBe(0);
+      expect(c.buffersCreated).toBe(0);
+      expect(c.pipelinesCompiled).toBe(0);
+    }
+  });
+
   it('compileTrainer leaves no storage behind after re-recording (a new order) and dispose', async () => {
     if (typeof gpu === 'string') throw new Error(gpu);
     useBackend(gpu);

@@ -80,9 +80,12 @@ describe.skipIf(typeof gpu === 'string')(gpuSuite('device memory on WebGPU', gpu
     network.dispose();
   });
 
-  it('fit, evaluate, predict, trainOnBatch, layerOutputs and inspect free everything they allocate', async () => {
+  // fit, evaluate and predict keep their latest call's data and passes on the model (call-cache.ts): a
+  // second call with the same shapes traces the one-off passes of the first, and from then on nothing grows.
+  it('fit, evaluate, predict, trainOnBatch, layerOutputs and inspect stay flat when repeated, and dispose frees everything', async () => {
     if (typeof gpu === 'string') throw new Error(gpu);
     useBackend(gpu);
+    const baseline = gpu.executor.live.size;
     const model = new Sequential([layers.input({ shape: [3] }), layers.dense({ units: 5, activation: 'relu' }), layers.dropout({ rate: 0.2 }), layers.dense({ units: 2, activation: 'softmax' })], { seed: 2 });
     model.compile({ optimizer: 'adam', loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'] });
     const x = { shape: [40, 3], values: randomValues(120, 4) };
@@ -96,16 +99,19 @@ describe.skipIf(typeof gpu === 'string')(gpuSuite('device memory on WebGPU', gpu
       await model.inspect({ shape: [1, 3], values: randomValues(3, 6) }, [1]);
     };
     await round();
+    await round();
     const live = gpu.executor.live.size;
     await round();
     await round();
     expect(gpu.executor.live.size).toBe(live);
     model.dispose();
+    expect(gpu.executor.live.size).toBe(baseline);
   });
 
-  it('a CNN (convolution, pooling, flatten views) frees what fit and predict allocate', async () => {
+  it('a CNN (convolution, pooling, flatten views): fit and predict stay flat when repeated, and dispose frees everything', async () => {
     if (typeof gpu === 'string') throw new Error(gpu);
     useBackend(gpu);
+    const baseline = gpu.executor.live.size;
     const model = new Sequential(
       [
         layers.input({ shape: [6, 6, 1] }),
@@ -124,10 +130,13 @@ describe.skipIf(typeof gpu === 'string')(gpuSuite('device memory on WebGPU', gpu
       await model.predict(x);
     };
     await round();
+    await round();
     const live = gpu.executor.live.size;
+    await round();
     await round();
     expect(gpu.executor.live.size).toBe(live);
     model.dispose();
+    expect(gpu.executor.live.size).toBe(baseline);
   });
 });
 

@@ -142,6 +142,8 @@ export interface Backend {
   reshape(x: TensorHandle, shape: Shape): TensorHandle;
   /** Overwrite `target` in place with `source` (same size). */
   assign(target: TensorHandle, source: TensorHandle): void;
+  /** Overwrite `target` in place with host values (same size), after the work queued before this call. */
+  write(target: TensorHandle, values: Float32Array): void;
 
   // ---- element-wise ----
   unary(op: UnaryOp, x: TensorHandle): TensorHandle;

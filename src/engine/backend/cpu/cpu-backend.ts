@@ -85,6 +85,12 @@ export class CpuBackend implements Backend {
     t.data.set(s.data);
   }
 
+  write(target: TensorHandle, values: Float32Array): void {
+    const t = cpu(target, 'write', 'target');
+    if (t.size !== values.length) throw new Error(`write: ${values.length} values for a tensor of shape ${fmt(t.shape)} (${t.size} expected)`);
+    t.data.set(values);
+  }
+
   // ---- element-wise ----
 
   unary(op: UnaryOp, x: TensorHandle): TensorHandle {

@@ -163,6 +163,7 @@ export class Executor {
     // pooled buffer may still be read by them under its previous owner.
     this.work.flush();
     this.device.queue.writeBuffer(storage.buffer, storage.offset, values.buffer, values.byteOffset, values.byteLength);
+    stats.bytesUploaded += values.byteLength;
   }
 
   // ---- dispatch ----

@@ -70,6 +70,8 @@ export class GpuPlan {
   private labels: DispatchLabel[] = [];
   private epoch = -1;
   private views: Storage[] = [];
+  /** The storages this plan moved into its arenas, each with the view of its arena. */
+  private packed: { member: Storage; view: Storage }[] = [];
   private disposed = false;
   readonly state: Storage[];
 
@@ -90,6 +92,14 @@ export class GpuPlan {
   }
 
   private owned: Storage[];
+
+  /**
+   * False once a storage this plan packed has moved out of its arena (another plan that updates the same
+   * parameters packed them since): its update would write stale copies, so record it again.
+   */
+  get current(): boolean {
+    return this.packed.every((p) => p.member.buffer === p.view.buffer);
+  }
 
   /** Dispatches one replayed step encodes. */
   get dispatchesPerStep(): number {
@@ -162,6 +172,7 @@ export class GpuPlan {
       this.ex.flush();
     }
     groups.forEach((group, g) => group.forEach((s, i) => this.ex.storages.moveInto(s, arena, at(g, i) * 4)));
+    for (const member of groups.flat()) this.packed.push({ member, view });
     this.ex.epoch++;
     return view;
   }

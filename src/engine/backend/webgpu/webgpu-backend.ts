@@ -107,6 +107,18 @@ export class WebGPUBackend implements Backend {
     array.copy(this.executor, s.storage, t.storage, t.size);
   }
 
+  /**
+   * queue.writeBuffer into the tensor's own range: no temporary buffer, dispatch or bind group (work
+   * submitted before still reads the old values; the executor submits what it holds first). Not in a trace:
+   * a plan cannot record a host write.
+   */
+  write(target: TensorHandle, values: Float32Array): void {
+    const t = this.t(target, 'write', 'target');
+    if (t.size !== values.length) throw new Error(`write: ${values.length} values for a tensor of shape ${fmt(t.shape)} (${t.size} expected)`);
+    if (this.executor.recording) throw new Error('write: not while tracing (a plan cannot record a host write; write before or after it)');
+    if (values.length > 0) this.executor.upload(t.storage, values);
+  }
+
   // ---- element-wise ----
 
   unary(op: UnaryOp, x: TensorHandle): TensorHandle {
