@@ -90,10 +90,10 @@ export class NetworkHost {
     return { ...(await network.evaluate(curves)), info: network.engineInfo() };
   }
 
-  /** One set's outputs, asked for only on demand (a highlighted cell, an image lesson's test images); transferred. */
-  async outputs(id: number, part: DataPart): Promise<Float32Array> {
+  /** The outputs of a set's first `rows` rows, asked for only on demand (a highlighted cell, an image lesson's shown test images); transferred. */
+  async outputs(id: number, part: DataPart, rows?: number): Promise<Float32Array> {
     // A copy: an engine's array may view memory of its own, which cannot be transferred.
-    const values = (await this.network(id).outputs(part)).slice();
+    const values = (await this.network(id).outputs(part, rows)).slice();
     return transfer(values, [values.buffer]);
   }
 

@@ -250,9 +250,10 @@ export class SequentialNetwork implements EngineNetwork {
     });
   }
 
-  async outputs(part: DataPart): Promise<Float32Array> {
+  async outputs(part: DataPart, rows?: number): Promise<Float32Array> {
     const set = this[part];
-    return set.rows === 0 ? new Float32Array(0) : this.predictInChunks(set.x, set.rows);
+    const count = Math.min(rows ?? set.rows, set.rows);
+    return count === 0 ? new Float32Array(0) : this.predictInChunks(set.x.subarray(0, (set.x.length / set.rows) * count), count);
   }
 
   private denseLayers(): Layer[] {

@@ -115,6 +115,8 @@ export interface TrainerPort {
   inspectedChanged(): void;
   /** A confusion cell was picked or cleared: publish (or drop) its part's predicted classes. */
   highlightChanged(): void;
+  /** The test images' grid switched to or from only the mistakes: read the test images' probabilities it needs. */
+  mistakesChanged(): void;
 }
 
 /** One layer's output for the inspected image, without the batch axis. */
@@ -143,8 +145,17 @@ export interface ImageProgress {
   secondsLeft: number | null;
 }
 
-/** An image lesson's view of the test images: the network's class probabilities for each, [test rows, classes]. */
+/** Test images an image lesson's grid shows (the first ones; only the mistakes show any of them). */
+export const TEST_IMAGES_SHOWN = 40;
+
+/** An image lesson's view of the test images. */
 export interface ImageResults {
+  /** The test set's confusion counts [true class][predicted class], from the device's metric counts. */
+  testConfusion: number[][];
+  /**
+   * The class probabilities [rows, classes] of the first test images: the TEST_IMAGES_SHOWN the grid shows,
+   * or every test image while only the mistakes are shown (which of them are wrong needs them all).
+   */
   testProbabilities: Float32Array;
   /** The first convolution's kernel [kernel height, kernel width, channels, filters] and bias (null without one). */
   filters: { shape: number[]; values: Float32Array; bias: Float32Array } | null;
@@ -261,6 +272,8 @@ export interface PlaygroundState {
   drawing: Float32Array | null;
   /** The network's class probabilities for `drawing`. */
   drawingProbabilities: Float32Array | null;
+  /** The test images' grid shows only the misclassified ones. */
+  onlyMistakes: boolean;
   /** The test image whose feature maps are shown (index into data.test), and every layer's output for it. */
   inspected: number;
   featureMaps: FeatureMaps[] | null;
@@ -299,6 +312,7 @@ export interface PlaygroundState {
   toggleDebug(): void;
   setDrawing(pixels: Float32Array | null): void;
   inspect(testIndex: number): void;
+  showOnlyMistakes(on: boolean): void;
   setHighlight(cell: ConfusionCell | null): void;
   /** The whole lesson (settings, model with weights and optimizer state, preprocessing) as a lesson file. */
   saveLessonFile(): Promise<DownloadFile>;
@@ -323,6 +337,8 @@ export interface PlaygroundState {
   publishImageProgress(progress: ImageProgress | null): void;
   publishDrawingProbabilities(probabilities: Float32Array | null): void;
   publishFeatureMaps(maps: FeatureMaps[] | null): void;
+  /** Fresh probabilities of the first test images (the grid's view changed; see ImageResults). */
+  publishTestProbabilities(probabilities: Float32Array): void;
   publishSummary(summary: Summary): void;
   publishHighlightClasses(classes: HighlightClasses | null): void;
 }
@@ -488,6 +504,7 @@ export function createPlaygroundStore({ settings, locale = 'en', random = Math.r
       imageResults: null,
       drawing: null,
       drawingProbabilities: null,
+      onlyMistakes: false,
       inspected: 0,
       featureMaps: null,
 
@@ -680,6 +697,14 @@ export function createPlaygroundStore({ settings, locale = 'en', random = Math.r
       publishImageProgress: (progress) => set({ imageProgress: progress }),
       publishDrawingProbabilities: (probabilities) => set({ drawingProbabilities: probabilities }),
       publishFeatureMaps: (maps) => set({ featureMaps: maps }),
+      publishTestProbabilities: (probabilities) => {
+        const results = get().imageResults;
+        if (results) set({ imageResults: { ...results, testProbabilities: probabilities } });
+      },
+      showOnlyMistakes: (on) => {
+        set({ onlyMistakes: on });
+        port?.mistakesChanged();
+      },
       inspect: (testIndex) => {
         const count = get().data.test.length;
         if (!(Number.isInteger(testIndex) && testIndex >= 0 && testIndex < count)) throw new Error(`inspect: no test image ${testIndex}; expected 0 to ${count - 1}`);

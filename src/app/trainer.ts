@@ -6,7 +6,7 @@
 // One epoch = ⌈rows / batch⌉ steps walking the training set in order (the engine's compiled trainer walks
 // it cyclically, so when the batch does not divide the set a batch wraps around instead of coming up short).
 // The rules (TensorFlow Playground's or Keras's) are the lesson's `training.semantics`, see keras-training.ts.
-import { EarlyStopping, type CallbackModel, type EmbeddedData, type ExportOptions, type ModelJSON, type Summary, type WeightSnapshot } from '../index';
+import { confusionFromCounts, EarlyStopping, type CallbackModel, type EmbeddedData, type ExportOptions, type ModelJSON, type Summary, type WeightSnapshot } from '../index';
 import type { TrainerPath } from '../engine/plan';
 import { statsDelta, type EngineStats } from '../engine/stats';
 import type { BackendEvent } from './engine-startup';
@@ -21,7 +21,7 @@ import { accuracyOfCounts, DATA_PARTS, partMetrics, type DataPart, type LessonMe
 import { checkArchitecture } from './lesson-file';
 import { lessonProblem } from './image-stack';
 import { arraysOfParams, paramsOfArrays, type SavedEarlyStopping, type TrainingProgress } from './saved-progress';
-import type { BackendInfo, FeatureMaps, NetworkParams, PlaygroundStore, TrainerPort } from './store';
+import { TEST_IMAGES_SHOWN, type BackendInfo, type FeatureMaps, type NetworkParams, type PlaygroundStore, type TrainerPort } from './store';
 
 /** The languages of the exported training scripts. */
 export type CodeLanguage = 'pytorch' | 'keras';
@@ -97,8 +97,11 @@ export interface EngineNetwork {
    * updates, a few a second: 400 numbers a set that a frame's accuracy does not need).
    */
   evaluate(curves?: boolean): Promise<{ train: SetEvaluation | null; validation: SetEvaluation | null; test: SetEvaluation | null }>;
-  /** The network's outputs [rows, units] for every row of one set: read only on demand (a highlighted cell, an image lesson's test images). */
-  outputs(part: DataPart): Promise<Float32Array>;
+  /**
+   * The network's outputs [rows, units] for the first `rows` rows of one set (default every row): read only
+   * on demand (a highlighted cell, the test images an image lesson shows).
+   */
+  outputs(part: DataPart, rows?: number): Promise<Float32Array>;
   /**
    * Every hidden and output node over a resolution² grid of the plane (layout of grid.ts): result[l][j] is
    * node j of layer l (hidden layers then the output; a softmax output as probabilities).
@@ -394,6 +397,14 @@ export class Trainer implements TrainerPort {
   highlightChanged(): void {
     const generation = this.generation;
     this.enqueue(async () => this.publishHighlight(generation));
+  }
+
+  mistakesChanged(): void {
+    const generation = this.generation;
+    this.enqueue(async () => {
+      const probabilities = await this.testImageProbabilities();
+      if (probabilities && generation === this.generation) this.store.getState().publishTestProbabilities(probabilities);
+    });
   }
 
   /** The next reset builds this saved model instead of a fresh one (the store resets right after). */
@@ -717,7 +728,18 @@ export class Trainer implements TrainerPort {
     if (generation === this.generation && this.store.getState().highlight?.part === highlight.part) this.store.getState().publishHighlightClasses({ part: highlight.part, predicted });
   }
 
-  /** An image lesson's scores (every set's loss and accuracy, the test images' probabilities, the filters), progress and drawn digit. */
+  /**
+   * The probabilities of the test images the grid needs (see ImageResults): the first few it shows, or all of
+   * them while it shows only the mistakes. Null without a network or test images.
+   */
+  private async testImageProbabilities(): Promise<Float32Array | null> {
+    const network = this.network;
+    const rows = this.data?.test.length ?? 0;
+    if (!network || rows === 0) return null;
+    return network.outputs('test', this.store.getState().onlyMistakes ? rows : Math.min(TEST_IMAGES_SHOWN, rows));
+  }
+
+  /** An image lesson's scores (every set's loss and accuracy, the test set's confusion counts, the shown test images' probabilities, the filters), progress and drawn digit. */
   private async publishImages(generation: number): Promise<void> {
     const network = this.network;
     const { lesson, data } = this;
@@ -734,8 +756,9 @@ export class Trainer implements TrainerPort {
     if (verdict.stoppedAt !== null) this.store.getState().publishStopped(verdict.stoppedAt);
     this.scoredEpoch = this.epoch;
     const score = (e: SetEvaluation | null) => (e ? accuracy(lesson, e) : null);
-    // The test images' view shows each one's probabilities: read once an epoch, as the scores.
-    const testProbabilities = scores.test ? await network.outputs('test') : new Float32Array(0);
+    // The confusion matrix is the device's counts; only the test images the grid shows are read back.
+    const testConfusion = scores.test ? confusionFromCounts(scores.test.counts, lesson.data.classes) : [];
+    const testProbabilities = (await this.testImageProbabilities()) ?? new Float32Array(0);
     if (generation !== this.generation) return;
     this.store.getState().publishResults({
       epoch: this.epoch,
@@ -745,7 +768,7 @@ export class Trainer implements TrainerPort {
       trainAccuracy: score(scores.train),
       testAccuracy: score(scores.test),
       network: params,
-      images: { testProbabilities, filters },
+      images: { testConfusion, testProbabilities, filters },
     });
     this.publishProgress();
     await this.classifyDrawing();

@@ -98,9 +98,9 @@ export class WorkerNetwork implements EngineNetwork {
     return scores;
   }
 
-  async outputs(part: DataPart): Promise<Float32Array> {
+  async outputs(part: DataPart, rows?: number): Promise<Float32Array> {
     await this.settle();
-    return this.host.outputs(this.id, part);
+    return this.host.outputs(this.id, part, rows);
   }
 
   /** Join the read to the one being gathered this turn (sent at the end of it), or start one. */

@@ -1,23 +1,13 @@
-// The test images' confusion matrix: rows the true class, columns the predicted one, shaded by share of the row.
-import { useMemo } from 'react';
-import { confusionMatrix } from '../../index';
+// The test images' confusion matrix (the device's counts): rows the true class, columns the predicted one,
+// shaded by share of the row.
 import { usePlayground } from '../../app/store';
 import { useTranslate } from '../app/use-translate';
-import { predictions } from './image-view-model';
 
 export function ConfusionMatrix() {
   const t = useTranslate();
-  const results = usePlayground((s) => s.imageResults);
-  const lesson = usePlayground((s) => s.lesson);
-  const test = usePlayground((s) => s.data.test);
-  const source = lesson.data;
-  const classes = source.kind === 'images' ? source.classes : 0;
-  const counts = useMemo(() => {
-    if (!results || classes === 0 || results.testProbabilities.length !== test.length * classes) return null;
-    const { predicted } = predictions(results.testProbabilities, classes);
-    return confusionMatrix(test.map((s) => s.label), predicted, classes);
-  }, [results, test, classes]);
-  if (!counts || source.kind !== 'images') return null;
+  const counts = usePlayground((s) => s.imageResults?.testConfusion);
+  const source = usePlayground((s) => s.lesson.data);
+  if (!counts || source.kind !== 'images' || counts.length !== source.classes) return null;
   const names = source.classNames.map((key) => t(key));
   return (
     <figure className="confusion">

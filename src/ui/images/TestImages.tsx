@@ -1,16 +1,17 @@
 // A grid of test images, each with the class the network predicts and how sure it is (a bar); or only the
-// mistakes, most confident first: where the network is wrong and sure of itself.
-import { useMemo, useState } from 'react';
-import { usePlayground } from '../../app/store';
+// mistakes, most confident first: where the network is wrong and sure of itself. The trainer reads back the
+// probabilities of the images shown (all of them only while the mistakes are asked for); the number of
+// mistakes is the confusion counts'.
+import { useMemo } from 'react';
+import { TEST_IMAGES_SHOWN, usePlayground } from '../../app/store';
 import { useTranslate } from '../app/use-translate';
 import { ImageTile } from './ImageTile';
 import { mistakes, predictions } from './image-view-model';
 
-const SHOWN = 40;
-
 export function TestImages() {
   const t = useTranslate();
-  const [onlyMistakes, setOnlyMistakes] = useState(false);
+  const onlyMistakes = usePlayground((s) => s.onlyMistakes);
+  const showOnlyMistakes = usePlayground((s) => s.showOnlyMistakes);
   const results = usePlayground((s) => s.imageResults);
   const lesson = usePlayground((s) => s.lesson);
   const test = usePlayground((s) => s.data.test);
@@ -19,23 +20,26 @@ export function TestImages() {
   const source = lesson.data;
   const classes = source.kind === 'images' ? source.classes : 0;
   const scored = useMemo(() => {
-    if (!results || classes === 0 || results.testProbabilities.length !== test.length * classes) return null;
+    if (!results || classes === 0) return null;
     const p = predictions(results.testProbabilities, classes);
-    return { ...p, wrong: mistakes(test.map((s) => s.label), p.predicted, p.confidence) };
+    // Which images are wrong needs every one's prediction (read only while the mistakes are shown).
+    const wrong = p.predicted.length === test.length ? mistakes(test.map((s) => s.label), p.predicted, p.confidence) : null;
+    const right = results.testConfusion.reduce((sum, row, c) => sum + (row[c] ?? 0), 0);
+    return { ...p, wrong, wrongCount: test.length - right };
   }, [results, test, classes]);
   if (source.kind !== 'images') return null;
   const [height, width] = source.shape;
-  const rows = onlyMistakes && scored ? scored.wrong.slice(0, SHOWN) : Array.from({ length: Math.min(SHOWN, test.length) }, (_, i) => i);
+  const rows = onlyMistakes && scored?.wrong ? scored.wrong.slice(0, TEST_IMAGES_SHOWN) : Array.from({ length: Math.min(TEST_IMAGES_SHOWN, test.length) }, (_, i) => i);
   return (
     <figure className="test-images">
       <figcaption>
         {t('images.testImages')}
         <label className="mistakes-toggle">
-          <input type="checkbox" checked={onlyMistakes} data-testid="only-mistakes" onChange={(e) => setOnlyMistakes(e.target.checked)} />
-          {scored ? t('images.mistakes', { count: scored.wrong.length, total: test.length }) : t('images.mistakesNone')}
+          <input type="checkbox" checked={onlyMistakes} data-testid="only-mistakes" onChange={(e) => showOnlyMistakes(e.target.checked)} />
+          {scored ? t('images.mistakes', { count: scored.wrongCount, total: test.length }) : t('images.mistakesNone')}
         </label>
       </figcaption>
-      {onlyMistakes && scored && scored.wrong.length === 0 && <p className="column-hint">{t('images.noMistakes')}</p>}
+      {onlyMistakes && scored?.wrong?.length === 0 && <p className="column-hint">{t('images.noMistakes')}</p>}
       <ol className="image-grid" data-testid="test-images">
         {rows.map((i) => {
           const sample = test[i];

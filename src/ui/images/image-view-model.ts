@@ -1,5 +1,5 @@
 // What the image views compute from published results: predicted classes with their probability, and which
-// test images were misclassified (the confusion matrix is the metrics' own confusionMatrix).
+// test images were misclassified (the confusion matrix is the device's counts, published as they are).
 import { argmaxRows } from '../../index';
 
 /** Per row of probabilities [rows, classes]: the most probable class and its probability. */

@@ -8,8 +8,9 @@ import { describeLesson, inputCount, inputShape } from '../../../src/app/lesson'
 import { lessonData } from '../../../src/app/lesson-data';
 import { lessonSummary } from '../../../src/app/image-stack';
 import { createSequentialEngine } from '../../../src/app/sequential-engine';
-import { createPlaygroundStore, type PlaygroundStore } from '../../../src/app/store';
-import { Trainer } from '../../../src/app/trainer';
+import { createPlaygroundStore, TEST_IMAGES_SHOWN, type PlaygroundStore } from '../../../src/app/store';
+import { Trainer, type EngineAdapter, type EngineNetwork } from '../../../src/app/trainer';
+import { argmaxRows, confusionMatrix } from '../../../src/index';
 import { parseHash, serializeHash } from '../../../src/app/url-codec';
 import { defaultSettings, type Settings } from '../../../src/app/url-table';
 import { ManualFrames } from './manual-frames';
@@ -118,7 +119,7 @@ describe('image lessons: the trainer (CPU)', () => {
     expect(s.epoch).toBe(1);
     expect(s.trainLoss!).toBeLessThan(initial * 0.7);
     expect(s.testAccuracy!).toBeGreaterThan(0.5);
-    expect(s.imageResults?.testProbabilities).toHaveLength(360 * 10);
+    expect(s.imageResults?.testProbabilities).toHaveLength(TEST_IMAGES_SHOWN * 10);
     expect(s.imageProgress).toMatchObject({ batch: 0, batches: Math.ceil(1437 / 32) });
     // An MLP has no filters; the parameters are kept as the model's weight list (for snapshots).
     expect(s.imageResults?.filters).toBeNull();
@@ -137,6 +138,66 @@ describe('image lessons: the trainer (CPU)', () => {
     const p = store.getState().drawingProbabilities!;
     expect(p).toHaveLength(10);
     expect(p.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
+    trainer.stop();
+  });
+});
+
+/** The CPU engine, its networks' output reads recorded (part and rows asked for) and the last network kept. */
+function countingEngine(): { engine: EngineAdapter; reads: string[]; network: () => EngineNetwork } {
+  const inner = createSequentialEngine({ prefer: ['cpu'] });
+  const reads: string[] = [];
+  let last: EngineNetwork | null = null;
+  const engine: EngineAdapter = {
+    ...inner,
+    createNetwork: async (spec, saved) => {
+      const network = await inner.createNetwork(spec, saved);
+      const outputs = network.outputs.bind(network);
+      network.outputs = (part, rows) => {
+        reads.push(`${part}:${rows ?? 'all'}`);
+        return outputs(part, rows);
+      };
+      return (last = network);
+    },
+  };
+  return { engine, reads, network: () => last! };
+}
+
+describe('image lessons: the metrics read back', () => {
+  it("the confusion matrix is the device's counts (as the host's from every prediction); only the shown test images' probabilities are read, all of them only while the mistakes are shown", async () => {
+    const store = createPlaygroundStore({
+      settings: settings({ dataset: 'digits8', imageModel: 'mlp', optimizer: 'adam', learningRate: 0.001, batchSize: 32 }),
+      loadImages: async (name) => readSet(name),
+    });
+    const { engine, reads, network } = countingEngine();
+    const trainer = new Trainer(store, engine, new ManualFrames());
+    await trainer.start();
+    await firstResults(store, trainer);
+    store.getState().step();
+    await trainer.idle();
+    // Each publish read the first TEST_IMAGES_SHOWN test images, never a whole set.
+    expect(reads.length).toBeGreaterThan(0);
+    expect(new Set(reads)).toEqual(new Set([`test:${TEST_IMAGES_SHOWN}`]));
+    const s = store.getState();
+    const labels = s.data.test.map((sample) => sample.label);
+    const all = await network().outputs('test');
+    expect(s.imageResults!.testProbabilities).toEqual(all.subarray(0, TEST_IMAGES_SHOWN * 10));
+    const host = confusionMatrix(labels, argmaxRows(all, labels.length, 10), 10);
+    expect(s.imageResults!.testConfusion).toEqual(host);
+    expect(s.testAccuracy).toBeCloseTo(host.reduce((sum, row, c) => sum + row[c], 0) / labels.length, 6);
+    // The mistakes need every test image's prediction: read when asked for, and dropped again after.
+    reads.length = 0;
+    store.getState().showOnlyMistakes(true);
+    await trainer.idle();
+    expect(reads).toEqual([`test:${labels.length}`]);
+    expect(store.getState().imageResults!.testProbabilities).toEqual(all);
+    store.getState().step();
+    await trainer.idle();
+    expect(new Set(reads)).toEqual(new Set([`test:${labels.length}`]));
+    reads.length = 0;
+    store.getState().showOnlyMistakes(false);
+    await trainer.idle();
+    expect(reads).toEqual([`test:${TEST_IMAGES_SHOWN}`]);
+    expect(store.getState().imageResults!.testProbabilities).toHaveLength(TEST_IMAGES_SHOWN * 10);
     trainer.stop();
   });
 });

@@ -19,6 +19,7 @@ function recordingPort() {
     drawingChanged: () => calls.push('drawing'),
     inspectedChanged: () => calls.push('inspected'),
     highlightChanged: () => calls.push('highlight'),
+    mistakesChanged: () => calls.push('mistakes'),
     loadModel: (saved) => calls.push(`load:${saved.epoch}`),
     saveModel: async () => {
       throw new Error('no model in this test');

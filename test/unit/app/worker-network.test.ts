@@ -73,7 +73,11 @@ describe('WorkerNetwork', () => {
     expect(evaluation.train!.counts.slice(0, 4).reduce((n, c) => n + c, 0)).toBe(data.train.length);
     expect(Array.from((await remoteNetwork.evaluate()).train!.counts)).toEqual(Array.from(evaluation.train!.counts.slice(0, 4)));
     // The outputs come only when asked for (a highlighted confusion cell).
-    expect(Array.from(await remoteNetwork.outputs('train'))).toEqual(Array.from(await local.outputs('train')));
+    const outputs = await local.outputs('train');
+    expect(Array.from(await remoteNetwork.outputs('train'))).toEqual(Array.from(outputs));
+    // Or the first rows alone (the test images an image lesson shows).
+    const units = outputs.length / data.train.length;
+    expect(Array.from(await remoteNetwork.outputs('train', 3))).toEqual(Array.from(outputs.subarray(0, 3 * units)));
     expect(a.nodes.map((c) => c.length)).toEqual([5, 3, 1]);
     expect(remoteNetwork.engineInfo()).toMatchObject({ path: local.engineInfo().path, cpu: true });
     // The model file, summary and exported script are the network's own.
