@@ -3,8 +3,10 @@
 // the network, optimizer, loss and batch size the page derives from them, and its test split.
 //   npm run accuracy                         every target, on WebGPU (Dawn) when an adapter answers, else the CPU
 //   npm run accuracy -- --backend wasm       on a chosen backend
-//   npm run accuracy -- --only mnist-cnn     one run (--epochs N, --seed S: the lesson's seed setting)
-// Prints each epoch's training loss and each run's test accuracy and time (the README's table comes from here).
+//   npm run accuracy -- --only mnist-cnn     one run; --epochs N another number of epochs
+//   npm run accuracy -- --set 'seed=2&imageModel=cnn-course'   page URL rows changed over the lessons'
+// Prints each epoch's training loss and test accuracy, and each run's final test accuracy and time (the
+// README's table comes from here).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { IMAGE_DATASETS } from '../src/data/image-datasets';
@@ -15,6 +17,7 @@ import { lessonData } from '../src/app/lesson-data';
 import { PRESETS, presetSettings } from '../src/app/presets';
 import { lessonModel } from '../src/app/sequential-engine';
 import { dataSet, networkSpec } from '../src/app/trainer';
+import { parseHash, serializeHash } from '../src/app/url-codec';
 import { defaultSettings, type Settings } from '../src/app/url-table';
 
 interface Run {
@@ -53,12 +56,18 @@ async function startBackend(): Promise<string> {
   }
 }
 
+/** The preset's settings over the page's defaults, then the run's, then `--set`'s page URL rows, read as the page reads its link. */
 function lessonSettings(run: Run): Settings {
   const preset = PRESETS.find((p) => p.id === run.lesson);
   if (!preset) throw new Error(`accuracy: no lesson preset '${run.lesson}'; expected one of ${PRESETS.map((p) => p.id).join(', ')}`);
   const settings = { ...presetSettings(preset, defaultSettings()), ...run.settings };
-  const seed = option('seed');
-  return seed === undefined ? settings : { ...settings, seed };
+  const rows = option('set');
+  if (rows === undefined) return settings;
+  const given = new Set(rows.split('&').map((pair) => pair.split('=')[0]));
+  const kept = serializeHash(settings).slice(1).split('&').filter((pair) => !given.has(pair.split('=')[0]));
+  const parsed = parseHash([rows, ...kept].join('&'));
+  if (parsed.ignored.length) throw new Error(`accuracy: --set ${rows}: ${parsed.ignored.map((e) => `${e.key}=${e.value} (${e.reason})`).join('; ')}`);
+  return parsed.settings;
 }
 
 async function train(run: Run, epochs: number): Promise<{ accuracy: number; seconds: number }> {
@@ -71,24 +80,32 @@ async function train(run: Run, epochs: number): Promise<{ accuracy: number; seco
   const model = await lessonModel(spec);
   const train = dataSet(lesson, data.train);
   const tensor = (rows: number, values: Float32Array, shape: number[]) => ({ shape: [rows, ...shape], values });
+  const test = dataSet(lesson, data.test);
+  // Scored after every epoch, as the page does (its time is in the total): the epoch a target is reached shows.
+  const testAccuracy = async (): Promise<number> => {
+    const { values } = await model.predict(tensor(test.rows, test.x, spec.inputShape));
+    const predicted = decodeClasses(lesson, values, test.rows);
+    return data.test.filter((s, i) => predicted[i] === s.label).length / test.rows;
+  };
   const started = performance.now();
+  let accuracy = 0;
   await model.fit(tensor(train.rows, train.x, spec.inputShape), tensor(train.rows, train.y, [train.y.length / train.rows]), {
     epochs,
     batchSize: spec.batchRows,
     shuffle: true,
-    onEpochEnd: (epoch, logs) => console.log(`  ${run.name} epoch ${epoch + 1}/${epochs}: loss ${logs.loss.toFixed(4)}, ${((performance.now() - started) / 1000).toFixed(0)} s`),
+    onEpochEnd: async (epoch, logs) => {
+      accuracy = await testAccuracy();
+      const seconds = (performance.now() - started) / 1000;
+      console.log(`  ${run.name} epoch ${epoch + 1}/${epochs}: loss ${logs.loss.toFixed(4)}, test accuracy ${(accuracy * 100).toFixed(1)}%, ${seconds.toFixed(0)} s`);
+    },
   });
-  const test = dataSet(lesson, data.test);
-  const { values: outputs } = await model.predict(tensor(test.rows, test.x, spec.inputShape));
   const seconds = (performance.now() - started) / 1000;
-  const predicted = decodeClasses(lesson, outputs, test.rows);
-  const right = data.test.filter((s, i) => predicted[i] === s.label).length;
   model.dispose();
-  return { accuracy: right / test.rows, seconds };
+  return { accuracy, seconds };
 }
 
 const only = option('only');
-console.log(`backend: ${await startBackend()}${option('seed') ? `, seed ${option('seed')}` : ", the lessons' seed"}`);
+console.log(`backend: ${await startBackend()}${option('set') ? `; rows ${option('set')}` : ''}`);
 const results: string[] = [];
 let missed = 0;
 for (const run of RUNS.filter((r) => !only || r.name === only)) {
