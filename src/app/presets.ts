@@ -43,10 +43,12 @@ export const PRESETS: readonly Preset[] = [
   },
   { id: 'weight-height', title: 'preset.weightHeight', settings: { dataset: 'weight-height', networkShape: [2], activation: 'sigmoid', learningRate: 1 } },
   { id: 'xor-table', title: 'preset.xorTable', settings: { dataset: 'xor-table', networkShape: [2], activation: 'tanh', optimizer: 'adam', learningRate: 0.1 } },
-  // Image lessons: the course's optimizer (Adam, 0.001) and batch sizes.
+  // Image lessons: the course's optimizer, Adam. For the CNNs, learning rate 0.003 (the course's 0.001 left
+  // MNIST at 96.4 % and Fashion at 84.4 % after 5 epochs, under the 97 % and 85 %), and batch 64 for
+  // MNIST (at batch 32 and 0.003 its test accuracy swung 97.9 → 96.8 % between epochs 4 and 5). README, Data.
   { id: 'digits8-mlp', title: 'preset.digits8Mlp', settings: { dataset: 'digits8', imageModel: 'mlp', optimizer: 'adam', learningRate: 0.001, batchSize: 32 } },
-  { id: 'mnist-cnn', title: 'preset.mnistCnn', settings: { dataset: 'mnist', imageModel: 'cnn', optimizer: 'adam', learningRate: 0.001, batchSize: 32 } },
-  { id: 'fashion-cnn', title: 'preset.fashionCnn', settings: { dataset: 'fashion', imageModel: 'cnn', optimizer: 'adam', learningRate: 0.001, batchSize: 32 } },
+  { id: 'mnist-cnn', title: 'preset.mnistCnn', settings: { dataset: 'mnist', imageModel: 'cnn', optimizer: 'adam', learningRate: 0.003, batchSize: 64 } },
+  { id: 'fashion-cnn', title: 'preset.fashionCnn', settings: { dataset: 'fashion', imageModel: 'cnn', optimizer: 'adam', learningRate: 0.003, batchSize: 32 } },
   { id: 'batch-regimes', title: 'preset.fullBatch', settings: { ...ONLY_XY, dataset: 'blobs', classes: 3, noise: 20, networkShape: [4], optimizer: 'sgd', learningRate: 0.1, fullBatch: true } },
 ];
 

@@ -50,6 +50,14 @@ async function initialize(model: Sequential, keras: KerasTraining, spec: Network
   );
 }
 
+/** The lesson's network as the page trains it: built, compiled and initialized from its spec (scripts/accuracy.ts trains the same model through fit). */
+export async function lessonModel(spec: NetworkSpec): Promise<Sequential> {
+  const keras = kerasTraining(spec.training, spec.layers);
+  const model = buildModel(spec, keras);
+  await initialize(model, keras, spec);
+  return model;
+}
+
 /** Images scored per readback (see predictInChunks). */
 const IMAGE_SCORE_ROWS = 128;
 
@@ -79,7 +87,6 @@ interface DeviceSet {
 
 /** The network logic, one source for every backend: on the page's thread (WebGPU) and in the CPU worker (network-host.ts). */
 export class SequentialNetwork implements EngineNetwork {
-  private model: Sequential;
   private keras: KerasTraining;
   private train = EMPTY_DATA_SET;
   private validation = EMPTY_DATA_SET;
@@ -95,16 +102,16 @@ export class SequentialNetwork implements EngineNetwork {
   /** The backend its tensors live on (the active one may change while it is still being disposed). */
   private readonly backend = activeBackend();
 
-  private constructor(private spec: NetworkSpec, saved: ModelJSON | null) {
+  private constructor(
+    private spec: NetworkSpec,
+    private model: Sequential,
+  ) {
     this.keras = kerasTraining(spec.training, spec.layers);
-    this.model = saved ? Sequential.fromJSON(saved) : buildModel(spec, this.keras);
   }
 
   /** A fresh network, or (`saved`) the saved model with its weights and optimizer state, to train on from there. */
   static async create(spec: NetworkSpec, saved: ModelJSON | null = null): Promise<SequentialNetwork> {
-    const network = new SequentialNetwork(spec, saved);
-    if (!saved) await initialize(network.model, network.keras, spec);
-    return network;
+    return new SequentialNetwork(spec, saved ? Sequential.fromJSON(saved) : await lessonModel(spec));
   }
 
   private get outputUnits(): number {

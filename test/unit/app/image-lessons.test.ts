@@ -1,15 +1,17 @@
 // Image lessons in the lesson model: the URL rows, the lesson they describe, their data, and training
 // through the trainer on the CPU backend (the 8×8 digits, small enough for a unit test).
 import { readFileSync } from 'node:fs';
-import { describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { IMAGE_DATASETS, type ImageDatasetId } from '../../../src/data/image-datasets';
 import { decodeImageSet, fetchImageSet, gunzip } from '../../../src/data/images';
+import { setBackend } from '../../../src/index';
 import { describeLesson, inputCount, inputShape } from '../../../src/app/lesson';
 import { lessonData } from '../../../src/app/lesson-data';
 import { lessonSummary } from '../../../src/app/image-stack';
-import { createSequentialEngine } from '../../../src/app/sequential-engine';
+import { PRESETS, presetSettings } from '../../../src/app/presets';
+import { createSequentialEngine, lessonModel } from '../../../src/app/sequential-engine';
 import { createPlaygroundStore, TEST_IMAGES_SHOWN, type PlaygroundStore } from '../../../src/app/store';
-import { Trainer, type EngineAdapter, type EngineNetwork } from '../../../src/app/trainer';
+import { Trainer, dataSet, networkSpec, type EngineAdapter, type EngineNetwork } from '../../../src/app/trainer';
 import { argmaxRows, confusionMatrix } from '../../../src/index';
 import { parseHash, serializeHash } from '../../../src/app/url-codec';
 import { defaultSettings, type Settings } from '../../../src/app/url-table';
@@ -297,5 +299,26 @@ describe('image lessons: the edited stack through the store and trainer (CPU)', 
       expect(script.text).toContain('BATCH_SIZE = 64');
     }
     trainer.stop();
+  });
+});
+
+describe('image lessons: the MNIST and Fashion presets (what npm run accuracy trains in full)', () => {
+  // The fastest CPU backend (the accuracy runs' too); the CPU backend agrees with it to 1e-4 (wasm-backend.test.ts).
+  beforeAll(async () => void (await setBackend('wasm')));
+  afterAll(async () => void (await setBackend('cpu')));
+
+  it.each(['mnist-cnn', 'fashion-cnn'])('%s: the page\'s model, optimizer and batch size lower the loss over a few batches of fit', async (id) => {
+    const lesson = describeLesson(presetSettings(PRESETS.find((p) => p.id === id)!, defaultSettings()));
+    if (lesson.data.kind !== 'images') throw new Error(`${id} is not an image lesson`);
+    const data = lessonData(lesson, new Map(), new Map([[lesson.data.dataset, await readSet(lesson.data.dataset)]]));
+    const spec = networkSpec(lesson, data.train.length);
+    const model = await lessonModel(spec);
+    const part = dataSet(lesson, data.train.slice(0, 2 * spec.batchRows));
+    const x = { shape: [part.rows, ...spec.inputShape], values: part.x };
+    const y = { shape: [part.rows, 10], values: part.y };
+    const before = (await model.evaluate(x, y)).loss;
+    await model.fit(x, y, { epochs: 3, batchSize: spec.batchRows, shuffle: true });
+    expect((await model.evaluate(x, y)).loss).toBeLessThan(before * 0.8);
+    model.dispose();
   });
 });
