@@ -8,7 +8,7 @@ import { shapeSize } from '../../shape';
 import { stats } from '../../stats';
 import { acquireDevice } from './device';
 import { DeviceErrors } from './device-errors';
-import { compileGenerated, FIRST_KERNELS, KERNELS, type GeneratedKernel, type KernelName, type KernelSpec } from './kernels';
+import { compileGenerated, firstKernels, KERNELS, type GeneratedKernel, type KernelName, type KernelSpec } from './kernels';
 import { ConstantCache, GpuTensor, Storage } from './memory';
 import { PendingWork, type DispatchLabel } from './pending-work';
 import { PipelineCache } from './pipeline-cache';
@@ -110,8 +110,9 @@ export class Executor {
     const limit = this.constants?.limit;
     this.constants = new ConstantCache(device, (b) => this.work.retire(b), limit);
     // Ready once the first network's kernels are; the rest keep compiling (see pipeline-cache.ts).
-    this.pipelines = new PipelineCache(device, await loadShaders(), FIRST_KERNELS);
-    await this.pipelines.prepare(FIRST_KERNELS);
+    const first = firstKernels(emulated);
+    this.pipelines = new PipelineCache(device, await loadShaders(), first);
+    await this.pipelines.prepare(first);
     // A new device (recovery) compiles the generated kernels again, each on its next use.
     this.generated = new Map();
     device.lost.then((info) => {

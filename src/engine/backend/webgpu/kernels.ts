@@ -1,6 +1,6 @@
 // The kernel table: which WGSL file and entry point each kernel is, its override constants and its bindings,
 // plus the integer codes the shaders switch on. The pipelines compile in the background with
-// createComputePipelineAsync, FIRST_KERNELS first (see pipeline-cache.ts); the backend is ready once those
+// createComputePipelineAsync, firstKernels first (see pipeline-cache.ts); the backend is ready once those
 // are. Kernels generated at run time (the grid's, see grid-shader.ts) compile on first use instead, through
 // the executor's cache.
 import type { ActivationKind, BinaryOp, LossKind, OptimizerKind, UnaryOp } from '../backend';
@@ -108,11 +108,13 @@ export const KERNELS = {
 export type KernelName = keyof typeof KERNELS;
 
 /**
- * The kernels a small dense network (the 2-D playground's) trains and draws with: the fused dense step (both
- * widths: which one runs depends on the batch) and the grid evaluation. The backend is ready once these have
- * compiled; any other kernel used before its background compile finished compiles synchronously then.
+ * The kernels a small dense network (the 2-D playground's) trains and draws with: the fused dense step and
+ * the grid evaluation. The backend is ready once these have compiled; any other kernel used before its
+ * background compile finished compiles synchronously then. An emulated adapter never runs the wide dense
+ * step (see dense-step.ts), so it is not waited for there.
  */
-export const FIRST_KERNELS: readonly KernelName[] = ['dense_step', 'dense_step_wide', 'evaluate_grid_loop'];
+export const firstKernels = (emulated: boolean): readonly KernelName[] =>
+  emulated ? ['dense_step', 'evaluate_grid_loop'] : ['dense_step', 'dense_step_wide', 'evaluate_grid_loop'];
 
 /** A kernel whose WGSL is generated at run time; compiled on first use and cached by its text. */
 export interface GeneratedKernel extends Pick<KernelSpec, 'entry' | 'uniform' | 'storage'> {

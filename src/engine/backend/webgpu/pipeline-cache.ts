@@ -1,5 +1,5 @@
 // The built-in kernels' pipelines on one device, compiled in the background in priority order: the kernels
-// the first network needs (FIRST_KERNELS) compile first, so the backend is usable once they are; the rest
+// the first network needs (firstKernels) compile first, so the backend is usable once they are; the rest
 // start after them (not beside them, where they would share the compiler's threads) and keep compiling.
 // A kernel asked for before its compile finished is compiled synchronously then, so results never depend
 // on the order.
