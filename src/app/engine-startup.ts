@@ -1,7 +1,8 @@
 // Which backend trains, over the page's life. The CPU backend starts at once, so the page trains within a
-// frame of loading; WebGPU starts beside it (compiling its pipelines takes seconds on a CPU-emulated
-// adapter) and, once ready, the trainer moves the network to it. If the GPU device is lost, training moves
-// back to the CPU at once and returns to WebGPU when the device is recreated. Every change reaches the
+// frame of loading; WebGPU starts beside it (ready once the dense network's pipelines have compiled, a
+// second or more on a CPU-emulated adapter; the rest compile in the background) and, once ready, the
+// trainer moves the network to it. If the GPU device is lost, training moves back to the CPU at once and
+// returns to WebGPU when the device is recreated. Every change reaches the
 // trainer as a BackendEvent; it moves the network (same weights) between backends.
 import { createBackend, useBackend, type Backend } from '../index';
 import type { BackendInfo } from './store';

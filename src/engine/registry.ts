@@ -8,7 +8,7 @@ export type BackendName = 'cpu' | 'wasm' | 'webgpu';
 let current: Backend = new CpuBackend();
 const factories = new Map<BackendName, () => Promise<Backend>>([
   ['cpu', async () => new CpuBackend()],
-  // Imported on first use: compiles every WGSL pipeline before resolving (see webgpu-backend.ts).
+  // Imported on first use: resolves once a small dense network's pipelines have compiled (see webgpu-backend.ts).
   ['webgpu', async () => (await import('./backend/webgpu/webgpu-backend')).createWebGPUBackend()],
   // The CPU backend with WebAssembly SIMD kernels; imported on first use like WebGPU.
   ['wasm', async () => (await import('./backend/wasm/wasm-backend')).createWasmBackend()],

@@ -8,9 +8,10 @@ import { shapeSize } from '../../shape';
 import { stats } from '../../stats';
 import { acquireDevice } from './device';
 import { DeviceErrors } from './device-errors';
-import { compileGenerated, compileKernels, KERNELS, type GeneratedKernel, type KernelName, type KernelSpec } from './kernels';
+import { compileGenerated, firstKernels, KERNELS, type GeneratedKernel, type KernelName, type KernelSpec } from './kernels';
 import { ConstantCache, GpuTensor, Storage } from './memory';
 import { PendingWork, type DispatchLabel } from './pending-work';
+import { PipelineCache } from './pipeline-cache';
 import { Readback } from './readback';
 import { DeviceRecovery, type DeviceEvent } from './recovery';
 import { loadShaders } from './shaders';
@@ -69,7 +70,8 @@ export class Executor {
    * From the device's limits; a test may lower it.
    */
   maxBindingBytes = 0;
-  private pipelines = new Map<KernelName, GPUComputePipeline>();
+  /** The built-in kernels' pipelines on the current device (compiling in the background). */
+  pipelines!: PipelineCache;
   /** Generated kernels' pipelines on the current device, by WGSL text (`pipeline` once compiled). */
   private generated = new Map<string, CompiledKernel>();
   readonly storages = new StorageTable();
@@ -107,7 +109,10 @@ export class Executor {
     this.readback = new Readback(this.work, this.errors, device);
     const limit = this.constants?.limit;
     this.constants = new ConstantCache(device, (b) => this.work.retire(b), limit);
-    this.pipelines = await compileKernels(device, await loadShaders());
+    // Ready once the first network's kernels are; the rest keep compiling (see pipeline-cache.ts).
+    const first = firstKernels(emulated);
+    this.pipelines = new PipelineCache(device, await loadShaders(), first);
+    await this.pipelines.prepare(first);
     // A new device (recovery) compiles the generated kernels again, each on its next use.
     this.generated = new Map();
     device.lost.then((info) => {

@@ -1,8 +1,8 @@
 // The kernel table: which WGSL file and entry point each kernel is, its override constants and its bindings,
-// plus the integer codes the shaders switch on. Every pipeline is compiled up front with
-// createComputePipelineAsync when the backend is created (about 30, a fraction of a second even on
-// SwiftShader), so the synchronous Backend methods never wait for a compile. Kernels generated at run time
-// (the grid's, see grid-shader.ts) compile on first use instead, through the executor's cache.
+// plus the integer codes the shaders switch on. The pipelines compile in the background with
+// createComputePipelineAsync, firstKernels first (see pipeline-cache.ts); the backend is ready once those
+// are. Kernels generated at run time (the grid's, see grid-shader.ts) compile on first use instead, through
+// the executor's cache.
 import type { ActivationKind, BinaryOp, LossKind, OptimizerKind, UnaryOp } from '../backend';
 import { stats } from '../../stats';
 import { FILE_LAYOUTS } from './layouts';
@@ -107,6 +107,15 @@ export const KERNELS = {
 
 export type KernelName = keyof typeof KERNELS;
 
+/**
+ * The kernels a small dense network (the 2-D playground's) trains and draws with: the fused dense step and
+ * the grid evaluation. The backend is ready once these have compiled; any other kernel used before its
+ * background compile finished compiles synchronously then. An emulated adapter never runs the wide dense
+ * step (see dense-step.ts), so it is not waited for there.
+ */
+export const firstKernels = (emulated: boolean): readonly KernelName[] =>
+  emulated ? ['dense_step', 'evaluate_grid_loop'] : ['dense_step', 'dense_step_wide', 'evaluate_grid_loop'];
+
 /** A kernel whose WGSL is generated at run time; compiled on first use and cached by its text. */
 export interface GeneratedKernel extends Pick<KernelSpec, 'entry' | 'uniform' | 'storage'> {
   /** Names it in errors and in the pipeline's label. */
@@ -139,26 +148,9 @@ export function kernelSource(file: ShaderFile, shaders: Map<ShaderFile, string>)
   return parts.join('\n');
 }
 
-/** Compile every kernel in parallel; a WGSL error throws with the offending line quoted. */
-export async function compileKernels(device: GPUDevice, shaders: Map<ShaderFile, string>): Promise<Map<KernelName, GPUComputePipeline>> {
-  const modules = new Map<ShaderFile, { module: GPUShaderModule; code: string }>();
-  const moduleFor = (file: ShaderFile): { module: GPUShaderModule; code: string } => {
-    let m = modules.get(file);
-    if (!m) {
-      const code = kernelSource(file, shaders);
-      m = { module: device.createShaderModule({ label: file, code }), code };
-      modules.set(file, m);
-    }
-    return m;
-  };
-  const entries = Object.entries(KERNELS) as [KernelName, KernelSpec][];
-  const pipelines = await Promise.all(
-    entries.map(([name, spec]) => {
-      const { module, code } = moduleFor(spec.file);
-      return compilePipeline(device, module, code, name, spec, `kernel ${name} (shaders/${spec.file}.wgsl)`);
-    }),
-  );
-  return new Map(entries.map(([name], i) => [name, pipelines[i]]));
+/** Compile one built-in kernel; a WGSL error throws with the offending line quoted. */
+export function compileKernel(device: GPUDevice, module: GPUShaderModule, code: string, name: KernelName, spec: KernelSpec): Promise<GPUComputePipeline> {
+  return compilePipeline(device, module, code, name, spec, `kernel ${name} (shaders/${spec.file}.wgsl)`);
 }
 
 /** Compile a generated kernel; a WGSL error throws with the offending line of the generated text quoted. */

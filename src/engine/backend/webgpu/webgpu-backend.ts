@@ -2,9 +2,9 @@
 // offers: tracing a step into a replayable plan, snapshots for device-loss recovery, the batch-index
 // kernel the trainer uses, and the grid evaluator.
 //
-// Pipelines: every kernel is compiled asynchronously (createComputePipelineAsync, in parallel) inside
-// `createWebGPUBackend`, so by the time `setBackend('webgpu')` resolves, the synchronous kernel methods
-// below never wait for a compile. Eager calls are encoded into one pending compute pass, submitted every
+// Pipelines: `createWebGPUBackend` resolves once the kernels a small dense network needs have compiled
+// (createComputePipelineAsync); the others keep compiling in the background, and one used before it is done
+// compiles synchronously then (pipeline-cache.ts). Eager calls are encoded into one pending compute pass, submitted every
 // 128 dispatches or when something needs the results (read, upload, replay).
 import type {
   ActivationKind,
@@ -278,7 +278,7 @@ export class WebGPUBackend implements Backend {
     if (r instanceof Recording) r.state.add(s);
   }
 
-  /** Finish all work submitted so far (pipelines compiled at creation; this only drains the queue). */
+  /** Finish all work submitted so far (this only drains the queue; `executor.pipelines.all` is the compiles). */
   async ready(): Promise<void> {
     this.executor.flush();
     await this.executor.device.queue.onSubmittedWorkDone();
