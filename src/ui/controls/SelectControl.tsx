@@ -1,20 +1,24 @@
-// A labelled <select> of the top bar. Values are strings in the DOM; `parse` turns them back.
+// A labelled <select>: the top bar's controls, and (with `className`) the layer editor's fields. Values are
+// strings in the DOM; the option whose String() matches is handed back.
 import { useId } from 'react';
 
 export interface SelectControlProps<T> {
   label: string;
   value: T;
   options: readonly T[];
-  optionLabel: (value: T) => string;
+  /** The option's text (default: the value itself). */
+  optionLabel?: (value: T) => string;
   onChange: (value: T) => void;
   testId: string;
+  /** The wrapper's class; its label is unstyled unless it is the top bar's `control`. */
+  className?: string;
 }
 
-export function SelectControl<T extends string | number>({ label, value, options, optionLabel, onChange, testId }: SelectControlProps<T>) {
+export function SelectControl<T extends string | number>({ label, value, options, optionLabel = String, onChange, testId, className = 'control' }: SelectControlProps<T>) {
   const id = useId();
   return (
-    <div className="control">
-      <label className="control-label" htmlFor={id}>
+    <div className={className}>
+      <label className={className === 'control' ? 'control-label' : undefined} htmlFor={id}>
         {label}
       </label>
       <select

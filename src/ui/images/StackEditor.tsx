@@ -10,6 +10,7 @@ import {
   MAX_STACK_LAYERS, NEW_LAYERS, PADDINGS, STACK_ACTIVATIONS, STACK_LAYER_TYPES, STACK_LIMITS, matchingPreset, normalizeLayer, type StackLayerType,
 } from '../../app/image-stack-codec';
 import { usePlayground } from '../../app/store';
+import { SelectControl } from '../controls/SelectControl';
 import { useTranslate, type Translate } from '../app/use-translate';
 import { problemText } from './stack-problem';
 
@@ -170,7 +171,7 @@ function LayerFields({ t, layer, index, onChange }: { t: Translate; layer: Layer
     <NumberField key={key} label={t(label)} testId={`stack-${key}-${index}`} value={c[key] as number} step={step} {...STACK_LIMITS[key]} onCommit={(v) => set(key, v)} />
   );
   const choice = (key: string, label: MessageKey, options: readonly (string | number)[]) => (
-    <ChoiceField key={key} label={t(label)} testId={`stack-${key}-${index}`} value={c[key] as string | number} options={options} onChange={(v) => set(key, v)} />
+    <SelectControl key={key} className="stack-field" label={t(label)} testId={`stack-${key}-${index}`} value={c[key] as string | number} options={options} onChange={(v) => set(key, v)} />
   );
   const range = (min: number, max: number) => Array.from({ length: max - min + 1 }, (_, k) => min + k);
   switch (layer.type) {
@@ -235,26 +236,3 @@ function NumberField({ label, testId, value, min, max, step, onCommit }: { label
   );
 }
 
-function ChoiceField<T extends string | number>({ label, testId, value, options, onChange }: { label: string; testId: string; value: T; options: readonly T[]; onChange: (value: T) => void }) {
-  const id = useId();
-  return (
-    <span className="stack-field">
-      <label htmlFor={id}>{label}</label>
-      <select
-        id={id}
-        data-testid={testId}
-        value={String(value)}
-        onChange={(e) => {
-          const chosen = options.find((o) => String(o) === e.target.value);
-          if (chosen !== undefined) onChange(chosen);
-        }}
-      >
-        {options.map((o) => (
-          <option key={String(o)} value={String(o)}>
-            {String(o)}
-          </option>
-        ))}
-      </select>
-    </span>
-  );
-}
