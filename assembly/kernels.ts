@@ -188,6 +188,23 @@ export function addBias(c: usize, bias: usize, m: i32, n: i32): void {
   }
 }
 
+/** x > 0 ? x : 0 over `count` floats in place (cpu/elementwise.ts activate's ReLU: NaN and -0 give 0). */
+export function relu(c: usize, count: i32): void {
+  const zero = f32x4.splat(0);
+  const vec = count & ~3;
+  let i = 0;
+  for (; i < vec; i += 4) {
+    const at = c + (<usize>i << 2);
+    const x = v128.load(at);
+    v128.store(at, v128.bitselect(x, zero, f32x4.gt(x, zero)));
+  }
+  for (; i < count; i++) {
+    const at = c + (<usize>i << 2);
+    const x = load<f32>(at);
+    store<f32>(at, x > 0 ? x : 0);
+  }
+}
+
 // The decision-boundary grid kernel (its own file).
 export { evaluateGrid, gridScratchBytes } from './grid';
 /**

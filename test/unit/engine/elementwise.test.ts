@@ -150,6 +150,15 @@ describe('activations', () => {
     expectClose(await ops.activation('sigmoid', x).data(), [0, 1]);
   });
 
+  it('the ReLU gradient is dy·slope exactly: dy·0 (so -0 and NaN) where y ≤ 0 or y is NaN', async () => {
+    const b = activeBackend();
+    const y = Float32Array.of(1, 0, -0, NaN, 2, 0, 3, 0);
+    const dy = Float32Array.of(-2, -2, 3, 4, NaN, NaN, Infinity, Infinity);
+    const out = await b.read(b.activationGrad('relu', b.upload(y, [8]), b.upload(dy, [8])));
+    const expected = [-2, -0, 0, 0, NaN, NaN, Infinity, NaN];
+    out.forEach((v, i) => expect(Object.is(v, expected[i]), `element ${i}: ${v}`).toBe(true));
+  });
+
   it('swish gradient requires the pre-activation', () => {
     const y = activeBackend().fill([2], 1);
     expect(() => activeBackend().activationGrad('swish', y, y)).toThrow(/swish.*x is required/);

@@ -57,6 +57,16 @@ describe('wasm backend', () => {
     });
   }
 
+  it('the ReLU epilogue kernel is the reference ReLU on every lane and the tail, NaN and -0 included', () => {
+    const k = wasm.kernels;
+    const values = Float32Array.of(1.5, -1, 0, -0, NaN, Infinity, -Infinity, 2.5, -3, 7, NaN);
+    const [at] = k.regions(values.length);
+    k.write(at, values);
+    k.exports.relu(at, values.length);
+    const out = Array.from(k.read(at, values.length));
+    out.forEach((v, i) => expect(Object.is(v, values[i] > 0 ? values[i] : 0), `element ${i}: ${v}`).toBe(true));
+  });
+
   it('matmul with no inner dimension gives zeros, plus the bias', async () => {
     await agree([{ values: new Float32Array(0), shape: [3, 0] }, { values: new Float32Array(0), shape: [0, 5] }, input([5])], (b, [x, y, bias]) =>
       b.matmul(x, y, false, false, bias),

@@ -199,6 +199,11 @@ export function activationGrad(kind: ActivationKind, y: CpuTensor, dy: CpuTensor
     if (!sameShape(x.shape, y.shape)) throw new Error(`activationGrad swish: x ${fmt(x.shape)} and y ${fmt(y.shape)} differ`);
     const xd = x.data;
     for (let i = 0; i < out.length; i++) out[i] = g[i] * activationSlope('swish', 0, xd[i]);
+  } else if (kind === 'relu') {
+    // The same products as the general loop, g·1 or g·0, with the slope a number, not a branch: the signs
+    // of a layer's outputs are random, and the mispredicted branch made this loop 3× slower (Node 20).
+    const yd = y.data;
+    for (let i = 0; i < out.length; i++) out[i] = g[i] * +(yd[i] > 0);
   } else {
     checkActivation(kind, 'activationGrad');
     const yd = y.data;

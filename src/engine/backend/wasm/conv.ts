@@ -7,7 +7,7 @@
 import type { ActivationKind, Conv2DInfo, Shape } from '../backend';
 import { checkDy, geometry, type ConvGeometry } from '../cpu/conv';
 import { CpuTensor, fmt } from '../cpu/cpu-tensor';
-import { activationFn } from '../cpu/elementwise';
+import { checkActivation } from '../cpu/elementwise';
 import { gemm } from './gemm';
 import type { WasmKernels } from './wasm-kernels';
 
@@ -53,12 +53,10 @@ function im2col(g: ConvGeometry, x: Float32Array) {
 export function conv2d(kernels: WasmKernels, x: CpuTensor, w: CpuTensor, info: Conv2DInfo, bias?: CpuTensor, activation?: ActivationKind): CpuTensor {
   const g = geometry(x.shape, w.shape, info, 'conv2d');
   if (bias && (bias.shape.length !== 1 || bias.shape[0] !== g.outC)) throw new Error(`conv2d: bias ${fmt(bias.shape)} does not match ${g.outC} output channels`);
-  const act = activationFn(activation ?? 'linear', 'conv2d');
+  const act = checkActivation(activation ?? 'linear', 'conv2d');
   const m = patchRows(g);
-  const at = gemm(kernels, { m, n: g.outC, k: patchWidth(g), transposeA: false, transposeB: false }, im2col(g, x.data), w.data, bias?.data);
-  const out = kernels.read(at * 4, m * g.outC);
-  if (activation && activation !== 'linear') for (let i = 0; i < out.length; i++) out[i] = act(out[i]);
-  return new CpuTensor([g.batch, g.rows.out, g.cols.out, g.outC], out);
+  const at = gemm(kernels, { m, n: g.outC, k: patchWidth(g), transposeA: false, transposeB: false }, im2col(g, x.data), w.data, bias?.data, act);
+  return new CpuTensor([g.batch, g.rows.out, g.cols.out, g.outC], kernels.read(at * 4, m * g.outC));
 }
 
 export function conv2dBackpropFilter(kernels: WasmKernels, x: CpuTensor, dy: CpuTensor, wShape: Shape, info: Conv2DInfo): CpuTensor {

@@ -10,7 +10,7 @@
 import type { ActivationKind, Conv2DInfo, Shape, TensorHandle } from '../backend';
 import { CpuBackend } from '../cpu/cpu-backend';
 import { checkShape, cpu, CpuTensor } from '../cpu/cpu-tensor';
-import { activationFn } from '../cpu/elementwise';
+import { checkActivation } from '../cpu/elementwise';
 import { matmulDims } from '../cpu/matmul';
 import type { UpdateOne } from '../cpu/optimizer';
 import * as conv from './conv';
@@ -41,11 +41,9 @@ export class WasmBackend extends CpuBackend {
     const bt = cpu(b, 'matmul', 'b');
     const biasT = bias && cpu(bias, 'matmul', 'bias');
     const [m, k, n] = matmulDims(at.shape, bt.shape, transposeA, transposeB, biasT?.shape);
-    const act = activationFn(activation ?? 'linear', 'matmul');
-    const c = gemm(this.kernels, { m, n, k, transposeA, transposeB }, at.data, bt.data, biasT?.data);
-    const out = this.kernels.read(c * 4, m * n);
-    if (activation && activation !== 'linear') for (let i = 0; i < out.length; i++) out[i] = act(out[i]);
-    return new CpuTensor([m, n], out);
+    const act = checkActivation(activation ?? 'linear', 'matmul');
+    const c = gemm(this.kernels, { m, n, k, transposeA, transposeB }, at.data, bt.data, biasT?.data, act);
+    return new CpuTensor([m, n], this.kernels.read(c * 4, m * n));
   }
 
   /** The decision-boundary grid in one WebAssembly SIMD call, into `options.into` when given (grid.ts). */

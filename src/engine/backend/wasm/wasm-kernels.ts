@@ -12,6 +12,7 @@ interface KernelExports {
   matmulScratchBytes(): number;
   matmul(...args: MatmulArgs): void;
   addBias(c: number, bias: number, m: number, n: number): void;
+  relu(c: number, count: number): void;
   gridScratchBytes(): number;
   evaluateGrid(layers: number, layerCount: number, axes: number, featureCount: number, n: number, out: number, firstKept: number, scratch: number): void;
   adam(w: number, g: number, m: number, v: number, n: number, lr: number, beta1: number, beta2: number, epsilon: number, correction1: number, correction2: number, l1: number, twoL2: number): void;
