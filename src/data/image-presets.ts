@@ -1,8 +1,7 @@
 // The image lessons' networks, as the course builds them in Keras: a list of layer configs in the model
 // file's own form ({ type, config }, built by layerFromConfig), so a preset is data the URL, the layer
-// editor and the model file can all read. The input layer comes from the dataset's image size.
-import type { OptimizerSpec } from '../nn/optimizers';
-
+// editor and the model file can all read. The input layer comes from the dataset's image size; the
+// optimizer, loss and batch size are the lesson's (src/app/presets.ts), as for every lesson.
 export interface LayerConfig {
   type: 'Dense' | 'Conv2D' | 'MaxPooling2D' | 'AveragePooling2D' | 'Flatten' | 'Dropout';
   config: Record<string, unknown>;
@@ -14,9 +13,6 @@ export type ImagePresetId = (typeof IMAGE_PRESET_IDS)[number];
 export interface ImagePreset {
   id: ImagePresetId;
   layers: readonly LayerConfig[];
-  optimizer: OptimizerSpec;
-  loss: 'sparse_categorical_crossentropy';
-  batchSize: number;
 }
 
 const conv = (filters: number, kernelSize = 3): LayerConfig => ({ type: 'Conv2D', config: { filters, kernelSize, activation: 'relu' } });
@@ -30,24 +26,15 @@ export const IMAGE_PRESETS: Readonly<Record<ImagePresetId, ImagePreset>> = {
   mlp: {
     id: 'mlp',
     layers: [flatten, dense(256, 'relu'), dropout(0.45), dense(256, 'relu'), dropout(0.45), dense(10, 'softmax')],
-    optimizer: 'adam',
-    loss: 'sparse_categorical_crossentropy',
-    batchSize: 128,
   },
   // A small fast CNN (16 and 32 filters) for slow machines and software adapters.
   cnn: {
     id: 'cnn',
     layers: [conv(16), pool, conv(32), pool, flatten, dense(64, 'relu'), dense(10, 'softmax')],
-    optimizer: 'adam',
-    loss: 'sparse_categorical_crossentropy',
-    batchSize: 32,
   },
   // The course's network: three 3×3 convolutions of 64 filters, two max-poolings, softmax (80,266 parameters on 28×28).
   'cnn-course': {
     id: 'cnn-course',
     layers: [conv(64), pool, conv(64), pool, conv(64), flatten, dense(10, 'softmax')],
-    optimizer: 'adam',
-    loss: 'sparse_categorical_crossentropy',
-    batchSize: 64,
   },
 };
