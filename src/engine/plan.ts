@@ -260,9 +260,12 @@ function eagerTrainer(options: CompileTrainerOptions, n: number, unfusedReason =
       for (let s = 0; s < k; s++) {
         const first = ((steps % n) * (batchSize % n)) % n;
         for (let r = 0; r < batchSize; r++) indices[r] = order[(first + r) % n];
-        const idx = tensor(indices, [batchSize]);
         loss?.dispose();
-        loss = step(gatherRows(x, idx), gatherRows(y, idx));
+        // In a tidy, so the batch's tensors are disposed: their arrays go back to the backend's pool.
+        loss = tidy(() => {
+          const idx = tensor(indices, [batchSize]);
+          return step(gatherRows(x, idx), gatherRows(y, idx));
+        });
         steps++;
       }
       return k;

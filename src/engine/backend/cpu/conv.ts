@@ -1,6 +1,7 @@
 // 2-D convolution, NHWC input, [kh, kw, inC, outC] kernel, TensorFlow's VALID/SAME padding
 // (SAME puts the odd extra pixel at the bottom/right), and its two gradients.
 import type { ActivationKind, Conv2DInfo, Padding, Shape } from '../backend';
+import type { ArrayPool } from './array-pool';
 import { activationFn } from './elementwise';
 import { convOutSize, samePadBefore } from '../../shape';
 import { CpuTensor, fmt, sameShape } from './cpu-tensor';
@@ -78,12 +79,13 @@ function forEachTap(g: ConvGeometry, visit: (xBase: number, wBase: number, yBase
 }
 
 /** With the matmul's epilogue: + bias[o], then the activation. */
-export function conv2d(x: CpuTensor, w: CpuTensor, info: Conv2DInfo, bias?: CpuTensor, activation?: ActivationKind): CpuTensor {
+export function conv2d(pool: ArrayPool, x: CpuTensor, w: CpuTensor, info: Conv2DInfo, bias?: CpuTensor, activation?: ActivationKind): CpuTensor {
   const g = geometry(x.shape, w.shape, info, 'conv2d');
   const { inC, outC } = g;
   if (bias && (bias.shape.length !== 1 || bias.shape[0] !== outC)) throw new Error(`conv2d: bias ${fmt(bias.shape)} does not match ${outC} output channels`);
   const act = activationFn(activation ?? 'linear', 'conv2d');
-  const acc = new Float64Array(g.batch * g.rows.out * g.cols.out * outC);
+  const size = g.batch * g.rows.out * g.cols.out * outC;
+  const acc = pool.accumulator(size);
   const xd = x.data;
   const wd = w.data;
   forEachTap(g, (xBase, wBase, yBase) => {
@@ -93,8 +95,8 @@ export function conv2d(x: CpuTensor, w: CpuTensor, info: Conv2DInfo, bias?: CpuT
       for (let o = 0; o < outC; o++) acc[yBase + o] += xv * wd[wRow + o];
     }
   });
-  const out = new Float32Array(acc.length);
-  for (let i = 0; i < acc.length; i++) out[i] = act(bias ? acc[i] + bias.data[i % outC] : acc[i]);
+  const out = pool.take(size);
+  for (let i = 0; i < size; i++) out[i] = act(bias ? acc[i] + bias.data[i % outC] : acc[i]);
   return new CpuTensor([g.batch, g.rows.out, g.cols.out, outC], out);
 }
 
@@ -103,11 +105,12 @@ export function checkDy(dy: CpuTensor, g: ConvGeometry, kernel: string): void {
   if (!sameShape(dy.shape, expected)) throw new Error(`${kernel}: dy is ${fmt(dy.shape)}, expected the conv2d output shape ${fmt(expected)}`);
 }
 
-export function conv2dBackpropInput(dy: CpuTensor, w: CpuTensor, xShape: Shape, info: Conv2DInfo): CpuTensor {
+export function conv2dBackpropInput(pool: ArrayPool, dy: CpuTensor, w: CpuTensor, xShape: Shape, info: Conv2DInfo): CpuTensor {
   const g = geometry(xShape, w.shape, info, 'conv2dBackpropInput');
   checkDy(dy, g, 'conv2dBackpropInput');
   const { inC, outC } = g;
-  const acc = new Float64Array(g.batch * g.inH * g.inW * inC);
+  const size = g.batch * g.inH * g.inW * inC;
+  const acc = pool.accumulator(size);
   const dyd = dy.data;
   const wd = w.data;
   forEachTap(g, (xBase, wBase, yBase) => {
@@ -118,14 +121,15 @@ export function conv2dBackpropInput(dy: CpuTensor, w: CpuTensor, xShape: Shape, 
       acc[xBase + c] += s;
     }
   });
-  return new CpuTensor(xShape.slice(), Float32Array.from(acc));
+  return new CpuTensor(xShape.slice(), pool.rounded(acc, size));
 }
 
-export function conv2dBackpropFilter(x: CpuTensor, dy: CpuTensor, wShape: Shape, info: Conv2DInfo): CpuTensor {
+export function conv2dBackpropFilter(pool: ArrayPool, x: CpuTensor, dy: CpuTensor, wShape: Shape, info: Conv2DInfo): CpuTensor {
   const g = geometry(x.shape, wShape, info, 'conv2dBackpropFilter');
   checkDy(dy, g, 'conv2dBackpropFilter');
   const { inC, outC } = g;
-  const acc = new Float64Array(g.kh * g.kw * inC * outC);
+  const size = g.kh * g.kw * inC * outC;
+  const acc = pool.accumulator(size);
   const xd = x.data;
   const dyd = dy.data;
   forEachTap(g, (xBase, wBase, yBase) => {
@@ -135,5 +139,5 @@ export function conv2dBackpropFilter(x: CpuTensor, dy: CpuTensor, wShape: Shape,
       for (let o = 0; o < outC; o++) acc[wRow + o] += xv * dyd[yBase + o];
     }
   });
-  return new CpuTensor(wShape.slice(), Float32Array.from(acc));
+  return new CpuTensor(wShape.slice(), pool.rounded(acc, size));
 }

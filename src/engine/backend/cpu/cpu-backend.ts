@@ -28,6 +28,7 @@ import { lossWithGrad } from './loss';
 import { metricCounts } from './metrics';
 import { applyUpdates, updateParameter, type UpdateOne } from './optimizer';
 import { counterBits, counterValue, incrementCounter } from '../../counter';
+import { ArrayPool } from './array-pool';
 
 export { CpuTensor } from './cpu-tensor';
 
@@ -42,6 +43,8 @@ export class CpuBackend implements Backend {
   /** 'wasm' in the subclass that moves the heavy kernels to WebAssembly (backend/wasm). */
   readonly name: 'cpu' | 'wasm' = 'cpu';
   readonly description: string = 'CPU';
+  /** Disposed tensors' arrays, taken by the next op of that size (array-pool.ts). */
+  readonly pool = new ArrayPool();
 
   // ---- memory ----
 
@@ -50,12 +53,14 @@ export class CpuBackend implements Backend {
     if (values.length !== shapeSize(shape)) {
       throw new Error(`upload: ${values.length} values do not fill shape ${fmt(shape)} (${shapeSize(shape)} expected)`);
     }
-    return new CpuTensor(shape.slice(), Float32Array.from(values));
+    const data = this.pool.take(values.length);
+    data.set(values);
+    return new CpuTensor(shape.slice(), data);
   }
 
   fill(shape: Shape, value: number): TensorHandle {
     checkShape(shape, 'fill');
-    return new CpuTensor(shape.slice(), new Float32Array(shapeSize(shape)).fill(value));
+    return new CpuTensor(shape.slice(), this.pool.take(shapeSize(shape)).fill(value));
   }
 
   async read(x: TensorHandle, into?: Float32Array): Promise<Float32Array> {
@@ -66,16 +71,22 @@ export class CpuBackend implements Backend {
     return into;
   }
 
-  /** Marks the handle dead so a later use throws; storage shared with reshapes stays alive for them. */
+  /**
+   * Marks the handle dead so a later use throws, and gives its array to the pool once no reshape of it is
+   * live (reads copy out, so no caller holds a disposed tensor's array).
+   */
   dispose(x: TensorHandle): void {
-    cpu(x, 'dispose', 'x').disposed = true;
+    const t = cpu(x, 'dispose', 'x');
+    t.disposed = true;
+    if (--t.storage.handles === 0) this.pool.give(t.data);
   }
 
   reshape(x: TensorHandle, shape: Shape): TensorHandle {
     const t = cpu(x, 'reshape', 'x');
     checkShape(shape, 'reshape');
     if (shapeSize(shape) !== t.size) throw new Error(`reshape: cannot reshape ${fmt(t.shape)} (${t.size} values) to ${fmt(shape)}`);
-    return new CpuTensor(shape.slice(), t.data);
+    t.storage.handles++;
+    return new CpuTensor(shape.slice(), t.data, t.storage);
   }
 
   assign(target: TensorHandle, source: TensorHandle): void {
@@ -94,24 +105,24 @@ export class CpuBackend implements Backend {
   // ---- element-wise ----
 
   unary(op: UnaryOp, x: TensorHandle): TensorHandle {
-    return elementwise.unary(op, cpu(x, `unary ${op}`, 'x'));
+    return elementwise.unary(this.pool, op, cpu(x, `unary ${op}`, 'x'));
   }
 
   binary(op: BinaryOp, a: TensorHandle, b: TensorHandle): TensorHandle {
-    return elementwise.binary(op, cpu(a, `binary ${op}`, 'a'), cpu(b, `binary ${op}`, 'b'));
+    return elementwise.binary(this.pool, op, cpu(a, `binary ${op}`, 'a'), cpu(b, `binary ${op}`, 'b'));
   }
 
   activation(kind: ActivationKind, x: TensorHandle): TensorHandle {
-    return elementwise.activation(kind, cpu(x, `activation ${kind}`, 'x'));
+    return elementwise.activation(this.pool, kind, cpu(x, `activation ${kind}`, 'x'));
   }
 
   activationGrad(kind: ActivationKind, y: TensorHandle, dy: TensorHandle, x?: TensorHandle): TensorHandle {
     const k = `activationGrad ${kind}`;
-    return elementwise.activationGrad(kind, cpu(y, k, 'y'), cpu(dy, k, 'dy'), x && cpu(x, k, 'x'));
+    return elementwise.activationGrad(this.pool, kind, cpu(y, k, 'y'), cpu(dy, k, 'dy'), x && cpu(x, k, 'x'));
   }
 
   softmax(x: TensorHandle): TensorHandle {
-    return elementwise.softmax(cpu(x, 'softmax', 'x'));
+    return elementwise.softmax(this.pool, cpu(x, 'softmax', 'x'));
   }
 
   // ---- linear algebra and shape ----
@@ -124,69 +135,69 @@ export class CpuBackend implements Backend {
     bias?: TensorHandle,
     activation?: ActivationKind,
   ): TensorHandle {
-    return matmul(cpu(a, 'matmul', 'a'), cpu(b, 'matmul', 'b'), transposeA, transposeB, bias && cpu(bias, 'matmul', 'bias'), activation);
+    return matmul(this.pool, cpu(a, 'matmul', 'a'), cpu(b, 'matmul', 'b'), transposeA, transposeB, bias && cpu(bias, 'matmul', 'bias'), activation);
   }
 
   reduce(op: ReduceOp, x: TensorHandle, axes: number[], keepDims: boolean): TensorHandle {
-    return reduce(op, cpu(x, `reduce ${op}`, 'x'), axes, keepDims);
+    return reduce(this.pool, op, cpu(x, `reduce ${op}`, 'x'), axes, keepDims);
   }
 
   transpose(x: TensorHandle, perm: number[]): TensorHandle {
-    return layout.transpose(cpu(x, 'transpose', 'x'), perm);
+    return layout.transpose(this.pool, cpu(x, 'transpose', 'x'), perm);
   }
 
   slice(x: TensorHandle, begin: number[], size: number[]): TensorHandle {
-    return layout.slice(cpu(x, 'slice', 'x'), begin, size);
+    return layout.slice(this.pool, cpu(x, 'slice', 'x'), begin, size);
   }
 
   pad(x: TensorHandle, paddings: [number, number][]): TensorHandle {
-    return layout.pad(cpu(x, 'pad', 'x'), paddings);
+    return layout.pad(this.pool, cpu(x, 'pad', 'x'), paddings);
   }
 
   concat(xs: TensorHandle[], axis: number): TensorHandle {
-    return layout.concat(xs.map((x, i) => cpu(x, 'concat', `xs[${i}]`)), axis);
+    return layout.concat(this.pool, xs.map((x, i) => cpu(x, 'concat', `xs[${i}]`)), axis);
   }
 
   gatherRows(x: TensorHandle, indices: TensorHandle): TensorHandle {
-    return layout.gatherRows(cpu(x, 'gatherRows', 'x'), cpu(indices, 'gatherRows', 'indices'));
+    return layout.gatherRows(this.pool, cpu(x, 'gatherRows', 'x'), cpu(indices, 'gatherRows', 'indices'));
   }
 
   // ---- convolution and pooling ----
 
   conv2d(x: TensorHandle, w: TensorHandle, info: Conv2DInfo, bias?: TensorHandle, activation?: ActivationKind): TensorHandle {
-    return conv.conv2d(cpu(x, 'conv2d', 'x'), cpu(w, 'conv2d', 'w'), info, bias && cpu(bias, 'conv2d', 'bias'), activation);
+    return conv.conv2d(this.pool, cpu(x, 'conv2d', 'x'), cpu(w, 'conv2d', 'w'), info, bias && cpu(bias, 'conv2d', 'bias'), activation);
   }
 
   conv2dBackpropInput(dy: TensorHandle, w: TensorHandle, xShape: Shape, info: Conv2DInfo): TensorHandle {
     const k = 'conv2dBackpropInput';
     checkShape(xShape, k);
-    return conv.conv2dBackpropInput(cpu(dy, k, 'dy'), cpu(w, k, 'w'), xShape, info);
+    return conv.conv2dBackpropInput(this.pool, cpu(dy, k, 'dy'), cpu(w, k, 'w'), xShape, info);
   }
 
   conv2dBackpropFilter(x: TensorHandle, dy: TensorHandle, wShape: Shape, info: Conv2DInfo): TensorHandle {
     const k = 'conv2dBackpropFilter';
     checkShape(wShape, k);
-    return conv.conv2dBackpropFilter(cpu(x, k, 'x'), cpu(dy, k, 'dy'), wShape, info);
+    return conv.conv2dBackpropFilter(this.pool, cpu(x, k, 'x'), cpu(dy, k, 'dy'), wShape, info);
   }
 
   pool2d(x: TensorHandle, info: Pool2DInfo): TensorHandle {
-    return pool.pool2d(cpu(x, 'pool2d', 'x'), info);
+    return pool.pool2d(this.pool, cpu(x, 'pool2d', 'x'), info);
   }
 
   pool2dBackward(dy: TensorHandle, x: TensorHandle, info: Pool2DInfo): TensorHandle {
-    return pool.pool2dBackward(cpu(dy, 'pool2dBackward', 'dy'), cpu(x, 'pool2dBackward', 'x'), info);
+    return pool.pool2dBackward(this.pool, cpu(dy, 'pool2dBackward', 'dy'), cpu(x, 'pool2dBackward', 'x'), info);
   }
 
   // ---- training ----
 
   dropoutMask(shape: Shape, rate: number, seed: number, step: TensorHandle): TensorHandle {
     checkShape(shape, 'dropoutMask');
-    return dropoutMask(shape, rate, seed, stepOf(step, 'dropoutMask'));
+    return dropoutMask(this.pool, shape, rate, seed, stepOf(step, 'dropoutMask'));
   }
 
   lossWithGrad(info: LossInfo, pred: TensorHandle, target: TensorHandle): { loss: TensorHandle; grad: TensorHandle } {
     const k = `loss ${info.kind}`;
-    return lossWithGrad(info, cpu(pred, k, 'pred'), cpu(target, k, 'target'));
+    return lossWithGrad(this.pool, info, cpu(pred, k, 'pred'), cpu(target, k, 'target'));
   }
 
   metricCounts(info: MetricCountsInfo, pred: TensorHandle, labels: TensorHandle, thresholds?: TensorHandle): TensorHandle {

@@ -1,6 +1,11 @@
-// The CPU backend's tensor handle: a shape over a Float32Array (shared by reshapes).
+// The CPU backend's tensor handle: a shape over a Float32Array (shared by reshapes, counted in `storage`).
 import type { Shape, TensorHandle } from '../backend';
 import { shapeSize } from '../../shape';
+
+/** Live handles over one array: the array goes back to the pool when the last is disposed. */
+export interface Storage {
+  handles: number;
+}
 
 export class CpuTensor implements TensorHandle {
   readonly size: number;
@@ -9,6 +14,7 @@ export class CpuTensor implements TensorHandle {
   constructor(
     readonly shape: Shape,
     readonly data: Float32Array,
+    readonly storage: Storage = { handles: 1 },
   ) {
     this.size = shapeSize(shape);
     if (data.length !== this.size) {

@@ -1,5 +1,6 @@
 // Element-wise kernels: unary math, broadcasting binary ops, activations and their gradients, softmax.
 import type { ActivationKind, BinaryOp, UnaryOp } from '../backend';
+import type { ArrayPool } from './array-pool';
 import { broadcastShapes, shapeSize, stridesOf } from '../../shape';
 import { CpuTensor, fmt, sameShape } from './cpu-tensor';
 
@@ -14,10 +15,10 @@ const unaryFns: Record<UnaryOp, (x: number) => number> = {
   reciprocal: (x) => 1 / x,
 };
 
-export function unary(op: UnaryOp, x: CpuTensor): CpuTensor {
+export function unary(pool: ArrayPool, op: UnaryOp, x: CpuTensor): CpuTensor {
   const f = unaryFns[op];
   if (!f) throw new Error(`unary: unknown op "${op}"`);
-  const out = new Float32Array(x.size);
+  const out = pool.take(x.size);
   const d = x.data;
   for (let i = 0; i < d.length; i++) out[i] = f(d[i]);
   return new CpuTensor(x.shape, out);
@@ -51,12 +52,12 @@ function isTrailing(shape: readonly number[], outShape: readonly number[]): bool
   return shape.every((d, i) => d === outShape[lead + i] || (d === 1 && shapeSize(shape.slice(0, i + 1)) === 1));
 }
 
-export function binary(op: BinaryOp, a: CpuTensor, b: CpuTensor): CpuTensor {
+export function binary(pool: ArrayPool, op: BinaryOp, a: CpuTensor, b: CpuTensor): CpuTensor {
   const f = binaryFns[op];
   if (!f) throw new Error(`binary: unknown op "${op}"`);
   const shape = broadcastShapes(a.shape, b.shape, `binary ${op}`);
   const size = shapeSize(shape);
-  const out = new Float32Array(size);
+  const out = pool.take(size);
   const ad = a.data;
   const bd = b.data;
   if (a.size === size && b.size === size) {
@@ -152,9 +153,9 @@ export function activationFn(kind: ActivationKind, kernel: string): (x: number) 
   return (x) => activate(kind, x);
 }
 
-export function activation(kind: ActivationKind, x: CpuTensor): CpuTensor {
+export function activation(pool: ArrayPool, kind: ActivationKind, x: CpuTensor): CpuTensor {
   checkActivation(kind, 'activation');
-  const out = new Float32Array(x.size);
+  const out = pool.take(x.size);
   const d = x.data;
   for (let i = 0; i < d.length; i++) out[i] = activate(kind, d[i]);
   return new CpuTensor(x.shape, out);
@@ -190,9 +191,9 @@ export function activationSlope(kind: ActivationKind, y: number, x: number): num
   throw new Error(`activationGrad: unknown activation "${kind}"`);
 }
 
-export function activationGrad(kind: ActivationKind, y: CpuTensor, dy: CpuTensor, x?: CpuTensor): CpuTensor {
+export function activationGrad(pool: ArrayPool, kind: ActivationKind, y: CpuTensor, dy: CpuTensor, x?: CpuTensor): CpuTensor {
   if (!sameShape(y.shape, dy.shape)) throw new Error(`activationGrad ${kind}: y ${fmt(y.shape)} and dy ${fmt(dy.shape)} differ`);
-  const out = new Float32Array(y.size);
+  const out = pool.take(y.size);
   const g = dy.data;
   if (kind === 'swish') {
     if (!x) throw new Error('activationGrad swish: the pre-activation x is required');
@@ -213,12 +214,12 @@ export function activationGrad(kind: ActivationKind, y: CpuTensor, dy: CpuTensor
 }
 
 /** Softmax over the last axis, subtracting each row's maximum first. */
-export function softmax(x: CpuTensor): CpuTensor {
+export function softmax(pool: ArrayPool, x: CpuTensor): CpuTensor {
   if (x.shape.length === 0) throw new Error('softmax: expected rank ≥ 1, got a scalar');
   const n = x.shape[x.shape.length - 1];
-  const out = new Float32Array(x.size);
+  const out = pool.take(x.size);
   const d = x.data;
-  const row = new Float64Array(n);
+  const row = pool.accumulator(n);
   for (let base = 0; base < x.size; base += n) {
     let m = -Infinity;
     for (let j = 0; j < n; j++) m = Math.max(m, d[base + j]);

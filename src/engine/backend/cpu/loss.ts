@@ -6,6 +6,7 @@
 // and the gradient is taken with respect to z. Away from the clip region the two paths agree exactly:
 // d/dz of the clipped definition at p = σ(z) (or softmax(z)) is the logits gradient below.
 import type { LossInfo } from '../backend';
+import type { ArrayPool } from './array-pool';
 import { sigmoid } from './elementwise';
 import { CpuTensor, fmt, sameShape } from './cpu-tensor';
 
@@ -13,11 +14,13 @@ import { CpuTensor, fmt, sameShape } from './cpu-tensor';
 export const CLIP_LOW = Math.fround(1e-7);
 export const CLIP_HIGH = Math.fround(1 - 1e-7);
 
-export function lossWithGrad(info: LossInfo, pred: CpuTensor, target: CpuTensor): { loss: CpuTensor; grad: CpuTensor } {
+export function lossWithGrad(pool: ArrayPool, info: LossInfo, pred: CpuTensor, target: CpuTensor): { loss: CpuTensor; grad: CpuTensor } {
   const { kind, fromLogits } = info;
   const p = pred.data;
   const y = target.data;
-  const g = new Float32Array(pred.size);
+  const g = pool.zeros(pred.size);
+  // One float64 for the kernels' sum (shared scratch, so no array per step).
+  const sum = pool.accumulator(1);
   let total: number;
   if (kind === 'sparse_categorical_crossentropy') {
     total = sparseCategorical(pred, target, fromLogits, g);
@@ -25,15 +28,16 @@ export function lossWithGrad(info: LossInfo, pred: CpuTensor, target: CpuTensor)
     if (!sameShape(pred.shape, target.shape)) {
       throw new Error(`loss ${kind}: prediction ${fmt(pred.shape)} and target ${fmt(target.shape)} must have the same shape`);
     }
-    if (kind === 'categorical_crossentropy') total = categorical(pred, target, fromLogits, g);
+    if (kind === 'categorical_crossentropy') total = categorical(pred, target, fromLogits, g, sum);
     else {
       const n = pred.size;
-      const sum = new Float64Array(1);
       elementLosses(kind, fromLogits, p, y, g, n, sum);
       total = sum[0] / n;
     }
   }
-  return { loss: new CpuTensor([], Float32Array.of(total)), grad: new CpuTensor(pred.shape, g) };
+  const loss = pool.take(1);
+  loss[0] = total;
+  return { loss: new CpuTensor([], loss), grad: new CpuTensor(pred.shape, g) };
 }
 
 /**
@@ -97,11 +101,10 @@ export function elementLosses(
 }
 
 /** Mean over rows (all axes but the last) of −Σ y·log p. */
-function categorical(pred: CpuTensor, target: CpuTensor, fromLogits: boolean, g: Float32Array): number {
+function categorical(pred: CpuTensor, target: CpuTensor, fromLogits: boolean, g: Float32Array, sum: Float64Array): number {
   if (pred.shape.length === 0) throw new Error('loss categorical_crossentropy: prediction must have a class axis, got a scalar');
   const classes = pred.shape[pred.shape.length - 1];
   const rows = pred.size / Math.max(classes, 1);
-  const sum = new Float64Array(1);
   categoricalRows(fromLogits, pred.data, target.data, g, rows, classes, sum);
   return sum[0] / rows;
 }

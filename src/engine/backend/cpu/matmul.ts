@@ -1,5 +1,6 @@
 // 2-D matmul op(a)·op(b) with the fused epilogue: + bias[n], then an activation.
 import type { ActivationKind } from '../backend';
+import type { ArrayPool } from './array-pool';
 import { activationFn } from './elementwise';
 import { CpuTensor, fmt } from './cpu-tensor';
 
@@ -28,6 +29,7 @@ export function matmulDims(
 }
 
 export function matmul(
+  pool: ArrayPool,
   a: CpuTensor,
   b: CpuTensor,
   transposeA: boolean,
@@ -44,10 +46,10 @@ export function matmul(
   const bCol = transposeB ? k : 1;
   const ad = a.data;
   const bd = b.data;
-  const out = new Float32Array(m * n);
-  const acc = new Float64Array(n);
+  const out = pool.take(m * n);
+  const acc = pool.accumulator(n);
   for (let i = 0; i < m; i++) {
-    acc.fill(0);
+    acc.fill(0, 0, n);
     for (let p = 0; p < k; p++) {
       const av = ad[i * aRow + p * aCol];
       const bBase = p * bRow;

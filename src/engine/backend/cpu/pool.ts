@@ -1,6 +1,7 @@
 // 2-D max/avg pooling, NHWC. Padded positions are skipped, as in TensorFlow: max over the valid
 // window elements, and avg divides by the number of valid elements, not the window size.
 import type { Pool2DInfo, Shape } from '../backend';
+import type { ArrayPool } from './array-pool';
 import { shapeSize } from '../../shape';
 import { axisGeometry, type AxisGeometry } from './conv';
 import { CpuTensor, fmt, sameShape } from './cpu-tensor';
@@ -52,10 +53,10 @@ function forEachWindow(g: PoolGeometry, info: Pool2DInfo, visit: (window: number
   }
 }
 
-export function pool2d(x: CpuTensor, info: Pool2DInfo): CpuTensor {
+export function pool2d(pool: ArrayPool, x: CpuTensor, info: Pool2DInfo): CpuTensor {
   const g = poolWindow(x.shape, info, `${info.type}Pool2d`);
   const channels = x.shape[3];
-  const out = new Float32Array(shapeSize(g.outShape));
+  const out = pool.zeros(shapeSize(g.outShape));
   const xd = x.data;
   const isMax = info.type === 'max';
   forEachWindow(g, info, (window, outBase) => {
@@ -68,12 +69,12 @@ export function pool2d(x: CpuTensor, info: Pool2DInfo): CpuTensor {
   return new CpuTensor(g.outShape, out);
 }
 
-export function pool2dBackward(dy: CpuTensor, x: CpuTensor, info: Pool2DInfo): CpuTensor {
+export function pool2dBackward(pool: ArrayPool, dy: CpuTensor, x: CpuTensor, info: Pool2DInfo): CpuTensor {
   const kernel = `${info.type}Pool2dBackward`;
   const g = poolWindow(x.shape, info, kernel);
   if (!sameShape(dy.shape, g.outShape)) throw new Error(`${kernel}: dy is ${fmt(dy.shape)}, expected the pooling output shape ${fmt(g.outShape)}`);
   const channels = x.shape[3];
-  const acc = new Float64Array(x.size);
+  const acc = pool.accumulator(x.size);
   const xd = x.data;
   const dyd = dy.data;
   forEachWindow(g, info, (window, outBase) => {
@@ -89,5 +90,5 @@ export function pool2dBackward(dy: CpuTensor, x: CpuTensor, info: Pool2DInfo): C
       }
     }
   });
-  return new CpuTensor(x.shape, Float32Array.from(acc));
+  return new CpuTensor(x.shape, pool.rounded(acc, x.size));
 }

@@ -1,9 +1,10 @@
 // Reductions (sum, mean, max) over a sorted list of axes.
 import type { ReduceOp } from '../backend';
+import type { ArrayPool } from './array-pool';
 import { shapeSize, stridesOf } from '../../shape';
 import { CpuTensor, fmt } from './cpu-tensor';
 
-export function reduce(op: ReduceOp, x: CpuTensor, axes: number[], keepDims: boolean): CpuTensor {
+export function reduce(pool: ArrayPool, op: ReduceOp, x: CpuTensor, axes: number[], keepDims: boolean): CpuTensor {
   const rank = x.shape.length;
   for (let i = 0; i < axes.length; i++) {
     if (!Number.isInteger(axes[i]) || axes[i] < 0 || axes[i] >= rank || (i > 0 && axes[i] <= axes[i - 1])) {
@@ -17,14 +18,15 @@ export function reduce(op: ReduceOp, x: CpuTensor, axes: number[], keepDims: boo
   // Offset of each input axis in the output: 0 along reduced axes.
   const keptStrides = stridesOf(kept);
   const outStrides = x.shape.map((_, i) => (axes.includes(i) ? 0 : keptStrides[i]));
-  const acc = new Float64Array(outSize).fill(op === 'max' ? -Infinity : 0);
+  const acc = pool.accumulator(outSize);
+  if (op === 'max') acc.fill(-Infinity, 0, outSize);
   const d = x.data;
   if (!contiguousReduce(op, d, axes, rank, outSize, acc)) generalReduce(op, x, outStrides, acc);
   if (op === 'mean') {
     const count = x.size / Math.max(outSize, 1);
     for (let i = 0; i < outSize; i++) acc[i] /= count;
   }
-  return new CpuTensor(outShape, Float32Array.from(acc));
+  return new CpuTensor(outShape, pool.rounded(acc, outSize));
 }
 
 /**

@@ -6,6 +6,7 @@
 // Geometry and argument checks are the CPU reference's (cpu/conv.ts).
 import type { ActivationKind, Conv2DInfo, Shape } from '../backend';
 import { checkDy, geometry, type ConvGeometry } from '../cpu/conv';
+import type { ArrayPool } from '../cpu/array-pool';
 import { CpuTensor, fmt } from '../cpu/cpu-tensor';
 import { checkActivation } from '../cpu/elementwise';
 import { gemm } from './gemm';
@@ -50,30 +51,30 @@ function im2col(g: ConvGeometry, x: Float32Array) {
   };
 }
 
-export function conv2d(kernels: WasmKernels, x: CpuTensor, w: CpuTensor, info: Conv2DInfo, bias?: CpuTensor, activation?: ActivationKind): CpuTensor {
+export function conv2d(kernels: WasmKernels, pool: ArrayPool, x: CpuTensor, w: CpuTensor, info: Conv2DInfo, bias?: CpuTensor, activation?: ActivationKind): CpuTensor {
   const g = geometry(x.shape, w.shape, info, 'conv2d');
   if (bias && (bias.shape.length !== 1 || bias.shape[0] !== g.outC)) throw new Error(`conv2d: bias ${fmt(bias.shape)} does not match ${g.outC} output channels`);
   const act = checkActivation(activation ?? 'linear', 'conv2d');
   const m = patchRows(g);
   const at = gemm(kernels, { m, n: g.outC, k: patchWidth(g), transposeA: false, transposeB: false }, im2col(g, x.data), w.data, bias?.data, act);
-  return new CpuTensor([g.batch, g.rows.out, g.cols.out, g.outC], kernels.read(at * 4, m * g.outC));
+  return new CpuTensor([g.batch, g.rows.out, g.cols.out, g.outC], kernels.readInto(at * 4, pool.take(m * g.outC)));
 }
 
-export function conv2dBackpropFilter(kernels: WasmKernels, x: CpuTensor, dy: CpuTensor, wShape: Shape, info: Conv2DInfo): CpuTensor {
+export function conv2dBackpropFilter(kernels: WasmKernels, pool: ArrayPool, x: CpuTensor, dy: CpuTensor, wShape: Shape, info: Conv2DInfo): CpuTensor {
   const g = geometry(x.shape, wShape, info, 'conv2dBackpropFilter');
   checkDy(dy, g, 'conv2dBackpropFilter');
   const k = patchWidth(g);
   const at = gemm(kernels, { m: k, n: g.outC, k: patchRows(g), transposeA: true, transposeB: false }, im2col(g, x.data), dy.data);
-  return new CpuTensor(wShape.slice(), kernels.read(at * 4, k * g.outC));
+  return new CpuTensor(wShape.slice(), kernels.readInto(at * 4, pool.take(k * g.outC)));
 }
 
-export function conv2dBackpropInput(kernels: WasmKernels, dy: CpuTensor, w: CpuTensor, xShape: Shape, info: Conv2DInfo): CpuTensor {
+export function conv2dBackpropInput(kernels: WasmKernels, pool: ArrayPool, dy: CpuTensor, w: CpuTensor, xShape: Shape, info: Conv2DInfo): CpuTensor {
   const g = geometry(xShape, w.shape, info, 'conv2dBackpropInput');
   checkDy(dy, g, 'conv2dBackpropInput');
   const width = patchWidth(g);
   const at = gemm(kernels, { m: patchRows(g), n: width, k: g.outC, transposeA: false, transposeB: true }, dy.data, w.data);
   const heap = kernels.heap;
-  const dx = new Float32Array(g.batch * g.inH * g.inW * g.inC);
+  const dx = pool.zeros(g.batch * g.inH * g.inW * g.inC);
   const inC = g.inC;
   forEachPatch(g, (row, column, xBase) => {
     if (xBase < 0) return;

@@ -4,9 +4,10 @@
 //
 // Tensors stay Float32Arrays (the CPU backend's CpuTensor) and operands are copied into linear memory per
 // kernel: the copy is O(size) against O(size^1.5) arithmetic for a matmul (measured 2-8% of a 512² product,
-// best of 8, on a loaded 2-core machine), every other op keeps the reference's code, and tensors are freed
-// by the JavaScript GC with nothing to leak in a hand-written allocator. Element-wise ops, reductions, losses and updates stay in TypeScript: they are
-// memory-bound, so copying their operands in and out would cost more than SIMD saves.
+// best of 8, on a loaded 2-core machine), every other op keeps the reference's code, and a disposed tensor's
+// array goes back to the CPU backend's pool (cpu/array-pool.ts) for the next op of its size. Element-wise ops,
+// reductions, losses and updates stay in TypeScript: they are memory-bound, so copying their operands in and
+// out would cost more than SIMD saves.
 import type { ActivationKind, Conv2DInfo, Shape, TensorHandle } from '../backend';
 import { CpuBackend } from '../cpu/cpu-backend';
 import { checkShape, cpu, CpuTensor } from '../cpu/cpu-tensor';
@@ -43,7 +44,7 @@ export class WasmBackend extends CpuBackend {
     const [m, k, n] = matmulDims(at.shape, bt.shape, transposeA, transposeB, biasT?.shape);
     const act = checkActivation(activation ?? 'linear', 'matmul');
     const c = gemm(this.kernels, { m, n, k, transposeA, transposeB }, at.data, bt.data, biasT?.data, act);
-    return new CpuTensor([m, n], this.kernels.read(c * 4, m * n));
+    return new CpuTensor([m, n], this.kernels.readInto(c * 4, this.pool.take(m * n)));
   }
 
   /** The decision-boundary grid in one WebAssembly SIMD call, into `options.into` when given (grid.ts). */
@@ -81,19 +82,19 @@ export class WasmBackend extends CpuBackend {
   }
 
   override conv2d(x: TensorHandle, w: TensorHandle, info: Conv2DInfo, bias?: TensorHandle, activation?: ActivationKind): TensorHandle {
-    return conv.conv2d(this.kernels, cpu(x, 'conv2d', 'x'), cpu(w, 'conv2d', 'w'), info, bias && cpu(bias, 'conv2d', 'bias'), activation);
+    return conv.conv2d(this.kernels, this.pool, cpu(x, 'conv2d', 'x'), cpu(w, 'conv2d', 'w'), info, bias && cpu(bias, 'conv2d', 'bias'), activation);
   }
 
   override conv2dBackpropInput(dy: TensorHandle, w: TensorHandle, xShape: Shape, info: Conv2DInfo): TensorHandle {
     const k = 'conv2dBackpropInput';
     checkShape(xShape, k);
-    return conv.conv2dBackpropInput(this.kernels, cpu(dy, k, 'dy'), cpu(w, k, 'w'), xShape, info);
+    return conv.conv2dBackpropInput(this.kernels, this.pool, cpu(dy, k, 'dy'), cpu(w, k, 'w'), xShape, info);
   }
 
   override conv2dBackpropFilter(x: TensorHandle, dy: TensorHandle, wShape: Shape, info: Conv2DInfo): TensorHandle {
     const k = 'conv2dBackpropFilter';
     checkShape(wShape, k);
-    return conv.conv2dBackpropFilter(this.kernels, cpu(x, k, 'x'), cpu(dy, k, 'dy'), wShape, info);
+    return conv.conv2dBackpropFilter(this.kernels, this.pool, cpu(x, k, 'x'), cpu(dy, k, 'dy'), wShape, info);
   }
 }
 

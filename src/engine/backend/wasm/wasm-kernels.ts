@@ -114,6 +114,12 @@ export class WasmKernels {
     this.heap.set(values, at >> 2);
   }
 
+  /** Copies `into.length` floats from byte address `at` into `into`, and returns it. */
+  readInto(at: number, into: Float32Array): Float32Array {
+    into.set(this.heap.subarray(at >> 2, (at >> 2) + into.length));
+    return into;
+  }
+
   /** A new array with `length` floats from byte address `at`. */
   read(at: number, length: number): Float32Array {
     return this.heap.slice(at >> 2, (at >> 2) + length);
